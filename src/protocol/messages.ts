@@ -1,0 +1,112 @@
+/**
+ * The typed message protocol between the UI and the simulation worker.
+ *
+ * Design rules (DESIGN.md §3):
+ * - Discriminated unions on `type`; both ends switch exhaustively.
+ * - Per-page data only ever crosses as a transferred ArrayBuffer (the page-map cells at display
+ *   resolution). The UI hands each buffer back with `returnBuffer` once it has painted it, so two
+ *   buffers ping-pong and the worker can never run ahead of the screen (flow control).
+ * - Everything else is small: stats, the virtqueue snapshot (one byte per descriptor), the events
+ *   and series points that are new since the previous frame.
+ */
+import type {
+  ModeId,
+  Phase,
+  PageInfo,
+  QueryMigrate,
+  Scenario,
+  SimEvent,
+  VirtqueueSnapshot,
+} from '../engine/types';
+import type { PageMapLayout } from './page-map-layout';
+
+// ---------------------------------------------------------------------------------------------
+// UI -> worker
+
+export type ToWorker =
+  /** Build a new simulation for `scenario` at time 0. Keeps the play/pause state. */
+  | { type: 'load'; scenario: Scenario }
+  /** Same scenario in another mode, re-simulated to the current simulated time. */
+  | { type: 'setMode'; mode: ModeId }
+  | { type: 'play' }
+  | { type: 'pause' }
+  /** Advance by one step (see stepSizeMs) and pause. */
+  | { type: 'step' }
+  /** Re-simulate from scratch to `simMs` (deterministic, so this is exact), paused. */
+  | { type: 'seek'; simMs: number }
+  /** Simulated ms per wall ms; `Infinity` = as fast as the engine runs. */
+  | { type: 'setSpeed'; simMsPerWallMs: number }
+  /** Back to time 0, paused. */
+  | { type: 'reset' }
+  | { type: 'runToEnd' }
+  /** The CSS-pixel area the page map has; the worker picks the bucketing from it. */
+  | { type: 'setViewport'; width: number; height: number }
+  /** A page-map buffer the UI has painted and no longer needs. Transferred back. */
+  | { type: 'returnBuffer'; buffer: ArrayBuffer }
+  /** Details of one page for the hover tooltip; answered by a `pageInfo` message. */
+  | { type: 'pageInfo'; requestId: number; pfn: number };
+
+// ---------------------------------------------------------------------------------------------
+// worker -> UI
+
+/** New time-series points. `replace` = drop what you have first (new run or engine resampled). */
+export interface SeriesChunk {
+  replace: boolean;
+  t: Float64Array;
+  transferred: Float64Array;
+  remaining: Float64Array;
+}
+
+export interface FrameMessage {
+  type: 'frame';
+  /**
+   * Bumped whenever the worker builds a new Simulation (load, setMode, seek, reset). Events and
+   * series in a frame continue those of the previous frame of the same epoch only.
+   */
+  epoch: number;
+  simTimeMs: number;
+  phase: Phase;
+  round: number;
+  cursor: number;
+  playing: boolean;
+  done: boolean;
+  pageCount: number;
+  stats: QueryMigrate;
+  /** Cell codes (src/engine/pagemap-codes.ts); `cells.buffer` is transferred, hand it back. */
+  cells: Uint8Array;
+  layout: PageMapLayout;
+  /** Events since the previous frame of this epoch (all kinds, virtqueue traffic as kind 'vq'). */
+  events: SimEvent[];
+  virtqueue: VirtqueueSnapshot;
+  series: SeriesChunk;
+}
+
+export type FromWorker =
+  | FrameMessage
+  /** The run finished (completed or failed); `stats.verification` says whether nothing was lost. */
+  | { type: 'done'; epoch: number; stats: QueryMigrate }
+  | { type: 'pageInfo'; requestId: number; info: PageInfo | null }
+  /** Something threw. The worker stays alive and answers the next `load`/`reset`. */
+  | { type: 'error'; message: string };
+
+// ---------------------------------------------------------------------------------------------
+// Playback constants shared by both ends
+
+/** Speeds on the log-scale slider; `Infinity` means "as fast as the engine runs". */
+export const MIN_SPEED = 0.01;
+export const MAX_FINITE_SPEED = 100;
+/** 0.25 sim ms per wall ms: the 7.4 s of RFC case 2 (original) take about 30 s to watch. */
+export const DEFAULT_SPEED = 0.25;
+
+/**
+ * How far one Step (or ArrowLeft / ArrowRight) moves: what a quarter second of playback at the
+ * current speed would show, so stepping is fine-grained in slow motion and coarse when fast.
+ */
+export function stepSizeMs(simMsPerWallMs: number): number {
+  if (!Number.isFinite(simMsPerWallMs)) return 1000;
+  return Math.min(1000, Math.max(1, simMsPerWallMs * 250));
+}
+
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
+}

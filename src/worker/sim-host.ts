@@ -1,0 +1,305 @@
+/**
+ * SimHost: the adapter between one Simulation and the message protocol. It owns the simulation,
+ * paces it against wall time while playing (simulated ms per wall ms = speed), and posts at most
+ * one frame per tick (~ one animation frame) when something changed and a buffer is free.
+ *
+ * It knows nothing about Web Workers: `deps` supplies posting and timers, so the same class runs
+ * inside the worker (sim.worker.ts) and in-process for tests (src/client/in-process-client.ts).
+ * Every entry point catches exceptions and posts `error` rather than dying silently.
+ */
+import type { PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from '../engine/types';
+import {
+  DEFAULT_SPEED,
+  assertNever,
+  pageMapLayout,
+  stepSizeMs,
+  type FromWorker,
+  type PageMapLayout,
+  type SeriesChunk,
+  type ToWorker,
+} from '../protocol';
+import { FramePool } from './frame-pool';
+
+/** What the host needs of the engine's Simulation (src/engine/simulation.ts); fakes fit too. */
+export interface SimulationLike {
+  readonly pageCount: number;
+  readonly clockMs: number;
+  readonly phase: Phase;
+  readonly round: number;
+  readonly done: boolean;
+  readonly cursor: number;
+  step(untilMs: number): void;
+  runToEnd(): QueryMigrate;
+  stats(): QueryMigrate;
+  readonly events: readonly SimEvent[];
+  readonly series: {
+    readonly t: Float64Array;
+    readonly transferred: Float64Array;
+    readonly remaining: Float64Array;
+    readonly length: number;
+    readonly generation: number;
+  };
+  virtqueue(): VirtqueueSnapshot;
+  renderPageMap(out: Uint8Array, bucketShift: number): void;
+  pageInfo(pfn: number): PageInfo;
+}
+
+export interface HostDeps {
+  createSimulation(scenario: Scenario): SimulationLike;
+  post(msg: FromWorker, transfer: Transferable[]): void;
+  /** Wall clock, ms (performance.now in the worker). */
+  now(): number;
+  setTimer(cb: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+/** One tick per display frame at 60 Hz. */
+export const TICK_MS = 16;
+/** Longest wall gap one tick may account for: a throttled or backgrounded worker does not jump. */
+const MAX_TICK_GAP_MS = 100;
+/** At speed Infinity the engine runs in slices for at most this long per tick, then posts a frame. */
+const MAX_SPEED_BUDGET_MS = 12;
+const MAX_SPEED_SLICE_SIM_MS = 25;
+
+export class SimHost {
+  private scenario: Scenario | null = null;
+  private sim: SimulationLike | null = null;
+  private epoch = 0;
+  private playing = false;
+  private speed = DEFAULT_SPEED;
+  /** Simulated time the playback clock has reached; may run a little ahead of sim.clockMs. */
+  private targetMs = 0;
+  private lastWallMs = 0;
+  private viewport = { width: 800, height: 600 };
+  private layout: PageMapLayout | null = null;
+  private readonly pool = new FramePool(2);
+  private eventCursor = 0;
+  private seriesSent = 0;
+  private seriesGeneration = -1;
+  /** Something changed since the last frame went out. */
+  private dirty = false;
+  private doneSent = false;
+  private timer: unknown = null;
+
+  constructor(private readonly deps: HostDeps) {}
+
+  handle(msg: ToWorker): void {
+    try {
+      this.dispatch(msg);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  dispose(): void {
+    this.stopTimer();
+    this.sim = null;
+  }
+
+  private dispatch(msg: ToWorker): void {
+    switch (msg.type) {
+      case 'load':
+        this.scenario = msg.scenario;
+        this.rebuild(0);
+        break;
+      case 'setMode':
+        if (!this.scenario) throw new Error('setMode before load');
+        if (this.scenario.mode !== msg.mode) {
+          const at = this.sim ? this.sim.clockMs : 0;
+          this.scenario = { ...this.scenario, mode: msg.mode };
+          this.rebuild(at);
+        }
+        break;
+      case 'play': {
+        const sim = this.requireSim();
+        if (sim.done) this.rebuild(0); // Play at the end starts over
+        this.playing = true;
+        this.lastWallMs = this.deps.now();
+        this.targetMs = this.requireSim().clockMs;
+        this.dirty = true;
+        break;
+      }
+      case 'pause':
+        this.playing = false;
+        this.stopTimer();
+        this.dirty = true;
+        break;
+      case 'step': {
+        const sim = this.requireSim();
+        this.playing = false;
+        if (!sim.done) sim.step(sim.clockMs + stepSizeMs(this.speed));
+        this.dirty = true;
+        break;
+      }
+      case 'seek': {
+        if (!Number.isFinite(msg.simMs) || msg.simMs < 0) throw new Error(`cannot seek to ${msg.simMs} ms`);
+        this.playing = false;
+        this.rebuild(msg.simMs);
+        break;
+      }
+      case 'setSpeed':
+        if (!(msg.simMsPerWallMs > 0)) throw new Error(`speed must be positive, got ${msg.simMsPerWallMs}`);
+        this.speed = msg.simMsPerWallMs;
+        this.dirty = true;
+        break;
+      case 'reset':
+        this.playing = false;
+        this.rebuild(0);
+        break;
+      case 'runToEnd':
+        this.requireSim().runToEnd();
+        this.playing = false;
+        this.dirty = true;
+        break;
+      case 'setViewport':
+        this.viewport = { width: msg.width, height: msg.height };
+        if (this.sim) this.layout = pageMapLayout(this.sim.pageCount, msg.width, msg.height);
+        this.dirty = true;
+        break;
+      case 'returnBuffer':
+        this.pool.release(msg.buffer);
+        break;
+      case 'pageInfo': {
+        const sim = this.sim;
+        const ok = sim !== null && msg.pfn >= 0 && msg.pfn < sim.pageCount;
+        this.deps.post({ type: 'pageInfo', requestId: msg.requestId, info: ok ? sim.pageInfo(msg.pfn) : null }, []);
+        return;
+      }
+      default:
+        assertNever(msg, 'message');
+    }
+    this.flush();
+    this.schedule();
+  }
+
+  private requireSim(): SimulationLike {
+    if (!this.sim) throw new Error('no simulation loaded');
+    return this.sim;
+  }
+
+  /** A fresh simulation of the current scenario, advanced to `atMs`. Starts a new epoch. */
+  private rebuild(atMs: number): void {
+    if (!this.scenario) throw new Error('no scenario loaded');
+    this.sim = null; // if the constructor throws, do not keep the old run looking alive
+    const sim = this.deps.createSimulation(this.scenario);
+    if (atMs > 0) sim.step(atMs);
+    this.sim = sim;
+    this.epoch++;
+    this.targetMs = sim.clockMs;
+    this.lastWallMs = this.deps.now();
+    this.layout = pageMapLayout(sim.pageCount, this.viewport.width, this.viewport.height);
+    this.eventCursor = 0;
+    this.seriesSent = 0;
+    this.seriesGeneration = -1;
+    this.doneSent = false;
+    this.dirty = true;
+  }
+
+  private tick = (): void => {
+    this.timer = null;
+    try {
+      this.advance();
+      this.flush();
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    this.schedule();
+  };
+
+  private advance(): void {
+    const sim = this.sim;
+    if (!this.playing || !sim) return;
+    const now = this.deps.now();
+    const wall = Math.min(MAX_TICK_GAP_MS, Math.max(0, now - this.lastWallMs));
+    this.lastWallMs = now;
+    if (Number.isFinite(this.speed)) {
+      this.targetMs += wall * this.speed;
+      if (this.targetMs > sim.clockMs) sim.step(this.targetMs);
+    } else {
+      const deadline = now + MAX_SPEED_BUDGET_MS;
+      do sim.step(sim.clockMs + MAX_SPEED_SLICE_SIM_MS);
+      while (!sim.done && this.deps.now() < deadline);
+      this.targetMs = sim.clockMs;
+    }
+    if (sim.done) this.playing = false;
+    this.dirty = true;
+  }
+
+  /** Post a frame if something changed and a buffer is free (else the returned buffer retriggers). */
+  private flush(): void {
+    const sim = this.sim;
+    const layout = this.layout;
+    if (!this.dirty || !sim || !layout) return;
+    const buffer = this.pool.acquire(layout.cells);
+    if (!buffer) return;
+    const cells = new Uint8Array(buffer, 0, layout.cells);
+    sim.renderPageMap(cells, layout.bucketShift);
+
+    const all = sim.events;
+    const events = all.slice(this.eventCursor);
+    this.eventCursor = all.length;
+    const series = this.takeSeries(sim);
+    const virtqueue = sim.virtqueue();
+    const done = sim.done;
+    const stats = sim.stats();
+    this.deps.post(
+      {
+        type: 'frame',
+        epoch: this.epoch,
+        simTimeMs: sim.clockMs,
+        phase: sim.phase,
+        round: sim.round,
+        cursor: sim.cursor,
+        playing: this.playing,
+        done,
+        pageCount: sim.pageCount,
+        stats,
+        cells,
+        layout,
+        events,
+        virtqueue,
+        series,
+      },
+      [buffer, series.t.buffer, series.transferred.buffer, series.remaining.buffer],
+    );
+    this.dirty = false;
+    if (done && !this.doneSent) {
+      this.doneSent = true;
+      this.deps.post({ type: 'done', epoch: this.epoch, stats }, []);
+    }
+  }
+
+  /** Series points the UI has not seen; all of them again when the engine resampled (generation). */
+  private takeSeries(sim: SimulationLike): SeriesChunk {
+    const s = sim.series;
+    const replace = s.generation !== this.seriesGeneration;
+    const from = replace ? 0 : this.seriesSent;
+    this.seriesGeneration = s.generation;
+    this.seriesSent = s.length;
+    // slice() copies: the engine keeps writing its own arrays; the copies are transferred.
+    return {
+      replace,
+      t: s.t.slice(from, s.length),
+      transferred: s.transferred.slice(from, s.length),
+      remaining: s.remaining.slice(from, s.length),
+    };
+  }
+
+  private schedule(): void {
+    if (this.timer !== null || !this.playing) return;
+    this.timer = this.deps.setTimer(this.tick, TICK_MS);
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== null) this.deps.clearTimer(this.timer);
+    this.timer = null;
+  }
+
+  private fail(e: unknown): void {
+    this.playing = false;
+    this.stopTimer();
+    const message = e instanceof Error ? e.message : String(e);
+    this.deps.post({ type: 'error', message }, []);
+  }
+}

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import type { FrameMessage, FromWorker } from '../../src/protocol';
+import { SimHost, TICK_MS } from '../../src/worker/sim-host';
+import { FAKE_SETUP_MS, FakeSimulation, fakeScenario } from './fake-simulation';
+
+/** A host with a hand-driven clock and timer queue. */
+function harness(createSimulation = (s: Parameters<typeof fakeScenario>[0] & object) => new FakeSimulation(fakeScenario(s))) {
+  const posted: { msg: FromWorker; transfer: Transferable[] }[] = [];
+  let now = 1000;
+  const timers: (() => void)[] = [];
+  const host = new SimHost({
+    createSimulation: (s) => createSimulation(s),
+    post: (msg, transfer) => posted.push({ msg, transfer }),
+    now: () => now,
+    setTimer: (cb) => {
+      timers.push(cb);
+      return timers.length;
+    },
+    clearTimer: () => {
+      timers.length = 0;
+    },
+  });
+  const frames = () => posted.map((p) => p.msg).filter((m): m is FrameMessage => m.type === 'frame');
+  const lastFrame = () => frames().at(-1) as FrameMessage;
+  /** Advance wall time by one tick and run the pending timer. */
+  const tick = (ms = TICK_MS) => {
+    now += ms;
+    const cb = timers.shift();
+    cb?.();
+  };
+  const giveBack = (f: FrameMessage) => host.handle({ type: 'returnBuffer', buffer: f.cells.buffer as ArrayBuffer });
+  return { host, posted, frames, lastFrame, tick, giveBack, timers };
+}
+
+describe('SimHost', () => {
+  it('posts a first frame on load with cells at display resolution, transferring the buffer', () => {
+    const h = harness();
+    h.host.handle({ type: 'setViewport', width: 64, height: 64 });
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    const f = h.lastFrame();
+    expect(f.epoch).toBe(1);
+    expect(f.simTimeMs).toBe(0);
+    expect(f.phase).toBe('setup');
+    expect(f.playing).toBe(false);
+    expect(f.pageCount).toBe(4096);
+    // 4096 pages into 64x64 px: one page per pixel, scale 1
+    expect(f.layout).toMatchObject({ bucketShift: 0, cells: 4096, cols: 64, rows: 64, scale: 1 });
+    expect(f.cells.length).toBe(4096);
+    const transfer = h.posted.at(-1)?.transfer ?? [];
+    expect(transfer).toContain(f.cells.buffer);
+  });
+
+  it('buckets pages when the map is smaller than the guest', () => {
+    const h = harness();
+    h.host.handle({ type: 'setViewport', width: 32, height: 32 }); // 1024 px for 4096 pages
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    expect(h.lastFrame().layout).toMatchObject({ bucketShift: 2, cells: 1024 });
+  });
+
+  it('stops producing frames while both buffers are out, and resumes when one comes back', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.host.handle({ type: 'setSpeed', simMsPerWallMs: 0.2 }); // step = 50 ms
+    expect(h.frames()).toHaveLength(2);
+    h.giveBack(h.frames()[0]);
+    h.giveBack(h.frames()[1]);
+    h.host.handle({ type: 'step' });
+    expect(h.frames()).toHaveLength(3);
+    h.host.handle({ type: 'step' });
+    expect(h.frames()).toHaveLength(4);
+    h.host.handle({ type: 'step' }); // state changes but no buffer is free
+    expect(h.frames()).toHaveLength(4);
+    h.giveBack(h.frames()[2]);
+    expect(h.frames()).toHaveLength(5);
+    expect(h.lastFrame().simTimeMs).toBe(150);
+  });
+
+  it('plays at `speed` simulated ms per wall ms and pauses', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'setSpeed', simMsPerWallMs: 1 });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'play' });
+    h.giveBack(h.lastFrame());
+    for (let i = 0; i < 4; i++) {
+      h.tick();
+      expect(h.lastFrame().playing).toBe(true);
+      h.giveBack(h.lastFrame());
+    }
+    expect(h.lastFrame().simTimeMs).toBe(4 * TICK_MS);
+    h.host.handle({ type: 'pause' });
+    expect(h.lastFrame().playing).toBe(false);
+    expect(h.timers).toHaveLength(0);
+  });
+
+  it('runs to the end at speed Infinity within a few ticks, then posts done with verification', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    h.host.handle({ type: 'setSpeed', simMsPerWallMs: Number.POSITIVE_INFINITY });
+    h.host.handle({ type: 'play' });
+    for (let i = 0; i < 50 && !h.lastFrame().done; i++) {
+      h.giveBack(h.lastFrame());
+      h.tick();
+    }
+    expect(h.lastFrame().done).toBe(true);
+    expect(h.lastFrame().playing).toBe(false);
+    const done = h.posted.map((p) => p.msg).find((m) => m.type === 'done');
+    expect(done?.type === 'done' && done.stats.verification.ok).toBe(true);
+  });
+
+  it('steps by stepSizeMs(speed) and pauses', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'setSpeed', simMsPerWallMs: 0.1 });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'step' });
+    expect(h.lastFrame().simTimeMs).toBe(25); // 0.1 x 250 ms
+    expect(h.lastFrame().playing).toBe(false);
+  });
+
+  it('seek re-simulates from scratch: new epoch, events from the start, exact time', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ mode: 'pv' }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'seek', simMs: 12 });
+    const f = h.lastFrame();
+    expect(f.epoch).toBe(2);
+    expect(f.simTimeMs).toBe(12);
+    expect(f.phase).toBe('bulk');
+    expect(f.events.filter((e) => e.kind === 'vq').map((e) => e.kind === 'vq' && e.vq.kind)).toEqual([
+      'add',
+      'kick',
+      'pop',
+      'push',
+      'interrupt',
+      'reclaim',
+    ]);
+    expect(f.series.replace).toBe(true);
+    expect(Array.from(f.series.t)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('sends only new events and series points within an epoch', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ mode: 'pv' }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'setSpeed', simMsPerWallMs: 0.012 }); // step = 3 ms
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'step' }); // 0 -> 3
+    const a = h.lastFrame();
+    h.giveBack(a);
+    h.host.handle({ type: 'step' }); // 3 -> 6
+    const b = h.lastFrame();
+    expect(Array.from(a.series.t)).toEqual([1, 2, 3]);
+    expect(b.series.replace).toBe(false);
+    expect(Array.from(b.series.t)).toEqual([4, 5, 6]);
+    const kinds = (f: FrameMessage) => f.events.flatMap((e) => (e.kind === 'vq' ? [e.vq.kind] : []));
+    expect(kinds(a)).toEqual(['add', 'kick', 'pop']);
+    expect(kinds(b)).toEqual(['push', 'interrupt', 'reclaim']);
+  });
+
+  it('setMode keeps the simulated time and changes what the page map holds', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'seek', simMs: 8 });
+    const original = h.lastFrame();
+    const skippedOriginal = original.cells.filter((c) => c >> 2 === 2).length;
+    h.giveBack(original);
+    h.host.handle({ type: 'setMode', mode: 'pv' });
+    const pv = h.lastFrame();
+    expect(pv.simTimeMs).toBe(8);
+    expect(pv.stats.migviz.mode).toBe('pv');
+    expect(skippedOriginal).toBe(0);
+    expect(pv.cells.filter((c) => c >> 2 === 2).length).toBe(3072); // 3 of 4 pages free
+  });
+
+  it('turns exceptions into error messages and recovers on the next load', () => {
+    let fail = true;
+    const h = harness((s) => {
+      if (fail) throw new Error('guest too large for this profile');
+      return new FakeSimulation(fakeScenario(s));
+    });
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    expect(h.posted.at(-1)?.msg).toEqual({ type: 'error', message: 'guest too large for this profile' });
+    h.host.handle({ type: 'play' });
+    expect(h.posted.at(-1)?.msg).toEqual({ type: 'error', message: 'no simulation loaded' });
+    fail = false;
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    expect(h.lastFrame().epoch).toBe(1);
+  });
+
+  it('rejects bad speeds and seeks with a message', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    h.host.handle({ type: 'setSpeed', simMsPerWallMs: -1 });
+    expect(h.posted.at(-1)?.msg).toEqual({ type: 'error', message: 'speed must be positive, got -1' });
+    h.host.handle({ type: 'seek', simMs: Number.NaN });
+    expect(h.posted.at(-1)?.msg).toMatchObject({ type: 'error' });
+  });
+
+  it('answers pageInfo, with null outside guest RAM', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    h.host.handle({ type: 'pageInfo', requestId: 7, pfn: 4 });
+    expect(h.posted.at(-1)?.msg).toMatchObject({ type: 'pageInfo', requestId: 7, info: { pfn: 4, guest: 'used' } });
+    h.host.handle({ type: 'pageInfo', requestId: 8, pfn: 1 << 30 });
+    expect(h.posted.at(-1)?.msg).toEqual({ type: 'pageInfo', requestId: 8, info: null });
+  });
+
+  it('Play after the end starts over', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'runToEnd' });
+    expect(h.lastFrame().done).toBe(true);
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'play' });
+    expect(h.lastFrame()).toMatchObject({ done: false, simTimeMs: 0, playing: true, epoch: 2 });
+  });
+});
+
+it('fake setup length is what the tests assume', () => {
+  expect(FAKE_SETUP_MS).toBe(10);
+});
