@@ -1,0 +1,173 @@
+/**
+ * The guest kernel's buddy allocator: free lists of orders 0..10 (4 KiB .. 4 MiB blocks).
+ *
+ * Each free list is a bitmap over the blocks of that order ("block i of order k is on free
+ * list k"), not a linked list: membership is what matters to the simulation (the free-page
+ * walk costs one step per listed block), and bitmaps keep the state at ~2 bits per page.
+ * As in Linux, freeing coalesces eagerly with a free buddy, so the lists are always the
+ * canonical decomposition of the free pages into maximal aligned blocks.
+ *
+ * Unlike Linux (LIFO lists), allocation takes the lowest-addressed block of the smallest
+ * sufficient order: deterministic and cheap; the visual difference is only where new pages land.
+ */
+import { clearBit, newBitmap, popcount32, setBit, setRange, clearRange, testBit, lowestBit } from '../bitmap';
+
+export const MAX_ORDER = 10;
+export const ORDERS = MAX_ORDER + 1;
+
+/** Keeps the 16 even-position bits of a 32-bit word, packed into the low half. */
+function compressEvenBits(x: number): number {
+  x &= 0x55555555;
+  x = (x | (x >>> 1)) & 0x33333333;
+  x = (x | (x >>> 2)) & 0x0f0f0f0f;
+  x = (x | (x >>> 4)) & 0x00ff00ff;
+  x = (x | (x >>> 8)) & 0x0000ffff;
+  return x;
+}
+
+export class BuddyAllocator {
+  readonly pages: number;
+  /** One bit per page: free in the allocator. Kept in step with the free lists by this class only. */
+  readonly free: Uint32Array;
+  /** heads[k]: one bit per order-k block: the block is on free list k. */
+  readonly heads: Uint32Array[];
+  /** Lowest word of heads[k] that may be non-zero: keeps repeated allocation O(1) amortised. */
+  private readonly lowWord: Int32Array;
+  private freePageCount = 0;
+
+  /** Creates the allocator with every page in use; call `rebuildFromFree` or `freeBlock` to fill it. */
+  constructor(pages: number) {
+    this.pages = pages;
+    this.free = newBitmap(pages);
+    this.heads = [];
+    for (let k = 0; k < ORDERS; k++) this.heads.push(newBitmap(Math.max(1, pages >>> k)));
+    this.lowWord = new Int32Array(ORDERS);
+  }
+
+  get freePages(): number {
+    return this.freePageCount;
+  }
+
+  /**
+   * Replaces the free lists by the canonical decomposition of `this.free` (bulk build after a
+   * workload generator has written the free-page bitmap directly). Word-parallel, bottom-up:
+   * a block of order k+1 is fully free iff both halves are; a fully free block is listed at
+   * order k iff its parent is not fully free (or k is the top order).
+   */
+  rebuildFromFree(): void {
+    let full = this.free.slice();
+    let count = 0;
+    for (let w = 0; w < full.length; w++) count += popcount32(full[w]);
+    this.freePageCount = count;
+    for (let k = 0; k < ORDERS; k++) {
+      const blocks = this.pages >>> k;
+      const head = this.heads[k];
+      // Only whole blocks inside guest RAM exist at this order.
+      const tailBits = blocks & 31;
+      const words = (blocks + 31) >>> 5;
+      if (blocks === 0) full.fill(0);
+      else if (tailBits !== 0) full[words - 1] &= (1 << tailBits) - 1;
+      if (k === MAX_ORDER) {
+        head.set(full.subarray(0, head.length));
+        break;
+      }
+      const parentBlocks = blocks >>> 1;
+      const parent = new Uint32Array(Math.max(1, (parentBlocks + 31) >>> 5));
+      for (let pw = 0; pw < parent.length; pw++) {
+        const lo = full[2 * pw] ?? 0;
+        const hi = full[2 * pw + 1] ?? 0;
+        parent[pw] = (compressEvenBits(lo & (lo >>> 1)) | (compressEvenBits(hi & (hi >>> 1)) << 16)) >>> 0;
+      }
+      const pbits = parentBlocks & 31;
+      if (pbits !== 0) parent[parent.length - 1] &= (1 << pbits) - 1;
+      for (let w = 0; w < head.length; w++) {
+        // Expand each parent bit to the two child positions it covers.
+        const p = parent[w >>> 1] ?? 0;
+        const half = (w & 1) === 0 ? p & 0xffff : p >>> 16;
+        let spread = half;
+        spread = (spread | (spread << 8)) & 0x00ff00ff;
+        spread = (spread | (spread << 4)) & 0x0f0f0f0f;
+        spread = (spread | (spread << 2)) & 0x33333333;
+        spread = (spread | (spread << 1)) & 0x55555555;
+        spread = (spread | (spread << 1)) >>> 0;
+        head[w] = (full[w] & ~spread) >>> 0;
+      }
+      full = parent;
+    }
+    this.lowWord.fill(0);
+  }
+
+  /** Number of blocks on each free list (index = order). */
+  blockCounts(): number[] {
+    const counts: number[] = [];
+    for (let k = 0; k < ORDERS; k++) {
+      let n = 0;
+      const h = this.heads[k];
+      for (let w = 0; w < h.length; w++) if (h[w] !== 0) n += popcount32(h[w]);
+      counts.push(n);
+    }
+    return counts;
+  }
+
+  /** Allocates a block of 2^order pages; returns its first pfn, or -1 when no block is large enough. */
+  alloc(order: number): number {
+    for (let k = order; k < ORDERS; k++) {
+      const b = this.takeLowest(k);
+      if (b < 0) continue;
+      // Split down, putting each upper half on the free list of its order.
+      let block = b;
+      for (let j = k - 1; j >= order; j--) {
+        block <<= 1;
+        this.listAdd(j, block + 1);
+      }
+      const pfn = block << order;
+      clearRange(this.free, pfn, pfn + (1 << order));
+      this.freePageCount -= 1 << order;
+      return pfn;
+    }
+    return -1;
+  }
+
+  /** Returns a block to the allocator, merging with its buddy while the buddy is free. */
+  freeBlock(pfn: number, order: number): void {
+    setRange(this.free, pfn, pfn + (1 << order));
+    this.freePageCount += 1 << order;
+    let k = order;
+    let block = pfn >>> order;
+    while (k < MAX_ORDER) {
+      const buddy = block ^ 1;
+      if (buddy >= this.pages >>> k || !testBit(this.heads[k], buddy)) break;
+      clearBit(this.heads[k], buddy);
+      block >>>= 1;
+      k++;
+    }
+    this.listAdd(k, block);
+  }
+
+  /** Order of the free block containing pfn, or -1 if the page is in use. */
+  freeOrderOf(pfn: number): number {
+    if (!testBit(this.free, pfn)) return -1;
+    for (let k = 0; k < ORDERS; k++) if (testBit(this.heads[k], pfn >>> k)) return k;
+    return -1;
+  }
+
+  private listAdd(order: number, block: number): void {
+    setBit(this.heads[order], block);
+    const w = block >>> 5;
+    if (w < this.lowWord[order]) this.lowWord[order] = w;
+  }
+
+  private takeLowest(order: number): number {
+    const h = this.heads[order];
+    for (let w = this.lowWord[order]; w < h.length; w++) {
+      if (h[w] !== 0) {
+        this.lowWord[order] = w;
+        const b = (w << 5) + lowestBit(h[w]);
+        h[w] &= ~(1 << (b & 31));
+        return b;
+      }
+    }
+    this.lowWord[order] = h.length;
+    return -1;
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * Workloads: what the guest did before the migration (which shapes its memory) and what it
+ * keeps doing while it runs. Each is a small generator over the seeded RNG.
+ *
+ * Memory is built in bulk (ranges and runs written straight into the bitmaps, then the free
+ * lists rebuilt once) rather than by replaying millions of allocations: an 8 GiB guest is
+ * built in a few milliseconds. While the migration runs, the workload acts through the real
+ * allocator and the real write path, so the dirty log sees every write.
+ *
+ * Sizes are in MiB of guest memory and scale as stated; rates are per second of simulated time.
+ */
+import type { WorkloadId } from '../types';
+import type { Rng } from '../rng';
+import type { GuestMemory } from './memory';
+import { clearRange, newBitmap, setRange } from '../bitmap';
+
+const PAGES_PER_MIB = 256;
+
+/** The layout of a just-booted Linux guest (values for the RFC's CentOS 6.6 guest, kernel 4.5). */
+export const BOOT_LAYOUT = {
+  /** Real-mode area, BIOS data and tables below 1 MiB: reserved, never freed. */
+  firmwareMiB: 1,
+  /** Kernel text, data and bss loaded at 16 MiB (a distribution kernel with its modules' init). */
+  kernelImageMiB: 28,
+  /** The struct-page array: 64 bytes of `struct page` per 4 KiB page, 1.56% of RAM, at the top. */
+  structPageBytesPerPage: 64,
+  /** Early allocations next to it: direct-map page tables, per-cpu areas, memblock tables. */
+  earlyMiB: 6,
+  /** Page cache, slab, page tables and user space of an idle distribution after boot. */
+  runtimeUsedMiB: 184,
+  /** Mean length of a run of contiguously allocated pages (readahead batches, slab pages). */
+  runMeanPages: 24,
+  /**
+   * The compressed initrd the boot loader placed in low memory: freed after unpacking
+   * ("Freeing initrd memory"), so it is free but keeps its non-zero content.
+   */
+  initrdMiB: 9,
+  /** The initramfs unpacked into rootfs page cache, freed at switch_root: free, stale. */
+  initramfsUnpackedMiB: 18,
+} as const;
+
+/** Activity of a guest that is (nearly) idle: timers, RCU, logging, a little page-cache churn. */
+export const IDLE_ACTIVITY = {
+  /** Kernel and daemon pages written over and over (jiffies, per-cpu data, log buffers). */
+  hotPages: 1024,
+  writesPerSec: 1500,
+  /** Order-0 allocations per second (page cache, slab), each freed again after a while. */
+  allocsPerSec: 100,
+  heldAllocations: 256,
+} as const;
+
+export const AFTER_HOG = {
+  /**
+   * Memory the hog never reached, as a fraction of RAM: watermarks and lowmem reserves the
+   * kernel keeps, plus what the hog did not ask for. These pages stay zero.
+   */
+  untouchedFraction: 0.0305,
+  /**
+   * Kernel allocations made while the hog held almost all memory (slab, page cache, page
+   * tables). They came from whatever single frames were free at the time, so they stay
+   * scattered through the memory the hog gave back and split its free blocks.
+   */
+  survivorMiB: 8,
+} as const;
+
+export const RUNNING = {
+  workingSetMiB: 1024,
+  /** Largest block of the working set, as the allocator hands it out (order 3 = 32 KiB). */
+  maxBlockOrder: 3,
+  dirtyPagesPerSec: 25000,
+  allocsPerSec: 2000,
+  maxAllocOrder: 2,
+  heldAllocations: 4096,
+} as const;
+
+/** What a workload does while the simulation runs. */
+export interface Workload {
+  readonly id: WorkloadId;
+  /** Guest activity in [t, t + dtMs). */
+  tick(t: number, dtMs: number): void;
+}
+
+/** Builds the guest's memory for the workload and returns its runtime behaviour. */
+export function buildWorkload(id: WorkloadId, mem: GuestMemory, rng: Rng): Workload {
+  switch (id) {
+    case 'idle-boot': {
+      const hot = bootGuest(mem, rng);
+      return new IdleActivity(id, mem, rng, hot);
+    }
+    case 'after-hog': {
+      const hot = bootGuest(mem, rng);
+      runHogAndExit(mem, rng);
+      return new IdleActivity(id, mem, rng, hot);
+    }
+    case 'running': {
+      const hot = bootGuest(mem, rng);
+      return new RunningWriter(mem, rng, hot);
+    }
+  }
+}
+
+/** Places random runs of total length ~pages in [lo, hi) and calls fn for each run. */
+function scatterRuns(rng: Rng, pages: number, meanRun: number, lo: number, hi: number, fn: (s: number, e: number) => void): void {
+  const span = hi - lo;
+  if (span <= 0) return;
+  let left = pages;
+  while (left > 0) {
+    const len = Math.min(left, rng.runLength(meanRun), span);
+    const s = lo + rng.int(span - len + 1);
+    fn(s, s + len);
+    left -= len;
+  }
+}
+
+/**
+ * Lays out a just-booted guest and returns the pfns of its hot kernel pages.
+ * Pages in use: firmware, kernel image, struct-page array and early allocations at the top,
+ * runtime allocations scattered in runs. Free but stale: the initrd and unpacked initramfs.
+ * Everything else was never touched.
+ */
+function bootGuest(mem: GuestMemory, rng: Rng): Int32Array {
+  const L = BOOT_LAYOUT;
+  const P = mem.pages;
+  const used = newBitmap(P);
+  const clampPages = (mib: number) => Math.min(P, Math.round(mib * PAGES_PER_MIB));
+
+  // Stale first, so that anything used on top of it stays used.
+  const lowTop = Math.min(P, 2048 * PAGES_PER_MIB, Math.floor(P * 0.75));
+  const initrd = clampPages(L.initrdMiB);
+  mem.writeRange(Math.max(0, lowTop - initrd), lowTop);
+  scatterRuns(rng, clampPages(L.initramfsUnpackedMiB), L.runMeanPages, 0, P, (s, e) => mem.writeRange(s, e));
+
+  const useRange = (s: number, e: number) => {
+    if (e <= s) return;
+    mem.writeRange(s, e);
+    setRange(used, s, e);
+  };
+  useRange(0, clampPages(L.firmwareMiB));
+  const kernelStart = clampPages(16);
+  useRange(kernelStart, Math.min(P, kernelStart + clampPages(L.kernelImageMiB)));
+  const structPages = Math.ceil((P * L.structPageBytesPerPage) / 4096);
+  const topStart = Math.max(0, P - structPages - clampPages(L.earlyMiB));
+  useRange(topStart, P);
+  scatterRuns(rng, clampPages(L.runtimeUsedMiB), L.runMeanPages, kernelStart, topStart, useRange);
+
+  // The free lists are the complement of what is in use.
+  const free = mem.buddy.free;
+  for (let w = 0; w < free.length; w++) free[w] = ~used[w];
+  clearRange(free, P, free.length * 32);
+  mem.buddy.rebuildFromFree();
+
+  // Hot pages: spread over the kernel image and the runtime allocations.
+  const hot = new Int32Array(Math.min(IDLE_ACTIVITY.hotPages, P));
+  for (let i = 0; i < hot.length; i++) {
+    let pfn = rng.int(P);
+    while (mem.isFree(pfn)) pfn = rng.int(P);
+    hot[i] = pfn;
+  }
+  return hot;
+}
+
+/**
+ * A memory hog allocated and wrote nearly all free memory, then exited: its pages are free
+ * again but hold its data. The hog took memory from the top down, so what it left is at the
+ * bottom of RAM. A few kernel allocations made meanwhile stay behind, scattered.
+ */
+function runHogAndExit(mem: GuestMemory, rng: Rng): void {
+  const P = mem.pages;
+  const free = mem.buddy.free;
+  let untouched = Math.round(P * AFTER_HOG.untouchedFraction);
+  for (let w = 0; w < free.length; w++) {
+    let bits = free[w];
+    if (bits === 0) continue;
+    if (untouched === 0 && bits === 0xffffffff) {
+      mem.writeRange(w << 5, (w << 5) + 32);
+      continue;
+    }
+    while (bits !== 0) {
+      const b = 31 - Math.clz32(bits & -bits);
+      bits = (bits & (bits - 1)) >>> 0;
+      if (untouched > 0) untouched--;
+      else mem.write((w << 5) + b);
+    }
+  }
+  // Survivors land on frames the hog had touched (free now, holding its data).
+  let survivors = Math.round(AFTER_HOG.survivorMiB * PAGES_PER_MIB);
+  for (let tries = 0; survivors > 0 && tries < 64 * P; tries++) {
+    const pfn = rng.int(P);
+    if (!mem.isFree(pfn) || !mem.isData(pfn)) continue;
+    mem.write(pfn);
+    free[pfn >>> 5] &= ~(1 << (pfn & 31));
+    survivors--;
+  }
+  mem.buddy.rebuildFromFree();
+}
+
+/** FIFO of blocks a workload allocated and will free again: the allocator churn. */
+class Churn {
+  private readonly pfns: Int32Array;
+  private readonly orders: Uint8Array;
+  private head = 0;
+  private count = 0;
+  constructor(capacity: number) {
+    this.pfns = new Int32Array(capacity);
+    this.orders = new Uint8Array(capacity);
+  }
+  /** Allocates (and writes) a block; frees the oldest one when at capacity. */
+  step(mem: GuestMemory, order: number): void {
+    const cap = this.pfns.length;
+    if (this.count === cap) {
+      mem.buddy.freeBlock(this.pfns[this.head], this.orders[this.head]);
+      this.head = (this.head + 1) % cap;
+      this.count--;
+    }
+    const pfn = mem.allocAndWrite(order);
+    if (pfn < 0) return;
+    const slot = (this.head + this.count) % cap;
+    this.pfns[slot] = pfn;
+    this.orders[slot] = order;
+    this.count++;
+  }
+}
+
+class IdleActivity implements Workload {
+  private readonly churn = new Churn(IDLE_ACTIVITY.heldAllocations);
+  constructor(
+    readonly id: WorkloadId,
+    private readonly mem: GuestMemory,
+    private readonly rng: Rng,
+    private readonly hot: Int32Array,
+  ) {}
+
+  tick(_t: number, dtMs: number): void {
+    const writes = this.rng.poisson((IDLE_ACTIVITY.writesPerSec * dtMs) / 1000);
+    for (let i = 0; i < writes; i++) this.mem.write(this.hot[this.rng.int(this.hot.length)]);
+    const allocs = this.rng.poisson((IDLE_ACTIVITY.allocsPerSec * dtMs) / 1000);
+    for (let i = 0; i < allocs; i++) this.churn.step(this.mem, 0);
+  }
+}
+
+/** A steady writer: a working set written at a fixed rate, plus allocation churn. */
+class RunningWriter implements Workload {
+  readonly id = 'running' as const;
+  private readonly blocks: Int32Array;
+  private readonly blockOrders: Uint8Array;
+  private readonly churn = new Churn(RUNNING.heldAllocations);
+  private readonly idle: IdleActivity;
+
+  constructor(
+    private readonly mem: GuestMemory,
+    private readonly rng: Rng,
+    hot: Int32Array,
+  ) {
+    this.idle = new IdleActivity('running', mem, rng, hot);
+    const target = Math.min(Math.round(RUNNING.workingSetMiB * PAGES_PER_MIB), Math.floor(mem.buddy.freePages * 0.8));
+    const pfns: number[] = [];
+    const orders: number[] = [];
+    let got = 0;
+    while (got < target) {
+      const order = rng.int(RUNNING.maxBlockOrder + 1);
+      const pfn = mem.allocAndWrite(order);
+      if (pfn < 0) break;
+      pfns.push(pfn);
+      orders.push(order);
+      got += 1 << order;
+    }
+    this.blocks = Int32Array.from(pfns);
+    this.blockOrders = Uint8Array.from(orders);
+  }
+
+  tick(t: number, dtMs: number): void {
+    this.idle.tick(t, dtMs);
+    const rng = this.rng;
+    if (this.blocks.length > 0) {
+      const writes = rng.poisson((RUNNING.dirtyPagesPerSec * dtMs) / 1000);
+      for (let i = 0; i < writes; i++) {
+        const b = rng.int(this.blocks.length);
+        this.mem.write(this.blocks[b] + rng.int(1 << this.blockOrders[b]));
+      }
+    }
+    const allocs = rng.poisson((RUNNING.allocsPerSec * dtMs) / 1000);
+    for (let i = 0; i < allocs; i++) this.churn.step(this.mem, rng.int(RUNNING.maxAllocOrder + 1));
+  }
+}

@@ -1,0 +1,512 @@
+/**
+ * QEMU 2.5/2.6 pre-copy RAM migration, page by page, as the migration thread runs it
+ * (migration/migration.c: migration_thread; migration/ram.c: ram_save_setup/_iterate/_complete).
+ *
+ * The thread is a state machine advanced one small unit at a time (one bitmap word of pages,
+ * one sync, one poll...), so a caller can stop at any simulated time and resume with
+ * identical results. Its clock `now` is the simulation's clock.
+ *
+ * Costs: two resources in a pipeline. The thread's CPU pays per page by content (a zero page is
+ * read whole, a data page is copied); the link drains the socket at the goodput. The thread may
+ * run ahead of the wire by at most the socket buffer, then it blocks. Whichever is slower sets
+ * the pace: zero-page scanning is CPU-bound, sending data pages is wire-bound.
+ *
+ * KVM dirty log semantics of that era (before 4.1's clear-log): KVM_GET_DIRTY_LOG at a sync
+ * fetches and clears; a page written after a sync but before it is sent goes out in this pass
+ * and again in the next.
+ */
+import { countAll, findNextSet, popcount32 } from '../bitmap';
+import type { GuestMemory } from '../guest/memory';
+import { PAGE_SIZE } from '../guest/memory';
+import type { FreePageBalloon, FreePageReply } from '../virtio/balloon';
+import type { MigrationStatus, ModeId, Phase, SimEvent, Verification } from '../types';
+import type { HostProfile } from './profiles';
+import * as wire from './wire';
+
+/** BUFFER_DELAY: bandwidth is measured, and the rate limit reset, every 100 ms. */
+export const BUFFER_DELAY_MS = 100;
+/** MAX_WAIT: one ram_save_iterate call yields after 50 ms. */
+export const MAX_WAIT_MS = 50;
+/** dirty-pages-rate is computed at a sync at most once per second. */
+const RATE_PERIOD_MS = 1000;
+
+export interface PrecopyParams {
+  mode: ModeId;
+  /** Link goodput, bytes per ms. */
+  linkBytesPerMs: number;
+  /** max-bandwidth, bytes per ms. */
+  maxBandwidthBytesPerMs: number;
+  downtimeLimitMs: number;
+  /** Give up (status failed) at this simulated time. */
+  capMs: number;
+}
+
+/**
+ * Deliberate mistakes, for tests that prove the verification catches them. Never set in the app.
+ * - snapshotBeforeDirtyLog: pv asks for the free-page bitmap before dirty logging is on, so a
+ *   page reused in between is neither logged nor in the bitmap.
+ * - noDirtyLog: dirty logging is never started.
+ */
+export interface EngineFaults {
+  snapshotBeforeDirtyLog?: boolean;
+  noDirtyLog?: boolean;
+}
+
+type Step =
+  | 'start'
+  | 'bitmap'
+  | 'log'
+  | 'request'
+  | 'wait'
+  | 'setup-sync'
+  | 'loop'
+  | 'iterate'
+  | 'stop'
+  | 'final'
+  | 'drain'
+  | 'done';
+
+export class Precopy {
+  status: MigrationStatus = 'none';
+  phase: Phase = 'idle';
+  /** The migration thread's clock, ms. */
+  now = 0;
+  /** When the link has sent everything written so far, ms. */
+  private linkFree = 0;
+  private step: Step = 'start';
+
+  /** QEMU's migration bitmap: pages still to send. All set from the start (ram_save_setup). */
+  readonly bitmap: Uint32Array;
+  /** migration_dirty_pages: set bits in `bitmap`. */
+  dirtyPages: number;
+  /** Scan cursor (last_offset), pfn. */
+  cursor = 0;
+  /** Pass of the cursor: 1 while in the bulk stage. */
+  round = 1;
+  /** The VM runs until stop-and-copy. */
+  vmRunning = true;
+
+  // Destination side: the version of each page it received, and how often each page was sent.
+  readonly destVersion: Uint16Array;
+  readonly sendCount: Uint8Array;
+  /** Bit per page: sent at least once (for word-wide page-map rendering). */
+  readonly sentEver: Uint32Array;
+
+  // Rate limiting and bandwidth measurement (migration_thread's window).
+  private windowStart = 0;
+  private windowStartBytes = 0;
+  private windowPages = 0;
+  private bytesXfer = 0;
+  private threshold = 0;
+
+  // Counters as QEMU keeps them.
+  /** ram transferred: page headers + payload + EOS markers. */
+  transferred = 0;
+  /** Everything written to the migration stream (qemu_ftell): also section headers, device state. */
+  wireBytes = 0;
+  duplicate = 0;
+  normal = 0;
+  syncCount = 0;
+  dirtyPagesRate = 0;
+  expectedDowntime: number;
+  mbps = 0;
+  pagesPerSecond = 0;
+  setupTime = 0;
+  totalTime = 0;
+  downtime = 0;
+  private stopStart = 0;
+  private periodStart = 0;
+  private periodDirty = 0;
+  private blockNameSent = false;
+  skippedFree = 0;
+  failureReason = '';
+  verification: Verification = { ok: false, 'pages-checked': 0, mismatches: 0, 'first-mismatch': -1 };
+
+  // Iterate state.
+  private iterStart = 0;
+  private iterPages = 0;
+
+  // pv: the guest's answer.
+  private reply: FreePageReply | null = null;
+  private replyAt = 0;
+  private filtered = false;
+  private logStarted = false;
+
+  constructor(
+    private readonly mem: GuestMemory,
+    private readonly profile: HostProfile,
+    private readonly params: PrecopyParams,
+    private readonly balloon: FreePageBalloon,
+    private readonly emit: (e: SimEvent) => void,
+    private readonly faults: EngineFaults = {},
+  ) {
+    const pages = mem.pages;
+    this.bitmap = new Uint32Array(mem.data.length);
+    this.bitmap.fill(0xffffffff);
+    const tail = pages & 31;
+    if (tail !== 0) this.bitmap[this.bitmap.length - 1] = (1 << tail) - 1;
+    this.dirtyPages = pages;
+    this.destVersion = new Uint16Array(pages);
+    this.sendCount = new Uint8Array(pages);
+    this.sentEver = new Uint32Array(mem.data.length);
+    this.expectedDowntime = params.downtimeLimitMs;
+  }
+
+  get done(): boolean {
+    return this.step === 'done';
+  }
+
+  /** Bytes of QEMU's own bitmaps, the destination copy and the per-page counters. */
+  stateBytes(): number {
+    return this.bitmap.byteLength + this.destVersion.byteLength + this.sendCount.byteLength + this.sentEver.byteLength;
+  }
+
+  /** Pending bytes as QEMU reports `remaining`. */
+  get remaining(): number {
+    return this.dirtyPages * PAGE_SIZE;
+  }
+
+  /** Advances the thread by one unit of work. */
+  advance(): void {
+    const p = this.profile;
+    const pages = this.mem.pages;
+    switch (this.step) {
+      case 'start':
+        this.status = 'setup';
+        this.setPhase('setup');
+        this.now += p.setupFixedMs;
+        this.wireBytes += wire.SETUP_SECTION_BYTES;
+        this.pushToLink(0, wire.SETUP_SECTION_BYTES);
+        this.step = 'bitmap';
+        return;
+      case 'bitmap':
+        // The bitmap is already all ones (constructor); here its cost is paid.
+        this.now += (pages * p.bitmapInitNsPerPage) / 1e6;
+        this.step = this.faults.snapshotBeforeDirtyLog && this.params.mode === 'pv' ? 'request' : 'log';
+        return;
+      case 'log':
+        this.startDirtyLog();
+        this.step = this.params.mode === 'pv' && !this.filtered ? 'request' : 'setup-sync';
+        return;
+      case 'request':
+        this.emit({ t: this.now, kind: 'free-page-request' });
+        this.balloon.requestFreePages(this.now, (t, reply) => {
+          this.reply = reply;
+          this.replyAt = t;
+        });
+        this.step = 'wait';
+        return;
+      case 'wait':
+        // QEMU drops the iothread lock and polls with usleep(1000) until the bitmap is in.
+        if (this.reply && this.replyAt <= this.now) {
+          this.filterFreePages(this.reply);
+          this.filtered = true;
+          // With the snapshotBeforeDirtyLog fault, logging starts only now: too late.
+          this.step = this.logStarted ? 'setup-sync' : 'log';
+        } else {
+          this.now += p.pollIntervalMs;
+        }
+        return;
+      case 'setup-sync':
+        this.sync();
+        this.setupTime = this.now;
+        this.status = 'active';
+        this.setPhase('bulk');
+        this.windowStart = this.now;
+        this.windowStartBytes = this.wireBytes;
+        this.periodStart = this.now;
+        this.step = 'loop';
+        return;
+      case 'loop':
+        this.loopOnce();
+        return;
+      case 'iterate':
+        this.iterateOnce();
+        return;
+      case 'stop':
+        this.stopStart = this.now;
+        this.vmRunning = false;
+        this.setPhase('stop-copy');
+        this.now += p.vmStopMs;
+        this.sync();
+        this.step = 'final';
+        return;
+      case 'final':
+        if (this.dirtyPages > 0) {
+          this.sendNextWord(false);
+          return;
+        }
+        this.transferred += wire.EOS_BYTES;
+        this.wireBytes += wire.EOS_BYTES + p.deviceStateBytes + wire.SECTION_OVERHEAD_BYTES;
+        this.pushToLink(0, wire.EOS_BYTES + p.deviceStateBytes + wire.SECTION_OVERHEAD_BYTES);
+        this.step = 'drain';
+        return;
+      case 'drain':
+        this.now = Math.max(this.now, this.linkFree);
+        this.finish();
+        return;
+      case 'done':
+        return;
+    }
+  }
+
+  private setPhase(phase: Phase): void {
+    this.phase = phase;
+    this.emit({ t: this.now, kind: 'phase', phase });
+  }
+
+  private startDirtyLog(): void {
+    const p = this.profile;
+    const mapped = countAll(this.mem.data);
+    this.mem.logging = !this.faults.noDirtyLog;
+    this.logStarted = true;
+    this.now += (this.mem.pages * p.logStartNsPerPage + mapped * p.logStartNsPerMappedPage) / 1e6;
+  }
+
+  /** filter_out_guest_free_pages: the migration bitmap of pc.ram becomes bitmap & ~free. */
+  private filterFreePages(reply: FreePageReply): void {
+    const free = reply.bitmap;
+    const bm = this.bitmap;
+    let cleared = 0;
+    for (let w = 0; w < bm.length; w++) {
+      const hit = bm[w] & free[w];
+      if (hit !== 0) {
+        cleared += popcount32(hit);
+        bm[w] &= ~hit;
+      }
+    }
+    this.dirtyPages -= cleared;
+    this.skippedFree += cleared;
+    this.now += (bm.length * this.profile.scanNsPerWord) / 1e6;
+    this.emit({ t: this.now, kind: 'free-page-bitmap', freePages: reply.freePages, walkMs: reply.walkMs });
+  }
+
+  /** migration_bitmap_sync: pull KVM's dirty log into the migration bitmap. */
+  sync(): void {
+    const log = this.mem.dirtyLog;
+    const bm = this.bitmap;
+    let fresh = 0;
+    let logged = 0;
+    for (let w = 0; w < log.length; w++) {
+      const d = log[w];
+      if (d === 0) continue;
+      logged += popcount32(d);
+      const n = d & ~bm[w];
+      if (n !== 0) fresh += popcount32(n);
+      bm[w] |= d;
+      log[w] = 0;
+    }
+    this.dirtyPages += fresh;
+    this.periodDirty += fresh;
+    this.syncCount++;
+    const p = this.profile;
+    this.now += (this.mem.pages * p.syncNsPerPage + logged * p.syncNsPerDirtyPage) / 1e6;
+    if (this.now > this.periodStart + RATE_PERIOD_MS) {
+      this.dirtyPagesRate = Math.round((this.periodDirty * 1000) / (this.now - this.periodStart));
+      this.periodStart = this.now;
+      this.periodDirty = 0;
+    }
+    this.emit({ t: this.now, kind: 'sync', count: this.syncCount, newDirty: fresh, remaining: this.remaining });
+  }
+
+  /** One turn of migration_thread's loop (2.5): pending check, then iterate or complete. */
+  private loopOnce(): void {
+    if (this.now >= this.params.capMs) {
+      this.fail(`did not converge within ${this.params.capMs / 1000} s of simulated time: the guest dirties memory faster than the link can send it within the ${this.params.downtimeLimitMs} ms downtime limit`);
+      return;
+    }
+    if (!this.rateExceeded()) {
+      // ram_save_pending: sync only when what is left looks small enough to finish.
+      let pending = this.remaining;
+      if (pending < this.threshold) {
+        this.sync();
+        pending = this.remaining;
+      }
+      if (pending > 0 && pending >= this.threshold) {
+        this.iterStart = this.now;
+        this.iterPages = 0;
+        this.wireBytes += wire.SECTION_HEADER_BYTES;
+        this.bytesXfer += wire.SECTION_HEADER_BYTES;
+        this.step = 'iterate';
+        return;
+      }
+      this.step = 'stop';
+      return;
+    }
+    this.windowCheck();
+    if (this.rateExceeded()) {
+      // g_usleep until the window ends.
+      this.now = Math.max(this.now, this.windowStart + BUFFER_DELAY_MS);
+      this.windowCheck();
+    }
+  }
+
+  /** One word of ram_save_iterate; ends the call on rate limit, MAX_WAIT, or a clean circle. */
+  private iterateOnce(): void {
+    let end = false;
+    if (this.dirtyPages === 0) {
+      // A full circle that finds nothing: ram_find_and_save_block returns 0.
+      this.now += (this.mem.data.length * this.profile.scanNsPerWord) / 1e6;
+      this.wrap(false);
+      end = true;
+    } else {
+      this.iterPages += this.sendNextWord(true);
+      if (this.rateExceeded()) end = true;
+      else if (this.now - this.iterStart > MAX_WAIT_MS) end = true;
+    }
+    if (end) {
+      this.transferred += wire.EOS_BYTES;
+      this.wireBytes += wire.EOS_BYTES + wire.SECTION_FOOTER_BYTES;
+      this.bytesXfer += wire.EOS_BYTES + wire.SECTION_FOOTER_BYTES;
+      this.pushToLink(0, wire.EOS_BYTES + wire.SECTION_HEADER_BYTES + wire.SECTION_FOOTER_BYTES);
+      this.windowCheck();
+      this.step = 'loop';
+    }
+  }
+
+  /** The cursor passed the end of RAM (complete_round); a fruitless full circle leaves it in place. */
+  private wrap(resetCursor = true): void {
+    if (resetCursor) this.cursor = 0;
+    this.round++;
+    if (this.phase === 'bulk') this.setPhase('iterate');
+    this.emit({ t: this.now, kind: 'round', round: this.round });
+  }
+
+  /**
+   * Finds the next dirty page from the cursor (wrapping at the end of RAM) and sends every
+   * dirty page of its bitmap word. Returns the number of pages sent.
+   */
+  private sendNextWord(countWindow: boolean): number {
+    const pages = this.mem.pages;
+    let pfn = findNextSet(this.bitmap, this.cursor, pages);
+    let scannedWords: number;
+    if (pfn < 0) {
+      scannedWords = (pages - this.cursor) >>> 5;
+      this.wrap();
+      pfn = findNextSet(this.bitmap, 0, pages);
+      scannedWords += pfn >>> 5;
+    } else {
+      scannedWords = (pfn >>> 5) - (this.cursor >>> 5);
+    }
+    const w = pfn >>> 5;
+    const bits = (this.bitmap[w] & ~((1 << (pfn & 31)) - 1)) >>> 0;
+    const dataBits = bits & this.mem.data[w];
+    const nAll = popcount32(bits);
+    const nData = popcount32(dataBits);
+    const nZero = nAll - nData;
+
+    // Read each page now: the destination gets the version the guest has at this instant.
+    const src = this.mem.version;
+    const dst = this.destVersion;
+    const cnt = this.sendCount;
+    let b = bits;
+    const base = w << 5;
+    while (b !== 0) {
+      const i = base + (31 - Math.clz32(b & -b));
+      b = (b & (b - 1)) >>> 0;
+      dst[i] = src[i];
+      if (cnt[i] !== 255) cnt[i]++;
+    }
+    this.sentEver[w] |= bits;
+    this.bitmap[w] &= ~bits;
+    this.dirtyPages -= nAll;
+    this.cursor = Math.min(pages, base + 32);
+
+    let bytes = nZero * wire.ZERO_PAGE_BYTES + nData * wire.NORMAL_PAGE_BYTES;
+    if (!this.blockNameSent) {
+      bytes += wire.BLOCK_NAME_BYTES;
+      this.blockNameSent = true;
+    }
+    this.transferred += bytes;
+    this.wireBytes += bytes;
+    this.duplicate += nZero;
+    this.normal += nData;
+    if (countWindow) {
+      this.bytesXfer += bytes;
+      this.windowPages += nAll;
+    }
+    const p = this.profile;
+    const cpuMs = (nZero * p.zeroPageNs + nData * p.dataPageNs + scannedWords * p.scanNsPerWord) / 1e6;
+    this.pushToLink(cpuMs, bytes);
+    return nAll;
+  }
+
+  /** The thread spends cpuMs producing `bytes`; the link drains them; a full socket blocks the thread. */
+  private pushToLink(cpuMs: number, bytes: number): void {
+    const start = this.now;
+    const cpuEnd = start + cpuMs;
+    let linkEnd = Math.max(this.linkFree, start) + bytes / this.params.linkBytesPerMs;
+    if (linkEnd < cpuEnd) linkEnd = cpuEnd;
+    this.linkFree = linkEnd;
+    const maxAhead = this.profile.socketBufferBytes / this.params.linkBytesPerMs;
+    this.now = Math.max(cpuEnd, linkEnd - maxAhead);
+  }
+
+  private rateExceeded(): boolean {
+    return this.bytesXfer > this.params.maxBandwidthBytesPerMs * BUFFER_DELAY_MS;
+  }
+
+  /** migration_thread's 100 ms bookkeeping: bandwidth, threshold, rate-limit reset. */
+  private windowCheck(): void {
+    if (this.now < this.windowStart + BUFFER_DELAY_MS) return;
+    const spent = this.now - this.windowStart;
+    const bytes = this.wireBytes - this.windowStartBytes;
+    const bandwidth = bytes / spent; // bytes per ms
+    this.threshold = bandwidth * this.params.downtimeLimitMs;
+    this.mbps = (bytes * 8) / spent / 1000;
+    this.pagesPerSecond = Math.round((this.windowPages * 1000) / spent);
+    if (this.dirtyPagesRate > 0 && bytes > 10000 && bandwidth > 0) {
+      this.expectedDowntime = (this.dirtyPagesRate * PAGE_SIZE) / 1000 / bandwidth;
+    }
+    this.bytesXfer = 0;
+    this.windowPages = 0;
+    this.windowStart = this.now;
+    this.windowStartBytes = this.wireBytes;
+  }
+
+  private finish(): void {
+    this.totalTime = this.now;
+    this.downtime = this.now - this.stopStart;
+    // 2.5: mbps over the whole migration, qemu_ftell bytes.
+    this.mbps = this.totalTime > 0 ? (this.wireBytes * 8) / this.totalTime / 1000 : 0;
+    this.status = 'completed';
+    this.verification = this.verify();
+    this.setPhase('completed');
+    this.step = 'done';
+  }
+
+  private fail(reason: string): void {
+    this.failureReason = reason;
+    this.status = 'failed';
+    this.totalTime = this.now;
+    this.setPhase('failed');
+    this.step = 'done';
+  }
+
+  /** Every page the guest holds in use must be on the destination at the version it has at the source. */
+  private verify(): Verification {
+    const free = this.mem.buddy.free;
+    const src = this.mem.version;
+    const dst = this.destVersion;
+    let checked = 0;
+    let mismatches = 0;
+    let first = -1;
+    const pages = this.mem.pages;
+    for (let w = 0; w < free.length; w++) {
+      let used = ~free[w] >>> 0;
+      if (w === free.length - 1 && (pages & 31) !== 0) used &= (1 << (pages & 31)) - 1;
+      if (used === 0) continue;
+      checked += popcount32(used);
+      const base = w << 5;
+      while (used !== 0) {
+        const i = base + (31 - Math.clz32(used & -used));
+        used = (used & (used - 1)) >>> 0;
+        if (src[i] !== dst[i]) {
+          mismatches++;
+          if (first < 0) first = i;
+        }
+      }
+    }
+    return { ok: mismatches === 0, 'pages-checked': checked, mismatches, 'first-mismatch': first };
+  }
+}

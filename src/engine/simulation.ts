@@ -1,0 +1,336 @@
+/**
+ * One simulated migration: the guest (memory + workload), the balloon device and QEMU's
+ * migration thread on a single simulated clock.
+ *
+ * Time moves in small units of the migration thread (see Precopy); after each unit the guest is
+ * brought up to the thread's clock: its workload ticks every GUEST_TICK_MS, and scheduled device
+ * and driver actions (the virtqueue exchange) run at their times. Nothing here reads a wall
+ * clock, so `step(t)` in any slices gives the same result as one `runToEnd()`.
+ */
+import { popcount32 } from './bitmap';
+import { GuestMemory } from './guest/memory';
+import { buildWorkload, type Workload } from './guest/workloads';
+import { type EngineFaults, Precopy } from './migration/precopy';
+import { getProfile, type HostProfile } from './migration/profiles';
+import { CELL_OUTSIDE, GUEST_FREE_STALE, GUEST_USED, GUEST_ZERO, MIG_PENDING, MIG_REDIRTIED, MIG_SENT, MIG_SKIPPED } from './pagemap-codes';
+import { Rng } from './rng';
+import { validateScenario } from './scenario';
+import type { PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from './types';
+import { FreePageBalloon, type Scheduler } from './virtio/balloon';
+
+/** The guest's workload acts in slices of this length, ms. */
+export const GUEST_TICK_MS = 1;
+/** Runs that have not completed by then end as failed, as QEMU would go on forever. */
+export const SIM_CAP_MS = 600_000;
+const PAGES_PER_GIB = 262_144;
+const SERIES_CAPACITY = 8192;
+
+export interface SimulationOptions {
+  faults?: EngineFaults;
+  /** Initial sampling interval of the time series, ms (doubles when the series fills up). */
+  seriesIntervalMs?: number;
+}
+
+/** Time series as struct-of-arrays; halved in place (generation++) when it fills up. */
+export interface Series {
+  t: Float64Array;
+  transferred: Float64Array;
+  remaining: Float64Array;
+  length: number;
+  generation: number;
+  intervalMs: number;
+}
+
+interface Timed {
+  t: number;
+  seq: number;
+  fn: (t: number) => void;
+}
+
+export class Simulation {
+  readonly scenario: Scenario;
+  readonly profile: HostProfile;
+  readonly pageCount: number;
+  readonly events: SimEvent[] = [];
+  readonly series: Series;
+  private readonly mem: GuestMemory;
+  private readonly workload: Workload;
+  private readonly balloon: FreePageBalloon;
+  private readonly precopy: Precopy;
+  private guestClock = 0;
+  private readonly timers: Timed[] = [];
+  private timerSeq = 0;
+  private nextSample = 0;
+
+  constructor(scenario: Scenario, options: SimulationOptions = {}) {
+    this.scenario = validateScenario(scenario);
+    this.profile = getProfile(this.scenario.profile);
+    this.pageCount = Math.floor(this.scenario.guestGiB * PAGES_PER_GIB);
+    const rng = new Rng(this.scenario.seed);
+    this.mem = new GuestMemory(this.pageCount);
+    this.workload = buildWorkload(this.scenario.workload, this.mem, rng);
+    const scheduler: Scheduler = { at: (t, fn) => this.schedule(t, fn) };
+    this.balloon = new FreePageBalloon(this.mem, this.profile, scheduler, (vq) =>
+      this.events.push({ t: vq.t, kind: 'vq', vq }),
+    );
+    this.balloon.boot(0);
+    const linkBytesPerMs = (this.scenario.linkGbps * 1e9 * this.profile.linkEfficiency) / 8 / 1000;
+    this.precopy = new Precopy(
+      this.mem,
+      this.profile,
+      {
+        mode: this.scenario.mode,
+        linkBytesPerMs,
+        maxBandwidthBytesPerMs: (this.scenario.maxBandwidthMiBs * 1048576) / 1000,
+        downtimeLimitMs: this.scenario.downtimeMs,
+        capMs: SIM_CAP_MS,
+      },
+      this.balloon,
+      (e) => this.events.push(e),
+      options.faults,
+    );
+    const interval = options.seriesIntervalMs ?? 1;
+    this.series = {
+      t: new Float64Array(SERIES_CAPACITY),
+      transferred: new Float64Array(SERIES_CAPACITY),
+      remaining: new Float64Array(SERIES_CAPACITY),
+      length: 0,
+      generation: 0,
+      intervalMs: interval,
+    };
+    this.sample();
+  }
+
+  get clockMs(): number {
+    return this.precopy.now;
+  }
+  get phase(): Phase {
+    return this.precopy.phase;
+  }
+  get round(): number {
+    return this.precopy.round;
+  }
+  get done(): boolean {
+    return this.precopy.done;
+  }
+  get cursor(): number {
+    return this.precopy.cursor;
+  }
+
+  /** Advances until the clock reaches untilMs or the migration ends. */
+  step(untilMs: number): void {
+    while (!this.precopy.done && this.precopy.now < untilMs) this.advance();
+  }
+
+  runToEnd(): QueryMigrate {
+    while (!this.precopy.done) this.advance();
+    return this.stats();
+  }
+
+  private advance(): void {
+    this.precopy.advance();
+    this.runGuestUntil(this.precopy.now);
+    while (this.nextSample <= this.precopy.now) this.sample();
+    if (this.precopy.done) this.sampleAt(this.precopy.now);
+  }
+
+  private schedule(t: number, fn: (t: number) => void): void {
+    this.timers.push({ t, seq: this.timerSeq++, fn });
+    this.timers.sort((a, b) => a.t - b.t || a.seq - b.seq);
+  }
+
+  /** Runs guest ticks and scheduled actions, in time order, up to `t`. */
+  private runGuestUntil(t: number): void {
+    for (;;) {
+      const timer = this.timers[0];
+      const nextTimer = timer ? timer.t : Number.POSITIVE_INFINITY;
+      const nextTick = this.guestClock;
+      if (nextTimer > t && nextTick > t) return;
+      if (nextTimer <= nextTick) {
+        this.timers.shift();
+        timer.fn(timer.t);
+      } else {
+        if (this.precopy.vmRunning) this.workload.tick(nextTick, GUEST_TICK_MS);
+        this.guestClock += GUEST_TICK_MS;
+      }
+    }
+  }
+
+  private sample(): void {
+    this.sampleAt(this.nextSample);
+    this.nextSample += this.series.intervalMs;
+  }
+
+  private sampleAt(t: number): void {
+    const s = this.series;
+    if (s.length === SERIES_CAPACITY) {
+      // Keep every other sample and sample half as often from now on.
+      for (let i = 0; i < s.length / 2; i++) {
+        s.t[i] = s.t[2 * i];
+        s.transferred[i] = s.transferred[2 * i];
+        s.remaining[i] = s.remaining[2 * i];
+      }
+      s.length /= 2;
+      s.intervalMs *= 2;
+      s.generation++;
+      this.nextSample = s.t[s.length - 1] + s.intervalMs;
+    }
+    s.t[s.length] = t;
+    s.transferred[s.length] = this.precopy.transferred;
+    s.remaining[s.length] = this.precopy.remaining;
+    s.length++;
+  }
+
+  stats(): QueryMigrate {
+    const m = this.precopy;
+    const completed = m.status === 'completed';
+    const vq = this.balloon.vq;
+    return {
+      status: m.status,
+      'total-time': round3(completed || m.status === 'failed' ? m.totalTime : m.now),
+      'setup-time': round3(m.setupTime),
+      downtime: round3(completed ? m.downtime : 0),
+      'expected-downtime': round3(completed ? 0 : m.expectedDowntime),
+      ram: {
+        transferred: m.transferred,
+        remaining: completed ? 0 : m.remaining,
+        total: this.pageCount * 4096,
+        duplicate: m.duplicate,
+        normal: m.normal,
+        'normal-bytes': m.normal * 4096,
+        'dirty-pages-rate': completed ? 0 : m.dirtyPagesRate,
+        mbps: round3(m.mbps),
+        'dirty-sync-count': m.syncCount,
+        'page-size': 4096,
+        'pages-per-second': m.pagesPerSecond,
+      },
+      migviz: {
+        mode: this.scenario.mode,
+        scenario: this.scenario.id,
+        seed: this.scenario.seed,
+        'skipped-free-pages': m.skippedFree,
+        rounds: m.round,
+        'virtqueue-buffers': vq.buffers,
+        'virtqueue-bytes': vq.bytes,
+        kicks: vq.kicks,
+        interrupts: vq.interrupts,
+        'free-page-walk-ms': round3(this.balloon.walkMs),
+        'failure-reason': m.failureReason,
+      },
+      verification: { ...m.verification },
+    };
+  }
+
+  virtqueue(): VirtqueueSnapshot {
+    return this.balloon.vq.snapshot();
+  }
+
+  /** Free-list block counts by order right now (for the guest panel). */
+  freeBlockCounts(): number[] {
+    return this.mem.buddy.blockCounts();
+  }
+
+  /**
+   * Writes one state code per cell: cell i covers pages [i << shift, (i + 1) << shift) and shows
+   * its most significant page (see pagemap-codes). Works a bitmap word at a time.
+   */
+  renderPageMap(out: Uint8Array, bucketShift: number): void {
+    const pages = this.pageCount;
+    const cells = Math.ceil(pages / (1 << bucketShift));
+    if (out.length < cells) throw new RangeError(`page map needs ${cells} cells, got ${out.length}`);
+    const free = this.mem.buddy.free;
+    const data = this.mem.data;
+    const log = this.mem.dirtyLog;
+    const bm = this.precopy.bitmap;
+    const sent = this.precopy.sentEver;
+    const words = free.length;
+    const lastMask = (pages & 31) === 0 ? 0xffffffff : (1 << (pages & 31)) - 1;
+    const started = this.precopy.status !== 'none';
+    // Per cell, OR-reduced flags across its pages.
+    const size = 1 << bucketShift;
+    const cellsPerWord = bucketShift >= 5 ? 0 : 32 >>> bucketShift;
+    const wordsPerCell = bucketShift >= 5 ? size >>> 5 : 0;
+    const flags = (w: number, m: number): number => {
+      const f = free[w];
+      const used = ~f & m;
+      const stale = f & data[w] & m;
+      const pend = (bm[w] | log[w]) & m;
+      const s = sent[w] & m;
+      let g = 0;
+      if (used) g |= 1;
+      if (stale) g |= 2;
+      let mg = 0;
+      if (pend & s) mg |= 1;
+      if (pend & ~s) mg |= 2;
+      if (~pend & s & m) mg |= 4;
+      if (~pend & ~s & m) mg |= 8;
+      return g | (mg << 2);
+    };
+    const code = (f: number): number => {
+      const guest = f & 1 ? GUEST_USED : f & 2 ? GUEST_FREE_STALE : GUEST_ZERO;
+      const mg = f >> 2;
+      let mig = mg & 1 ? MIG_REDIRTIED : mg & 2 ? MIG_PENDING : mg & 4 ? MIG_SENT : MIG_SKIPPED;
+      if (!started) mig = MIG_PENDING;
+      return mig * 4 + guest;
+    };
+    if (cellsPerWord > 0) {
+      let c = 0;
+      for (let w = 0; w < words; w++) {
+        const full = w === words - 1 ? lastMask : 0xffffffff;
+        for (let j = 0; j < cellsPerWord; j++) {
+          const cellMask = (size === 32 ? 0xffffffff : ((1 << size) - 1) << (j * size)) & full;
+          if (c < cells) out[c] = cellMask === 0 ? CELL_OUTSIDE : code(flags(w, cellMask >>> 0));
+          c++;
+        }
+      }
+    } else {
+      for (let c = 0; c < cells; c++) {
+        let f = 0;
+        const w0 = c * wordsPerCell;
+        const w1 = Math.min(words, w0 + wordsPerCell);
+        for (let w = w0; w < w1; w++) f |= flags(w, w === words - 1 ? lastMask : 0xffffffff);
+        out[c] = code(f);
+      }
+    }
+    out.fill(CELL_OUTSIDE, cells);
+  }
+
+  pageInfo(pfn: number): PageInfo {
+    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.pageCount) {
+      throw new RangeError(`pfn must be an integer from 0 to ${this.pageCount - 1}`);
+    }
+    const free = this.mem.isFree(pfn);
+    const data = this.mem.isData(pfn);
+    const bit = 1 << (pfn & 31);
+    const pending = ((this.precopy.bitmap[pfn >>> 5] | this.mem.dirtyLog[pfn >>> 5]) & bit) !== 0;
+    const times = this.precopy.sendCount[pfn];
+    const started = this.precopy.status !== 'none';
+    return {
+      pfn,
+      guest: !free ? 'used' : data ? 'free-stale' : 'zero',
+      migration:
+        pending || !started ? (times > 0 ? 'redirtied' : 'pending') : times > 0 ? 'sent' : 'skipped',
+      timesSent: times,
+      sourceVersion: this.mem.version[pfn],
+      destinationVersion: this.precopy.destVersion[pfn],
+      freeBlockOrder: this.mem.buddy.freeOrderOf(pfn),
+    };
+  }
+
+  /** Bytes of engine state held in per-page typed arrays (guest + QEMU + destination). */
+  stateBytes(): number {
+    return this.mem.stateBytes() + this.precopy.stateBytes();
+  }
+
+  /** Pages currently in use by the guest (for summaries). */
+  usedPages(): number {
+    let n = 0;
+    const free = this.mem.buddy.free;
+    for (let w = 0; w < free.length; w++) n += popcount32(~free[w] >>> 0);
+    return n - (free.length * 32 - this.pageCount);
+  }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

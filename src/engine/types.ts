@@ -1,0 +1,156 @@
+/**
+ * Public types of the engine: what the CLI, the worker and the UI see.
+ *
+ * Units, everywhere: simulated time in milliseconds (fractions allowed), sizes in bytes,
+ * pages of 4 KiB identified by their page frame number (pfn = index into guest RAM).
+ */
+
+/** Migration algorithm. `original` = QEMU 2.5/2.6 pre-copy; `pv` = the 2016 RFC free-page bitmap. */
+export type ModeId = 'original' | 'pv';
+export const MODE_IDS: readonly ModeId[] = ['original', 'pv'];
+
+/** What the guest did before (and does during) the migration. */
+export type WorkloadId = 'idle-boot' | 'after-hog' | 'running';
+export const WORKLOAD_IDS: readonly WorkloadId[] = ['idle-boot', 'after-hog', 'running'];
+
+/** A fully resolved scenario: everything the engine needs, nothing implicit. */
+export interface Scenario {
+  /** Preset it came from (`rfc-case-1`, `rfc-case-2`) or `custom`. Informational only. */
+  readonly id: string;
+  readonly mode: ModeId;
+  readonly guestGiB: number;
+  readonly workload: WorkloadId;
+  /** Physical link speed; goodput is derived from it by the profile's efficiency. */
+  readonly linkGbps: number;
+  /** QEMU `max-bandwidth` (migrate_set_speed), MiB/s. */
+  readonly maxBandwidthMiBs: number;
+  /** QEMU `downtime-limit`, ms. */
+  readonly downtimeMs: number;
+  /** Host profile id, e.g. `rfc-2016`. */
+  readonly profile: string;
+  readonly seed: number;
+}
+
+/** Migration status as QEMU's MigrationStatus names it, plus `none` before the start. */
+export type MigrationStatus = 'none' | 'setup' | 'active' | 'completed' | 'failed';
+
+/**
+ * Finer phase for the UI's timeline. `bulk` is the first full pass of the scan cursor,
+ * `iterate` every later pass, `stop-copy` the time the VM is stopped.
+ */
+export type Phase = 'idle' | 'setup' | 'bulk' | 'iterate' | 'stop-copy' | 'completed' | 'failed';
+
+/** `query-migrate` as QEMU returns it (all keys always present), plus migviz's own figures. */
+export interface QueryMigrate {
+  status: MigrationStatus;
+  'total-time': number;
+  'setup-time': number;
+  downtime: number;
+  'expected-downtime': number;
+  ram: {
+    transferred: number;
+    remaining: number;
+    total: number;
+    duplicate: number;
+    normal: number;
+    'normal-bytes': number;
+    'dirty-pages-rate': number;
+    mbps: number;
+    'dirty-sync-count': number;
+    'page-size': number;
+    'pages-per-second': number;
+  };
+  migviz: {
+    mode: ModeId;
+    scenario: string;
+    seed: number;
+    /** Pages QEMU cleared from its bitmap because the guest reported them free (pv). */
+    'skipped-free-pages': number;
+    /** Completed passes of the scan cursor (1 = only the bulk stage). */
+    rounds: number;
+    'virtqueue-buffers': number;
+    'virtqueue-bytes': number;
+    kicks: number;
+    interrupts: number;
+    /** Guest time spent walking its free lists to build the bitmap (pv), ms. */
+    'free-page-walk-ms': number;
+    /** Why the run failed (empty unless status is `failed`). */
+    'failure-reason': string;
+  };
+  verification: Verification;
+}
+
+export interface Verification {
+  /** False until the migration completed and every in-use guest page matched the destination. */
+  ok: boolean;
+  'pages-checked': number;
+  mismatches: number;
+  /** First mismatching pfn, or -1. */
+  'first-mismatch': number;
+}
+
+/** Something that happened, at a simulated time, for timelines and logs. */
+export type SimEvent =
+  | { t: number; kind: 'phase'; phase: Phase }
+  | { t: number; kind: 'sync'; count: number; newDirty: number; remaining: number }
+  | { t: number; kind: 'round'; round: number }
+  | { t: number; kind: 'free-page-request' }
+  | { t: number; kind: 'free-page-bitmap'; freePages: number; walkMs: number }
+  | { t: number; kind: 'vq'; vq: VirtqueueEvent };
+
+/** One step of virtqueue traffic (virtio 1.x split ring), recorded for animation. */
+export interface VirtqueueEvent {
+  t: number;
+  queue: string;
+  /**
+   * add: driver placed a buffer chain in the avail ring; kick: driver notified the device;
+   * pop: device took a chain from the avail ring; push: device put it on the used ring;
+   * interrupt: device notified the driver; reclaim: driver took it back and freed its descriptors.
+   */
+  kind: 'add' | 'kick' | 'pop' | 'push' | 'interrupt' | 'reclaim';
+  /** Head descriptor index of the chain (-1 for kick/interrupt). */
+  head: number;
+  /** Number of descriptors in the chain (0 for kick/interrupt). */
+  descriptors: number;
+  /** Bytes the chain carries: out bytes for add/pop, bytes written by the device for push. */
+  bytes: number;
+  /** Human-readable payload, e.g. "request", "free-page bitmap 256 KiB". */
+  label: string;
+}
+
+/** Snapshot of a split virtqueue, for drawing the ring. */
+export interface VirtqueueSnapshot {
+  name: string;
+  size: number;
+  numFree: number;
+  /** Per descriptor: 0 free, 1 owned by the driver in the avail ring, 2 held by the device, 3 in the used ring. */
+  descState: Uint8Array;
+  availIdx: number;
+  usedIdx: number;
+  lastAvailIdx: number;
+  lastUsedIdx: number;
+  buffers: number;
+  bytes: number;
+  kicks: number;
+  interrupts: number;
+}
+
+/** Details of one page for hover tooltips. */
+export interface PageInfo {
+  pfn: number;
+  guest: 'zero' | 'used' | 'free-stale';
+  migration: 'pending' | 'sent' | 'skipped' | 'redirtied';
+  timesSent: number;
+  sourceVersion: number;
+  destinationVersion: number;
+  /** Free-list order of the free block containing the page, or -1 if the page is in use. */
+  freeBlockOrder: number;
+}
+
+/** One sample of the time series, taken every `seriesIntervalMs` of simulated time. */
+export interface SeriesSample {
+  t: number;
+  transferred: number;
+  remaining: number;
+  round: number;
+}
