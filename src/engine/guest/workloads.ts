@@ -130,18 +130,18 @@ function bootGuest(mem: GuestMemory, rng: Rng): Int32Array {
   mem.writeRange(Math.max(0, lowTop - initrd), lowTop);
   scatterRuns(rng, clampPages(L.initramfsUnpackedMiB), L.runMeanPages, 0, P, (s, e) => mem.writeRange(s, e));
 
-  const useRange = (s: number, e: number) => {
+  const markUsed = (s: number, e: number) => {
     if (e <= s) return;
     mem.writeRange(s, e);
     setRange(used, s, e);
   };
-  useRange(0, clampPages(L.firmwareMiB));
+  markUsed(0, clampPages(L.firmwareMiB));
   const kernelStart = clampPages(16);
-  useRange(kernelStart, Math.min(P, kernelStart + clampPages(L.kernelImageMiB)));
+  markUsed(kernelStart, Math.min(P, kernelStart + clampPages(L.kernelImageMiB)));
   const structPages = Math.ceil((P * L.structPageBytesPerPage) / 4096);
   const topStart = Math.max(0, P - structPages - clampPages(L.earlyMiB));
-  useRange(topStart, P);
-  scatterRuns(rng, clampPages(L.runtimeUsedMiB), L.runMeanPages, kernelStart, topStart, useRange);
+  markUsed(topStart, P);
+  scatterRuns(rng, clampPages(L.runtimeUsedMiB), L.runMeanPages, kernelStart, topStart, markUsed);
 
   // The free lists are the complement of what is in use.
   const free = mem.buddy.free;

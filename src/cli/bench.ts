@@ -1,0 +1,87 @@
+/**
+ * npm run -s bench [-- --json] [-- --runs N]
+ * Engine wall time on one core (building the guest included), median of N runs after a warm-up,
+ * and bytes of engine state per guest page. Budgets (DESIGN.md §5): an 8 GiB RFC case <= 50 ms,
+ * a 128 GiB idle guest <= 1 s, <= 8 bytes per page.
+ */
+import { resolveScenario, Simulation, type Scenario } from '../engine/index';
+import { parseFlags, runCli } from './args';
+
+interface BenchCase {
+  name: string;
+  scenario: Scenario;
+  budgetMs: number;
+}
+
+export interface BenchResult {
+  name: string;
+  pages: number;
+  runs: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  budgetMs: number;
+  simulatedMs: number;
+  stateBytesPerPage: number;
+}
+
+const cases = (): BenchCase[] => [
+  { name: 'rfc-case-1 original 8 GiB', scenario: resolveScenario('rfc-case-1', { mode: 'original' }), budgetMs: 50 },
+  { name: 'rfc-case-1 pv 8 GiB', scenario: resolveScenario('rfc-case-1', { mode: 'pv' }), budgetMs: 50 },
+  { name: 'rfc-case-2 original 8 GiB', scenario: resolveScenario('rfc-case-2', { mode: 'original' }), budgetMs: 50 },
+  { name: 'rfc-case-2 pv 8 GiB', scenario: resolveScenario('rfc-case-2', { mode: 'pv' }), budgetMs: 50 },
+  { name: 'idle 64 GiB original', scenario: resolveScenario('rfc-case-1', { guestGiB: 64 }), budgetMs: 500 },
+  { name: 'idle 128 GiB original', scenario: resolveScenario('rfc-case-1', { guestGiB: 128 }), budgetMs: 1000 },
+  { name: 'idle 128 GiB pv', scenario: resolveScenario('rfc-case-1', { guestGiB: 128, mode: 'pv' }), budgetMs: 1000 },
+];
+
+function measure(c: BenchCase, runs: number): BenchResult {
+  const times: number[] = [];
+  let last: Simulation | null = null;
+  let simulatedMs = 0;
+  for (let i = 0; i <= runs; i++) {
+    last = null; // let the previous guest be collected before timing the next
+    const t0 = performance.now();
+    const sim = new Simulation(c.scenario);
+    const r = sim.runToEnd();
+    const dt = performance.now() - t0;
+    if (i > 0) times.push(dt); // run 0 warms the JIT
+    simulatedMs = r['total-time'];
+    last = sim;
+  }
+  times.sort((a, b) => a - b);
+  const sim = last as Simulation;
+  return {
+    name: c.name,
+    pages: sim.pageCount,
+    runs,
+    medianMs: round(times[Math.floor(times.length / 2)]),
+    minMs: round(times[0]),
+    maxMs: round(times[times.length - 1]),
+    budgetMs: c.budgetMs,
+    simulatedMs,
+    stateBytesPerPage: round(sim.stateBytes() / sim.pageCount),
+  };
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+runCli(() => {
+  const flags = parseFlags(process.argv.slice(2), {
+    '--json': { kind: 'switch' },
+    '--runs': { kind: 'integer', min: 1, max: 101 },
+  });
+  const runs = Number(flags['--runs'] ?? 7);
+  const results: BenchResult[] = [];
+  for (const c of cases()) {
+    const r = measure(c, c.scenario.guestGiB > 8 ? Math.min(runs, 5) : runs);
+    results.push(r);
+    if (!flags['--json']) {
+      const ok = r.medianMs <= r.budgetMs ? 'ok' : 'OVER BUDGET';
+      process.stdout.write(
+        `${r.name.padEnd(28)} median ${r.medianMs.toFixed(1).padStart(7)} ms  (min ${r.minMs.toFixed(1)}, max ${r.maxMs.toFixed(1)}, ${r.runs} runs)  budget ${r.budgetMs} ms ${ok}  ${r.stateBytesPerPage} B/page\n`,
+      );
+    }
+  }
+  if (flags['--json']) process.stdout.write(`${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
+});

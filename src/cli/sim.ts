@@ -1,0 +1,41 @@
+/**
+ * npm run -s sim -- [--scenario rfc-case-2] [--mode original|pv] [--guest-gib N] [--workload ID]
+ *                   [--link-gbps N] [--max-bandwidth-mibs N] [--downtime-ms N] [--profile ID]
+ *                   [--seed N] [--json]
+ * Runs one migration headless and prints query-migrate (JSON) or a readable summary.
+ */
+import { DEFAULT_PRESET, resolveScenario, Simulation, type QueryMigrate } from '../engine/index';
+import { parseFlags, runCli, SCENARIO_FLAGS, scenarioOverrides } from './args';
+
+runCli(() => {
+  const flags = parseFlags(process.argv.slice(2), SCENARIO_FLAGS);
+  const scenario = resolveScenario(String(flags['--scenario'] ?? DEFAULT_PRESET), scenarioOverrides(flags));
+  const result = new Simulation(scenario).runToEnd();
+  process.stdout.write(flags['--json'] ? `${JSON.stringify(result)}\n` : summary(result, scenario.guestGiB));
+  if (result.status !== 'completed') process.exitCode = 1;
+});
+
+function summary(r: QueryMigrate, guestGiB: number): string {
+  const kb = (b: number) => `${Math.round(b / 1024).toLocaleString('en-US')} KB`;
+  const ms = (t: number) => `${t.toFixed(1)} ms`;
+  const m = r.migviz;
+  const lines = [
+    `migviz ${m.scenario} (${guestGiB} GiB), mode ${m.mode}, seed ${m.seed}`,
+    `status:             ${r.status}${m['failure-reason'] ? ` (${m['failure-reason']})` : ''}`,
+    `total time:         ${ms(r['total-time'])}`,
+    `setup:              ${ms(r['setup-time'])}${m.mode === 'pv' ? ` (guest free-list walk ${ms(m['free-page-walk-ms'])})` : ''}`,
+    `downtime:           ${ms(r.downtime)}`,
+    `transferred ram:    ${kb(r.ram.transferred)}`,
+    `throughput:         ${r.ram.mbps.toFixed(1)} mbps`,
+    `duplicate (zero):   ${r.ram.duplicate.toLocaleString('en-US')} pages`,
+    `normal:             ${r.ram.normal.toLocaleString('en-US')} pages`,
+    `skipped as free:    ${m['skipped-free-pages'].toLocaleString('en-US')} pages`,
+    `dirty sync count:   ${r.ram['dirty-sync-count']}`,
+    `rounds:             ${m.rounds}`,
+    `virtqueue:          ${m['virtqueue-buffers']} buffers, ${kb(m['virtqueue-bytes'])}, ${m.kicks} kicks, ${m.interrupts} interrupts`,
+    r.status === 'completed'
+      ? `verification:       ${r.verification.ok ? 'ok' : 'FAILED'}: ${r.verification['pages-checked'].toLocaleString('en-US')} pages in use checked, ${r.verification.mismatches} mismatches`
+      : 'verification:       not run (the migration did not complete)',
+  ];
+  return `${lines.join('\n')}\n`;
+}
