@@ -246,50 +246,54 @@ export class Simulation {
     const words = free.length;
     const lastMask = (pages & 31) === 0 ? 0xffffffff : (1 << (pages & 31)) - 1;
     const started = this.precopy.status !== 'none';
-    // Per cell, OR-reduced flags across its pages.
+    // Per cell, OR-reduced flags across its pages: guest bits 0-1 (used, stale), migration
+    // bits 2-5 (redirtied, pending, sent, skipped); the highest-priority flag wins.
     const size = 1 << bucketShift;
-    const cellsPerWord = bucketShift >= 5 ? 0 : 32 >>> bucketShift;
-    const wordsPerCell = bucketShift >= 5 ? size >>> 5 : 0;
-    const flags = (w: number, m: number): number => {
+    const code = (f: number): number => {
+      const guest = f & 1 ? GUEST_USED : f & 2 ? GUEST_FREE_STALE : GUEST_ZERO;
+      const mig = !started ? MIG_PENDING : f & 4 ? MIG_REDIRTIED : f & 8 ? MIG_PENDING : f & 16 ? MIG_SENT : MIG_SKIPPED;
+      return mig * 4 + guest;
+    };
+    let c = 0;
+    let acc = 0;
+    let accPages = 0;
+    for (let w = 0; w < words && c < cells; w++) {
+      const m = w === words - 1 ? lastMask : 0xffffffff;
       const f = free[w];
       const used = ~f & m;
       const stale = f & data[w] & m;
       const pend = (bm[w] | log[w]) & m;
-      const s = sent[w] & m;
-      let g = 0;
-      if (used) g |= 1;
-      if (stale) g |= 2;
-      let mg = 0;
-      if (pend & s) mg |= 1;
-      if (pend & ~s) mg |= 2;
-      if (~pend & s & m) mg |= 4;
-      if (~pend & ~s & m) mg |= 8;
-      return g | (mg << 2);
-    };
-    const code = (f: number): number => {
-      const guest = f & 1 ? GUEST_USED : f & 2 ? GUEST_FREE_STALE : GUEST_ZERO;
-      const mg = f >> 2;
-      let mig = mg & 1 ? MIG_REDIRTIED : mg & 2 ? MIG_PENDING : mg & 4 ? MIG_SENT : MIG_SKIPPED;
-      if (!started) mig = MIG_PENDING;
-      return mig * 4 + guest;
-    };
-    if (cellsPerWord > 0) {
-      let c = 0;
-      for (let w = 0; w < words; w++) {
-        const full = w === words - 1 ? lastMask : 0xffffffff;
-        for (let j = 0; j < cellsPerWord; j++) {
-          const cellMask = (size === 32 ? 0xffffffff : ((1 << size) - 1) << (j * size)) & full;
-          if (c < cells) out[c] = cellMask === 0 ? CELL_OUTSIDE : code(flags(w, cellMask >>> 0));
-          c++;
+      const snt = sent[w] & m;
+      const redirty = pend & snt;
+      const pending = pend & ~snt;
+      const clean = snt & ~pend;
+      const skipped = ~pend & ~snt & m;
+      if (size >= 32) {
+        acc |=
+          (used ? 1 : 0) | (stale ? 2 : 0) | (redirty ? 4 : 0) | (pending ? 8 : 0) | (clean ? 16 : 0) | (skipped ? 32 : 0);
+        accPages += 32;
+        if (accPages >= size || w === words - 1) {
+          out[c++] = code(acc);
+          acc = 0;
+          accPages = 0;
         }
+        continue;
       }
-    } else {
-      for (let c = 0; c < cells; c++) {
-        let f = 0;
-        const w0 = c * wordsPerCell;
-        const w1 = Math.min(words, w0 + wordsPerCell);
-        for (let w = w0; w < w1; w++) f |= flags(w, w === words - 1 ? lastMask : 0xffffffff);
-        out[c] = code(f);
+      const cellBits = size === 32 ? 0xffffffff : (1 << size) - 1;
+      for (let shift = 0; shift < 32 && c < cells; shift += size) {
+        const cm = (cellBits << shift) & m;
+        if (cm === 0) {
+          out[c++] = CELL_OUTSIDE;
+          continue;
+        }
+        out[c++] = code(
+          (used & cm ? 1 : 0) |
+            (stale & cm ? 2 : 0) |
+            (redirty & cm ? 4 : 0) |
+            (pending & cm ? 8 : 0) |
+            (clean & cm ? 16 : 0) |
+            (skipped & cm ? 32 : 0),
+        );
       }
     }
     out.fill(CELL_OUTSIDE, cells);
