@@ -1,0 +1,137 @@
+/**
+ * Exports for slides and analysis: time series as CSV, final stats as query-migrate JSON, charts
+ * as standalone SVG, page map and charts as PNG. Builders are pure (strings in, strings out) and
+ * tested; the download helpers are the only part that touches the browser.
+ */
+import type { QueryMigrate } from '../../engine/types';
+
+/** The series fields exports need (a Simulation's Series or a worker frame's copy). */
+export interface SeriesLike {
+  t: ArrayLike<number>;
+  transferred: ArrayLike<number>;
+  remaining: ArrayLike<number>;
+  length: number;
+}
+
+export interface LabelledSeries {
+  /** e.g. "original", "pv". */
+  label: string;
+  series: SeriesLike;
+}
+
+/**
+ * One CSV row per sample and run: time, bytes transferred, bytes remaining, and the throughput
+ * over the interval ending at that sample (MB/s, 10^6 bytes).
+ */
+export function seriesToCsv(runs: readonly LabelledSeries[]): string {
+  const rows = ['mode,t_ms,transferred_bytes,remaining_bytes,throughput_MBps'];
+  for (const { label, series: s } of runs) {
+    for (let i = 0; i < s.length; i++) {
+      const dt = i > 0 ? s.t[i] - s.t[i - 1] : 0;
+      const mbps = dt > 0 ? (s.transferred[i] - s.transferred[i - 1]) / dt / 1000 : 0;
+      rows.push(`${csvField(label)},${num(s.t[i])},${s.transferred[i]},${s.remaining[i]},${num(mbps)}`);
+    }
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+/** Final stats: one query-migrate object, or one per mode in compare. */
+export function statsToJson(stats: QueryMigrate | Readonly<Record<string, QueryMigrate>>): string {
+  return `${JSON.stringify(stats, null, 2)}\n`;
+}
+
+/** Flat CSV of the stats (one row per mode), for spreadsheets. */
+export function statsToCsv(stats: Readonly<Record<string, QueryMigrate>>): string {
+  const keys: [string, (q: QueryMigrate) => number | string | boolean][] = [
+    ['status', (q) => q.status],
+    ['total-time', (q) => q['total-time']],
+    ['setup-time', (q) => q['setup-time']],
+    ['downtime', (q) => q.downtime],
+    ['transferred', (q) => q.ram.transferred],
+    ['duplicate', (q) => q.ram.duplicate],
+    ['normal', (q) => q.ram.normal],
+    ['dirty-sync-count', (q) => q.ram['dirty-sync-count']],
+    ['mbps', (q) => q.ram.mbps],
+    ['skipped-free-pages', (q) => q.migviz['skipped-free-pages']],
+    ['verified', (q) => q.verification.ok],
+  ];
+  const rows = [['mode', ...keys.map(([k]) => k)].join(',')];
+  for (const [mode, q] of Object.entries(stats)) rows.push([csvField(mode), ...keys.map(([, f]) => String(f(q)))].join(','));
+  return `${rows.join('\n')}\n`;
+}
+
+/**
+ * A standalone SVG document from an on-screen chart: namespaces set and the computed colours of
+ * the page's CSS variables inlined, so it opens the same in a browser, Inkscape or a slide deck.
+ */
+export function svgDocument(svgMarkup: string, width: number, height: number, background: string): string {
+  const body = svgMarkup.replace(/^<svg\b[^>]*>/, '').replace(/<\/svg>\s*$/, '');
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<rect width="100%" height="100%" fill="${background}"/>${body}</svg>\n`
+  );
+}
+
+/** Replaces var(--name) in attribute values and inline styles by the values given. */
+export function inlineCssVariables(markup: string, vars: Readonly<Record<string, string>>): string {
+  return markup.replace(/var\(--([\w-]+)\)/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+/** File name stem, e.g. "migviz-rfc-case-2-compare-seed1-t552ms". */
+export function exportName(presetId: string, view: string, seed: number, timeMs: number): string {
+  return `migviz-${presetId}-${view}-seed${seed}-t${Math.round(timeMs)}ms`;
+}
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function num(x: number): string {
+  return String(Math.round(x * 1000) / 1000);
+}
+
+// ---- browser side ----
+
+export function downloadText(fileName: string, text: string, type: string): void {
+  downloadBlob(fileName, new Blob([text], { type }));
+}
+
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Rasterises a standalone SVG document to PNG at the given pixel ratio. */
+export async function svgToPng(svgDoc: string, width: number, height: number, ratio = 2): Promise<Blob> {
+  const img = new Image();
+  const url = URL.createObjectURL(new Blob([svgDoc], { type: 'image/svg+xml' }));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      img.onload = () => resolve();
+      img.onerror = () => reject(new Error('the chart could not be rasterised'));
+      img.src = url;
+    });
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2D canvas to rasterise into');
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    return await canvasToPng(canvas);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export function canvasToPng(canvas: HTMLCanvasElement): Promise<Blob> {
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas could not be encoded as PNG'))), 'image/png'),
+  );
+}
