@@ -118,6 +118,7 @@ export class Precopy {
   private periodStart = 0;
   private periodDirty = 0;
   private blockNameSent = false;
+  private dirtyBytesLastSync = 0;
   skippedFree = 0;
   failureReason = '';
   verification: Verification = { ok: false, 'pages-checked': 0, mismatches: 0, 'first-mismatch': -1 };
@@ -297,6 +298,7 @@ export class Precopy {
       log[w] = 0;
     }
     this.dirtyPages += fresh;
+    this.dirtyBytesLastSync = this.dirtyPages * PAGE_SIZE;
     this.periodDirty += fresh;
     this.syncCount++;
     const p = this.profile;
@@ -455,8 +457,10 @@ export class Precopy {
     this.threshold = bandwidth * this.params.downtimeLimitMs;
     this.mbps = (bytes * 8) / spent / 1000;
     this.pagesPerSecond = Math.round((this.windowPages * 1000) / spent);
-    if (this.dirtyPagesRate > 0 && bytes > 10000 && bandwidth > 0) {
-      this.expectedDowntime = (this.dirtyPagesRate * PAGE_SIZE) / 1000 / bandwidth;
+    // As modern QEMU computes it (2.5's dirty_bytes_rate / bandwidth has no time unit):
+    // the time to send what the last sync left, at the measured bandwidth.
+    if (this.syncCount > 1 && bytes > 10000 && bandwidth > 0) {
+      this.expectedDowntime = this.dirtyBytesLastSync / bandwidth;
     }
     this.bytesXfer = 0;
     this.windowPages = 0;
