@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseFlags, SCENARIO_FLAGS, scenarioOverrides, UsageError } from '../../src/cli/args';
+
+const parse = (...argv: string[]) => parseFlags(argv, SCENARIO_FLAGS);
+const rejects = (argv: string[], message: RegExp) => {
+  expect(() => parse(...argv)).toThrow(UsageError);
+  expect(() => parse(...argv)).toThrow(message);
+};
+
+describe('CLI flags', () => {
+  it('reads values, =values and switches', () => {
+    expect(parse('--scenario', 'rfc-case-1', '--guest-gib=128', '--downtime-ms', '400', '--json')).toEqual({
+      '--scenario': 'rfc-case-1',
+      '--guest-gib': 128,
+      '--downtime-ms': 400,
+      '--json': true,
+    });
+  });
+
+  it('maps flags to scenario overrides, and only the flags given', () => {
+    const o = scenarioOverrides(parse('--mode', 'pv', '--guest-gib', '0.5', '--seed', '42', '--workload', 'running'));
+    expect(o).toEqual({ mode: 'pv', guestGiB: 0.5, seed: 42, workload: 'running' });
+  });
+
+  it('a negative number is the value of a numeric flag, and out of range', () => {
+    rejects(['--guest-gib', '-4'], /^--guest-gib -4 is out of range: a number from 0.0625 to 1024$/);
+  });
+
+  it('names the flag and what it accepts', () => {
+    rejects(['--scenario', 'rfc-case-3'], /--scenario "rfc-case-3" is not accepted: one of rfc-case-1, rfc-case-2/);
+    rejects(['--link-gbps', 'fast'], /--link-gbps "fast" is not a number: a number from 0.1 to 400/);
+    rejects(['--seed', '1.5'], /--seed 1.5 is not an integer: an integer from 0 to 4294967295/);
+    rejects(['--seed', '4294967296'], /out of range/);
+    rejects(['--downtime-ms'], /--downtime-ms needs a value/);
+    rejects(['--bogus'], /unknown flag --bogus/);
+    rejects(['stray'], /unexpected argument "stray"/);
+    rejects(['--json=1'], /--json takes no value/);
+    rejects(['--seed', '1', '--seed', '2'], /--seed given twice/);
+    rejects(['--guest-gib', 'Infinity'], /not a number/);
+  });
+});
