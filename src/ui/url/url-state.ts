@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, SCENARIO_PRESETS } from '../../engine/scenario';
 import { type Scenario, WORKLOAD_IDS } from '../../engine/types';
+import { DEFAULT_SPEED } from '../../protocol/messages';
 
 export const URL_STATE_VERSION = 1;
 
@@ -31,8 +32,6 @@ export interface ViewState {
   autoplay: boolean;
   present: boolean;
 }
-
-export const DEFAULT_SPEED = 0.1;
 
 export const DEFAULT_VIEW_STATE: ViewState = {
   presetId: DEFAULT_PRESET,
