@@ -197,6 +197,7 @@ export class SimHost {
 
   private tick = (): void => {
     this.timer = null;
+    const started = this.deps.now();
     try {
       this.advance();
       this.flush();
@@ -204,7 +205,8 @@ export class SimHost {
       this.fail(e);
       return;
     }
-    this.schedule();
+    // Rendering an 8 GiB map takes a good part of a frame: aim at a steady cadence, not 16 ms gaps.
+    this.schedule(Math.max(1, TICK_MS - (this.deps.now() - started)));
   };
 
   private advance(): void {
@@ -286,9 +288,9 @@ export class SimHost {
     };
   }
 
-  private schedule(): void {
+  private schedule(delayMs = TICK_MS): void {
     if (this.timer !== null || !this.playing) return;
-    this.timer = this.deps.setTimer(this.tick, TICK_MS);
+    this.timer = this.deps.setTimer(this.tick, delayMs);
   }
 
   private stopTimer(): void {
