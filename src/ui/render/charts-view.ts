@@ -1,0 +1,208 @@
+/**
+ * ChartsView: live line charts over elapsed simulated time, in one SVG, drawn with d3 scales,
+ * axes and line generators (framework-free; a React effect owns it). Three stacked panes share
+ * the x axis: throughput (MB/s), transferred (bytes), remaining to send (pages). Vertical markers
+ * show dirty-bitmap syncs, new rounds of the scan cursor and stop-and-copy.
+ *
+ * The x domain grows in 1-2-5 steps, so axes stay put most of the time instead of creeping.
+ */
+import { axisBottom, axisLeft, line, scaleLinear, select, type ScaleLinear, type Selection } from 'd3';
+import type { MarkerEvent, SeriesBuffer } from '../state/live-run';
+import type { Theme } from '../theme';
+
+export const CHART_SIZE = { width: 460, paneHeight: 62, gap: 12, top: 6, left: 46, right: 10, bottom: 18 };
+const PAGE_BYTES = 4096;
+
+export interface PaneSpec {
+  id: 'throughput' | 'transferred' | 'remaining';
+  title: string;
+  unit: string;
+  /** y value of sample i; `prev` is the previous plotted sample (or -1), for rates. */
+  value: (s: SeriesBuffer, i: number, prev: number) => number;
+  format: (v: number) => string;
+  color: (t: Theme) => string;
+}
+
+/** MB/s between two samples (decimal MB, as network people quote it); 0 without a previous one. */
+export function throughputAt(s: SeriesBuffer, i: number, prev: number): number {
+  if (prev < 0) return 0;
+  const dt = s.t[i] - s.t[prev];
+  return dt > 0 ? (s.transferred[i] - s.transferred[prev]) / dt / 1000 : 0;
+}
+
+/** At most this many points per line: about one per 1.5 px, and a smoother throughput. */
+export const MAX_PLOTTED_POINTS = 300;
+
+/** Evenly strided sample indices, always including the last one. */
+export function plottedIndices(n: number, max = MAX_PLOTTED_POINTS): number[] {
+  if (n <= 0) return [];
+  const stride = Math.max(1, Math.ceil(n / max));
+  const out: number[] = [];
+  for (let i = 0; i < n - 1; i += stride) out.push(i);
+  out.push(n - 1);
+  return out;
+}
+
+export const PANES: readonly PaneSpec[] = [
+  {
+    id: 'throughput',
+    title: 'Throughput',
+    unit: 'MB/s',
+    value: throughputAt,
+    format: (v) => `${Math.round(v)}`,
+    color: (t) => t.chart.throughput,
+  },
+  {
+    id: 'transferred',
+    title: 'Transferred',
+    unit: 'GiB',
+    value: (s, i) => s.transferred[i] / 2 ** 30,
+    format: (v) => (v < 1 ? v.toFixed(2) : v.toFixed(1)),
+    color: (t) => t.chart.transferred,
+  },
+  {
+    id: 'remaining',
+    title: 'Remaining to send',
+    unit: 'pages',
+    value: (s, i) => s.remaining[i] / PAGE_BYTES,
+    format: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${Math.round(v / 1e3)}k` : `${v}`),
+    color: (t) => t.chart.remaining,
+  },
+];
+
+/** The smallest 1-2-5 x 10^k that is >= v (at least 10 ms). */
+export function niceCeil(v: number): number {
+  const x = Math.max(10, v);
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 5, 10]) if (m * p >= x) return m * p;
+  return 10 * p;
+}
+
+export function formatAxisMs(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+type G = Selection<SVGGElement, unknown, null, undefined>;
+interface Pane {
+  spec: PaneSpec;
+  g: G;
+  y: ScaleLinear<number, number>;
+  yAxis: G;
+  xAxis: G;
+  path: Selection<SVGPathElement, unknown, null, undefined>;
+  markers: G;
+  readout: Selection<SVGTextElement, unknown, null, undefined>;
+}
+
+export interface ChartsUpdate {
+  series: SeriesBuffer;
+  markers: readonly MarkerEvent[];
+  simTimeMs: number;
+}
+
+export class ChartsView {
+  private readonly panes: Pane[];
+  private readonly x = scaleLinear();
+  private theme: Theme;
+
+  constructor(svg: SVGSVGElement, theme: Theme) {
+    this.theme = theme;
+    const { width, paneHeight, gap, top, left, right, bottom } = CHART_SIZE;
+    const height = top + PANES.length * (paneHeight + gap + bottom) - gap;
+    const root = select(svg).attr('viewBox', `0 0 ${width} ${height}`).attr('role', 'img').attr('aria-label', 'migration charts');
+    root.selectAll('*').remove();
+    this.x.domain([0, 10]).range([left, width - right]);
+    this.panes = PANES.map((spec, k) => {
+      const y0 = top + k * (paneHeight + gap + bottom);
+      const g = root.append('g').attr('class', `chart-pane chart-${spec.id}`).attr('transform', `translate(0,${y0})`);
+      const y = scaleLinear().domain([0, 1]).range([paneHeight, 0]);
+      const xAxis = g.append('g').attr('class', 'chart-axis chart-x').attr('transform', `translate(0,${paneHeight})`);
+      const yAxis = g.append('g').attr('class', 'chart-axis chart-y').attr('transform', `translate(${left},0)`);
+      const markers = g.append('g').attr('class', 'chart-markers');
+      const path = g.append('path').attr('class', 'chart-line').attr('fill', 'none').attr('stroke-width', 1.6);
+      g.append('text').attr('class', 'chart-title').attr('x', left + 6).attr('y', 10).text(`${spec.title} (${spec.unit})`);
+      const readout = g.append('text').attr('class', 'chart-readout').attr('x', width - right - 4).attr('y', 10);
+      return { spec, g, y, yAxis, xAxis, path, markers, readout };
+    });
+    this.applyTheme();
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.applyTheme();
+  }
+
+  private applyTheme(): void {
+    for (const p of this.panes) p.path.attr('stroke', p.spec.color(this.theme));
+  }
+
+  update(u: ChartsUpdate): void {
+    const s = u.series;
+    const n = s.length;
+    const tEnd = Math.max(u.simTimeMs, n > 0 ? s.t[n - 1] : 0);
+    this.x.domain([0, niceCeil(tEnd)]);
+    const x = this.x;
+    const xAxis = axisBottom(x).ticks(5).tickFormat((d) => formatAxisMs(Number(d))).tickSizeOuter(0);
+    const idx = plottedIndices(n);
+    for (const p of this.panes) {
+      const ys = idx.map((i, k) => p.spec.value(s, i, k > 0 ? idx[k - 1] : -1));
+      let max = 0;
+      for (const v of ys) max = Math.max(max, v);
+      p.y.domain([0, max > 0 ? max * 1.08 : 1]).nice(4);
+      p.xAxis.call(xAxis);
+      p.yAxis.call(
+        axisLeft(p.y)
+          .ticks(3)
+          .tickFormat((d) => p.spec.format(Number(d)))
+          .tickSizeOuter(0),
+      );
+      const gen = line<number>()
+        .x((k) => x(s.t[idx[k]]))
+        .y((k) => p.y(ys[k]));
+      p.path.attr('d', idx.length > 1 ? gen(idx.map((_, k) => k)) : null);
+      p.readout.text(ys.length > 0 ? `${p.spec.format(ys[ys.length - 1])} ${p.spec.unit}` : '');
+      this.drawMarkers(p, u.markers);
+    }
+  }
+
+  private drawMarkers(p: Pane, events: readonly MarkerEvent[]): void {
+    const c = this.theme.chart;
+    const marks = events.flatMap((e) => {
+      switch (e.kind) {
+        case 'sync':
+          return [{ t: e.t, cls: 'marker-sync', color: c.sync, label: '' }];
+        case 'round':
+          return [{ t: e.t, cls: 'marker-round', color: c.round, label: `R${e.round}` }];
+        case 'phase':
+          return e.phase === 'stop-copy' ? [{ t: e.t, cls: 'marker-stop', color: c.stopCopy, label: 'stop' }] : [];
+        case 'free-page-request':
+        case 'free-page-bitmap':
+          return [];
+        default: {
+          const never: never = e;
+          return never;
+        }
+      }
+    });
+    const h = CHART_SIZE.paneHeight;
+    const sel = p.markers
+      .selectAll<SVGGElement, (typeof marks)[number]>('g.marker')
+      .data(marks)
+      .join((enter) => {
+        const g = enter.append('g');
+        g.append('line').attr('y1', 0).attr('y2', h);
+        g.append('text').attr('y', h - 4).attr('x', 3);
+        return g;
+      })
+      .attr('class', (d) => `marker ${d.cls}`)
+      .attr('transform', (d) => `translate(${this.x(d.t)},0)`);
+    sel
+      .select('line')
+      .attr('stroke', (d) => d.color)
+      .attr('stroke-dasharray', (d) => (d.cls === 'marker-sync' ? '2 3' : null));
+    sel
+      .select('text')
+      .attr('fill', (d) => d.color)
+      .text((d) => d.label);
+  }
+}

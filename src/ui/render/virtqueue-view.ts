@@ -1,0 +1,287 @@
+/**
+ * VirtqueueView: the balloon's free-page virtqueue as SVG, drawn with d3 (framework-free; a React
+ * effect owns it). The descriptor table is a ring of `size` segments coloured by owner; buffer
+ * chains travel as tokens  guest driver -> avail ring -> device -> used ring -> driver,
+ * kicks and interrupts flash the ring they notify on. In original mode the queue carries no
+ * traffic at all, and the view says so.
+ *
+ * Coordinates: a fixed 460 x 230 viewBox scaled by CSS; all positions below are in it.
+ */
+import { arc, type Selection, scaleLinear, select } from 'd3';
+import 'd3-transition';
+import type { ModeId, VirtqueueEvent, VirtqueueSnapshot } from '../../engine/types';
+import type { Theme } from '../theme';
+import { formatBytes } from '../format';
+
+export const VQ_VIEWBOX = { width: 460, height: 200 };
+const CENTER = { x: 230, y: 100 };
+const RING = { inner: 44, outer: 58 };
+/** Where a buffer chain sits in each stage of its trip. */
+const STATIONS = {
+  driver: { x: 65, y: 100 },
+  avail: { x: 230, y: 21 },
+  device: { x: 395, y: 100 },
+  used: { x: 230, y: 179 },
+} as const;
+type Station = keyof typeof STATIONS;
+const MOVE_MS = 450;
+const FLASH_MS = 600;
+
+/** Which station a buffer chain is at after an event of this kind (kick/interrupt move nothing). */
+function stationAfter(kind: VirtqueueEvent['kind']): Station | 'gone' | null {
+  switch (kind) {
+    case 'add':
+      return 'avail';
+    case 'pop':
+      return 'device';
+    case 'push':
+      return 'used';
+    case 'reclaim':
+      return 'gone';
+    case 'kick':
+    case 'interrupt':
+      return null;
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
+
+const STATE_NAMES = ['free', 'in avail ring', 'held by device', 'in used ring'] as const;
+
+interface Token {
+  head: number;
+  label: string;
+  bytes: number;
+  station: Station;
+}
+
+export interface VirtqueueUpdate {
+  snapshot: VirtqueueSnapshot | null;
+  /** New events since the last update (in time order). */
+  events: readonly VirtqueueEvent[];
+  mode: ModeId;
+  reducedMotion: boolean;
+}
+
+export class VirtqueueView {
+  private readonly root: Selection<SVGSVGElement, unknown, null, undefined>;
+  private readonly ringG: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly tokensG: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly tokens = new Map<number, Token>();
+  private theme: Theme;
+  private ringSize = 0;
+
+  constructor(svg: SVGSVGElement, theme: Theme) {
+    this.theme = theme;
+    this.root = select(svg)
+      .attr('viewBox', `0 0 ${VQ_VIEWBOX.width} ${VQ_VIEWBOX.height}`)
+      .attr('role', 'img')
+      .attr('aria-label', 'free-page virtqueue');
+    this.root.selectAll('*').remove();
+    const c = theme.vq;
+    const diagram = this.root.append('g').attr('class', 'vq-diagram');
+    const box = (st: Station, title: string, sub: string) => {
+      const p = STATIONS[st];
+      const g = diagram.append('g').attr('class', `vq-box vq-${st}`);
+      g.append('rect')
+        .attr('x', p.x - 55)
+        .attr('y', p.y - 30)
+        .attr('width', 110)
+        .attr('height', 60)
+        .attr('rx', 8)
+        .attr('fill', c.box)
+        .attr('stroke', theme.css.border);
+      g.append('text').attr('x', p.x).attr('y', p.y - 4).attr('class', 'vq-title').text(title);
+      g.append('text').attr('x', p.x).attr('y', p.y + 14).attr('class', 'vq-sub').text(sub);
+    };
+    box('driver', 'Guest driver', 'virtio-balloon');
+    box('device', 'Device', 'QEMU');
+    const path = (cls: string, d: string, label: string, lx: number, ly: number) => {
+      diagram.append('path').attr('class', `vq-path ${cls}`).attr('d', d).attr('fill', 'none').attr('stroke', theme.css.border).attr('stroke-width', 3);
+      diagram.append('text').attr('class', 'vq-ring-label').attr('x', lx).attr('y', ly).text(label);
+    };
+    // Quadratic curves whose midpoints are the avail and used stations.
+    path('vq-avail', 'M120,82 Q230,-40 340,82', 'avail ring →', 92, 44);
+    path('vq-used', 'M340,118 Q230,240 120,118', '← used ring', 368, 162);
+    this.ringG = diagram.append('g').attr('class', 'vq-ring').attr('transform', `translate(${CENTER.x},${CENTER.y})`);
+    this.ringG.append('text').attr('class', 'vq-ring-count').attr('y', -2);
+    this.ringG.append('text').attr('class', 'vq-sub').attr('y', 14).text('descriptors');
+    this.tokensG = diagram.append('g').attr('class', 'vq-tokens');
+    this.root.append('text').attr('class', 'vq-flash vq-flash-kick').attr('x', 395).attr('y', 62).attr('opacity', 0).text('kick!');
+    this.root.append('text').attr('class', 'vq-flash vq-flash-interrupt').attr('x', 65).attr('y', 148).attr('opacity', 0).text('interrupt!');
+    this.root
+      .append('text')
+      .attr('class', 'vq-idle')
+      .attr('x', CENTER.x)
+      .attr('y', CENTER.y + 4)
+      .text('No traffic: original QEMU never asks the guest');
+    this.root
+      .append('text')
+      .attr('class', 'vq-idle vq-idle-sub')
+      .attr('x', CENTER.x)
+      .attr('y', CENTER.y + 22)
+      .text('(the driver\'s request buffer waits in the ring, unused)');
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+  }
+
+  update(u: VirtqueueUpdate): void {
+    const idle = u.mode === 'original';
+    this.root.classed('is-idle', idle);
+    this.root.select('.vq-diagram').attr('opacity', idle ? 0.35 : 1);
+    this.root.selectAll('.vq-idle').attr('display', idle ? null : 'none');
+    if (u.snapshot) this.drawRing(u.snapshot);
+    if (u.events.length > 0) this.applyEvents(u.events, u.reducedMotion);
+  }
+
+  /** Forget tokens (the run restarted). */
+  clear(): void {
+    this.tokens.clear();
+    this.tokensG.selectAll('*').remove();
+  }
+
+  private drawRing(s: VirtqueueSnapshot): void {
+    const c = this.theme.vq;
+    const fills = [c.free, c.avail, c.device, c.used];
+    const angle = scaleLinear()
+      .domain([0, s.size])
+      .range([0, Math.PI * 2]);
+    const pad = s.size > 64 ? 0 : 0.02;
+    const seg = arc<number>()
+      .innerRadius(RING.inner)
+      .outerRadius(RING.outer)
+      .startAngle((i) => angle(i) + pad)
+      .endAngle((i) => angle(i + 1) - pad);
+    const states = Array.from(s.descState);
+    if (this.ringSize !== s.size) {
+      this.ringSize = s.size;
+      this.ringG.selectAll('path.vq-desc').remove();
+    }
+    this.ringG
+      .selectAll<SVGPathElement, number>('path.vq-desc')
+      .data(states.map((_, i) => i))
+      .join((enter) => enter.append('path').attr('class', 'vq-desc').attr('d', (i) => seg(i) ?? ''))
+      .attr('fill', (i) => fills[states[i]] ?? c.free)
+      .attr('data-state', (i) => STATE_NAMES[states[i]] ?? 'free');
+    this.ringG.select('.vq-ring-count').text(`${s.size - s.numFree}/${s.size}`);
+  }
+
+  private applyEvents(events: readonly VirtqueueEvent[], reduced: boolean): void {
+    let kicked = false;
+    let interrupted = false;
+    for (const e of events) {
+      if (e.kind === 'kick') kicked = true;
+      else if (e.kind === 'interrupt') interrupted = true;
+      const next = stationAfter(e.kind);
+      if (next === null || e.head < 0) continue;
+      if (next === 'gone') {
+        this.tokens.delete(e.head);
+        continue;
+      }
+      const t = this.tokens.get(e.head);
+      // A token keeps its label from 'add' (out bytes); 'push' says how much the device wrote.
+      if (t) t.station = next;
+      else this.tokens.set(e.head, { head: e.head, label: e.label, bytes: e.bytes, station: next });
+    }
+    this.drawTokens(reduced);
+    if (kicked) this.flash('kick', reduced);
+    if (interrupted) this.flash('interrupt', reduced);
+  }
+
+  private drawTokens(reduced: boolean): void {
+    const c = this.theme.vq;
+    const duration = reduced ? 0 : MOVE_MS;
+    const data = [...this.tokens.values()];
+    // Several chains at one station fan out vertically so none hides another.
+    const slot = new Map<Station, number>();
+    const pos = (t: Token) => {
+      const n = slot.get(t.station) ?? 0;
+      slot.set(t.station, n + 1);
+      const p = STATIONS[t.station];
+      return { x: p.x, y: p.y + (t.station === 'driver' || t.station === 'device' ? 0 : n * 16 - 8) };
+    };
+    const placed = data.map((t) => ({ t, p: pos(t) }));
+    this.tokensG
+      .selectAll<SVGGElement, { t: Token; p: { x: number; y: number } }>('g.vq-token')
+      .data(placed, (d) => String(d.t.head))
+      .join(
+        (enter) => {
+          const g = enter
+            .append('g')
+            .attr('class', 'vq-token')
+            // New chains start at the driver, which is where the guest creates them.
+            .attr('transform', `translate(${STATIONS.driver.x},${STATIONS.driver.y})`);
+          g.append('rect').attr('y', -8).attr('height', 16).attr('rx', 4);
+          g.append('text').attr('y', 4);
+          return g;
+        },
+        (update) => update,
+        (exit) =>
+          exit
+            // Renamed so a chain re-added with the same head never re-joins a fading node.
+            .classed('vq-token', false)
+            .classed('vq-token-leaving', true)
+            .transition()
+            .duration(duration)
+            .attr('transform', `translate(${STATIONS.driver.x},${STATIONS.driver.y + 20})`)
+            .attr('opacity', 0)
+            .remove(),
+      )
+      .attr('data-station', (d) => d.t.station)
+      .attr('opacity', 1)
+      .call((g) =>
+        g
+          .select('rect')
+          .attr('fill', (d) => stationColor(c, d.t.station))
+          // Sized to the label (about 5.6 px per character at 10 px).
+          .attr('x', (d) => -tokenWidth(d.t) / 2)
+          .attr('width', (d) => tokenWidth(d.t)),
+      )
+      .call((g) => g.select('text').text((d) => tokenText(d.t)))
+      .transition()
+      .duration(duration)
+      .attr('transform', (d) => `translate(${d.p.x},${d.p.y})`);
+  }
+
+  private flash(which: 'kick' | 'interrupt', reduced: boolean): void {
+    const c = this.theme.vq;
+    const color = which === 'kick' ? c.kick : c.interrupt;
+    const path = this.root.select(which === 'kick' ? '.vq-avail' : '.vq-used');
+    const label = this.root.select(`.vq-flash-${which}`).attr('fill', color);
+    path.interrupt().attr('stroke', color);
+    label.interrupt().attr('opacity', 1);
+    const d = reduced ? FLASH_MS * 2 : FLASH_MS; // no motion to carry it: let it linger instead
+    path.transition().delay(d / 2).duration(d / 2).attr('stroke', this.theme.css.border);
+    label.transition().delay(d / 2).duration(d / 2).attr('opacity', 0);
+  }
+}
+
+function stationColor(c: Theme['vq'], st: Station): string {
+  switch (st) {
+    case 'avail':
+      return c.avail;
+    case 'device':
+      return c.device;
+    case 'used':
+      return c.used;
+    case 'driver':
+      return c.token;
+    default: {
+      const never: never = st;
+      return never;
+    }
+  }
+}
+
+function tokenText(t: Token): string {
+  const short = t.label.length > 26 ? `${t.label.slice(0, 25)}…` : t.label;
+  return short || formatBytes(t.bytes);
+}
+
+function tokenWidth(t: Token): number {
+  return Math.min(150, 12 + tokenText(t).length * 5.6);
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CELL_OUTSIDE,
+  GUEST_FREE_STALE,
+  GUEST_USED,
+  GUEST_ZERO,
+  MIG_PENDING,
+  MIG_REDIRTIED,
+  MIG_SENT,
+  MIG_SKIPPED,
+  pageCode,
+} from '../../src/engine/pagemap-codes';
+import { pageMapLayout } from '../../src/protocol';
+import { buildPageMapLut, cursorMarker, paintPageMap, rgbaWord } from '../../src/ui/render/page-map-painter';
+import { darkTheme } from '../../src/ui/theme';
+
+const lut = buildPageMapLut(darkTheme);
+const fam = darkTheme.pageMap.families;
+const bg = rgbaWord(darkTheme.pageMap.background);
+
+describe('palette', () => {
+  it('packs #rrggbb into ImageData byte order (r, g, b, a in memory)', () => {
+    const w = new Uint32Array([rgbaWord('#102030')]);
+    expect(Array.from(new Uint8Array(w.buffer))).toEqual([0x10, 0x20, 0x30, 255]);
+  });
+
+  it('gives each of the 12 guest x migration states its own look', () => {
+    const looks = new Set<string>();
+    for (const g of [GUEST_ZERO, GUEST_USED, GUEST_FREE_STALE])
+      for (const m of [MIG_PENDING, MIG_SENT, MIG_SKIPPED, MIG_REDIRTIED]) {
+        const c = pageCode(m, g);
+        looks.add(`${lut[c * 2]}/${lut[c * 2 + 1]}`);
+      }
+    expect(looks.size).toBe(12);
+  });
+
+  it('encodes guest state as hue and migration state as lightness or pattern', () => {
+    const code = (m: number, g: number) => pageCode(m, g) * 2;
+    expect(lut[code(MIG_PENDING, GUEST_USED)]).toBe(rgbaWord(fam.used.pending));
+    expect(lut[code(MIG_SENT, GUEST_USED)]).toBe(rgbaWord(fam.used.sent));
+    expect(lut[code(MIG_SENT, GUEST_FREE_STALE)]).toBe(rgbaWord(fam.freeStale.sent));
+    // skipped: checkerboard of the family's dark shade and the background
+    expect(lut[code(MIG_SKIPPED, GUEST_FREE_STALE)]).toBe(rgbaWord(fam.freeStale.pending));
+    expect(lut[code(MIG_SKIPPED, GUEST_FREE_STALE) + 1]).toBe(bg);
+    // dirtied again: checkerboard of the bright shade and reddish purple
+    expect(lut[code(MIG_REDIRTIED, GUEST_USED) + 1]).toBe(rgbaWord(darkTheme.pageMap.redirtied));
+    // solid states repeat their colour in both phases
+    expect(lut[code(MIG_SENT, GUEST_ZERO)]).toBe(lut[code(MIG_SENT, GUEST_ZERO) + 1]);
+  });
+
+  it('paints cells outside guest RAM and unknown codes as background', () => {
+    expect(lut[CELL_OUTSIDE * 2]).toBe(bg);
+    expect(lut[200 * 2 + 1]).toBe(bg);
+  });
+});
+
+describe('paintPageMap', () => {
+  it('maps each cell through the LUT, row-major, and fills the tail of the last row', () => {
+    const sent = pageCode(MIG_SENT, GUEST_USED);
+    const pending = pageCode(MIG_PENDING, GUEST_FREE_STALE);
+    const cells = new Uint8Array([sent, pending, sent, pending, sent]);
+    const out = new Uint32Array(3 * 2); // 3 cols x 2 rows, 1 pixel past the cells
+    paintPageMap(cells, 3, lut, out);
+    expect(Array.from(out)).toEqual([
+      rgbaWord(fam.used.sent),
+      rgbaWord(fam.freeStale.pending),
+      rgbaWord(fam.used.sent),
+      rgbaWord(fam.freeStale.pending),
+      rgbaWord(fam.used.sent),
+      bg,
+    ]);
+  });
+
+  it('draws patterned states as a checkerboard that alternates along rows and columns', () => {
+    const skipped = pageCode(MIG_SKIPPED, GUEST_FREE_STALE);
+    const cells = new Uint8Array(4).fill(skipped);
+    const out = new Uint32Array(4);
+    paintPageMap(cells, 2, lut, out); // 2x2
+    const a = rgbaWord(fam.freeStale.pending);
+    expect(Array.from(out)).toEqual([a, bg, bg, a]);
+  });
+
+  it('paints an 8 GiB map bucketed 4 pages per pixel in a single pass', () => {
+    const l = pageMapLayout(8 * 262144, 940, 560);
+    const cells = new Uint8Array(l.cells).fill(pageCode(MIG_SENT, GUEST_FREE_STALE));
+    const out = new Uint32Array(l.cols * l.rows);
+    paintPageMap(cells, l.cols, lut, out);
+    expect(out[0]).toBe(rgbaWord(fam.freeStale.sent));
+    expect(out[l.cells - 1]).toBe(rgbaWord(fam.freeStale.sent));
+    expect(out[l.cells]).toBe(bg); // first pixel past guest RAM
+  });
+});
+
+describe('cursorMarker', () => {
+  it('puts the scan cursor on its bucket, in grid and CSS pixels', () => {
+    const l = pageMapLayout(8 * 262144, 940, 560); // 4 pages per px, scale 1
+    expect(cursorMarker(4 * (940 * 10 + 3) + 2, l)).toEqual({ x: 3, y: 10, left: 3, top: 10, size: 1 });
+    const small = pageMapLayout(16384, 900, 600); // 180 cols of 5x5 px
+    expect(cursorMarker(230, small)).toEqual({ x: 50, y: 1, left: 250, top: 5, size: 5 });
+    expect(cursorMarker(8 * 262144, l)).toBeNull();
+  });
+});
