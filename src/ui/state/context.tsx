@@ -1,0 +1,59 @@
+/**
+ * React access to per-panel and app-wide state. A panel's components find their controller via
+ * PanelContext, so two panels (compare mode) never share state by accident.
+ */
+import { createContext, type ReactNode, useContext } from 'react';
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { RafScheduler } from '../render/raf-scheduler';
+import { darkTheme, type Theme } from '../theme';
+import type { PanelController } from './panel-controller';
+import type { PanelState } from './panel-store';
+
+/** App-wide low-rate state (one per page): the theme now; presentation mode etc. later. */
+export interface AppState {
+  theme: Theme;
+  /** prefers-reduced-motion: views swap movement for fades. */
+  reducedMotion: boolean;
+}
+
+export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppState> {
+  return createStore<AppState>()(() => ({ theme: darkTheme, reducedMotion: false, ...initial }));
+}
+
+export interface AppServices {
+  store: StoreApi<AppState>;
+  scheduler: RafScheduler;
+}
+
+const AppContext = createContext<AppServices | null>(null);
+const PanelContext = createContext<PanelController | null>(null);
+
+export function AppProvider({ value, children }: { value: AppServices; children: ReactNode }) {
+  return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
+}
+
+export function PanelProvider({ controller, children }: { controller: PanelController; children: ReactNode }) {
+  return <PanelContext.Provider value={controller}>{children}</PanelContext.Provider>;
+}
+
+export function useApp(): AppServices {
+  const v = useContext(AppContext);
+  if (!v) throw new Error('useApp() outside <AppProvider>');
+  return v;
+}
+
+export function useAppState<T>(selector: (s: AppState) => T): T {
+  return useStore(useApp().store, selector);
+}
+
+export function usePanel(): PanelController {
+  const v = useContext(PanelContext);
+  if (!v) throw new Error('usePanel() outside <PanelProvider>');
+  return v;
+}
+
+/** Subscribe to a narrow slice of the panel's store (re-renders only when the slice changes). */
+export function usePanelState<T>(selector: (s: PanelState) => T): T {
+  return useStore(usePanel().store, selector);
+}

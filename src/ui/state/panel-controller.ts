@@ -1,0 +1,304 @@
+/**
+ * PanelController: one simulation panel's brain. It owns the panel's zustand store (low-rate
+ * state), its LiveRun (high-rate frame data, outside React) and its EngineClient, and exposes the
+ * actions the controls and keyboard call. The store and the engine never drift apart because
+ * every action goes through here.
+ *
+ *   controls / keys ──action──▶ PanelController ──ToWorker──▶ EngineClient (worker)
+ *                                  │     ▲                          │
+ *                       store.set  │     └───────FromWorker─────────┘
+ *                                  ▼
+ *                     React (8 Hz snapshot)     LiveRun ──▶ rAF painters
+ */
+import type { ModeId, PageInfo } from '../../engine/types';
+import type { EngineClient } from '../../client/engine-client';
+import {
+  DEFAULT_SPEED,
+  assertNever,
+  stepSizeMs,
+  type FrameMessage,
+  type FromWorker,
+  type ToWorker,
+} from '../../protocol';
+import type { RafScheduler } from '../render/raf-scheduler';
+import { LiveRun } from './live-run';
+import { EMPTY_SNAPSHOT, type PanelState, type PanelStore, type RunSnapshot, createPanelStore } from './panel-store';
+import { type PresetId, type ScenarioInputs, inputsOf, resolveInputs } from './scenario-inputs';
+import { SCENARIO_PRESETS } from '../../engine/scenario';
+
+/** Text readouts refresh at most this often (ms): readable, and cheap for React. */
+export const SNAPSHOT_INTERVAL_MS = 125;
+
+export interface PanelOptions {
+  createClient: () => EngineClient;
+  scheduler: RafScheduler;
+  presetId?: PresetId;
+  mode?: ModeId;
+  speed?: number;
+}
+
+export class PanelController {
+  readonly store: PanelStore;
+  readonly live: LiveRun;
+  private client: EngineClient | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private viewport: { width: number; height: number } | null = null;
+  private lastSnapshotAt = Number.NEGATIVE_INFINITY;
+  private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+  private nextRequestId = 1;
+  private readonly pageInfoWaiters = new Map<number, (info: PageInfo | null) => void>();
+  private readonly doneListeners = new Set<() => void>();
+
+  constructor(private readonly opts: PanelOptions) {
+    const presetId = opts.presetId ?? 'rfc-case-2';
+    const mode = opts.mode ?? 'original';
+    const scenario = { ...SCENARIO_PRESETS[presetId], mode };
+    const initial: PanelState = {
+      presetId,
+      mode,
+      inputs: inputsOf(scenario),
+      inputError: null,
+      scenario,
+      playing: false,
+      speed: opts.speed ?? DEFAULT_SPEED,
+      hoverPfn: null,
+      engineError: null,
+      snapshot: EMPTY_SNAPSHOT,
+    };
+    this.store = createPanelStore(initial);
+    this.live = new LiveRun((buffer) => this.send({ type: 'returnBuffer', buffer }, [buffer]));
+  }
+
+  /** Connect to an engine and load the current scenario (paused). */
+  start(): void {
+    this.connect();
+  }
+
+  dispose(): void {
+    this.disconnect();
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = null;
+  }
+
+  private get state(): PanelState {
+    return this.store.getState();
+  }
+
+  // ---- actions ---------------------------------------------------------------------------
+
+  play(): void {
+    this.store.setState({ playing: true });
+    this.send({ type: 'play' });
+  }
+
+  pause(): void {
+    this.store.setState({ playing: false });
+    this.send({ type: 'pause' });
+  }
+
+  togglePlay(): void {
+    if (this.state.playing) this.pause();
+    else this.play();
+  }
+
+  step(): void {
+    this.store.setState({ playing: false });
+    this.send({ type: 'step' });
+  }
+
+  /** One step back: re-simulate from scratch to the earlier time (the engine is deterministic). */
+  stepBack(): void {
+    this.store.setState({ playing: false });
+    const to = Math.max(0, this.live.simTimeMs - stepSizeMs(this.state.speed));
+    this.send({ type: 'seek', simMs: to });
+  }
+
+  seek(simMs: number): void {
+    this.store.setState({ playing: false });
+    this.send({ type: 'seek', simMs });
+  }
+
+  reset(): void {
+    this.store.setState({ playing: false });
+    this.send({ type: 'reset' });
+  }
+
+  runToEnd(): void {
+    this.store.setState({ playing: false });
+    this.send({ type: 'runToEnd' });
+  }
+
+  setMode(mode: ModeId): void {
+    const s = this.state;
+    if (s.mode === mode) return;
+    this.store.setState({ mode, scenario: { ...s.scenario, mode } });
+    this.send({ type: 'setMode', mode });
+  }
+
+  setSpeed(speed: number): void {
+    if (!(speed > 0)) return;
+    this.store.setState({ speed });
+    this.send({ type: 'setSpeed', simMsPerWallMs: speed });
+  }
+
+  setPreset(presetId: PresetId): void {
+    const scenario = { ...SCENARIO_PRESETS[presetId], mode: this.state.mode };
+    this.store.setState({ presetId, scenario, inputs: inputsOf(scenario), inputError: null });
+    this.send({ type: 'load', scenario });
+  }
+
+  /** A scenario field changed: load it if valid, otherwise only show why not. */
+  setInput(field: keyof ScenarioInputs, text: string): void {
+    const s = this.state;
+    const inputs = { ...s.inputs, [field]: text };
+    const r = resolveInputs(s.presetId, s.mode, inputs);
+    if (!r.ok) {
+      this.store.setState({ inputs, inputError: r.error });
+      return;
+    }
+    this.store.setState({ inputs, inputError: null, scenario: r.scenario });
+    this.send({ type: 'load', scenario: r.scenario });
+  }
+
+  setViewport(width: number, height: number): void {
+    const w = Math.floor(width);
+    const h = Math.floor(height);
+    if (this.viewport && this.viewport.width === w && this.viewport.height === h) return;
+    this.viewport = { width: w, height: h };
+    this.send({ type: 'setViewport', width: w, height: h });
+  }
+
+  setHover(pfn: number | null): void {
+    if (this.state.hoverPfn !== pfn) this.store.setState({ hoverPfn: pfn });
+  }
+
+  /** Page details for the tooltip, answered asynchronously by the engine (null if unknown). */
+  requestPageInfo(pfn: number): Promise<PageInfo | null> {
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve) => {
+      this.pageInfoWaiters.set(requestId, resolve);
+      this.send({ type: 'pageInfo', requestId, pfn });
+    });
+  }
+
+  /** Throw away the engine (e.g. after an error) and start a fresh one with the same settings. */
+  restart(): void {
+    this.disconnect();
+    this.live.clear();
+    this.store.setState({ engineError: null, playing: false, snapshot: EMPTY_SNAPSHOT });
+    this.connect();
+  }
+
+  /** Called whenever a run finishes (used by tests and, later, by the compare view). */
+  onDone(cb: () => void): () => void {
+    this.doneListeners.add(cb);
+    return () => this.doneListeners.delete(cb);
+  }
+
+  // ---- engine plumbing ---------------------------------------------------------------------
+
+  private connect(): void {
+    let client: EngineClient;
+    try {
+      client = this.opts.createClient();
+    } catch (e) {
+      this.store.setState({ engineError: `Could not start the simulation: ${errorText(e)}` });
+      return;
+    }
+    this.client = client;
+    this.unsubscribe = client.subscribe((msg) => this.receive(msg));
+    const s = this.state;
+    this.send({ type: 'setSpeed', simMsPerWallMs: s.speed });
+    if (this.viewport) this.send({ type: 'setViewport', ...this.viewport });
+    this.send({ type: 'load', scenario: s.scenario });
+    if (s.playing) this.send({ type: 'play' });
+  }
+
+  private disconnect(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.client?.dispose();
+    this.client = null;
+    for (const resolve of this.pageInfoWaiters.values()) resolve(null);
+    this.pageInfoWaiters.clear();
+  }
+
+  private send(msg: ToWorker, transfer?: Transferable[]): void {
+    try {
+      this.client?.send(msg, transfer);
+    } catch (e) {
+      this.store.setState({ engineError: `The simulation stopped responding: ${errorText(e)}`, playing: false });
+    }
+  }
+
+  private receive(msg: FromWorker): void {
+    switch (msg.type) {
+      case 'frame':
+        this.onFrame(msg);
+        break;
+      case 'done':
+        for (const cb of this.doneListeners) cb();
+        break;
+      case 'pageInfo': {
+        const resolve = this.pageInfoWaiters.get(msg.requestId);
+        this.pageInfoWaiters.delete(msg.requestId);
+        resolve?.(msg.info);
+        break;
+      }
+      case 'error':
+        this.store.setState({ engineError: msg.message, playing: false });
+        break;
+      default:
+        assertNever(msg, 'engine message');
+    }
+  }
+
+  private onFrame(f: FrameMessage): void {
+    const prev = this.live;
+    const restarted = f.epoch !== prev.epoch;
+    const phaseChanged = f.phase !== prev.phase || f.done !== prev.done;
+    this.live.ingest(f);
+    this.opts.scheduler.requestFrame();
+    // The worker stops on its own only at the end; adopting its flag otherwise would flicker the
+    // button while a Play is still in flight.
+    if (f.done && !f.playing && this.state.playing) this.store.setState({ playing: false });
+    this.pushSnapshot(restarted || phaseChanged);
+  }
+
+  /** Copy the live run into the store, at most every SNAPSHOT_INTERVAL_MS unless `urgent`. */
+  private pushSnapshot(urgent: boolean): void {
+    const now = performance.now();
+    if (urgent || now - this.lastSnapshotAt >= SNAPSHOT_INTERVAL_MS) {
+      if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+      this.snapshotTimer = null;
+      this.lastSnapshotAt = now;
+      this.store.setState({ snapshot: snapshotOf(this.live) });
+    } else if (!this.snapshotTimer) {
+      this.snapshotTimer = setTimeout(
+        () => {
+          this.snapshotTimer = null;
+          this.lastSnapshotAt = performance.now();
+          this.store.setState({ snapshot: snapshotOf(this.live) });
+        },
+        SNAPSHOT_INTERVAL_MS - (now - this.lastSnapshotAt),
+      );
+    }
+  }
+}
+
+function snapshotOf(l: LiveRun): RunSnapshot {
+  return {
+    epoch: l.epoch,
+    simTimeMs: l.simTimeMs,
+    phase: l.phase,
+    round: l.round,
+    done: l.done,
+    pageCount: l.pageCount,
+    layout: l.layout,
+    stats: l.stats,
+  };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
