@@ -1,0 +1,157 @@
+/**
+ * The page map: the canvas (painted by PageMapView in the rAF loop), how it is bucketed, the
+ * legend, and a hover tooltip with the page's details fetched from the engine.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { PageInfo } from '../../engine/types';
+import { describeBucketing, pfnOfCell } from '../../protocol';
+import { formatInt } from '../format';
+import { PageMapView } from '../render/page-map-view';
+import { useApp, useAppState, usePanel, usePanelState } from '../state/context';
+import { Legend } from './Legend';
+
+export function PageMapPanel() {
+  const c = usePanel();
+  const { scheduler } = useApp();
+  const theme = useAppState((s) => s.theme);
+  const areaRef = useRef<HTMLDivElement>(null);
+  const legendRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const viewRef = useRef<PageMapView | null>(null);
+  const layout = usePanelState((s) => s.snapshot.layout);
+  const pageCount = usePanelState((s) => s.snapshot.pageCount);
+  const [pointer, setPointer] = useState<{ x: number; y: number } | null>(null);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const view = new PageMapView(canvas, c.live, theme);
+    viewRef.current = view;
+    const remove = scheduler.add(view.paint);
+    return () => {
+      remove();
+      viewRef.current = null;
+    };
+  }, [c, scheduler, theme]);
+
+  // The worker picks the bucketing from the space we have: tell it whenever that changes.
+  useEffect(() => {
+    const el = areaRef.current;
+    if (!el) return;
+    // The legend sits right under the canvas, inside the same area: leave room for it.
+    const report = () => {
+      const r = el.getBoundingClientRect();
+      const legend = legendRef.current?.getBoundingClientRect().height ?? 0;
+      const h = r.height - legend - 6;
+      if (r.width > 0 && h > 0) c.setViewport(r.width, h);
+    };
+    report();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(report);
+    ro.observe(el);
+    if (legendRef.current) ro.observe(legendRef.current);
+    return () => ro.disconnect();
+  }, [c]);
+
+  const onMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const l = viewRef.current?.layout;
+    if (!l) return;
+    const r = e.currentTarget.getBoundingClientRect();
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    const pfn = pfnOfCell(Math.floor(px / l.scale), Math.floor(py / l.scale), l);
+    c.setHover(pfn);
+    setPointer(pfn === null ? null : { x: px, y: py });
+  };
+  const onLeave = () => {
+    c.setHover(null);
+    setPointer(null);
+  };
+
+  return (
+    <section className="panel page-map-panel" aria-labelledby="pm-title">
+      <header className="panel-head">
+        <h2 id="pm-title">Guest RAM, page by page</h2>
+        <span className="muted" data-testid="bucketing">
+          {layout ? `${formatInt(pageCount)} pages · ${describeBucketing(layout)}` : 'loading…'}
+        </span>
+      </header>
+      <div className="page-map-area" ref={areaRef}>
+        <div className="page-map-stack">
+          <canvas
+            ref={canvasRef}
+            className="page-map"
+            aria-label="page map: every 4 KiB page of guest RAM, coloured by guest state and migration state"
+            onPointerMove={onMove}
+            onPointerLeave={onLeave}
+          />
+          {pointer && <PageTooltip x={pointer.x} y={pointer.y} />}
+          <div ref={legendRef}>
+            <Legend />
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+const GUEST_TEXT: Record<PageInfo['guest'], string> = {
+  zero: 'never touched (zero)',
+  used: 'in use',
+  'free-stale': 'free, stale data',
+};
+const MIG_TEXT: Record<PageInfo['migration'], string> = {
+  pending: 'to send',
+  sent: 'sent',
+  skipped: 'skipped as free',
+  redirtied: 'dirtied again, must go again',
+};
+
+function PageTooltip({ x, y }: { x: number; y: number }) {
+  const c = usePanel();
+  const pfn = usePanelState((s) => s.hoverPfn);
+  const shift = usePanelState((s) => s.snapshot.layout?.bucketShift ?? 0);
+  // Refresh with the 8 Hz snapshot while the run moves under the pointer.
+  const time = usePanelState((s) => s.snapshot.simTimeMs);
+  const [info, setInfo] = useState<PageInfo | null>(null);
+  useEffect(() => {
+    if (pfn === null) return;
+    let live = true;
+    c.requestPageInfo(pfn).then((i) => {
+      if (live) setInfo(i);
+    });
+    return () => {
+      live = false;
+    };
+  }, [c, pfn, time]);
+  if (pfn === null) return null;
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  const bucket = 2 ** shift;
+  return (
+    <div className="tooltip" role="tooltip" style={{ left: x + 14, top: y + 14 }}>
+      <div className="tooltip-title">
+        pfn {hex(pfn)}
+        {bucket > 1 ? ` – ${hex(pfn + bucket - 1)}` : ''}
+      </div>
+      {bucket > 1 && <div className="muted">cell of {bucket} pages; details of the first:</div>}
+      {info && info.pfn === pfn ? (
+        <dl>
+          <dt>guest</dt>
+          <dd>{GUEST_TEXT[info.guest]}</dd>
+          <dt>migration</dt>
+          <dd>{MIG_TEXT[info.migration]}</dd>
+          <dt>times sent</dt>
+          <dd>{info.timesSent}</dd>
+          {info.freeBlockOrder >= 0 && (
+            <>
+              <dt>free block</dt>
+              <dd>order {info.freeBlockOrder}</dd>
+            </>
+          )}
+        </dl>
+      ) : (
+        <div className="muted">…</div>
+      )}
+    </div>
+  );
+}

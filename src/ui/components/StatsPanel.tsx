@@ -1,0 +1,85 @@
+/**
+ * query-migrate, as QEMU names the fields, from the throttled snapshot; plus the verification
+ * result and, for an unmodified preset, what the RFC measured on real hardware.
+ */
+import table from '../../data/rfc-2016-table.json';
+import { SCENARIO_PRESETS } from '../../engine/scenario';
+import type { QueryMigrate, Scenario } from '../../engine/types';
+import { formatBytes, formatInt, formatMs } from '../format';
+import { usePanelState } from '../state/context';
+
+interface Row {
+  key: string;
+  value: (q: QueryMigrate) => string;
+  title?: string;
+}
+
+const ROWS: Row[] = [
+  { key: 'status', value: (q) => q.status },
+  { key: 'total-time', value: (q) => formatMs(q['total-time']) },
+  { key: 'setup-time', value: (q) => formatMs(q['setup-time']) },
+  { key: 'downtime', value: (q) => formatMs(q.downtime) },
+  { key: 'transferred', value: (q) => `${formatInt(q.ram.transferred / 1024)} KiB`, title: 'ram.transferred' },
+  { key: 'remaining', value: (q) => formatBytes(q.ram.remaining), title: 'ram.remaining' },
+  { key: 'duplicate', value: (q) => formatInt(q.ram.duplicate), title: 'ram.duplicate: zero pages, 9 bytes each' },
+  { key: 'normal', value: (q) => formatInt(q.ram.normal), title: 'ram.normal: full 4 KiB pages sent' },
+  { key: 'mbps', value: (q) => q.ram.mbps.toFixed(0), title: 'ram.mbps: megabits per second' },
+  { key: 'dirty-sync-count', value: (q) => formatInt(q.ram['dirty-sync-count']) },
+  { key: 'skipped free', value: (q) => formatInt(q.migviz['skipped-free-pages']), title: 'pages QEMU skipped because the guest said they were free' },
+  { key: 'rounds', value: (q) => formatInt(q.migviz.rounds) },
+];
+
+function published(s: Scenario): { totalTimeMs: number; transferredKB: number } | null {
+  const preset = SCENARIO_PRESETS[s.id as keyof typeof SCENARIO_PRESETS];
+  if (!preset) return null;
+  const same = (['guestGiB', 'linkGbps', 'workload', 'maxBandwidthMiBs', 'downtimeMs', 'profile'] as const).every(
+    (k) => preset[k] === s[k],
+  );
+  const row = table.cases.find((c) => c.id === s.id);
+  return same && row ? row[s.mode] : null;
+}
+
+export function StatsPanel() {
+  const q = usePanelState((s) => s.snapshot.stats);
+  const done = usePanelState((s) => s.snapshot.done);
+  const scenario = usePanelState((s) => s.scenario);
+  const ref = published(scenario);
+  return (
+    <section className="panel stats-panel" aria-labelledby="stats-title">
+      <header className="panel-head">
+        <h2 id="stats-title">query-migrate</h2>
+        <Verification q={q} done={done} />
+      </header>
+      <dl className="stats" data-testid="stats">
+        {ROWS.map((r) => (
+          <div key={r.key} title={r.title}>
+            <dt>{r.key}</dt>
+            <dd>{q ? r.value(q) : '–'}</dd>
+          </div>
+        ))}
+      </dl>
+      {ref && (
+        <p className="muted published">
+          Measured in the RFC (2016, real hardware): total-time {formatInt(ref.totalTimeMs)} ms, transferred{' '}
+          {formatInt(ref.transferredKB)} KiB.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Verification({ q, done }: { q: QueryMigrate | null; done: boolean }) {
+  if (!q || !done) return <span className="muted">verification after completion</span>;
+  const v = q.verification;
+  if (v.ok)
+    return (
+      <span className="verify ok" data-testid="verification">
+        ✓ verified: {formatInt(v['pages-checked'])} pages match the source
+      </span>
+    );
+  return (
+    <span className="verify bad" data-testid="verification">
+      ✗ {q.status === 'failed' ? `failed: ${q.migviz['failure-reason']}` : `${formatInt(v.mismatches)} pages differ (first pfn ${v['first-mismatch']})`}
+    </span>
+  );
+}
