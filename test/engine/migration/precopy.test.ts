@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { countAll } from '../../../src/engine/bitmap';
+import { GuestMemory, PAGE_SIZE } from '../../../src/engine/guest/memory';
+import { type EngineFaults, Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
+import { RFC_2016 } from '../../../src/engine/migration/profiles';
+import * as wire from '../../../src/engine/migration/wire';
+import { resolveScenario } from '../../../src/engine/scenario';
+import { Simulation } from '../../../src/engine/simulation';
+import type { SimEvent } from '../../../src/engine/types';
+import { FreePageBalloon } from '../../../src/engine/virtio/balloon';
+
+const GBPS = (g: number) => (g * 1e9 * RFC_2016.linkEfficiency) / 8 / 1000;
+
+/**
+ * A guest whose pages are all in use (the allocator starts with nothing free) and never
+ * written by a workload: the test writes pages itself, so every byte can be counted.
+ */
+function staticGuest(pages: number, dataPages: Iterable<number>): GuestMemory {
+  const mem = new GuestMemory(pages);
+  for (const p of dataPages) mem.write(p);
+  return mem;
+}
+
+function precopyFor(mem: GuestMemory, params: Partial<PrecopyParams> = {}, faults: EngineFaults = {}) {
+  const events: SimEvent[] = [];
+  const balloon = new FreePageBalloon(mem, RFC_2016, { at: () => {} }, () => {});
+  const pre = new Precopy(
+    mem,
+    RFC_2016,
+    { mode: 'original', linkBytesPerMs: GBPS(10), maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs: 600_000, ...params },
+    balloon,
+    (e) => events.push(e),
+    faults,
+  );
+  return { pre, events };
+}
+
+function runUntil(pre: Precopy, cond: () => boolean): void {
+  while (!pre.done && !cond()) pre.advance();
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+
+describe('wire accounting on a tiny static guest', () => {
+  // 100 pages (not a multiple of 32): 40 data pages, 60 zero pages.
+  const PAGES = 100;
+  const DATA = range(0, 40);
+
+  it('transferred = zero*9 + normal*4104 + block name + 8 per EOS', () => {
+    expect(wire.ZERO_PAGE_BYTES).toBe(9);
+    expect(wire.NORMAL_PAGE_BYTES).toBe(4104);
+    expect(wire.BLOCK_NAME_BYTES).toBe(7);
+    expect(wire.EOS_BYTES).toBe(8);
+    const mem = staticGuest(PAGES, DATA);
+    const { pre } = precopyFor(mem);
+    runUntil(pre, () => false);
+    expect(pre.status).toBe('completed');
+    expect(pre.duplicate).toBe(60);
+    expect(pre.normal).toBe(40);
+    // One iterate section (the bulk pass, ended by a fruitless circle) and the completion section: 2 EOS.
+    expect(pre.transferred).toBe(60 * 9 + 40 * 4104 + 7 + 2 * 8);
+    expect(pre.transferred).toBe(164_723);
+    // The stream also holds the setup section, one PART header+footer, the END header+footer and device state.
+    expect(pre.wireBytes).toBe(pre.transferred + wire.SETUP_SECTION_BYTES + 10 + 10 + RFC_2016.deviceStateBytes);
+    expect(pre.syncCount).toBe(2);
+    expect(pre.round).toBe(2);
+    expect(pre.dirtyPages).toBe(0);
+    expect(pre.verification).toEqual({ ok: true, 'pages-checked': 100, mismatches: 0, 'first-mismatch': -1 });
+    for (let p = 0; p < PAGES; p++) {
+      expect(pre.sendCount[p]).toBe(1);
+      expect(pre.destVersion[p]).toBe(mem.version[p]);
+    }
+    expect(countAll(pre.sentEver)).toBe(100);
+  });
+
+  it('bulk stage: duplicate and normal equal the zero and data page counts exactly', () => {
+    const data = range(0, 1000).filter((p) => (p * 2654435761) % 7 < 3); // a scattered mix
+    const mem = staticGuest(1000, data);
+    const { pre } = precopyFor(mem);
+    runUntil(pre, () => pre.round > 1);
+    expect(pre.phase).toBe('iterate');
+    expect(pre.normal).toBe(data.length);
+    expect(pre.duplicate).toBe(1000 - data.length);
+    // The pass ends with the fruitless circle that closes the iterate section: one EOS.
+    expect(pre.transferred).toBe((1000 - data.length) * 9 + data.length * 4104 + 7 + 8);
+  });
+
+  it('setup: one sync, and setup-time is the sum of the modelled setup costs', () => {
+    const mem = staticGuest(PAGES, DATA);
+    const { pre, events } = precopyFor(mem);
+    runUntil(pre, () => pre.status === 'active');
+    expect(pre.syncCount).toBe(1);
+    const p = RFC_2016;
+    const expected =
+      p.setupFixedMs +
+      (PAGES * p.bitmapInitNsPerPage) / 1e6 +
+      (PAGES * p.logStartNsPerPage + 40 * p.logStartNsPerMappedPage) / 1e6 +
+      (PAGES * p.syncNsPerPage) / 1e6;
+    expect(pre.setupTime).toBeCloseTo(expected, 9);
+    expect(mem.logging).toBe(true);
+    expect(events.map((e) => (e.kind === 'phase' ? e.phase : e.kind))).toEqual(['setup', 'sync', 'bulk']);
+    expect(events[1]).toMatchObject({ kind: 'sync', count: 1, newDirty: 0, remaining: PAGES * PAGE_SIZE });
+  });
+});
+
+describe('dirty log and re-sending', () => {
+  it('a page written after it was sent is sent again and the destination ends at the source version', () => {
+    const mem = staticGuest(100, range(0, 40));
+    const { pre } = precopyFor(mem);
+    runUntil(pre, () => pre.sendCount[70] === 1);
+    expect(pre.phase).toBe('bulk');
+    mem.write(70); // a zero page becomes a data page, after it went out as a zero record
+    expect(mem.version[70]).toBe(1);
+    expect(pre.destVersion[70]).toBe(0);
+    runUntil(pre, () => false);
+    expect(pre.sendCount[70]).toBe(2);
+    expect(pre.destVersion[70]).toBe(1);
+    expect(pre.duplicate).toBe(60);
+    expect(pre.normal).toBe(41);
+    expect(pre.transferred).toBe(60 * 9 + 41 * 4104 + 7 + 2 * 8);
+    expect(pre.syncCount).toBe(2);
+    expect(pre.verification.ok).toBe(true);
+    for (let p = 0; p < 100; p++) if (p !== 70) expect(pre.sendCount[p]).toBe(1);
+  });
+
+  it('a page written after setup but before it is sent goes out in this pass and again after the next sync (pre-4.1 KVM)', () => {
+    const mem = staticGuest(100, range(0, 40));
+    const { pre } = precopyFor(mem);
+    runUntil(pre, () => pre.status === 'active');
+    mem.write(90);
+    runUntil(pre, () => false);
+    expect(pre.sendCount[90]).toBe(2);
+    expect(pre.destVersion[90]).toBe(mem.version[90]);
+    expect(pre.verification.ok).toBe(true);
+  });
+
+  it('with the noDirtyLog fault the same write is lost and verification names the page', () => {
+    const mem = staticGuest(100, range(0, 40));
+    const { pre } = precopyFor(mem, {}, { noDirtyLog: true });
+    runUntil(pre, () => pre.sendCount[70] === 1);
+    mem.write(70);
+    runUntil(pre, () => false);
+    expect(pre.status).toBe('completed');
+    expect(pre.sendCount[70]).toBe(1);
+    expect(pre.verification).toEqual({ ok: false, 'pages-checked': 100, mismatches: 1, 'first-mismatch': 70 });
+  });
+});
+
+describe('threshold and bitmap sync', () => {
+  it('syncs only when pending < measured bandwidth x downtime limit, then stops the VM', () => {
+    // 16 MiB of data over 0.1 Gbit/s: the bulk stage spans several 100 ms windows.
+    const mem = staticGuest(4096, range(0, 4096));
+    const { pre, events } = precopyFor(mem, { linkBytesPerMs: GBPS(0.1) });
+    const syncs: { count: number; pendingBefore: number; threshold: number; phase: string }[] = [];
+    let lastCount = 0;
+    while (!pre.done) {
+      const pendingBefore = pre.remaining;
+      const threshold = ((pre.mbps * 1000) / 8) * 300; // bandwidth (bytes/ms) from the last window
+      pre.advance();
+      if (pre.syncCount !== lastCount) {
+        lastCount = pre.syncCount;
+        syncs.push({ count: pre.syncCount, pendingBefore, threshold, phase: pre.phase });
+      }
+    }
+    expect(syncs.map((s) => s.count)).toEqual([1, 2, 3]);
+    // Setup sync: threshold still 0.
+    expect(syncs[0].threshold).toBe(0);
+    // The iteration sync happens in the bulk stage once what is left falls under the threshold.
+    expect(syncs[1].phase).toBe('bulk');
+    expect(syncs[1].threshold).toBeGreaterThan(0);
+    expect(syncs[1].pendingBefore).toBeLessThan(syncs[1].threshold);
+    expect(syncs[1].pendingBefore).toBeGreaterThan(0);
+    // Nothing was dirtied, so the sync finds nothing and the VM stops with those pages pending.
+    expect(syncs[2].phase).toBe('stop-copy');
+    const stopSync = events.filter((e) => e.kind === 'sync')[2];
+    expect(stopSync).toMatchObject({ newDirty: 0, remaining: syncs[1].pendingBefore });
+    // Stop-and-copy sends them at link speed: downtime covers at least their transfer.
+    expect(pre.downtime).toBeGreaterThanOrEqual((syncs[1].pendingBefore / PAGE_SIZE) * 4104 / GBPS(0.1));
+    expect(pre.verification.ok).toBe(true);
+    expect(pre.normal).toBe(4096);
+  });
+
+  it('counts every sync in dirty-sync-count and reports it in the events (running guest)', () => {
+    const sim = new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.25, workload: 'running' }));
+    const stats = sim.runToEnd();
+    const syncs = sim.events.filter((e) => e.kind === 'sync');
+    expect(stats.ram['dirty-sync-count']).toBe(syncs.length);
+    expect(syncs.map((e) => (e.kind === 'sync' ? e.count : 0))).toEqual(syncs.map((_, i) => i + 1));
+    expect(stats.ram['dirty-sync-count']).toBeGreaterThanOrEqual(3);
+    // The first sync closes setup.
+    expect(syncs[0].t).toBeCloseTo(stats['setup-time'], 3);
+    // The running guest dirties pages during the bulk stage: a later sync finds new ones.
+    expect(syncs.slice(1).some((e) => e.kind === 'sync' && e.newDirty > 0)).toBe(true);
+    expect(stats.verification.ok).toBe(true);
+    const phases = sim.events.flatMap((e) => (e.kind === 'phase' ? [e.phase] : []));
+    // 300 ms at ~1.1 GB/s exceed what is left of a 0.25 GiB guest after the first window: the VM
+    // stops before the cursor wraps, so there is no 'iterate' phase here.
+    expect(phases).toEqual(['setup', 'bulk', 'stop-copy', 'completed']);
+  });
+});
+
+describe('rate limiting (max-bandwidth)', () => {
+  // QEMU checks the budget before every page, so it overshoots a 100 ms window by at most one
+  // page record. The engine sends a whole bitmap word (up to 32 records = 131 KB) before it checks
+  // (precopy.ts iterateOnce -> sendNextWord), which lets 8 MiB/s run at ~9 MiB/s. See the report.
+  it.fails('total-time >= transferred / max-bandwidth at 8 MiB/s on a 0.0625 GiB guest', () => {
+    const s = new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.0625, maxBandwidthMiBs: 8 })).runToEnd();
+    expect(s.status).toBe('completed');
+    const maxBytesPerMs = (8 * 1048576) / 1000;
+    expect(s['total-time']).toBeGreaterThanOrEqual(s.ram.transferred / maxBytesPerMs);
+  });
+
+  it.fails('a static all-data guest moves at no more than max-bandwidth', () => {
+    const mem = staticGuest(16384, range(0, 16384));
+    const max = (8 * 1048576) / 1000;
+    const { pre } = precopyFor(mem, { maxBandwidthBytesPerMs: max });
+    runUntil(pre, () => false);
+    const effective = pre.transferred / (pre.totalTime - pre.setupTime);
+    expect(effective).toBeLessThanOrEqual(max * 1.01); // measured: ~9.02 MiB/s, 12.7% over
+  });
+
+  it('the limit does slow the migration down (to within one bitmap word per 100 ms window)', () => {
+    const fast = new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.0625 })).runToEnd();
+    const slow = new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.0625, maxBandwidthMiBs: 8 })).runToEnd();
+    expect(slow.status).toBe('completed');
+    expect(slow.verification.ok).toBe(true);
+    expect(slow['total-time']).toBeGreaterThan(20 * fast['total-time']);
+    const perWindowBudget = (8 * 1048576) / 10 + 32 * 4104 + 18;
+    expect(slow['total-time']).toBeGreaterThanOrEqual((slow.ram.transferred / perWindowBudget) * 100);
+  });
+});
