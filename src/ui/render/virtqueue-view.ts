@@ -225,9 +225,11 @@ export class VirtqueueView {
             // Renamed so a chain re-added with the same head never re-joins a fading node.
             .classed('vq-token', false)
             .classed('vq-token-leaving', true)
-            .transition()
+            .each(function () {
+              moveTo(this, STATIONS.driver, duration);
+            })
+            .transition('fade')
             .duration(duration)
-            .attr('transform', `translate(${STATIONS.driver.x},${STATIONS.driver.y + 20})`)
             .attr('opacity', 0)
             .remove(),
       )
@@ -242,9 +244,9 @@ export class VirtqueueView {
           .attr('width', (d) => tokenWidth(d.t)),
       )
       .call((g) => g.select('text').text((d) => tokenText(d.t)))
-      .transition()
-      .duration(duration)
-      .attr('transform', (d) => `translate(${d.p.x},${d.p.y})`);
+      .each(function (d) {
+        moveTo(this, d.p, duration);
+      });
   }
 
   private flash(which: 'kick' | 'interrupt', reduced: boolean): void {
@@ -258,6 +260,27 @@ export class VirtqueueView {
     path.transition().delay(d / 2).duration(d / 2).attr('stroke', this.theme.css.border);
     label.transition().delay(d / 2).duration(d / 2).attr('opacity', 0);
   }
+}
+
+/** Where each token was last sent, so a move can start from it. */
+const lastPos = new WeakMap<Element, { x: number; y: number }>();
+
+/**
+ * Moves a token with its own translate() interpolation: d3's generic transform interpolator
+ * needs SVG transform lists, which jsdom lacks; this one needs nothing but numbers.
+ */
+function moveTo(el: SVGGElement, to: { x: number; y: number }, duration: number): void {
+  const from = lastPos.get(el) ?? STATIONS.driver;
+  lastPos.set(el, to);
+  const sel = select(el);
+  if (duration <= 0) {
+    sel.interrupt('move').attr('transform', `translate(${to.x},${to.y})`);
+    return;
+  }
+  sel
+    .transition('move')
+    .duration(duration)
+    .attrTween('transform', () => (k) => `translate(${from.x + (to.x - from.x) * k},${from.y + (to.y - from.y) * k})`);
 }
 
 function stationColor(c: Theme['vq'], st: Station): string {

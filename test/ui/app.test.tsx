@@ -1,0 +1,215 @@
+// @vitest-environment jsdom
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InProcessEngineClient } from '../../src/client/in-process-client';
+import type { EngineClient } from '../../src/client/engine-client';
+import { MIG_SKIPPED, MIG_SENT, pageCode, GUEST_FREE_STALE } from '../../src/engine/pagemap-codes';
+import { Simulation } from '../../src/engine/simulation';
+import type { Scenario } from '../../src/engine/types';
+import type { ToWorker } from '../../src/protocol';
+import { App } from '../../src/ui/App';
+import { buildPageMapLut } from '../../src/ui/render/page-map-painter';
+import { RafScheduler } from '../../src/ui/render/raf-scheduler';
+import type { PanelController } from '../../src/ui/state/panel-controller';
+import { darkTheme } from '../../src/ui/theme';
+import { FakeSimulation } from '../worker/fake-simulation';
+import { installCanvasFake, words } from './canvas-fake';
+
+/** A scheduler whose frames run when the test says so. */
+function manualScheduler() {
+  const queue: FrameRequestCallback[] = [];
+  const scheduler = new RafScheduler((cb) => {
+    queue.push(cb);
+    return queue.length;
+  });
+  const flush = () => act(() => {
+    for (const cb of queue.splice(0)) cb(performance.now());
+  });
+  return { scheduler, flush };
+}
+
+/** Renders the app on an in-process engine and records what it sends. */
+function setup(createSimulation: (s: Scenario) => FakeSimulation | Simulation = (s) => new FakeSimulation(s)) {
+  const sent: ToWorker[] = [];
+  const clients: InProcessEngineClient[] = [];
+  const createClient = (): EngineClient => {
+    const c = new InProcessEngineClient({ createSimulation });
+    clients.push(c);
+    const send = c.send.bind(c);
+    c.send = (msg, transfer) => {
+      // Buffer hand-backs follow painting, not user actions: keep them out of the log.
+      if (msg.type !== 'returnBuffer') sent.push(msg);
+      send(msg, transfer);
+    };
+    return c;
+  };
+  const { scheduler, flush } = manualScheduler();
+  let controller: PanelController | null = null;
+  const utils = render(<App createClient={createClient} scheduler={scheduler} onController={(c) => (controller = c)} />);
+  const ctl = () => controller as unknown as PanelController;
+  const types = () => sent.map((m) => m.type);
+  return { ...utils, sent, types, clients, flush, ctl };
+}
+
+let canvas: ReturnType<typeof installCanvasFake>;
+beforeEach(() => {
+  canvas = installCanvasFake();
+  // Engine frames arrive asynchronously (like a real worker) and update the store whenever they
+  // come; these tests await the results with waitFor instead of wrapping each update in act().
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
+});
+afterEach(() => canvas.restore());
+
+describe('App controls', () => {
+  it('loads paused on rfc-case-2 in original mode', async () => {
+    const { types, ctl } = setup();
+    expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Original' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'false');
+    const select = screen.getByRole('combobox', { name: 'Scenario' }) as HTMLSelectElement;
+    expect(select.value).toBe('rfc-case-2');
+    expect(within(select).getByRole('option', { selected: true }).textContent).toBe(
+      'The guest has run a memory-consuming workload, terminated just before live migration',
+    );
+    expect(types()).toEqual(['setSpeed', 'load']);
+    expect(ctl().store.getState().scenario).toMatchObject({ id: 'rfc-case-2', mode: 'original', guestGiB: 8 });
+    // The first frame arrives and the bucketing is said on screen.
+    await waitFor(() => expect(screen.getByTestId('bucketing').textContent).toMatch(/2,097,152 pages · 1 px = 8 pages/));
+  });
+
+  it('Play/Pause is one toggle button, also on Space; keys are ignored while typing', async () => {
+    const user = userEvent.setup();
+    const { sent, ctl } = setup();
+    await user.click(screen.getByRole('button', { name: 'Play' }));
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeInTheDocument();
+    expect(sent.at(-1)).toEqual({ type: 'play' });
+    expect(ctl().store.getState().playing).toBe(true);
+    fireEvent.keyDown(window, { key: ' ' });
+    expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument();
+    expect(sent.at(-1)).toEqual({ type: 'pause' });
+    const seed = screen.getByRole('spinbutton', { name: 'Seed' });
+    fireEvent.keyDown(seed, { key: ' ' });
+    fireEvent.keyDown(seed, { key: 'p' });
+    expect(sent.at(-1)).toEqual({ type: 'pause' });
+    expect(ctl().store.getState().mode).toBe('original');
+  });
+
+  it('mode buttons and O/P keys switch the mode in the store and the engine', async () => {
+    const user = userEvent.setup();
+    const { sent, ctl } = setup();
+    await user.click(screen.getByRole('button', { name: 'PV' }));
+    expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'true');
+    expect(sent.at(-1)).toEqual({ type: 'setMode', mode: 'pv' });
+    expect(ctl().store.getState().scenario.mode).toBe('pv');
+    fireEvent.keyDown(window, { key: 'o' });
+    expect(screen.getByRole('button', { name: 'Original' })).toHaveAttribute('aria-pressed', 'true');
+    expect(sent.at(-1)).toEqual({ type: 'setMode', mode: 'original' });
+  });
+
+  it('Step advances the clock; ArrowLeft steps back by re-simulating (seek); R resets', async () => {
+    const user = userEvent.setup();
+    const { sent, flush } = setup();
+    await user.click(screen.getByRole('button', { name: 'Step' }));
+    expect(sent.at(-1)).toEqual({ type: 'step' });
+    // default speed 0.25x: one step = 62.5 simulated ms (the fake engine ticks whole ms)
+    await waitFor(() => {
+      flush();
+      expect(screen.getByTestId('sim-clock').textContent).toBe('0.063 s');
+    });
+    fireEvent.keyDown(window, { key: 'ArrowLeft' });
+    expect(sent.at(-1)).toEqual({ type: 'seek', simMs: 0.5 });
+    fireEvent.keyDown(window, { key: 'ArrowRight' });
+    expect(sent.at(-1)).toEqual({ type: 'step' });
+    fireEvent.keyDown(window, { key: 'r' });
+    expect(sent.at(-1)).toEqual({ type: 'reset' });
+    await waitFor(() => {
+      flush();
+      expect(screen.getByTestId('sim-clock').textContent).toBe('0.000 s');
+    });
+  });
+
+  it('the speed slider walks a log ladder from 0.01x to max', () => {
+    const { sent } = setup();
+    const slider = screen.getByRole('slider', { name: /Speed/ });
+    fireEvent.change(slider, { target: { value: '0' } });
+    expect(sent.at(-1)).toEqual({ type: 'setSpeed', simMsPerWallMs: 0.01 });
+    expect(screen.getByText('0.01×')).toBeInTheDocument();
+    fireEvent.change(slider, { target: { value: '13' } });
+    expect(sent.at(-1)).toEqual({ type: 'setSpeed', simMsPerWallMs: Number.POSITIVE_INFINITY });
+    expect(screen.getByText('max')).toBeInTheDocument();
+  });
+
+  it('rejects bad scenario inputs with a message and keeps the running scenario', () => {
+    const { sent, ctl } = setup();
+    const guest = screen.getByRole('spinbutton', { name: 'Guest GiB' });
+    const before = sent.length;
+    fireEvent.change(guest, { target: { value: '0' } });
+    expect(screen.getByRole('alert').textContent).toMatch(/guest size \(GiB\) must be from 0.0625 to 1024/);
+    expect(guest).toHaveAttribute('aria-invalid', 'true');
+    fireEvent.change(guest, { target: { value: '' } });
+    expect(screen.getByRole('alert').textContent).toBe('Guest size (GiB) must be a number.');
+    expect(sent.length).toBe(before); // nothing reached the engine
+    expect(ctl().store.getState().scenario.guestGiB).toBe(8);
+    fireEvent.change(guest, { target: { value: '2' } });
+    expect(screen.getByRole('alert').textContent).toBe('');
+    expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { guestGiB: 2, mode: 'original', id: 'rfc-case-2' } });
+  });
+
+  it('changing the preset loads it with the preset values in the inputs', () => {
+    const { sent } = setup();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Scenario' }), { target: { value: 'rfc-case-1' } });
+    expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { id: 'rfc-case-1', workload: 'idle-boot' } });
+    expect(screen.getByRole('spinbutton', { name: 'Guest GiB' })).toHaveValue(8);
+  });
+
+  it('shows an engine error with Restart, and Restart brings up a fresh engine', async () => {
+    let fail = true;
+    const user = userEvent.setup();
+    const { clients, types } = setup((s) => {
+      if (fail) throw new Error('out of guest memory');
+      return new FakeSimulation(s);
+    });
+    const alert = await screen.findByText('out of guest memory');
+    expect(alert.closest('[role="alert"]')).toHaveTextContent('The simulation stopped');
+    // The rest of the page still works
+    await user.click(screen.getByRole('button', { name: 'PV' }));
+    expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'true');
+    fail = false;
+    await user.click(screen.getByRole('button', { name: 'Restart' }));
+    expect(clients).toHaveLength(2);
+    expect(types().slice(-2)).toEqual(['setSpeed', 'load']);
+    await waitFor(() => expect(screen.queryByText('out of guest memory')).toBeNull());
+    await waitFor(() => expect(screen.getByTestId('bucketing').textContent).toMatch(/pages/));
+  });
+});
+
+describe('mode toggle changes what is drawn (real engine)', () => {
+  it('original sends the free pages; PV skips them and the virtqueue carries traffic', async () => {
+    const { flush, ctl } = setup((s) => new Simulation(s));
+    await waitFor(() => expect(ctl().live.epoch).toBe(1));
+    act(() => ctl().runToEnd());
+    await waitFor(() => expect(ctl().live.done).toBe(true));
+    flush();
+    const lut = buildPageMapLut(darkTheme);
+    const skippedColour = lut[pageCode(MIG_SKIPPED, GUEST_FREE_STALE) * 2];
+    const sentColour = lut[pageCode(MIG_SENT, GUEST_FREE_STALE) * 2];
+    const count = (px: Uint32Array, c: number) => px.reduce((n, v) => n + (v === c ? 1 : 0), 0);
+    const original = words(canvas.puts.at(-1) as NonNullable<(typeof canvas.puts)[number]>);
+    expect(count(original, skippedColour)).toBe(0);
+    expect(count(original, sentColour)).toBeGreaterThan(original.length * 0.8);
+    expect(screen.getByTestId('virtqueue').querySelector('.vq-idle')?.getAttribute('display')).toBeNull();
+
+    fireEvent.keyDown(window, { key: 'p' });
+    await waitFor(() => expect(ctl().live.stats?.migviz.mode).toBe('pv'));
+    flush();
+    const pv = words(canvas.puts.at(-1) as NonNullable<(typeof canvas.puts)[number]>);
+    // ~96% of the guest is free after the memory hog: skipped, drawn as a checkerboard
+    expect(count(pv, skippedColour)).toBeGreaterThan(pv.length * 0.4);
+    expect(count(pv, sentColour)).toBe(0);
+    const vq = screen.getByTestId('virtqueue');
+    expect(vq.querySelector('.vq-idle')?.getAttribute('display')).toBe('none');
+    await waitFor(() => expect(screen.getByTestId('verification').textContent).toMatch(/✓ verified/));
+    expect(Number(screen.getByTestId('vq-counters').querySelector('div:nth-child(3) dd')?.textContent)).toBeGreaterThan(1);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { FrameMessage } from '../../src/protocol';
+import { LiveRun } from '../../src/ui/state/live-run';
+
+function frame(epoch: number, over: Partial<FrameMessage> = {}): FrameMessage {
+  return {
+    type: 'frame',
+    epoch,
+    simTimeMs: 0,
+    phase: 'setup',
+    round: 0,
+    cursor: 0,
+    playing: false,
+    done: false,
+    pageCount: 4,
+    stats: null as unknown as FrameMessage['stats'],
+    cells: new Uint8Array(4),
+    layout: { bucketShift: 0, cells: 4, cols: 2, rows: 2, scale: 1 },
+    events: [],
+    virtqueue: null as unknown as FrameMessage['virtqueue'],
+    series: { replace: false, t: new Float64Array(), transferred: new Float64Array(), remaining: new Float64Array() },
+    ...over,
+  };
+}
+
+describe('LiveRun', () => {
+  it('hands each page-map buffer back exactly once: after painting, or when superseded', () => {
+    const returned: ArrayBuffer[] = [];
+    const live = new LiveRun((b) => returned.push(b));
+    const a = frame(1);
+    const b = frame(1);
+    live.ingest(a);
+    live.ingest(b); // a was never painted: back at once
+    expect(returned).toEqual([a.cells.buffer]);
+    let painted: Uint8Array | null = null;
+    expect(live.consumeCells((cells) => (painted = cells))).toBe(true);
+    expect(painted).toBe(b.cells);
+    expect(returned).toEqual([a.cells.buffer, b.cells.buffer]);
+    expect(live.consumeCells(() => {})).toBe(false); // nothing new to paint
+  });
+
+  it('accumulates series and events within an epoch and starts over on a new one', () => {
+    const live = new LiveRun(() => {});
+    const pts = (...t: number[]) => ({
+      replace: false,
+      t: Float64Array.from(t),
+      transferred: Float64Array.from(t),
+      remaining: Float64Array.from(t),
+    });
+    live.ingest(frame(1, { series: pts(1, 2), events: [{ t: 1, kind: 'round', round: 1 }] }));
+    live.ingest(frame(1, { series: pts(3) }));
+    expect(Array.from(live.series.t.subarray(0, live.series.length))).toEqual([1, 2, 3]);
+    expect(live.markers).toHaveLength(1);
+    const runSeq = live.runSeq;
+    live.ingest(frame(2, { series: pts(1) }));
+    expect(live.series.length).toBe(1);
+    expect(live.markers).toHaveLength(0);
+    expect(live.runSeq).toBe(runSeq + 1);
+    live.ingest(frame(2, { series: { ...pts(5, 6), replace: true } })); // engine resampled
+    expect(Array.from(live.series.t.subarray(0, live.series.length))).toEqual([5, 6]);
+  });
+});
