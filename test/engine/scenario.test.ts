@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_PRESET,
+  LIMITS,
+  PRESET_IDS,
+  SCENARIO_PRESETS,
+  ScenarioError,
+  isPresetId,
+  presetTitle,
+  resolveScenario,
+  validateScenario,
+} from '../../src/engine/scenario';
+import { Simulation } from '../../src/engine/simulation';
+import type { Scenario } from '../../src/engine/types';
+
+function rejection(fn: () => unknown): ScenarioError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioError);
+    return e as ScenarioError;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+describe('presets', () => {
+  it('rfc-case-1 and rfc-case-2 are the RFC setup: 8 GiB, 10 GbE, profile rfc-2016, original, seed 1', () => {
+    expect(PRESET_IDS).toEqual(['rfc-case-1', 'rfc-case-2']);
+    expect(DEFAULT_PRESET).toBe('rfc-case-2');
+    expect(SCENARIO_PRESETS['rfc-case-1']).toEqual({
+      id: 'rfc-case-1',
+      mode: 'original',
+      guestGiB: 8,
+      workload: 'idle-boot',
+      linkGbps: 10,
+      maxBandwidthMiBs: 1192,
+      downtimeMs: 300,
+      profile: 'rfc-2016',
+      seed: 1,
+    });
+    expect(SCENARIO_PRESETS['rfc-case-2'].workload).toBe('after-hog');
+    expect(presetTitle('rfc-case-1')).toBe('Idle guest just boots');
+    expect(isPresetId('rfc-case-2')).toBe(true);
+    expect(isPresetId('rfc-case-3')).toBe(false);
+  });
+});
+
+describe('resolveScenario', () => {
+  it('applies overrides and keeps the rest of the preset', () => {
+    const s = resolveScenario('rfc-case-2', { guestGiB: 0.5, seed: 9, mode: 'pv', downtimeMs: 50 });
+    expect(s).toEqual({ ...SCENARIO_PRESETS['rfc-case-2'], guestGiB: 0.5, seed: 9, mode: 'pv', downtimeMs: 50 });
+    expect(resolveScenario('rfc-case-1', { workload: 'running', linkGbps: 1, maxBandwidthMiBs: 32 })).toMatchObject({
+      id: 'rfc-case-1',
+      workload: 'running',
+      linkGbps: 1,
+      maxBandwidthMiBs: 32,
+    });
+    // The id always names the preset it came from.
+    expect(resolveScenario('rfc-case-1', { id: 'custom' } as Partial<Scenario>).id).toBe('rfc-case-1');
+  });
+
+  it('accepts the ends of every range', () => {
+    expect(resolveScenario('rfc-case-1', { guestGiB: LIMITS.guestGiB.min }).guestGiB).toBe(0.0625);
+    expect(resolveScenario('rfc-case-1', { guestGiB: LIMITS.guestGiB.max }).guestGiB).toBe(1024);
+    expect(resolveScenario('rfc-case-1', { seed: 0 }).seed).toBe(0);
+    expect(resolveScenario('rfc-case-1', { seed: 2 ** 32 - 1 }).seed).toBe(4294967295);
+    expect(resolveScenario('rfc-case-1', { linkGbps: 0.1, downtimeMs: 60_000, maxBandwidthMiBs: 1 })).toMatchObject({
+      linkGbps: 0.1,
+      downtimeMs: 60_000,
+      maxBandwidthMiBs: 1,
+    });
+  });
+
+  it('rejects an unknown preset, naming the accepted ones', () => {
+    expect(rejection(() => resolveScenario('rfc-case-3')).message).toBe('unknown scenario "rfc-case-3"; accepted: rfc-case-1, rfc-case-2');
+  });
+
+  it('rejects out-of-range and non-numeric guest sizes, naming the field and range', () => {
+    for (const g of [-4, 0, 0.0624, 2000, Number.POSITIVE_INFINITY]) {
+      expect(rejection(() => resolveScenario('rfc-case-1', { guestGiB: g })).message, `guestGiB ${g}`).toMatch(
+        /^guest size \(GiB\) must be (a number )?from 0\.0625 to 1024$/,
+      );
+    }
+    expect(rejection(() => resolveScenario('rfc-case-1', { guestGiB: Number.NaN })).message).toBe(
+      'guest size (GiB) must be a number from 0.0625 to 1024',
+    );
+    expect(rejection(() => resolveScenario('rfc-case-1', { guestGiB: '8' as unknown as number })).message).toBe(
+      'guest size (GiB) must be a number from 0.0625 to 1024',
+    );
+  });
+
+  it('rejects seeds that are not integers in 0..2^32-1', () => {
+    expect(rejection(() => resolveScenario('rfc-case-1', { seed: 1.5 })).message).toBe('seed must be an integer');
+    expect(rejection(() => resolveScenario('rfc-case-1', { seed: -1 })).message).toBe('seed must be from 0 to 4294967295');
+    expect(rejection(() => resolveScenario('rfc-case-1', { seed: 2 ** 32 })).message).toBe('seed must be from 0 to 4294967295');
+  });
+
+  it('rejects the other fields with their names and ranges, all bad fields at once', () => {
+    expect(rejection(() => resolveScenario('rfc-case-1', { linkGbps: 0.05 })).message).toBe('link speed (Gbit/s) must be from 0.1 to 400');
+    expect(rejection(() => resolveScenario('rfc-case-1', { linkGbps: 401 })).message).toBe('link speed (Gbit/s) must be from 0.1 to 400');
+    expect(rejection(() => resolveScenario('rfc-case-1', { mode: 'hint' as 'pv' })).message).toBe('mode must be one of original, pv');
+    expect(rejection(() => resolveScenario('rfc-case-1', { workload: 'x' as 'running' })).message).toBe(
+      'workload must be one of idle-boot, after-hog, running',
+    );
+    expect(rejection(() => resolveScenario('rfc-case-1', { profile: 'x' })).message).toBe('profile must be one of rfc-2016');
+    const both = rejection(() => resolveScenario('rfc-case-1', { downtimeMs: 0, maxBandwidthMiBs: 0 })).message;
+    expect(both).toContain('max-bandwidth (MiB/s) must be from 1 to 1000000');
+    expect(both).toContain('downtime limit (ms) must be from 1 to 60000');
+  });
+
+  it('validateScenario and the Simulation constructor reject the same bad input', () => {
+    const bad = { ...SCENARIO_PRESETS['rfc-case-1'], guestGiB: 0 };
+    expect(() => validateScenario(bad)).toThrow(ScenarioError);
+    expect(() => new Simulation(bad)).toThrow(/guest size \(GiB\) must be from 0\.0625 to 1024/);
+    expect(() => validateScenario({})).toThrow(ScenarioError);
+    expect(validateScenario(SCENARIO_PRESETS['rfc-case-2'])).toEqual(SCENARIO_PRESETS['rfc-case-2']);
+  });
+
+  it('the guest size sets the page count: 0.0625 GiB = 16384 pages, 0.1 GiB = 26214', () => {
+    expect(new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.0625 })).pageCount).toBe(16384);
+    expect(new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.1 })).pageCount).toBe(26214);
+  });
+});
