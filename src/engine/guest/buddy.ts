@@ -33,6 +33,8 @@ export class BuddyAllocator {
   readonly heads: Uint32Array[];
   /** Lowest word of heads[k] that may be non-zero: keeps repeated allocation O(1) amortised. */
   private readonly lowWord: Int32Array;
+  /** Blocks on each free list, so that an empty list costs nothing to ask. */
+  private readonly listCount: Int32Array;
   private freePageCount = 0;
 
   /** Creates the allocator with every page in use; call `rebuildFromFree` or `freeBlock` to fill it. */
@@ -42,6 +44,7 @@ export class BuddyAllocator {
     this.heads = [];
     for (let k = 0; k < ORDERS; k++) this.heads.push(newBitmap(Math.max(1, pages >>> k)));
     this.lowWord = new Int32Array(ORDERS);
+    this.listCount = new Int32Array(ORDERS);
   }
 
   get freePages(): number {
@@ -95,6 +98,8 @@ export class BuddyAllocator {
       full = parent;
     }
     this.lowWord.fill(0);
+    const counts = this.blockCounts();
+    for (let k = 0; k < ORDERS; k++) this.listCount[k] = counts[k];
   }
 
   /** Number of blocks on each free list (index = order). */
@@ -138,6 +143,7 @@ export class BuddyAllocator {
       const buddy = block ^ 1;
       if (buddy >= this.pages >>> k || !testBit(this.heads[k], buddy)) break;
       clearBit(this.heads[k], buddy);
+      this.listCount[k]--;
       block >>>= 1;
       k++;
     }
@@ -153,11 +159,14 @@ export class BuddyAllocator {
 
   private listAdd(order: number, block: number): void {
     setBit(this.heads[order], block);
+    this.listCount[order]++;
     const w = block >>> 5;
     if (w < this.lowWord[order]) this.lowWord[order] = w;
   }
 
   private takeLowest(order: number): number {
+    if (this.listCount[order] === 0) return -1;
+    this.listCount[order]--;
     const h = this.heads[order];
     for (let w = this.lowWord[order]; w < h.length; w++) {
       if (h[w] !== 0) {
@@ -167,7 +176,6 @@ export class BuddyAllocator {
         return b;
       }
     }
-    this.lowWord[order] = h.length;
-    return -1;
+    throw new Error(`buddy: free list ${order} counted a block it does not hold`);
   }
 }

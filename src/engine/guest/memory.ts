@@ -3,7 +3,8 @@
  * and whether the guest's allocator considers it free. Plus KVM's dirty log, because every
  * guest write goes through it once dirty logging is on.
  *
- * Memory per page: 2 bytes of version + 1 bit data + 1 bit dirty log + ~2.3 bits of allocator.
+ * Memory per page: 2 bytes of version + 1 bit data + 1 bit dirty log + ~3 bits of allocator
+ * (the free bitmap and the free lists of orders 0..10).
  */
 import { BuddyAllocator } from './buddy';
 import { newBitmap, setRange } from '../bitmap';
