@@ -391,7 +391,30 @@ export class Precopy {
       scannedWords = (pfn >>> 5) - (this.cursor >>> 5);
     }
     const w = pfn >>> 5;
-    const bits = (this.bitmap[w] & ~((1 << (pfn & 31)) - 1)) >>> 0;
+    let bits = (this.bitmap[w] & ~((1 << (pfn & 31)) - 1)) >>> 0;
+    let nextCursor = (w << 5) + 32;
+    if (countWindow) {
+      // QEMU checks the rate limit before every page, so a window overshoots by at most one
+      // page. Word at a time is exact while the budget left covers a whole word of data pages.
+      const budgetLeft = this.params.maxBandwidthBytesPerMs * BUFFER_DELAY_MS - this.bytesXfer;
+      if (budgetLeft < 32 * wire.NORMAL_PAGE_BYTES + wire.BLOCK_NAME_BYTES) {
+        const data = this.mem.data[w];
+        let kept = 0;
+        let acc = 0;
+        let b = bits;
+        while (b !== 0) {
+          const low = b & -b;
+          b = (b & (b - 1)) >>> 0;
+          kept |= low;
+          acc += data & low ? wire.NORMAL_PAGE_BYTES : wire.ZERO_PAGE_BYTES;
+          if (acc > budgetLeft) {
+            nextCursor = (w << 5) + (31 - Math.clz32(low)) + 1;
+            break;
+          }
+        }
+        bits = kept >>> 0;
+      }
+    }
     const dataBits = bits & this.mem.data[w];
     const nAll = popcount32(bits);
     const nData = popcount32(dataBits);
@@ -412,7 +435,7 @@ export class Precopy {
     this.sentEver[w] |= bits;
     this.bitmap[w] &= ~bits;
     this.dirtyPages -= nAll;
-    this.cursor = Math.min(pages, base + 32);
+    this.cursor = Math.min(pages, nextCursor);
 
     let bytes = nZero * wire.ZERO_PAGE_BYTES + nData * wire.NORMAL_PAGE_BYTES;
     if (!this.blockNameSent) {

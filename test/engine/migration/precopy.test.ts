@@ -200,23 +200,34 @@ describe('threshold and bitmap sync', () => {
 });
 
 describe('rate limiting (max-bandwidth)', () => {
-  // QEMU checks the budget before every page, so it overshoots a 100 ms window by at most one
-  // page record. The engine sends a whole bitmap word (up to 32 records = 131 KB) before it checks
-  // (precopy.ts iterateOnce -> sendNextWord), which lets 8 MiB/s run at ~9 MiB/s. See the report.
-  it.fails('total-time >= transferred / max-bandwidth at 8 MiB/s on a 0.0625 GiB guest', () => {
-    const s = new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.0625, maxBandwidthMiBs: 8 })).runToEnd();
-    expect(s.status).toBe('completed');
-    const maxBytesPerMs = (8 * 1048576) / 1000;
-    expect(s['total-time']).toBeGreaterThanOrEqual(s.ram.transferred / maxBytesPerMs);
+  // QEMU checks the budget before every page, so a 100 ms window overshoots by at most one page
+  // record. Stop-and-copy is exempt (migration_completion lifts the limit), so the bound holds
+  // from the end of setup to the moment the VM stops.
+  const precopyRate = (guestGiB: number, workload: 'idle-boot' | 'after-hog') => {
+    const sim = new Simulation(resolveScenario('rfc-case-1', { guestGiB, workload, maxBandwidthMiBs: 8 }));
+    const stats = sim.runToEnd();
+    expect(stats.status).toBe('completed');
+    const stop = sim.events.find((e) => e.kind === 'phase' && e.phase === 'stop-copy');
+    if (!stop) throw new Error('no stop-and-copy');
+    const s = sim.series;
+    let i = 0;
+    while (i + 1 < s.length && s.t[i + 1] <= stop.t) i++;
+    return { bytes: s.transferred[i], ms: s.t[i] - stats['setup-time'] };
+  };
+  const max = (8 * 1048576) / 1000; // bytes per ms
+  const onePagePerWindow = 4104 / 100;
+
+  it('an idle 0.0625 GiB guest at 8 MiB/s stays within max-bandwidth until the VM stops', () => {
+    const { bytes, ms } = precopyRate(0.0625, 'idle-boot');
+    expect(ms).toBeGreaterThan(4000);
+    expect(bytes / ms).toBeLessThanOrEqual(max + onePagePerWindow);
+    expect(bytes / ms).toBeGreaterThan(max * 0.95);
   });
 
-  it.fails('a static all-data guest moves at no more than max-bandwidth', () => {
-    const mem = staticGuest(16384, range(0, 16384));
-    const max = (8 * 1048576) / 1000;
-    const { pre } = precopyFor(mem, { maxBandwidthBytesPerMs: max });
-    runUntil(pre, () => false);
-    const effective = pre.transferred / (pre.totalTime - pre.setupTime);
-    expect(effective).toBeLessThanOrEqual(max * 1.01); // measured: ~9.02 MiB/s, 12.7% over
+  it('a guest of data pages at 8 MiB/s stays within max-bandwidth until the VM stops', () => {
+    const { bytes, ms } = precopyRate(0.0625, 'after-hog');
+    expect(bytes / ms).toBeLessThanOrEqual(max + onePagePerWindow);
+    expect(bytes / ms).toBeGreaterThan(max * 0.95);
   });
 
   it('the limit does slow the migration down (to within one bitmap word per 100 ms window)', () => {
