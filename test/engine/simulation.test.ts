@@ -190,6 +190,22 @@ describe('verification catches deliberately broken engines', () => {
     });
   }
 
+  it('the broken ordering is caught for any seed and workload (the window spans all of setup)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.constantFrom('idle-boot' as const, 'after-hog' as const, 'running' as const),
+        fc.constantFrom(0.0625, 0.125),
+        (seed, workload, guestGiB) => {
+          const scenario = resolveScenario('rfc-case-1', { mode: 'pv', workload, guestGiB, seed });
+          const bad = new Simulation(scenario, { faults: { snapshotBeforeDirtyLog: true } }).runToEnd();
+          expect(bad.verification.ok).toBe(false);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
   it('the lost pages are pages the guest allocated in the window: skipped as free, now in use, never sent', () => {
     const scenario = resolveScenario('rfc-case-1', { mode: 'pv', workload: 'running', guestGiB: 0.25, seed: 1 });
     const sim = new Simulation(scenario, { faults: { snapshotBeforeDirtyLog: true } });

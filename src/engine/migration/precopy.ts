@@ -54,6 +54,7 @@ export interface EngineFaults {
 
 type Step =
   | 'start'
+  | 'fixed'
   | 'bitmap'
   | 'log'
   | 'request'
@@ -65,6 +66,18 @@ type Step =
   | 'final'
   | 'drain'
   | 'done';
+
+/**
+ * ram_save_setup in order. The RFC's pv asks for the bitmap only after dirty logging is on, so
+ * that any page the guest reuses after its snapshot is logged. The snapshotBeforeDirtyLog fault
+ * asks first, before the rest of setup: a page allocated in between is neither logged nor in
+ * the bitmap's "in use" set, and goes missing.
+ */
+function setupPlan(mode: ModeId, faults: EngineFaults): Step[] {
+  if (mode !== 'pv') return ['fixed', 'bitmap', 'log'];
+  if (faults.snapshotBeforeDirtyLog) return ['request', 'wait', 'fixed', 'bitmap', 'log'];
+  return ['fixed', 'bitmap', 'log', 'request', 'wait'];
+}
 
 export class Precopy {
   status: MigrationStatus = 'none';
@@ -130,8 +143,9 @@ export class Precopy {
   // pv: the guest's answer.
   private reply: FreePageReply | null = null;
   private replyAt = 0;
-  private filtered = false;
-  private logStarted = false;
+  /** The steps of ram_save_setup in order (see setupPlan). */
+  private readonly setupSteps: Step[];
+  private setupIndex = 0;
 
   constructor(
     private readonly mem: GuestMemory,
@@ -151,6 +165,11 @@ export class Precopy {
     this.sendCount = new Uint8Array(pages);
     this.sentEver = new Uint32Array(mem.data.length);
     this.expectedDowntime = params.downtimeLimitMs;
+    this.setupSteps = setupPlan(params.mode, faults);
+  }
+
+  private nextSetupStep(): void {
+    this.step = this.setupSteps[this.setupIndex++] ?? 'setup-sync';
   }
 
   get done(): boolean {
@@ -175,19 +194,22 @@ export class Precopy {
       case 'start':
         this.status = 'setup';
         this.setPhase('setup');
-        this.now += p.setupFixedMs;
         this.wireBytes += wire.SETUP_SECTION_BYTES;
         this.pushToLink(0, wire.SETUP_SECTION_BYTES);
-        this.step = 'bitmap';
+        this.nextSetupStep();
+        return;
+      case 'fixed':
+        this.now += p.setupFixedMs;
+        this.nextSetupStep();
         return;
       case 'bitmap':
         // The bitmap is already all ones (constructor); here its cost is paid.
         this.now += (pages * p.bitmapInitNsPerPage) / 1e6;
-        this.step = this.faults.snapshotBeforeDirtyLog && this.params.mode === 'pv' ? 'request' : 'log';
+        this.nextSetupStep();
         return;
       case 'log':
         this.startDirtyLog();
-        this.step = this.params.mode === 'pv' && !this.filtered ? 'request' : 'setup-sync';
+        this.nextSetupStep();
         return;
       case 'request':
         this.emit({ t: this.now, kind: 'free-page-request' });
@@ -195,15 +217,13 @@ export class Precopy {
           this.reply = reply;
           this.replyAt = t;
         });
-        this.step = 'wait';
+        this.nextSetupStep();
         return;
       case 'wait':
         // QEMU drops the iothread lock and polls with usleep(1000) until the bitmap is in.
         if (this.reply && this.replyAt <= this.now) {
           this.filterFreePages(this.reply);
-          this.filtered = true;
-          // With the snapshotBeforeDirtyLog fault, logging starts only now: too late.
-          this.step = this.logStarted ? 'setup-sync' : 'log';
+          this.nextSetupStep();
         } else {
           this.now += p.pollIntervalMs;
         }
@@ -260,7 +280,6 @@ export class Precopy {
     const p = this.profile;
     const mapped = countAll(this.mem.data);
     this.mem.logging = !this.faults.noDirtyLog;
-    this.logStarted = true;
     this.now += (this.mem.pages * p.logStartNsPerPage + mapped * p.logStartNsPerMappedPage) / 1e6;
   }
 
