@@ -64,6 +64,12 @@ export interface FrameMessage {
    * series in a frame continue those of the previous frame of the same epoch only.
    */
   epoch: number;
+  /**
+   * How many UI messages the worker had handled when it made this frame. The UI adopts the
+   * worker's `playing` only from frames that have seen every message it sent, so a frame already
+   * in flight cannot undo a Play the user just pressed.
+   */
+  ack: number;
   simTimeMs: number;
   phase: Phase;
   round: number;

@@ -80,10 +80,13 @@ export class SimHost {
   private dirty = false;
   private doneSent = false;
   private timer: unknown = null;
+  /** Messages handled so far (echoed in frames as `ack`). */
+  private handled = 0;
 
   constructor(private readonly deps: HostDeps) {}
 
   handle(msg: ToWorker): void {
+    this.handled++;
     try {
       this.dispatch(msg);
     } catch (e) {
@@ -249,6 +252,7 @@ export class SimHost {
       {
         type: 'frame',
         epoch: this.epoch,
+        ack: this.handled,
         simTimeMs: sim.clockMs,
         phase: sim.phase,
         round: sim.round,

@@ -95,6 +95,22 @@ describe('App controls', () => {
     expect(ctl().store.getState().mode).toBe('original');
   });
 
+  it('a frame already in flight cannot undo a Play (frames carry an ack count)', async () => {
+    const { ctl } = setup();
+    act(() => ctl().setInput('guestGiB', '0.0625')); // the fake engine is slow on big guests
+    await waitFor(() => expect(ctl().live.pageCount).toBe(16384));
+    const epoch = ctl().live.epoch;
+    act(() => {
+      ctl().runToEnd(); // its frame says done + not playing...
+      ctl().play(); // ...but arrives after this Play, which restarts the run
+    });
+    await waitFor(() => expect(ctl().live.epoch).toBe(epoch + 1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ctl().store.getState().playing).toBe(true);
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeInTheDocument();
+    act(() => ctl().pause());
+  });
+
   it('mode buttons and O/P keys switch the mode in the store and the engine', async () => {
     const user = userEvent.setup();
     const { sent, ctl } = setup();

@@ -6,6 +6,7 @@ function frame(epoch: number, over: Partial<FrameMessage> = {}): FrameMessage {
   return {
     type: 'frame',
     epoch,
+    ack: 0,
     simTimeMs: 0,
     phase: 'setup',
     round: 0,

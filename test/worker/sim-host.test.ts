@@ -224,3 +224,12 @@ describe('SimHost', () => {
 it('fake setup length is what the tests assume', () => {
   expect(FAKE_SETUP_MS).toBe(10);
 });
+
+it('echoes how many messages it has handled, so the UI can tell stale frames', () => {
+  const h = harness();
+  h.host.handle({ type: 'load', scenario: fakeScenario() });
+  expect(h.lastFrame().ack).toBe(1);
+  h.giveBack(h.lastFrame()); // 2
+  h.host.handle({ type: 'runToEnd' }); // 3
+  expect(h.lastFrame()).toMatchObject({ ack: 3, done: true, playing: false });
+});

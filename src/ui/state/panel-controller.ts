@@ -48,6 +48,8 @@ export class PanelController {
   private nextRequestId = 1;
   private readonly pageInfoWaiters = new Map<number, (info: PageInfo | null) => void>();
   private readonly doneListeners = new Set<() => void>();
+  /** Messages sent to the current client (compared with frames' `ack`). */
+  private sentCount = 0;
 
   constructor(private readonly opts: PanelOptions) {
     const presetId = opts.presetId ?? 'rfc-case-2';
@@ -206,6 +208,7 @@ export class PanelController {
       return;
     }
     this.client = client;
+    this.sentCount = 0;
     this.unsubscribe = client.subscribe((msg) => this.receive(msg));
     const s = this.state;
     this.send({ type: 'setSpeed', simMsPerWallMs: s.speed });
@@ -224,8 +227,10 @@ export class PanelController {
   }
 
   private send(msg: ToWorker, transfer?: Transferable[]): void {
+    if (!this.client) return;
     try {
-      this.client?.send(msg, transfer);
+      this.sentCount++;
+      this.client.send(msg, transfer);
     } catch (e) {
       this.store.setState({ engineError: `The simulation stopped responding: ${errorText(e)}`, playing: false });
     }
@@ -259,9 +264,9 @@ export class PanelController {
     const phaseChanged = f.phase !== prev.phase || f.done !== prev.done;
     this.live.ingest(f);
     this.opts.scheduler.requestFrame();
-    // The worker stops on its own only at the end; adopting its flag otherwise would flicker the
-    // button while a Play is still in flight.
-    if (f.done && !f.playing && this.state.playing) this.store.setState({ playing: false });
+    // The worker is the truth about playing (it stops by itself at the end), but only a frame
+    // that has seen all our messages knows about the user's latest Play/Pause.
+    if (f.ack === this.sentCount && f.playing !== this.state.playing) this.store.setState({ playing: f.playing });
     this.pushSnapshot(restarted || phaseChanged);
   }
 
