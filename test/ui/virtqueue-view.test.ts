@@ -91,6 +91,24 @@ describe('VirtqueueView', () => {
     ]);
   });
 
+  it('walks a chain through every station it passed in one batch before it fades out', async () => {
+    const snap = snapshot([0, 0, 0, 0]);
+    view.update({ snapshot: snap, events: [ev('add', 0, 'request buffer')], mode: 'pv', reducedMotion: true });
+    // The whole exchange in one frame, as at normal speed: pop, push, interrupt, reclaim.
+    view.update({
+      snapshot: snap,
+      events: [ev('pop', 0), ev('push', 0), ev('interrupt', -1), ev('reclaim', 0)],
+      mode: 'pv',
+      reducedMotion: false,
+    });
+    const leaving = svg.querySelector('g.vq-token-leaving') as SVGGElement;
+    expect(leaving.getAttribute('data-station')).toBe('gone');
+    await tick(450); // 1.5 hops of 300 ms: past the device (x 395), on the way to the used ring
+    const x = Number(/translate\(([\d.]+),/.exec(leaving.getAttribute('transform') ?? '')?.[1]);
+    expect(x).toBeGreaterThan(250); // a straight fade home would never leave x <= 230
+    expect(leaving.isConnected).toBe(true);
+  });
+
   it('says the queue is idle in original mode, and hides that in pv', () => {
     view.update({ snapshot: snapshot([1, 0, 0, 0]), events: [], mode: 'original', reducedMotion: false });
     const idle = svg.querySelector('.vq-idle') as SVGTextElement;

@@ -24,7 +24,8 @@ const STATIONS = {
   used: { x: 230, y: 179 },
 } as const;
 type Station = keyof typeof STATIONS;
-const MOVE_MS = 450;
+/** One hop between stations; a full loop driver -> avail -> device -> used -> driver is 4 hops. */
+const HOP_MS = 300;
 const FLASH_MS = 600;
 
 /** Which station a buffer chain is at after an event of this kind (kick/interrupt move nothing). */
@@ -173,66 +174,67 @@ export class VirtqueueView {
   private applyEvents(events: readonly VirtqueueEvent[], reduced: boolean): void {
     let kicked = false;
     let interrupted = false;
+    // Every station each chain passed through in this batch, in order: at slow speeds a batch
+    // holds one step, at fast speeds a whole exchange, and the token should still walk the loop.
+    const routes = new Map<number, Station[]>();
+    const leaving: Token[] = [];
     for (const e of events) {
       if (e.kind === 'kick') kicked = true;
       else if (e.kind === 'interrupt') interrupted = true;
       const next = stationAfter(e.kind);
       if (next === null || e.head < 0) continue;
-      if (next === 'gone') {
-        this.tokens.delete(e.head);
-        continue;
+      let t = this.tokens.get(e.head);
+      if (!t) {
+        // A token keeps its label from 'add' (the out buffer); later events only move it.
+        t = { head: e.head, label: e.label, bytes: e.bytes, station: 'driver' };
+        this.tokens.set(e.head, t);
       }
-      const t = this.tokens.get(e.head);
-      // A token keeps its label from 'add' (out bytes); 'push' says how much the device wrote.
-      if (t) t.station = next;
-      else this.tokens.set(e.head, { head: e.head, label: e.label, bytes: e.bytes, station: next });
+      const route = routes.get(e.head) ?? [];
+      routes.set(e.head, route);
+      if (next === 'gone') {
+        route.push('driver');
+        this.tokens.delete(e.head);
+        leaving.push({ ...t, station: 'driver' });
+        routes.set(-1 - leaving.length, route); // keep the route under a key no live head uses
+        routes.delete(e.head);
+      } else {
+        route.push(next);
+        t.station = next;
+      }
     }
-    this.drawTokens(reduced);
+    this.drawTokens(routes, leaving, reduced);
     if (kicked) this.flash('kick', reduced);
     if (interrupted) this.flash('interrupt', reduced);
   }
 
-  private drawTokens(reduced: boolean): void {
+  private drawTokens(routes: Map<number, Station[]>, leaving: Token[], reduced: boolean): void {
     const c = this.theme.vq;
-    const duration = reduced ? 0 : MOVE_MS;
-    const data = [...this.tokens.values()];
+    const hop = reduced ? 0 : HOP_MS;
+    const live = [...this.tokens.values()];
     // Several chains at one station fan out vertically so none hides another.
     const slot = new Map<Station, number>();
-    const pos = (t: Token) => {
-      const n = slot.get(t.station) ?? 0;
-      slot.set(t.station, n + 1);
-      const p = STATIONS[t.station];
-      return { x: p.x, y: p.y + (t.station === 'driver' || t.station === 'device' ? 0 : n * 16 - 8) };
+    const offset = (st: Station) => {
+      const n = slot.get(st) ?? 0;
+      slot.set(st, n + 1);
+      return st === 'driver' || st === 'device' ? 0 : n * 16 - 8;
     };
-    const placed = data.map((t) => ({ t, p: pos(t) }));
+    const at = (st: Station, dy = 0) => ({ x: STATIONS[st].x, y: STATIONS[st].y + dy });
+    const placed = live.map((t) => ({ t, p: at(t.station, offset(t.station)) }));
+    // Chains that left the ring: their nodes stop being tokens (so a re-added head gets a fresh
+    // node), walk the rest of their route and fade out.
+    const leavingNodes = leaving.map((t, i) => {
+      let node = this.tokensG
+        .selectAll<SVGGElement, { t: Token }>('g.vq-token')
+        .filter((d) => d.t.head === t.head)
+        .node();
+      if (!node) node = this.newTokenNode(t);
+      select(node).classed('vq-token', false).classed('vq-token-leaving', true);
+      return { node, route: routes.get(-2 - i) ?? ['driver'] };
+    });
     this.tokensG
       .selectAll<SVGGElement, { t: Token; p: { x: number; y: number } }>('g.vq-token')
       .data(placed, (d) => String(d.t.head))
-      .join(
-        (enter) => {
-          const g = enter
-            .append('g')
-            .attr('class', 'vq-token')
-            // New chains start at the driver, which is where the guest creates them.
-            .attr('transform', `translate(${STATIONS.driver.x},${STATIONS.driver.y})`);
-          g.append('rect').attr('y', -8).attr('height', 16).attr('rx', 4);
-          g.append('text').attr('y', 4);
-          return g;
-        },
-        (update) => update,
-        (exit) =>
-          exit
-            // Renamed so a chain re-added with the same head never re-joins a fading node.
-            .classed('vq-token', false)
-            .classed('vq-token-leaving', true)
-            .each(function () {
-              moveTo(this, STATIONS.driver, duration);
-            })
-            .transition('fade')
-            .duration(duration)
-            .attr('opacity', 0)
-            .remove(),
-      )
+      .join((enter) => enter.append((d) => this.newTokenNode(d.t)))
       .attr('data-station', (d) => d.t.station)
       .attr('opacity', 1)
       .call((g) =>
@@ -245,8 +247,26 @@ export class VirtqueueView {
       )
       .call((g) => g.select('text').text((d) => tokenText(d.t)))
       .each(function (d) {
-        moveTo(this, d.p, duration);
+        const route = routes.get(d.t.head);
+        if (!route) return; // did not move in this batch
+        const stops = route.map((st, k) => (k === route.length - 1 ? d.p : at(st)));
+        walk(this, stops, hop, false);
       });
+    for (const { node, route } of leavingNodes) {
+      select(node).attr('data-station', 'gone');
+      walk(node, route.map((st) => at(st)), hop, true);
+    }
+  }
+
+  private newTokenNode(t: Token): SVGGElement {
+    const g = select(this.tokensG.node() as SVGGElement)
+      .append('g')
+      .attr('class', 'vq-token')
+      // New chains start at the driver, which is where the guest creates them.
+      .attr('transform', `translate(${STATIONS.driver.x},${STATIONS.driver.y})`);
+    g.append('rect').attr('y', -8).attr('height', 16).attr('rx', 4).attr('x', -tokenWidth(t) / 2).attr('width', tokenWidth(t)).attr('fill', this.theme.vq.token);
+    g.append('text').attr('y', 4).text(tokenText(t));
+    return g.node() as SVGGElement;
   }
 
   private flash(which: 'kick' | 'interrupt', reduced: boolean): void {
@@ -266,21 +286,30 @@ export class VirtqueueView {
 const lastPos = new WeakMap<Element, { x: number; y: number }>();
 
 /**
- * Moves a token with its own translate() interpolation: d3's generic transform interpolator
- * needs SVG transform lists, which jsdom lacks; this one needs nothing but numbers.
+ * Walks a token through `stops`, one hop each `hopMs`, then optionally fades it out and removes
+ * it. Uses its own translate() interpolation: d3's generic transform interpolator needs SVG
+ * transform lists, which jsdom lacks. A new walk on the same node replaces an unfinished one.
  */
-function moveTo(el: SVGGElement, to: { x: number; y: number }, duration: number): void {
-  const from = lastPos.get(el) ?? STATIONS.driver;
-  lastPos.set(el, to);
+function walk(el: SVGGElement, stops: { x: number; y: number }[], hopMs: number, remove: boolean): void {
   const sel = select(el);
-  if (duration <= 0) {
-    sel.interrupt('move').attr('transform', `translate(${to.x},${to.y})`);
+  sel.interrupt('move');
+  const end = stops[stops.length - 1] ?? lastPos.get(el) ?? STATIONS.driver;
+  if (hopMs <= 0 || stops.length === 0) {
+    lastPos.set(el, end);
+    sel.attr('transform', `translate(${end.x},${end.y})`);
+    if (remove) sel.remove();
     return;
   }
-  sel
-    .transition('move')
-    .duration(duration)
-    .attrTween('transform', () => (k) => `translate(${from.x + (to.x - from.x) * k},${from.y + (to.y - from.y) * k})`);
+  let from = lastPos.get(el) ?? STATIONS.driver;
+  lastPos.set(el, end);
+  let tr = sel.transition('move').duration(hopMs);
+  stops.forEach((to, k) => {
+    const a = from;
+    if (k > 0) tr = tr.transition().duration(hopMs);
+    tr.attrTween('transform', () => (u) => `translate(${a.x + (to.x - a.x) * u},${a.y + (to.y - a.y) * u})`);
+    from = to;
+  });
+  if (remove) tr.transition().duration(hopMs).attr('opacity', 0).remove();
 }
 
 function stationColor(c: Theme['vq'], st: Station): string {
