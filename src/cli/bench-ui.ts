@@ -1,0 +1,165 @@
+/**
+ * npm run -s bench:ui [-- --json] [-- --runs N] [-- --seconds S]
+ *
+ * The page's budgets (DESIGN.md §5), measured in headless Chromium (Debian's /usr/bin/chromium,
+ * or $CHROMIUM) against the production build served by `vite preview`, at 1440x900:
+ * - first contentful paint <= 1 s after load;
+ * - while an 8 GiB migration plays at the default speed: p95 frame time <= 17 ms and no
+ *   main-thread task over 50 ms (in the single view and in compare);
+ * - production bundle <= 250 KB gzip (JS + CSS loaded by index.html, the worker chunk apart).
+ * Each figure is the median over the runs. Run `npm run build` first (the npm script does).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { preview } from 'vite';
+import { parseFlags, runCli } from './args';
+
+interface PlayRun {
+  fcpMs: number;
+  frames: number;
+  p50: number;
+  p95: number;
+  maxFrame: number;
+  longTasks: number;
+  longestTaskMs: number;
+  played: boolean;
+  errors: string[];
+}
+
+const VIEWPORT = { width: 1440, height: 900 };
+
+/** Records frame intervals and long tasks once `__bench.recording` is set (after load). */
+const INSTRUMENT = `
+  window.__bench = { longTasks: [], frames: [], recording: false };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (window.__bench.recording) window.__bench.longTasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+  let last = 0;
+  const tick = (t) => {
+    if (last && window.__bench.recording) window.__bench.frames.push(t - last);
+    last = t;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+`;
+
+async function measurePlay(browser: Browser, url: string, seconds: number): Promise<PlayRun> {
+  const page = await browser.newPage();
+  await page.setViewport({ ...VIEWPORT, deviceScaleFactor: 1 });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // Passed as source text: tsx would otherwise wrap functions in helpers the page does not have.
+  await page.evaluateOnNewDocument(INSTRUMENT);
+  await page.goto(url, { waitUntil: 'load' });
+  await new Promise((r) => setTimeout(r, 1500));
+  const fcpMs = (await page.evaluate(
+    "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN",
+  )) as number;
+  await page.evaluate('window.__bench.recording = true');
+  await page.keyboard.press('Space');
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const r = (await page.evaluate('({ frames: [...window.__bench.frames], longTasks: [...window.__bench.longTasks] })')) as {
+    frames: number[];
+    longTasks: number[];
+  };
+  // The run must have left setup: the page names the phase (bulk, stop-copy, completed...).
+  const played = (await page.evaluate("/\\b(bulk|iterate|stop-copy|completed)\\b/.test(document.body.innerText)")) as boolean;
+  await page.close();
+  const f = r.frames.sort((a, b) => a - b);
+  const q = (p: number) => (f.length ? f[Math.min(f.length - 1, Math.floor(p * f.length))] : Number.NaN);
+  return {
+    fcpMs,
+    frames: f.length,
+    p50: q(0.5),
+    p95: q(0.95),
+    maxFrame: q(1),
+    longTasks: r.longTasks.filter((d) => d > 50).length,
+    longestTaskMs: Math.max(0, ...r.longTasks),
+    played,
+    errors,
+  };
+}
+
+function bundleGzipKB(dist: string): { mainKB: number; workerKB: number } {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const loaded = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+  const gz = (file: string) => gzipSync(readFileSync(join(dist, file))).length / 1024;
+  const mainKB = loaded.reduce((s, f) => s + gz(f), 0);
+  const workerKB = readdirSync(join(dist, 'assets'))
+    .filter((f) => f.includes('worker') && f.endsWith('.js'))
+    .reduce((s, f) => s + gz(join('assets', f)), 0);
+  return { mainKB: round(mainKB), workerKB: round(workerKB) };
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+runCli(() => {
+  const flags = parseFlags(process.argv.slice(2), {
+    '--json': { kind: 'switch' },
+    '--runs': { kind: 'integer', min: 1, max: 9 },
+    '--seconds': { kind: 'number', min: 2, max: 60 },
+  });
+  const runs = Number(flags['--runs'] ?? 3);
+  const seconds = Number(flags['--seconds'] ?? 8);
+  void (async () => {
+    const server = await preview({ preview: { port: 4179, strictPort: false, host: '127.0.0.1' }, logLevel: 'silent' });
+    const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4179/';
+    const browser = await puppeteer.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+    });
+    try {
+      const views = [
+        { name: 'rfc-case-2 original (single view)', url: base },
+        { name: 'rfc-case-2 compare (two workers)', url: `${base}?view=compare` },
+      ];
+      const results = [];
+      for (const v of views) {
+        const all: PlayRun[] = [];
+        for (let i = 0; i < runs; i++) all.push(await measurePlay(browser, v.url, seconds));
+        results.push({
+          view: v.name,
+          runs,
+          seconds,
+          fcpMs: round(median(all.map((a) => a.fcpMs))),
+          frameP50Ms: round(median(all.map((a) => a.p50))),
+          frameP95Ms: round(median(all.map((a) => a.p95))),
+          frameMaxMs: round(median(all.map((a) => a.maxFrame))),
+          longTasksOver50Ms: median(all.map((a) => a.longTasks)),
+          longestTaskMs: round(median(all.map((a) => a.longestTaskMs))),
+          played: all.every((a) => a.played),
+          consoleErrors: all.flatMap((a) => a.errors),
+        });
+      }
+      const bundle = bundleGzipKB('dist');
+      if (flags['--json']) {
+        process.stdout.write(`${JSON.stringify({ viewport: VIEWPORT, bundle, results }, null, 2)}\n`);
+      } else {
+        for (const r of results) {
+          process.stdout.write(
+            `${r.view}: first paint ${r.fcpMs} ms; frames p50 ${r.frameP50Ms} ms, p95 ${r.frameP95Ms} ms (budget 17), max ${r.frameMaxMs} ms; ` +
+              `tasks > 50 ms: ${r.longTasksOver50Ms} (longest ${r.longestTaskMs} ms); console errors: ${r.consoleErrors.length}; ` +
+              `${r.played ? 'played' : 'DID NOT PLAY'}  [median of ${r.runs} x ${r.seconds} s]\n`,
+          );
+        }
+        process.stdout.write(`bundle: ${bundle.mainKB} KB gzip loaded by the page (budget 250), worker ${bundle.workerKB} KB gzip\n`);
+      }
+    } finally {
+      await browser.close();
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    }
+  })().catch((e: unknown) => {
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+});
