@@ -7,7 +7,6 @@
  * and driver actions (the virtqueue exchange) run at their times. Nothing here reads a wall
  * clock, so `step(t)` in any slices gives the same result as one `runToEnd()`.
  */
-import { popcount32 } from './bitmap';
 import { GuestMemory } from './guest/memory';
 import { buildWorkload, type Workload } from './guest/workloads';
 import { type EngineFaults, Precopy } from './migration/precopy';
@@ -225,11 +224,6 @@ export class Simulation {
     return this.balloon.vq.snapshot();
   }
 
-  /** Free-list block counts by order right now (for the guest panel). */
-  freeBlockCounts(): number[] {
-    return this.mem.buddy.blockCounts();
-  }
-
   /**
    * Writes one state code per cell: cell i covers pages [i << shift, (i + 1) << shift) and shows
    * its most significant page (see pagemap-codes). Works a bitmap word at a time.
@@ -324,14 +318,6 @@ export class Simulation {
   /** Bytes of engine state held in per-page typed arrays (guest + QEMU + destination). */
   stateBytes(): number {
     return this.mem.stateBytes() + this.precopy.stateBytes();
-  }
-
-  /** Pages currently in use by the guest (for summaries). */
-  usedPages(): number {
-    let n = 0;
-    const free = this.mem.buddy.free;
-    for (let w = 0; w < free.length; w++) n += popcount32(~free[w] >>> 0);
-    return n - (free.length * 32 - this.pageCount);
   }
 }
 
