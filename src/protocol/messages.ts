@@ -44,7 +44,13 @@ export type ToWorker =
   /** A page-map buffer the UI has painted and no longer needs. Transferred back. */
   | { type: 'returnBuffer'; buffer: ArrayBuffer }
   /** Details of one page for the hover tooltip; answered by a `pageInfo` message. */
-  | { type: 'pageInfo'; requestId: number; pfn: number };
+  | { type: 'pageInfo'; requestId: number; pfn: number }
+  /**
+   * The whole run of the current scenario, simulated to the end on the side (answered by a
+   * `timeline` message): how long it lasts and where its phases fall, so the scrubber can show
+   * the full time axis with markers before anyone has played it.
+   */
+  | { type: 'timeline' };
 
 // ---------------------------------------------------------------------------------------------
 // worker -> UI
@@ -87,11 +93,26 @@ export interface FrameMessage {
   series: SeriesChunk;
 }
 
+/** One event worth a mark on the time axis (everything but virtqueue traffic). */
+export type TimelineMarker = Exclude<SimEvent, { kind: 'vq' }>;
+
+export interface TimelineMessage {
+  type: 'timeline';
+  /** The scenario it describes (the UI ignores a timeline of a scenario it has left). */
+  scenario: Scenario;
+  /** Simulated time at which the run ends (completed or failed). */
+  endMs: number;
+  markers: TimelineMarker[];
+  /** Final query-migrate of the run (deterministic: what playing it to the end shows). */
+  final: QueryMigrate;
+}
+
 export type FromWorker =
   | FrameMessage
   /** The run finished (completed or failed); `stats.verification` says whether nothing was lost. */
   | { type: 'done'; epoch: number; stats: QueryMigrate }
   | { type: 'pageInfo'; requestId: number; info: PageInfo | null }
+  | TimelineMessage
   /** Something threw. The worker stays alive and answers the next `load`/`reset`. */
   | { type: 'error'; message: string };
 

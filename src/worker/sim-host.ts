@@ -16,6 +16,7 @@ import {
   type FromWorker,
   type PageMapLayout,
   type SeriesChunk,
+  type TimelineMarker,
   type ToWorker,
 } from '../protocol';
 import { FramePool } from './frame-pool';
@@ -168,6 +169,9 @@ export class SimHost {
         this.deps.post({ type: 'pageInfo', requestId: msg.requestId, info: ok ? sim.pageInfo(msg.pfn) : null }, []);
         return;
       }
+      case 'timeline':
+        this.postTimeline();
+        return;
       default:
         assertNever(msg, 'message');
     }
@@ -196,6 +200,21 @@ export class SimHost {
     this.seriesGeneration = -1;
     this.doneSent = false;
     this.dirty = true;
+  }
+
+  /**
+   * Simulates the current scenario to the end on a separate Simulation (the engine is fast: an
+   * 8 GiB RFC case takes well under 100 ms) and posts its length, phase markers and final stats.
+   * The playing run is not touched.
+   */
+  private postTimeline(): void {
+    const scenario = this.scenario;
+    if (!scenario) throw new Error('timeline before load');
+    const probe = this.deps.createSimulation(scenario);
+    const final = probe.runToEnd();
+    const markers: TimelineMarker[] = [];
+    for (const e of probe.events) if (e.kind !== 'vq') markers.push(e);
+    this.deps.post({ type: 'timeline', scenario, endMs: probe.clockMs, markers, final }, []);
   }
 
   private tick = (): void => {
