@@ -38,8 +38,9 @@ function setup(createSimulation: (s: Scenario) => FakeSimulation | Simulation = 
     clients.push(c);
     const send = c.send.bind(c);
     c.send = (msg, transfer) => {
-      // Buffer hand-backs follow painting, not user actions: keep them out of the log.
-      if (msg.type !== 'returnBuffer') sent.push(msg);
+      // Buffer hand-backs follow painting and timeline queries follow loads, not user actions:
+      // keep them out of the log.
+      if (msg.type !== 'returnBuffer' && msg.type !== 'timeline') sent.push(msg);
       send(msg, transfer);
     };
     return c;

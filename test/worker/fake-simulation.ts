@@ -43,12 +43,15 @@ export class FakeSimulation implements SimulationLike {
   private kicks = 0;
   private interrupts = 0;
   private skipped = 0;
+  /** Pages still MIG_PENDING (kept as a count: the host's timeline probe runs whole fakes). */
+  private pending: number;
   stepCalls = 0;
 
   constructor(readonly scenario: Scenario) {
     if (!(scenario.guestGiB > 0)) throw new Error('guestGiB must be positive');
     this.pageCount = Math.round(scenario.guestGiB * 262144);
     this.mig = new Uint8Array(this.pageCount); // all MIG_PENDING
+    this.pending = this.pageCount;
     this.events.push({ t: 0, kind: 'phase', phase: 'setup' });
   }
 
@@ -102,6 +105,7 @@ export class FakeSimulation implements SimulationLike {
         if (this.guest(p) === GUEST_FREE_STALE) {
           this.mig[p] = MIG_SKIPPED;
           this.skipped++;
+          this.pending--;
         }
       }
       this.events.push({ t, kind: 'free-page-bitmap', freePages: this.skipped, walkMs: 1 });
@@ -115,6 +119,7 @@ export class FakeSimulation implements SimulationLike {
       for (let n = 0; n < FAKE_PAGES_PER_MS && this.cursor < this.pageCount; this.cursor++) {
         if (this.mig[this.cursor] === MIG_PENDING) {
           this.mig[this.cursor] = MIG_SENT;
+          this.pending--;
           this.transferred += 4104;
           n++;
         }
@@ -136,9 +141,7 @@ export class FakeSimulation implements SimulationLike {
   }
 
   private remainingPages(): number {
-    let n = 0;
-    for (let p = this.cursor; p < this.pageCount; p++) if (this.mig[p] === MIG_PENDING) n++;
-    return n;
+    return this.pending;
   }
 
   stats(): QueryMigrate {
