@@ -1,52 +1,83 @@
 /**
- * The application shell: app-wide services (theme store, the single rAF scheduler) and one
- * simulation panel with its own controller. Loads paused on rfc-case-2 in original mode.
+ * The application shell: app-wide services (the Session with its store, the single rAF
+ * scheduler) and the view on screen: one simulation panel (Original or PV) or the two side by
+ * side (Compare). The initial state comes from the link (src/ui/url/url-state.ts); a bad link
+ * only produces a notice. Loads paused on rfc-case-2 in original mode.
  */
 import { type CSSProperties, useEffect, useRef, useState } from 'react';
 import type { EngineClient } from '../client/engine-client';
-import { useReducedMotion } from './hooks/use-reduced-motion';
-import { usePlaybackKeys } from './hooks/use-playback-keys';
-import { RafScheduler } from './render/raf-scheduler';
+import { CompareView } from './components/CompareView';
+import { Controls } from './components/Controls';
+import { Header } from './components/Header';
+import { Announcer, ShortcutsOverlay, TourCaption, UrlNotice } from './components/Overlays';
 import { SimulationPanel } from './components/SimulationPanel';
-import { AppProvider, type AppServices, PanelProvider, createAppStore, useAppState } from './state/context';
-import { PanelController, type PanelOptions } from './state/panel-controller';
+import { useReducedMotion } from './hooks/use-reduced-motion';
+import { useShortcuts } from './hooks/use-shortcuts';
+import { RafScheduler } from './render/raf-scheduler';
+import { AppProvider, type AppServices, PanelProvider, useAppState, useSession } from './state/context';
+import type { PanelController } from './state/panel-controller';
+import { Session, type SessionOptions } from './state/session';
 import type { Theme } from './theme';
+import { parseUrlState } from './url/url-state';
 
 export interface AppProps {
   createClient: () => EngineClient;
   /** For tests: inject a scheduler driven by hand. */
   scheduler?: RafScheduler;
-  panel?: Omit<PanelOptions, 'createClient' | 'scheduler'>;
-  /** Receives the controller once created (tests, devtools). */
+  /** The link's query string; default: this page's. */
+  search?: string;
+  /** Receives the primary panel's controller once created (tests, devtools). */
   onController?: (c: PanelController) => void;
+  onSession?: (s: Session) => void;
+  /** Test knobs passed to the Session (URL debounce, presentation chrome timeout, URL sink). */
+  session?: Pick<SessionOptions, 'urlDebounceMs' | 'chromeHideMs' | 'writeUrl'>;
 }
 
-export function App({ createClient, scheduler, panel, onController }: AppProps) {
-  const [services] = useState<AppServices>(() => ({
-    store: createAppStore(),
-    scheduler: scheduler ?? new RafScheduler(),
-  }));
-  const [controller] = useState(
-    () => new PanelController({ createClient, scheduler: services.scheduler, ...panel }),
-  );
-  const onControllerRef = useRef(onController);
+/** Presentation mode lays the page out on a fixed 16:9 stage of this size, scaled to the screen. */
+export const STAGE = { width: 1440, height: 810 };
+
+export function App({ createClient, scheduler, search, onController, onSession, session: knobs }: AppProps) {
+  const [services] = useState<AppServices>(() => {
+    const sched = scheduler ?? new RafScheduler();
+    const { state, errors } = parseUrlState(search ?? (typeof window === 'undefined' ? '' : window.location.search));
+    const session = new Session({ createClient, scheduler: sched, initial: state, urlErrors: errors, ...knobs });
+    return { store: session.store, scheduler: sched, session };
+  });
+  const { session } = services;
+  const callbacks = useRef({ onController, onSession });
   useEffect(() => {
-    // The controller lives as long as the App: started once, disposed on unmount.
-    controller.start();
-    onControllerRef.current?.(controller);
-    return () => controller.dispose();
-  }, [controller]);
+    // The session lives as long as the App: started once, disposed on unmount.
+    session.start();
+    callbacks.current.onController?.(session.lead);
+    callbacks.current.onSession?.(session);
+    return () => session.dispose();
+  }, [session]);
   const reduced = useReducedMotion();
-  useEffect(() => services.store.setState({ reducedMotion: reduced }), [reduced, services.store]);
-  usePlaybackKeys(controller);
+  useEffect(() => session.setReducedMotion(reduced), [reduced, session]);
+  useSystemTheme(session);
+  useShortcuts(session);
+  useEffect(() => {
+    const on = () => session.onFullscreenChange(Boolean(document.fullscreenElement));
+    document.addEventListener('fullscreenchange', on);
+    return () => document.removeEventListener('fullscreenchange', on);
+  }, [session]);
 
   return (
     <AppProvider value={services}>
-      <PanelProvider controller={controller}>
-        <Shell />
-      </PanelProvider>
+      <Shell />
     </AppProvider>
   );
+}
+
+function useSystemTheme(session: Session): void {
+  useEffect(() => {
+    if (typeof window.matchMedia !== 'function') return;
+    const mq = window.matchMedia('(prefers-color-scheme: dark)');
+    session.setSystemDark(mq.matches);
+    const on = () => session.setSystemDark(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, [session]);
 }
 
 function cssVars(t: Theme): CSSProperties {
@@ -56,21 +87,55 @@ function cssVars(t: Theme): CSSProperties {
 }
 
 function Shell() {
+  const session = useSession();
   const theme = useAppState((s) => s.theme);
+  const view = useAppState((s) => s.view);
+  const presenting = useAppState((s) => s.presenting);
+  const chromeVisible = useAppState((s) => s.chromeVisible);
+  const panels = useAppState((s) => s.panels);
+  const stageRef = useRef<HTMLDivElement>(null);
+
+  // Form controls, scrollbars and the page behind the app follow the theme.
+  useEffect(() => {
+    document.documentElement.style.colorScheme = theme.name;
+    document.body.style.background = theme.css.bg;
+  }, [theme]);
+
+  // The 16:9 stage is scaled (a CSS transform) to fit the window; no React render on resize.
+  useEffect(() => {
+    const el = stageRef.current;
+    if (!presenting || !el) return;
+    const fitStage = () => {
+      const s = Math.min(window.innerWidth / STAGE.width, window.innerHeight / STAGE.height);
+      el.style.setProperty('--stage-scale', String(s));
+    };
+    fitStage();
+    window.addEventListener('resize', fitStage);
+    return () => window.removeEventListener('resize', fitStage);
+  }, [presenting]);
+
+  const cls = ['app', `theme-${theme.name}`, `view-${view}`, presenting ? 'presenting' : '', chromeVisible ? 'chrome-visible' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
-    <div className={`app theme-${theme.name}`} style={cssVars(theme)}>
-      <header className="app-head">
-        <h1>
-          migviz <span className="muted">· QEMU pre-copy live migration, page by page</span>
-        </h1>
-        <p className="muted keys">
-          <kbd>Space</kbd> play/pause <kbd>→</kbd>/<kbd>←</kbd> step <kbd>R</kbd> reset <kbd>O</kbd>/<kbd>P</kbd>{' '}
-          Original/PV
-        </p>
-      </header>
-      <main>
-        <SimulationPanel />
-      </main>
+    <div className={cls} style={cssVars(theme)} onPointerMove={presenting ? () => session.pointerActivity() : undefined}>
+      <div className="stage" ref={stageRef}>
+        <Header />
+        <UrlNotice />
+        <Controls />
+        <TourCaption />
+        <main className="workspace">
+          {view === 'compare' && panels.length === 2 ? (
+            <CompareView original={panels[0]} pv={panels[1]} />
+          ) : (
+            <PanelProvider controller={panels[0]}>
+              <SimulationPanel />
+            </PanelProvider>
+          )}
+        </main>
+      </div>
+      <ShortcutsOverlay />
+      <Announcer />
     </div>
   );
 }

@@ -11,8 +11,10 @@
  */
 export type GuestFamily = 'zero' | 'used' | 'freeStale';
 
+export type ThemeName = 'dark' | 'light';
+
 export interface Theme {
-  readonly name: string;
+  readonly name: ThemeName;
   readonly css: {
     readonly bg: string;
     readonly panel: string;
@@ -29,6 +31,8 @@ export interface Theme {
     /** Second colour of the "dirtied again" checkerboard. */
     readonly redirtied: string;
     readonly cursor: string;
+    /** Ring drawn under the cursor colour so it stands out on any cell. */
+    readonly cursorOutline: string;
   };
   readonly chart: {
     readonly throughput: string;
@@ -39,6 +43,9 @@ export interface Theme {
     readonly stopCopy: string;
     readonly grid: string;
     readonly axis: string;
+    /** One colour per mode when runs are overlaid (compare): Okabe-Ito vermillion vs bluish green. */
+    readonly original: string;
+    readonly pv: string;
   };
   readonly vq: {
     readonly free: string;
@@ -73,6 +80,7 @@ export const darkTheme: Theme = {
     },
     redirtied: '#cc79a7',
     cursor: '#f0e442',
+    cursorOutline: '#000000',
   },
   chart: {
     throughput: '#56b4e9',
@@ -83,6 +91,8 @@ export const darkTheme: Theme = {
     stopCopy: '#f0e442',
     grid: '#222930',
     axis: '#98a2ae',
+    original: '#f08a4b',
+    pv: '#2fc09a',
   },
   vq: {
     free: '#2a313a',
@@ -95,3 +105,101 @@ export const darkTheme: Theme = {
     box: '#1d242c',
   },
 };
+
+/**
+ * The light theme keeps every hue of the dark one (same Okabe-Ito families, so the encoding and
+ * its colour-blind safety do not change) and flips lightness: on white, "to send" is a pale tint
+ * and "sent" the saturated colour, so sending still reads as "the page fills in".
+ */
+export const lightTheme: Theme = {
+  name: 'light',
+  css: {
+    bg: '#f4f5f7',
+    panel: '#ffffff',
+    border: '#d3d8de',
+    text: '#1b1f24',
+    muted: '#5b6570',
+    accent: '#0072b2',
+    danger: '#b8410e',
+    ok: '#00785a',
+  },
+  pageMap: {
+    background: '#ffffff',
+    families: {
+      zero: { pending: '#dfe2e6', sent: '#7d848e' },
+      used: { pending: '#b9dcf3', sent: '#0072b2' },
+      freeStale: { pending: '#f6dcaa', sent: '#d18b00' },
+    },
+    redirtied: '#cc79a7',
+    cursor: '#1b1f24',
+    cursorOutline: '#ffffff',
+  },
+  chart: {
+    throughput: '#0072b2',
+    transferred: '#c07f00',
+    remaining: '#b0508a',
+    sync: '#8a939e',
+    round: '#5b6570',
+    stopCopy: '#b8860b',
+    grid: '#e6e9ed',
+    axis: '#5b6570',
+    original: '#d55e00',
+    pv: '#008a66',
+  },
+  vq: {
+    free: '#e3e6ea',
+    avail: '#56b4e9',
+    device: '#e69f00',
+    used: '#3fbf98',
+    kick: '#b8860b',
+    interrupt: '#cc79a7',
+    token: '#c9d1da',
+    box: '#f4f5f7',
+  },
+};
+
+export const THEMES: Readonly<Record<ThemeName, Theme>> = { dark: darkTheme, light: lightTheme };
+
+/** What the user chose: follow the operating system, or a fixed theme. */
+export type ThemePref = 'system' | 'dark' | 'light';
+
+/** The theme button cycles system -> dark -> light -> system. */
+export function nextThemePref(p: ThemePref): ThemePref {
+  switch (p) {
+    case 'system':
+      return 'dark';
+    case 'dark':
+      return 'light';
+    case 'light':
+      return 'system';
+    default: {
+      const never: never = p;
+      return never;
+    }
+  }
+}
+
+export function resolveTheme(pref: ThemePref, systemDark: boolean): Theme {
+  if (pref === 'system') return systemDark ? darkTheme : lightTheme;
+  return THEMES[pref];
+}
+
+const STORAGE_KEY = 'migviz.theme';
+
+/** The saved preference; 'system' when nothing (valid) is saved or storage is unavailable. */
+export function loadThemePref(): ThemePref {
+  try {
+    const v = globalThis.localStorage?.getItem(STORAGE_KEY);
+    return v === 'dark' || v === 'light' || v === 'system' ? v : 'system';
+  } catch {
+    return 'system'; // storage disabled (privacy mode, sandboxed iframe): just do not remember
+  }
+}
+
+export function saveThemePref(p: ThemePref): void {
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, p);
+  } catch {
+    // not persisted; the choice still applies to this page
+  }
+}

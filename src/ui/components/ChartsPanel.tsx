@@ -1,14 +1,26 @@
-/** Live charts (SVG via ChartsView), redrawn from the rAF loop at most ~20 times a second. */
+/**
+ * Live charts (SVG via ChartsView), redrawn from the rAF loop at most ~20 times a second. One
+ * panel's run, or (compare) every panel's run overlaid on one time axis, one colour per mode,
+ * with the shared time cursor: PV's lines end while Original's are still climbing.
+ */
 import { useEffect, useRef } from 'react';
-import { ChartsView } from '../render/charts-view';
-import { useApp, useAppState, usePanel } from '../state/context';
+import type { ModeId } from '../../engine/types';
+import { type ChartRun, ChartsView } from '../render/charts-view';
+import { useApp, useAppState, useSession } from '../state/context';
+import type { PanelController } from '../state/panel-controller';
+import type { Theme } from '../theme';
 
 /** Axes and paths cost more than a canvas blit; 20 Hz looks continuous for slow-moving lines. */
 const CHART_MIN_INTERVAL_MS = 50;
+const LABEL: Record<ModeId, string> = { original: 'Original', pv: 'PV' };
 
-export function ChartsPanel() {
-  const c = usePanel();
+function modeColor(t: Theme, mode: ModeId): string {
+  return mode === 'pv' ? t.chart.pv : t.chart.original;
+}
+
+export function ChartsPanel({ panels, overlay = false }: { panels: readonly PanelController[]; overlay?: boolean }) {
   const { scheduler } = useApp();
+  const session = useSession();
   const theme = useAppState((s) => s.theme);
   const svgRef = useRef<SVGSVGElement>(null);
 
@@ -16,40 +28,71 @@ export function ChartsPanel() {
     const svg = svgRef.current;
     if (!svg) return;
     const view = new ChartsView(svg, theme);
-    let seq = -1;
+    session.chartsSvg = svg;
+    const seqs = panels.map(() => -1);
+    const runSeqs = panels.map(() => -1);
     let last = Number.NEGATIVE_INFINITY;
-    let runSeq = -1;
+    let shownT = -1;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const paint = (now: number) => {
-      const l = c.live;
-      if (l.seq === seq) return;
+      const t = session.timeMs();
+      const changed = panels.some((p, i) => p.live.seq !== seqs[i]) || t !== shownT;
+      if (!changed) return;
+      const restarted = panels.some((p, i) => p.live.runSeq !== runSeqs[i]);
+      const allDone = panels.every((p) => p.live.done);
       // Throttle, but never skip a restart or the final frame.
-      if (now - last < CHART_MIN_INTERVAL_MS && l.runSeq === runSeq && !l.done) {
+      if (now - last < CHART_MIN_INTERVAL_MS && !restarted && !allDone) {
         timer ??= setTimeout(() => {
           timer = null;
           scheduler.requestFrame();
         }, CHART_MIN_INTERVAL_MS);
         return;
       }
-      seq = l.seq;
+      panels.forEach((p, i) => {
+        seqs[i] = p.live.seq;
+        runSeqs[i] = p.live.runSeq;
+      });
       last = now;
-      runSeq = l.runSeq;
-      view.update({ series: l.series, markers: l.markers, simTimeMs: l.simTimeMs });
+      shownT = t;
+      const runs: ChartRun[] = panels.map((p) => {
+        const mode = p.store.getState().mode;
+        return {
+          id: mode,
+          label: LABEL[mode],
+          series: p.live.series,
+          markers: p.live.markers,
+          color: overlay ? modeColor(theme, mode) : undefined,
+        };
+      });
+      // Overlaid, the axis spans the longer run from the start, so the race reads at a glance.
+      const endMs = overlay ? Math.max(0, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
+      view.updateRuns({ runs, simTimeMs: t, endMs: endMs && endMs > 0 ? endMs : undefined });
     };
     const remove = scheduler.add(paint);
     return () => {
       remove();
       if (timer) clearTimeout(timer);
+      if (session.chartsSvg === svg) session.chartsSvg = null;
     };
-  }, [c, scheduler, theme]);
+  }, [panels, overlay, scheduler, session, theme]);
 
   return (
-    <section className="panel charts-panel" aria-labelledby="charts-title">
+    <section className="panel charts-panel" aria-label="Charts over simulated time">
       <header className="panel-head">
-        <h2 id="charts-title">Over simulated time</h2>
+        <h2>Over simulated time</h2>
         <span className="muted legend-inline">
-          <i className="mk mk-sync" /> bitmap sync <i className="mk mk-round" /> new round{' '}
-          <i className="mk mk-stop" /> stop-and-copy
+          {overlay ? (
+            <>
+              <i className="mk" style={{ borderColor: theme.chart.original }} /> Original{' '}
+              <i className="mk" style={{ borderColor: theme.chart.pv }} /> PV <i className="mk mk-now" /> now
+            </>
+          ) : (
+            <>
+              <i className="mk mk-sync" style={{ borderColor: theme.chart.sync }} /> bitmap sync{' '}
+              <i className="mk mk-round" style={{ borderColor: theme.chart.round }} /> new round{' '}
+              <i className="mk mk-stop" style={{ borderColor: theme.chart.stopCopy }} /> stop-and-copy
+            </>
+          )}
         </span>
       </header>
       <svg ref={svgRef} className="charts-svg" data-testid="charts" />

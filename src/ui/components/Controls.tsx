@@ -1,31 +1,40 @@
-/** Playback and scenario controls of one panel. Each control calls one PanelController action. */
+/**
+ * The shared controls: scenario, view (Original / PV / Compare), playback and the timeline.
+ * They call Session actions, which reach every panel on screen; what they show is read from the
+ * lead panel (its scenario and speed are the ones every panel runs).
+ */
 import { useEffect, useRef } from 'react';
-import type { ModeId } from '../../engine/types';
 import { formatClock, formatSpeed } from '../format';
-import { useApp, usePanel, usePanelState } from '../state/context';
+import { usePanelsValue } from '../hooks/use-panels-value';
+import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
 import { PRESET_IDS, type ScenarioInputs, isPresetId, presetTitle } from '../state/scenario-inputs';
 import { SPEED_STOPS, speedAt, stopOf } from '../state/speed-scale';
+import type { ViewMode } from '../url/url-state';
+import { Timeline } from './Timeline';
 
-const MODES: { id: ModeId; label: string; hint: string }[] = [
+const VIEWS: { id: ViewMode; label: string; hint: string }[] = [
   { id: 'original', label: 'Original', hint: 'QEMU sends every page (key O)' },
   { id: 'pv', label: 'PV', hint: 'the guest reports its free pages, QEMU skips them (key P)' },
+  { id: 'compare', label: 'Compare', hint: 'Original and PV side by side on one clock (key C)' },
 ];
 
 export function Controls() {
   return (
-    <div className="controls">
+    <div className="controls chrome">
       <ScenarioControls />
       <PlaybackControls />
+      <Timeline />
     </div>
   );
 }
 
 function ScenarioControls() {
-  const c = usePanel();
-  const presetId = usePanelState((s) => s.presetId);
-  const mode = usePanelState((s) => s.mode);
-  const inputs = usePanelState((s) => s.inputs);
-  const inputError = usePanelState((s) => s.inputError);
+  const session = useSession();
+  const lead = useAppState((s) => s.panels[0]);
+  const view = useAppState((s) => s.view);
+  const presetId = useStoreOf(lead, (s) => s.presetId);
+  const inputs = useStoreOf(lead, (s) => s.inputs);
+  const inputError = useStoreOf(lead, (s) => s.inputError);
   const field = (key: keyof ScenarioInputs, label: string, props: { min?: number; step?: string; width: string }) => (
     <label className="field">
       <span>{label}</span>
@@ -37,7 +46,7 @@ function ScenarioControls() {
         step={props.step}
         style={{ width: props.width }}
         aria-invalid={inputError !== null || undefined}
-        onChange={(e) => c.setInput(key, e.target.value)}
+        onChange={(e) => session.setInput(key, e.target.value)}
       />
     </label>
   );
@@ -48,7 +57,7 @@ function ScenarioControls() {
         <select
           value={presetId}
           onChange={(e) => {
-            if (isPresetId(e.target.value)) c.setPreset(e.target.value);
+            if (isPresetId(e.target.value)) session.setPreset(e.target.value);
           }}
         >
           {PRESET_IDS.map((id) => (
@@ -58,20 +67,21 @@ function ScenarioControls() {
           ))}
         </select>
       </label>
-      <div className="mode-toggle" role="group" aria-label="Migration mode">
-        {MODES.map((m) => (
+      <fieldset className="mode-toggle">
+        <legend className="visually-hidden">View</legend>
+        {VIEWS.map((m) => (
           <button
             type="button"
             key={m.id}
-            aria-pressed={mode === m.id}
+            aria-pressed={view === m.id}
             title={m.hint}
-            className={mode === m.id ? 'active' : undefined}
-            onClick={() => c.setMode(m.id)}
+            className={view === m.id ? 'active' : undefined}
+            onClick={() => session.setView(m.id)}
           >
             {m.label}
           </button>
         ))}
-      </div>
+      </fieldset>
       {field('guestGiB', 'Guest GiB', { min: 0, step: 'any', width: '5em' })}
       {field('linkGbps', 'Link Gbit/s', { min: 0, step: 'any', width: '5em' })}
       {field('seed', 'Seed', { step: '1', width: '6em' })}
@@ -83,20 +93,21 @@ function ScenarioControls() {
 }
 
 function PlaybackControls() {
-  const c = usePanel();
-  const playing = usePanelState((s) => s.playing);
-  const speed = usePanelState((s) => s.speed);
-  const phase = usePanelState((s) => s.snapshot.phase);
-  const round = usePanelState((s) => s.snapshot.round);
+  const session = useSession();
+  const panels = useAppState((s) => s.panels);
+  const playing = usePanelsValue(panels, (ss) => ss.some((s) => s.playing));
+  const speed = useStoreOf(panels[0], (s) => s.speed);
+  const phase = useStoreOf(panels[0], (s) => s.snapshot.phase);
+  const round = useStoreOf(panels[0], (s) => s.snapshot.round);
   return (
     <div className="control-row">
-      <button type="button" className="primary play" onClick={() => c.togglePlay()} title="Space">
+      <button type="button" className="primary play" onClick={() => session.togglePlay()} title="Space">
         {playing ? 'Pause' : 'Play'}
       </button>
-      <button type="button" onClick={() => c.step()} title="Step forward (→); ← steps back">
+      <button type="button" onClick={() => session.step()} title="Step forward (→); ← steps back">
         Step
       </button>
-      <button type="button" onClick={() => c.reset()} title="Back to time 0 (R)">
+      <button type="button" onClick={() => session.reset()} title="Back to time 0 (R)">
         Reset
       </button>
       <label className="field speed">
@@ -108,35 +119,37 @@ function PlaybackControls() {
           step={1}
           value={stopOf(speed)}
           aria-valuetext={formatSpeed(speed)}
-          onChange={(e) => c.setSpeed(speedAt(Number(e.target.value)))}
+          onChange={(e) => session.setSpeed(speedAt(Number(e.target.value)))}
         />
         <output>{formatSpeed(speed)}</output>
       </label>
-      <div className="clock" aria-label="simulated time">
+      <div className="clock" role="timer" aria-label="simulated time">
         <SimClock />
-        <span className="phase">
-          {phase}
-          {round > 0 && (phase === 'bulk' || phase === 'iterate') ? ` · round ${round}` : ''}
-        </span>
+        {panels.length === 1 && (
+          <span className="phase">
+            {phase}
+            {round > 0 && (phase === 'bulk' || phase === 'iterate') ? ` · round ${round}` : ''}
+          </span>
+        )}
       </div>
     </div>
   );
 }
 
-/** The simulated clock, updated by the rAF loop (no React render per frame). */
+/** The shared simulated clock, updated by the rAF loop (no React render per frame). */
 export function SimClock() {
-  const c = usePanel();
+  const session = useSession();
   const { scheduler } = useApp();
   const ref = useRef<HTMLSpanElement>(null);
   useEffect(() => {
     let shown = -1;
     return scheduler.add(() => {
-      const t = c.live.simTimeMs;
+      const t = session.timeMs();
       if (t === shown || !ref.current) return;
       shown = t;
       ref.current.textContent = formatClock(t);
     });
-  }, [c, scheduler]);
+  }, [session, scheduler]);
   return (
     <span className="sim-clock" ref={ref} data-testid="sim-clock">
       {formatClock(0)}

@@ -10,7 +10,15 @@ import { PageMapView } from '../render/page-map-view';
 import { useApp, useAppState, usePanel, usePanelState } from '../state/context';
 import { Legend } from './Legend';
 
-export function PageMapPanel() {
+export interface PageMapPanelProps {
+  /** Heading; compare names the mode here. */
+  title?: string;
+  showLegend?: boolean;
+  /** Paint at most this often (compare: two maps share the frame budget). */
+  minIntervalMs?: number;
+}
+
+export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = true, minIntervalMs = 0 }: PageMapPanelProps) {
   const c = usePanel();
   const { scheduler } = useApp();
   const theme = useAppState((s) => s.theme);
@@ -22,28 +30,40 @@ export function PageMapPanel() {
   const pageCount = usePanelState((s) => s.snapshot.pageCount);
   const [pointer, setPointer] = useState<{ x: number; y: number } | null>(null);
 
+  // One view per panel for the panel's lifetime: a theme change recolours it (setTheme repaints
+  // the same moment from its copy of the cells), it is never rebuilt blank.
+  const themeRef = useRef(theme);
+  themeRef.current = theme;
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const view = new PageMapView(canvas, c.live, theme);
+    const view = new PageMapView(canvas, c.live, themeRef.current);
+    view.onThrottled = () => scheduler.requestFrame();
     viewRef.current = view;
+    c.pageMapCanvas = canvas;
     const remove = scheduler.add(view.paint);
     return () => {
       remove();
       viewRef.current = null;
+      if (c.pageMapCanvas === canvas) c.pageMapCanvas = null;
     };
-  }, [c, scheduler, theme]);
+  }, [c, scheduler]);
+  useEffect(() => viewRef.current?.setTheme(theme), [theme]);
+  useEffect(() => {
+    if (viewRef.current) viewRef.current.minIntervalMs = minIntervalMs;
+  }, [minIntervalMs]);
 
   // The worker picks the bucketing from the space we have: tell it whenever that changes.
   useEffect(() => {
     const el = areaRef.current;
     if (!el) return;
     // The legend sits right under the canvas, inside the same area: leave room for it.
+    // Layout sizes (offset*), not getBoundingClientRect: in presentation mode the stage is
+    // scaled by a CSS transform, and the map must be laid out in the stage's own pixels.
     const report = () => {
-      const r = el.getBoundingClientRect();
-      const legend = legendRef.current?.getBoundingClientRect().height ?? 0;
-      const h = r.height - legend - 6;
-      if (r.width > 0 && h > 0) c.setViewport(r.width, h);
+      const legend = legendRef.current?.offsetHeight ?? 0;
+      const h = el.clientHeight - legend - (legend > 0 ? 6 : 0);
+      if (el.clientWidth > 0 && h > 0) c.setViewport(el.clientWidth, h);
     };
     report();
     if (typeof ResizeObserver === 'undefined') return;
@@ -57,8 +77,10 @@ export function PageMapPanel() {
     const l = viewRef.current?.layout;
     if (!l) return;
     const r = e.currentTarget.getBoundingClientRect();
-    const px = e.clientX - r.left;
-    const py = e.clientY - r.top;
+    // Undo the stage's scale (presentation mode): cells are laid out in unscaled CSS pixels.
+    const k = r.width > 0 ? e.currentTarget.offsetWidth / r.width : 1;
+    const px = (e.clientX - r.left) * k;
+    const py = (e.clientY - r.top) * k;
     const pfn = pfnOfCell(Math.floor(px / l.scale), Math.floor(py / l.scale), l);
     c.setHover(pfn);
     setPointer(pfn === null ? null : { x: px, y: py });
@@ -69,9 +91,9 @@ export function PageMapPanel() {
   };
 
   return (
-    <section className="panel page-map-panel" aria-labelledby="pm-title">
+    <section className="panel page-map-panel" aria-label={title}>
       <header className="panel-head">
-        <h2 id="pm-title">Guest RAM, page by page</h2>
+        <h2>{title}</h2>
         <span className="muted" data-testid="bucketing">
           {layout ? `${formatInt(pageCount)} pages · ${describeBucketing(layout)}` : 'loading…'}
         </span>
@@ -86,9 +108,11 @@ export function PageMapPanel() {
             onPointerLeave={onLeave}
           />
           {pointer && <PageTooltip x={pointer.x} y={pointer.y} />}
-          <div ref={legendRef}>
-            <Legend />
-          </div>
+          {showLegend && (
+            <div ref={legendRef}>
+              <Legend />
+            </div>
+          )}
         </div>
       </div>
     </section>
@@ -114,6 +138,7 @@ function PageTooltip({ x, y }: { x: number; y: number }) {
   // Refresh with the 8 Hz snapshot while the run moves under the pointer.
   const time = usePanelState((s) => s.snapshot.simTimeMs);
   const [info, setInfo] = useState<PageInfo | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `time` is a trigger: re-ask as the run moves on
   useEffect(() => {
     if (pfn === null) return;
     let live = true;

@@ -1,18 +1,20 @@
 /**
- * One simulation panel: controls, page map, virtqueue, charts and stats of ONE PanelController.
- * Compare mode (issue 5) renders two of these, each inside its own PanelProvider.
+ * One simulation on its own (Original or PV view): page map, virtqueue, charts and stats of ONE
+ * PanelController, found through PanelProvider. Compare renders CompareView instead.
  */
+import { useMemo } from 'react';
+import { usePanel } from '../state/context';
 import { ChartsPanel } from './ChartsPanel';
-import { Controls } from './Controls';
 import { ErrorBanner } from './ErrorBanner';
 import { PageMapPanel } from './PageMapPanel';
 import { StatsPanel } from './StatsPanel';
 import { VirtqueuePanel } from './VirtqueuePanel';
 
 export function SimulationPanel() {
+  const c = usePanel();
+  const panels = useMemo(() => [c], [c]);
   return (
     <div className="sim-panel">
-      <Controls />
       <ErrorBanner />
       <div className="sim-grid">
         <div className="sim-main">
@@ -20,7 +22,7 @@ export function SimulationPanel() {
         </div>
         <div className="sim-side">
           <VirtqueuePanel />
-          <ChartsPanel />
+          <ChartsPanel panels={panels} />
           <StatsPanel />
         </div>
       </div>

@@ -38,6 +38,7 @@ export function VirtqueuePanel() {
   }, [c, scheduler, theme]);
 
   // Mode changes must redraw (idle overlay) even when no frame follows.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `mode` is a trigger for one more paint
   useEffect(() => scheduler.requestFrame(), [mode, scheduler]);
 
   return (

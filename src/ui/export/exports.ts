@@ -64,13 +64,39 @@ export function statsToCsv(stats: Readonly<Record<string, QueryMigrate>>): strin
  * A standalone SVG document from an on-screen chart: namespaces set and the computed colours of
  * the page's CSS variables inlined, so it opens the same in a browser, Inkscape or a slide deck.
  */
-export function svgDocument(svgMarkup: string, width: number, height: number, background: string): string {
+export function svgDocument(svgMarkup: string, width: number, height: number, background: string, css = ''): string {
   const body = svgMarkup.replace(/^<svg\b[^>]*>/, '').replace(/<\/svg>\s*$/, '');
+  const style = css ? `<style>${css.replace(/[<>&]/g, '')}</style>` : '';
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
-    `<rect width="100%" height="100%" fill="${background}"/>${body}</svg>\n`
+    `${style}<rect width="100%" height="100%" fill="${background}"/>${body}</svg>\n`
   );
+}
+
+/**
+ * The stylesheet the on-screen charts get from the page (styles.css), with the theme's colours
+ * written out, so an exported chart looks the same outside the page.
+ */
+export function chartStyleSheet(c: { text: string; muted: string; border: string }): string {
+  return [
+    `text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }`,
+    `.chart-axis text { fill: ${c.muted}; font-size: 10px; }`,
+    `.chart-axis path, .chart-axis line { stroke: ${c.border}; }`,
+    `.chart-title { fill: ${c.text}; font-size: 11px; }`,
+    `.chart-readout { fill: ${c.text}; font-size: 11px; text-anchor: end; }`,
+    `.marker text { font-size: 9px; }`,
+  ].join(' ');
+}
+
+/** Series as JSON: one object per run with parallel arrays (compact, easy to plot elsewhere). */
+export function seriesToJson(runs: readonly LabelledSeries[]): string {
+  const out: Record<string, { t_ms: number[]; transferred_bytes: number[]; remaining_bytes: number[] }> = {};
+  for (const { label, series: s } of runs) {
+    const pick = (a: ArrayLike<number>) => Array.from({ length: s.length }, (_, i) => a[i]);
+    out[label] = { t_ms: pick(s.t), transferred_bytes: pick(s.transferred), remaining_bytes: pick(s.remaining) };
+  }
+  return `${JSON.stringify(out)}\n`;
 }
 
 /** Replaces var(--name) in attribute values and inline styles by the values given. */

@@ -89,15 +89,35 @@ interface Pane {
   y: ScaleLinear<number, number>;
   yAxis: G;
   xAxis: G;
-  path: Selection<SVGPathElement, unknown, null, undefined>;
+  lines: G;
   markers: G;
+  now: Selection<SVGLineElement, unknown, null, undefined>;
   readout: Selection<SVGTextElement, unknown, null, undefined>;
+}
+
+/** One simulation's data to plot. Several runs share the panes (compare: original vs PV). */
+export interface ChartRun {
+  id: string;
+  /** For the readout, e.g. "PV". */
+  label: string;
+  series: SeriesBuffer;
+  markers: readonly MarkerEvent[];
+  /** Line colour; a single run without one uses each pane's own colour. */
+  color?: string;
 }
 
 export interface ChartsUpdate {
   series: SeriesBuffer;
   markers: readonly MarkerEvent[];
   simTimeMs: number;
+}
+
+export interface RunsUpdate {
+  runs: readonly ChartRun[];
+  /** The shared time cursor, drawn as a vertical line. */
+  simTimeMs: number;
+  /** Fix the x axis to [0, endMs] (compare: the whole race is visible from the start). */
+  endMs?: number;
 }
 
 export class ChartsView {
@@ -109,7 +129,12 @@ export class ChartsView {
     this.theme = theme;
     const { width, paneHeight, gap, top, left, right, bottom } = CHART_SIZE;
     const height = top + PANES.length * (paneHeight + gap + bottom) - gap;
-    const root = select(svg).attr('viewBox', `0 0 ${width} ${height}`).attr('role', 'img').attr('aria-label', 'migration charts');
+    const root = select(svg)
+      .attr('viewBox', `0 0 ${width} ${height}`)
+      .attr('width', width)
+      .attr('height', height)
+      .attr('role', 'img')
+      .attr('aria-label', 'migration charts');
     root.selectAll('*').remove();
     this.x.domain([0, 10]).range([left, width - right]);
     this.panes = PANES.map((spec, k) => {
@@ -119,35 +144,39 @@ export class ChartsView {
       const xAxis = g.append('g').attr('class', 'chart-axis chart-x').attr('transform', `translate(0,${paneHeight})`);
       const yAxis = g.append('g').attr('class', 'chart-axis chart-y').attr('transform', `translate(${left},0)`);
       const markers = g.append('g').attr('class', 'chart-markers');
-      const path = g.append('path').attr('class', 'chart-line').attr('fill', 'none').attr('stroke-width', 1.6);
+      const lines = g.append('g').attr('class', 'chart-lines');
+      const now = g.append('line').attr('class', 'chart-now').attr('y1', 0).attr('y2', paneHeight).attr('display', 'none');
       g.append('text').attr('class', 'chart-title').attr('x', left + 6).attr('y', 10).text(`${spec.title} (${spec.unit})`);
       const readout = g.append('text').attr('class', 'chart-readout').attr('x', width - right - 4).attr('y', 10);
-      return { spec, g, y, yAxis, xAxis, path, markers, readout };
+      return { spec, g, y, yAxis, xAxis, lines, markers, now, readout };
     });
-    this.applyTheme();
   }
 
   setTheme(theme: Theme): void {
     this.theme = theme;
-    this.applyTheme();
   }
 
-  private applyTheme(): void {
-    for (const p of this.panes) p.path.attr('stroke', p.spec.color(this.theme));
-  }
-
+  /** One run, the x axis growing with the clock in 1-2-5 steps. */
   update(u: ChartsUpdate): void {
-    const s = u.series;
-    const n = s.length;
-    const tEnd = Math.max(u.simTimeMs, n > 0 ? s.t[n - 1] : 0);
-    this.x.domain([0, niceCeil(tEnd)]);
+    this.updateRuns({ runs: [{ id: 'run', label: '', series: u.series, markers: u.markers }], simTimeMs: u.simTimeMs });
+  }
+
+  updateRuns(u: RunsUpdate): void {
+    let tEnd = u.simTimeMs;
+    for (const r of u.runs) if (r.series.length > 0) tEnd = Math.max(tEnd, r.series.t[r.series.length - 1]);
+    this.x.domain([0, u.endMs !== undefined && u.endMs > 0 ? u.endMs : niceCeil(tEnd)]);
     const x = this.x;
     const xAxis = axisBottom(x).ticks(5).tickFormat((d) => formatAxisMs(Number(d))).tickSizeOuter(0);
-    const idx = plottedIndices(n);
+    const overlay = u.runs.length > 1;
+    const plotted = u.runs.map((r) => ({ r, idx: plottedIndices(r.series.length) }));
     for (const p of this.panes) {
-      const ys = idx.map((i, k) => p.spec.value(s, i, k > 0 ? idx[k - 1] : -1));
+      const lines = plotted.map(({ r, idx }) => ({
+        r,
+        idx,
+        ys: idx.map((i, k) => p.spec.value(r.series, i, k > 0 ? idx[k - 1] : -1)),
+      }));
       let max = 0;
-      for (const v of ys) max = Math.max(max, v);
+      for (const l of lines) for (const v of l.ys) max = Math.max(max, v);
       p.y.domain([0, max > 0 ? max * 1.08 : 1]).nice(4);
       p.xAxis.call(xAxis);
       p.yAxis.call(
@@ -156,25 +185,51 @@ export class ChartsView {
           .tickFormat((d) => p.spec.format(Number(d)))
           .tickSizeOuter(0),
       );
-      const gen = line<number>()
-        .x((k) => x(s.t[idx[k]]))
-        .y((k) => p.y(ys[k]));
-      p.path.attr('d', idx.length > 1 ? gen(idx.map((_, k) => k)) : null);
-      p.readout.text(ys.length > 0 ? `${p.spec.format(ys[ys.length - 1])} ${p.spec.unit}` : '');
-      this.drawMarkers(p, u.markers);
+      p.lines
+        .selectAll<SVGPathElement, (typeof lines)[number]>('path.chart-line')
+        .data(lines, (l) => l.r.id)
+        .join((enter) => enter.append('path').attr('class', 'chart-line').attr('fill', 'none').attr('stroke-width', 1.6))
+        .attr('data-run', (l) => l.r.id)
+        .attr('stroke', (l) => l.r.color ?? p.spec.color(this.theme))
+        .attr('d', (l) => {
+          if (l.idx.length < 2) return null;
+          const gen = line<number>()
+            .x((k) => x(l.r.series.t[l.idx[k]]))
+            .y((k) => p.y(l.ys[k]));
+          return gen(l.idx.map((_, k) => k));
+        });
+      p.readout.text(
+        lines
+          .filter((l) => l.ys.length > 0)
+          .map((l) => `${overlay ? `${l.r.label} ` : ''}${p.spec.format(l.ys[l.ys.length - 1])}`)
+          .join(' · ') + (lines.some((l) => l.ys.length > 0) ? ` ${p.spec.unit}` : ''),
+      );
+      const cx = x(u.simTimeMs);
+      p.now
+        .attr('display', u.endMs !== undefined ? null : 'none')
+        .attr('x1', cx)
+        .attr('x2', cx)
+        .attr('stroke', this.theme.css.text);
+      this.drawMarkers(
+        p,
+        overlay ? u.runs.flatMap((r) => r.markers.map((e) => ({ e, color: r.color }))) : (u.runs[0]?.markers ?? []).map((e) => ({ e, color: undefined })),
+      );
     }
   }
 
-  private drawMarkers(p: Pane, events: readonly MarkerEvent[]): void {
+  /** Marker colours are the marker kind's, or (overlaid runs) the run's, so each race is readable. */
+  private drawMarkers(p: Pane, events: readonly { e: MarkerEvent; color: string | undefined }[]): void {
     const c = this.theme.chart;
-    const marks = events.flatMap((e) => {
+    const marks = events.flatMap(({ e, color }) => {
       switch (e.kind) {
         case 'sync':
-          return [{ t: e.t, cls: 'marker-sync', color: c.sync, label: '' }];
+          return [{ t: e.t, cls: 'marker-sync', color: color ?? c.sync, label: '' }];
         case 'round':
-          return [{ t: e.t, cls: 'marker-round', color: c.round, label: `R${e.round}` }];
+          return [{ t: e.t, cls: 'marker-round', color: color ?? c.round, label: `R${e.round}` }];
         case 'phase':
-          return e.phase === 'stop-copy' ? [{ t: e.t, cls: 'marker-stop', color: c.stopCopy, label: 'stop' }] : [];
+          return e.phase === 'stop-copy'
+            ? [{ t: e.t, cls: 'marker-stop', color: color ?? c.stopCopy, label: 'stop' }]
+            : [];
         case 'free-page-request':
         case 'free-page-bitmap':
           return [];

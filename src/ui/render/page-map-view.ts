@@ -15,6 +15,16 @@ const CURSOR_PHASES = new Set(['bulk', 'iterate', 'stop-copy']);
 export class PageMapView {
   private lut: Uint32Array;
   private cursorColor: string;
+  private cursorOutline: string;
+  /**
+   * A copy of the last cells painted: their buffer goes back to the worker right away, and a
+   * theme change must repaint the same moment with the new palette even while paused.
+   */
+  private lastCells: Uint8Array = new Uint8Array(0);
+  private lastCellCount = 0;
+  private lastPaintAt = Number.NEGATIVE_INFINITY;
+  /** Paint at most this often (ms); compare mode raises it so two maps share the frame budget. */
+  minIntervalMs = 0;
   private grid: { layout: PageMapLayout; image: ImageData | null; out32: Uint32Array } | null = null;
   /** Holds the grid-resolution image; drawImage scales it onto the visible canvas. */
   private readonly gridCanvas: HTMLCanvasElement;
@@ -23,6 +33,8 @@ export class PageMapView {
   private paintedSeq = -1;
   /** Time spent in the last paint, ms (for the perf readout). */
   lastPaintMs = 0;
+  /** Called when a paint was deferred by the throttle (the owner schedules another frame). */
+  onThrottled: (() => void) | null = null;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -32,6 +44,7 @@ export class PageMapView {
   ) {
     this.lut = buildPageMapLut(theme);
     this.cursorColor = theme.pageMap.cursor;
+    this.cursorOutline = theme.pageMap.cursorOutline;
     this.gridCanvas = canvas.ownerDocument.createElement('canvas');
     // jsdom has no 2D context: the view still paints into `pixels`, which tests read.
     this.gridCtx = safeContext(this.gridCanvas);
@@ -41,7 +54,18 @@ export class PageMapView {
   setTheme(theme: Theme): void {
     this.lut = buildPageMapLut(theme);
     this.cursorColor = theme.pageMap.cursor;
-    this.paintedSeq = -1;
+    this.cursorOutline = theme.pageMap.cursorOutline;
+    const g = this.grid;
+    if (g && this.lastCellCount > 0) {
+      paintPageMap(this.lastCells.subarray(0, this.lastCellCount), g.layout.cols, this.lut, g.out32);
+      if (g.image && this.gridCtx) this.gridCtx.putImageData(g.image, 0, 0);
+      this.compose();
+    }
+  }
+
+  /** The visible canvas (exports rasterise it). */
+  get element(): HTMLCanvasElement {
+    return this.canvas;
   }
 
   /** Pixels of the last painted grid (ImageData byte order), or null before the first frame. */
@@ -54,12 +78,21 @@ export class PageMapView {
   }
 
   /** Called by the rAF scheduler. Cheap when nothing new arrived. */
-  paint = (): void => {
+  paint = (now: number = performance.now()): void => {
     if (this.live.seq === this.paintedSeq) return;
+    // Throttled: leave the newest cells pending (LiveRun hands older ones back) and come back.
+    if (now - this.lastPaintAt < this.minIntervalMs && !this.live.done) {
+      this.onThrottled?.();
+      return;
+    }
+    this.lastPaintAt = now;
     const t0 = performance.now();
     this.paintedSeq = this.live.seq;
     this.live.consumeCells((cells, layout) => {
       const grid = this.ensureGrid(layout);
+      if (this.lastCells.length < cells.length) this.lastCells = new Uint8Array(cells.length);
+      this.lastCells.set(cells);
+      this.lastCellCount = cells.length;
       paintPageMap(cells, layout.cols, this.lut, grid.out32);
       if (grid.image && this.gridCtx) this.gridCtx.putImageData(grid.image, 0, 0);
     });
@@ -110,7 +143,7 @@ export class PageMapView {
     const cx = m.left + m.size / 2;
     const cy = m.top + m.size / 2;
     ctx.lineWidth = 2;
-    ctx.strokeStyle = '#000';
+    ctx.strokeStyle = this.cursorOutline;
     ctx.beginPath();
     ctx.arc(cx, cy, 7, 0, Math.PI * 2);
     ctx.stroke();

@@ -1,29 +1,22 @@
 /**
  * React access to per-panel and app-wide state. A panel's components find their controller via
- * PanelContext, so two panels (compare mode) never share state by accident.
+ * PanelContext, so two panels (compare mode) never share state by accident; app-wide state and
+ * actions come from the Session (session.ts).
  */
 import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
-import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { StoreApi } from 'zustand/vanilla';
 import type { RafScheduler } from '../render/raf-scheduler';
-import { darkTheme, type Theme } from '../theme';
 import type { PanelController } from './panel-controller';
 import type { PanelState } from './panel-store';
+import type { AppState, Session } from './session';
 
-/** App-wide low-rate state (one per page): the theme now; presentation mode etc. later. */
-export interface AppState {
-  theme: Theme;
-  /** prefers-reduced-motion: views swap movement for fades. */
-  reducedMotion: boolean;
-}
-
-export function createAppStore(initial: Partial<AppState> = {}): StoreApi<AppState> {
-  return createStore<AppState>()(() => ({ theme: darkTheme, reducedMotion: false, ...initial }));
-}
+export type { AppState } from './session';
 
 export interface AppServices {
   store: StoreApi<AppState>;
   scheduler: RafScheduler;
+  session: Session;
 }
 
 const AppContext = createContext<AppServices | null>(null);
@@ -45,6 +38,15 @@ export function useApp(): AppServices {
 
 export function useAppState<T>(selector: (s: AppState) => T): T {
   return useStore(useApp().store, selector);
+}
+
+export function useSession(): Session {
+  return useApp().session;
+}
+
+/** Subscribe to a narrow slice of a given panel's store (for views that show several panels). */
+export function useStoreOf<T>(c: PanelController, selector: (s: PanelState) => T): T {
+  return useStore(c.store, selector);
 }
 
 export function usePanel(): PanelController {

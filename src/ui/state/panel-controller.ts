@@ -10,7 +10,7 @@
  *                                  ▼
  *                     React (8 Hz snapshot)     LiveRun ──▶ rAF painters
  */
-import type { ModeId, PageInfo } from '../../engine/types';
+import type { ModeId, PageInfo, Scenario } from '../../engine/types';
 import type { EngineClient } from '../../client/engine-client';
 import {
   DEFAULT_SPEED,
@@ -18,12 +18,13 @@ import {
   stepSizeMs,
   type FrameMessage,
   type FromWorker,
+  type TimelineMessage,
   type ToWorker,
 } from '../../protocol';
 import type { RafScheduler } from '../render/raf-scheduler';
 import { LiveRun } from './live-run';
 import { EMPTY_SNAPSHOT, type PanelState, type PanelStore, type RunSnapshot, createPanelStore } from './panel-store';
-import { type PresetId, type ScenarioInputs, inputsOf, resolveInputs } from './scenario-inputs';
+import { type PresetId, type ScenarioInputs, inputsOf, isPresetId, resolveInputs } from './scenario-inputs';
 import { SCENARIO_PRESETS } from '../../engine/scenario';
 
 /** Text readouts refresh at most this often (ms): readable, and cheap for React. */
@@ -34,12 +35,16 @@ export interface PanelOptions {
   scheduler: RafScheduler;
   presetId?: PresetId;
   mode?: ModeId;
+  /** A full scenario to start with (e.g. a preset with a link's overrides); wins over presetId. */
+  scenario?: Scenario;
   speed?: number;
 }
 
 export class PanelController {
   readonly store: PanelStore;
   readonly live: LiveRun;
+  /** This panel's page-map canvas while one is mounted (exports rasterise it). */
+  pageMapCanvas: HTMLCanvasElement | null = null;
   private client: EngineClient | null = null;
   private unsubscribe: (() => void) | null = null;
   private viewport: { width: number; height: number } | null = null;
@@ -50,11 +55,23 @@ export class PanelController {
   private readonly doneListeners = new Set<() => void>();
   /** Messages sent to the current client (compared with frames' `ack`). */
   private sentCount = 0;
+  /**
+   * Count at the last message that changes the run (not buffer hand-backs or queries, which
+   * produce no frame), and the `ack` of the newest frame: a frame with ack >= lastCommand has
+   * seen everything the user asked for.
+   */
+  private lastCommand = 0;
+  private lastAck = 0;
+  /** Message count of the seek the engine is working on, or -1: drags coalesce behind it. */
+  private seekInFlight = -1;
+  /** The latest seek asked for while one was in flight; only this one runs next. */
+  private queuedSeek: number | null = null;
+  private readonly settledWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: PanelOptions) {
-    const presetId = opts.presetId ?? 'rfc-case-2';
-    const mode = opts.mode ?? 'original';
-    const scenario = { ...SCENARIO_PRESETS[presetId], mode };
+    const presetId = opts.scenario && isPresetId(opts.scenario.id) ? opts.scenario.id : (opts.presetId ?? 'rfc-case-2');
+    const mode = opts.mode ?? opts.scenario?.mode ?? 'original';
+    const scenario = { ...(opts.scenario ?? SCENARIO_PRESETS[presetId]), mode };
     const initial: PanelState = {
       presetId,
       mode,
@@ -66,6 +83,7 @@ export class PanelController {
       hoverPfn: null,
       engineError: null,
       snapshot: EMPTY_SNAPSHOT,
+      timeline: null,
     };
     this.store = createPanelStore(initial);
     this.live = new LiveRun((buffer) => this.send({ type: 'returnBuffer', buffer }, [buffer]));
@@ -111,13 +129,28 @@ export class PanelController {
   /** One step back: re-simulate from scratch to the earlier time (the engine is deterministic). */
   stepBack(): void {
     this.store.setState({ playing: false });
-    const to = Math.max(0, this.live.simTimeMs - stepSizeMs(this.state.speed));
-    this.send({ type: 'seek', simMs: to });
+    this.seek(Math.max(0, this.live.simTimeMs - stepSizeMs(this.state.speed)));
   }
 
+  /**
+   * Show the exact state at `simMs` (the engine re-simulates from scratch), paused. While the
+   * engine still works on an earlier seek, only the latest request is kept: a drag over the
+   * timeline costs one re-simulation at a time, never a queue of stale ones.
+   */
   seek(simMs: number): void {
     this.store.setState({ playing: false });
+    if (this.seekInFlight >= 0) {
+      this.queuedSeek = simMs;
+      return;
+    }
     this.send({ type: 'seek', simMs });
+    this.seekInFlight = this.sentCount;
+  }
+
+  /** Resolves once the engine has answered every message sent so far (a frame acks them all). */
+  settled(): Promise<void> {
+    if (!this.client || this.lastAck >= this.lastCommand) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   reset(): void {
@@ -133,8 +166,9 @@ export class PanelController {
   setMode(mode: ModeId): void {
     const s = this.state;
     if (s.mode === mode) return;
-    this.store.setState({ mode, scenario: { ...s.scenario, mode } });
+    this.store.setState({ mode, scenario: { ...s.scenario, mode }, timeline: null });
     this.send({ type: 'setMode', mode });
+    this.send({ type: 'timeline' });
   }
 
   setSpeed(speed: number): void {
@@ -144,9 +178,20 @@ export class PanelController {
   }
 
   setPreset(presetId: PresetId): void {
-    const scenario = { ...SCENARIO_PRESETS[presetId], mode: this.state.mode };
-    this.store.setState({ presetId, scenario, inputs: inputsOf(scenario), inputError: null });
+    this.setScenario({ ...SCENARIO_PRESETS[presetId], mode: this.state.mode });
+  }
+
+  /** Load a complete, valid scenario (a preset with overrides; its mode becomes this panel's). */
+  setScenario(scenario: Scenario): void {
+    const presetId = isPresetId(scenario.id) ? scenario.id : this.state.presetId;
+    this.store.setState({ presetId, mode: scenario.mode, scenario, inputs: inputsOf(scenario), inputError: null });
+    this.load(scenario);
+  }
+
+  private load(scenario: Scenario): void {
+    this.store.setState({ timeline: null });
     this.send({ type: 'load', scenario });
+    this.send({ type: 'timeline' });
   }
 
   /** A scenario field changed: load it if valid, otherwise only show why not. */
@@ -159,7 +204,7 @@ export class PanelController {
       return;
     }
     this.store.setState({ inputs, inputError: null, scenario: r.scenario });
-    this.send({ type: 'load', scenario: r.scenario });
+    this.load(r.scenario);
   }
 
   setViewport(width: number, height: number): void {
@@ -209,11 +254,15 @@ export class PanelController {
     }
     this.client = client;
     this.sentCount = 0;
+    this.lastCommand = 0;
+    this.lastAck = 0;
+    this.seekInFlight = -1;
+    this.queuedSeek = null;
     this.unsubscribe = client.subscribe((msg) => this.receive(msg));
     const s = this.state;
     this.send({ type: 'setSpeed', simMsPerWallMs: s.speed });
     if (this.viewport) this.send({ type: 'setViewport', ...this.viewport });
-    this.send({ type: 'load', scenario: s.scenario });
+    this.load(s.scenario);
     if (s.playing) this.send({ type: 'play' });
   }
 
@@ -224,12 +273,14 @@ export class PanelController {
     this.client = null;
     for (const resolve of this.pageInfoWaiters.values()) resolve(null);
     this.pageInfoWaiters.clear();
+    for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 
   private send(msg: ToWorker, transfer?: Transferable[]): void {
     if (!this.client) return;
     try {
       this.sentCount++;
+      if (msg.type !== 'returnBuffer' && msg.type !== 'pageInfo' && msg.type !== 'timeline') this.lastCommand = this.sentCount;
       this.client.send(msg, transfer);
     } catch (e) {
       this.store.setState({ engineError: `The simulation stopped responding: ${errorText(e)}`, playing: false });
@@ -250,8 +301,15 @@ export class PanelController {
         resolve?.(msg.info);
         break;
       }
+      case 'timeline':
+        // A timeline of a scenario this panel has since left is worthless.
+        if (sameScenario(msg.scenario, this.state.scenario)) this.store.setState({ timeline: msg });
+        break;
       case 'error':
         this.store.setState({ engineError: msg.message, playing: false });
+        this.seekInFlight = -1;
+        this.queuedSeek = null;
+        for (const resolve of this.settledWaiters.splice(0)) resolve();
         break;
       default:
         assertNever(msg, 'engine message');
@@ -266,8 +324,16 @@ export class PanelController {
     this.opts.scheduler.requestFrame();
     // The worker is the truth about playing (it stops by itself at the end), but only a frame
     // that has seen all our messages knows about the user's latest Play/Pause.
-    if (f.ack === this.sentCount && f.playing !== this.state.playing) this.store.setState({ playing: f.playing });
+    this.lastAck = f.ack;
+    if (f.ack >= this.lastCommand && f.playing !== this.state.playing) this.store.setState({ playing: f.playing });
     this.pushSnapshot(restarted || phaseChanged);
+    if (this.seekInFlight >= 0 && f.ack >= this.seekInFlight) {
+      this.seekInFlight = -1;
+      const next = this.queuedSeek;
+      this.queuedSeek = null;
+      if (next !== null) this.seek(next);
+    }
+    if (f.ack >= this.lastCommand) for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 
   /** Copy the live run into the store, at most every SNAPSHOT_INTERVAL_MS unless `urgent`. */
@@ -289,6 +355,10 @@ export class PanelController {
       );
     }
   }
+}
+
+function sameScenario(a: Scenario, b: Scenario): boolean {
+  return (Object.keys(b) as (keyof Scenario)[]).every((k) => a[k] === b[k]);
 }
 
 function snapshotOf(l: LiveRun): RunSnapshot {

@@ -5,7 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
-import type { PageMapLayout } from '../../protocol';
+import type { PageMapLayout, TimelineMessage } from '../../protocol';
 import type { PresetId, ScenarioInputs } from './scenario-inputs';
 
 /** What text readouts show: a throttled (~8 Hz) copy of the live run, never per frame. */
@@ -37,6 +37,8 @@ export interface PanelState {
   /** The engine failed: message shown with a Restart button. */
   engineError: string | null;
   snapshot: RunSnapshot;
+  /** The whole run of the current scenario (length, phase markers, final stats), once known. */
+  timeline: TimelineMessage | null;
 }
 
 export type PanelStore = StoreApi<PanelState>;

@@ -21,6 +21,8 @@ export interface TourStep {
   timeMs: number;
   /** Keep playing from there (slowly) rather than hold still. */
   play: boolean;
+  /** Playback speed for the step (simulated ms per wall ms). */
+  speed: number;
   /** Phase of the simulation at timeMs (in compare: of the Original panel). */
   expect: Phase;
   /** In compare: phase of the PV panel at timeMs. */
@@ -37,6 +39,7 @@ export const TOUR: readonly TourStep[] = [
     view: 'original',
     timeMs: 0,
     play: false,
+    speed: 0.25,
     expect: 'idle',
   },
   {
@@ -48,6 +51,7 @@ export const TOUR: readonly TourStep[] = [
     view: 'original',
     timeMs: 900,
     play: true,
+    speed: 0.25,
     expect: 'bulk',
   },
   {
@@ -59,6 +63,7 @@ export const TOUR: readonly TourStep[] = [
     view: 'original',
     timeMs: 3000,
     play: true,
+    speed: 0.25,
     expect: 'bulk',
   },
   {
@@ -70,6 +75,8 @@ export const TOUR: readonly TourStep[] = [
     view: 'pv',
     timeMs: 200,
     play: true,
+    // The exchange takes ~24 ms of simulated time: at 0.01x it plays over about 2.4 s.
+    speed: 0.01,
     expect: 'setup',
   },
   {
@@ -81,6 +88,7 @@ export const TOUR: readonly TourStep[] = [
     view: 'compare',
     timeMs: 560,
     play: false,
+    speed: 0.25,
     expect: 'bulk',
     expectPv: 'completed',
   },

@@ -1,0 +1,28 @@
+/** The Export menu: page map(s) and charts as images, series and final stats as files. */
+import { type ExportKind, EXPORTS, runExport } from '../export/export-actions';
+import { useAppState, useSession } from '../state/context';
+
+export function ExportMenu() {
+  const session = useSession();
+  const open = useAppState((s) => s.overlay === 'exports');
+  const run = (kind: ExportKind) => {
+    session.toggleOverlay('exports');
+    runExport(session, kind).catch((e: unknown) => session.announce(`Export failed: ${e instanceof Error ? e.message : String(e)}`));
+  };
+  return (
+    <div className="menu">
+      <button type="button" aria-haspopup="menu" aria-expanded={open} onClick={() => session.toggleOverlay('exports')}>
+        Export ▾
+      </button>
+      {open && (
+        <div className="menu-list" role="menu" aria-label="Export">
+          {EXPORTS.map((e) => (
+            <button type="button" role="menuitem" key={e.kind} onClick={() => run(e.kind)}>
+              {e.label}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+/** Title bar with the page-wide actions: tour, copy link, exports, theme, presentation, shortcuts. */
+import { useState } from 'react';
+import { useAppState, useSession } from '../state/context';
+import { ExportMenu } from './ExportMenu';
+
+const THEME_LABEL = { system: 'System', dark: 'Dark', light: 'Light' } as const;
+
+export function Header() {
+  const session = useSession();
+  const themePref = useAppState((s) => s.themePref);
+  const presenting = useAppState((s) => s.presenting);
+  const tourStep = useAppState((s) => s.tourStep);
+  const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
+
+  const copyLink = async () => {
+    const url = `${window.location.origin}${window.location.pathname}${session.search()}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('ok');
+      session.announce('Link copied');
+    } catch {
+      // No clipboard (insecure origin, permissions): at least the address bar holds the link.
+      window.history.replaceState(window.history.state, '', url);
+      setCopied('failed');
+      session.announce('Could not copy; the link is in the address bar');
+    }
+    setTimeout(() => setCopied('idle'), 2000);
+  };
+
+  return (
+    <header className="app-head">
+      <h1>
+        migviz <span className="muted subtitle">· QEMU pre-copy live migration, page by page</span>
+      </h1>
+      <div className="actions chrome">
+        <button
+          type="button"
+          onClick={() => (tourStep === null ? session.goToStep(0) : session.endTour())}
+          title="A five-step story for talks (PageDown / PageUp)"
+          aria-pressed={tourStep !== null}
+        >
+          Tour
+        </button>
+        <button type="button" onClick={copyLink} title="Copy a link to exactly this view">
+          {copied === 'ok' ? 'Copied ✓' : copied === 'failed' ? 'See address bar' : 'Copy link'}
+        </button>
+        <ExportMenu />
+        <button
+          type="button"
+          onClick={() => session.cycleTheme()}
+          title="Theme: system → dark → light"
+          aria-label={`Theme: ${THEME_LABEL[themePref]}`}
+        >
+          Theme: {THEME_LABEL[themePref]}
+        </button>
+        <button type="button" onClick={() => session.togglePresent()} aria-pressed={presenting} title="Presentation mode (F)">
+          Present
+        </button>
+        <button type="button" onClick={() => session.toggleOverlay('shortcuts')} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+          ?
+        </button>
+      </div>
+    </header>
+  );
+}

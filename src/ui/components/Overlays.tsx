@@ -1,0 +1,110 @@
+/** Things laid over the page: the bad-link notice, the tour caption, the ? overlay, the announcer. */
+import { TOUR } from '../tour/tour';
+import { SHORTCUTS } from '../hooks/use-shortcuts';
+import { useAppState, useSession } from '../state/context';
+
+/** What was wrong with the link; the page runs on defaults for those fields. */
+export function UrlNotice() {
+  const session = useSession();
+  const errors = useAppState((s) => s.urlErrors);
+  if (errors.length === 0) return null;
+  return (
+    <div className="notice" role="alert" data-testid="url-notice">
+      <div>
+        <strong>Part of this link could not be used; the defaults apply instead:</strong>
+        <ul>
+          {errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      </div>
+      <button type="button" onClick={() => session.dismissUrlErrors()} aria-label="Dismiss link notice">
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+export function TourCaption() {
+  const session = useSession();
+  const i = useAppState((s) => s.tourStep);
+  if (i === null) return null;
+  const step = TOUR[i];
+  return (
+    <section className="tour-caption" aria-label="Tour" data-testid="tour-caption">
+      <div className="tour-text">
+        <h2>{step.title}</h2>
+        <p>{step.caption}</p>
+      </div>
+      <div className="tour-nav chrome">
+        <span className="muted">
+          {i + 1} / {TOUR.length}
+        </span>
+        <button type="button" onClick={() => session.prevStep()} disabled={i === 0} title="PageUp">
+          Previous
+        </button>
+        <button type="button" onClick={() => session.nextStep()} disabled={i === TOUR.length - 1} title="PageDown or .">
+          Next
+        </button>
+        <button type="button" onClick={() => session.endTour()} aria-label="End tour" title="Escape">
+          ×
+        </button>
+      </div>
+    </section>
+  );
+}
+
+export function ShortcutsOverlay() {
+  const session = useSession();
+  const open = useAppState((s) => s.overlay === 'shortcuts');
+  if (!open) return null;
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click on the backdrop closes, as Escape does
+    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is handled page-wide
+    <div className="overlay-backdrop" onClick={() => session.closeTopmost()}>
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: only stops the backdrop's click */}
+      <div
+        className="overlay"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shortcuts-title"
+        onClick={(e) => e.stopPropagation()}
+      >
+        <header className="panel-head">
+          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+          <button type="button" onClick={() => session.closeTopmost()}>
+            Close
+          </button>
+        </header>
+        <table className="shortcuts">
+          <tbody>
+            {SHORTCUTS.map((s) => (
+              <tr key={s.action}>
+                <th scope="row">
+                  {s.keys.map((k, i) => (
+                    <span key={k}>
+                      {i > 0 && ' or '}
+                      <kbd>{k}</kbd>
+                    </span>
+                  ))}
+                </th>
+                <td>{s.action}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+/** Status changes for screen readers: play/pause, phases, tour steps. */
+export function Announcer() {
+  const a = useAppState((s) => s.announcement);
+  return (
+    <div className="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
+      {/* A new node per message, so the same words announce again. */}
+      <span key={a.seq}>{a.text}</span>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+/**
+ * The Export menu's actions: they gather what is on screen (page-map canvases, the charts' SVG,
+ * each panel's series and final stats) and hand it to the pure builders in exports.ts. File
+ * names say scenario, view, seed and moment (exportName).
+ */
+import type { QueryMigrate } from '../../engine/types';
+import type { Session } from '../state/session';
+import {
+  canvasToPng,
+  chartStyleSheet,
+  downloadBlob,
+  downloadText,
+  exportName,
+  seriesToCsv,
+  seriesToJson,
+  statsToCsv,
+  statsToJson,
+  svgDocument,
+  svgToPng,
+} from './exports';
+
+export type ExportKind =
+  | 'pagemap-png'
+  | 'charts-svg'
+  | 'charts-png'
+  | 'series-csv'
+  | 'series-json'
+  | 'stats-csv'
+  | 'stats-json';
+
+export const EXPORTS: readonly { kind: ExportKind; label: string }[] = [
+  { kind: 'pagemap-png', label: 'Page map (PNG)' },
+  { kind: 'charts-svg', label: 'Charts (SVG)' },
+  { kind: 'charts-png', label: 'Charts (PNG)' },
+  { kind: 'series-csv', label: 'Time series (CSV)' },
+  { kind: 'series-json', label: 'Time series (JSON)' },
+  { kind: 'stats-csv', label: 'Final stats (CSV)' },
+  { kind: 'stats-json', label: 'Final stats (JSON, query-migrate)' },
+];
+
+/** What an export produces, before it becomes a download (tests read this). */
+export interface ExportFile {
+  name: string;
+  type: string;
+  /** Text exports. */
+  text?: string;
+  /** Image exports. */
+  blob?: Blob;
+}
+
+function stem(s: Session): string {
+  const v = s.viewState();
+  const lead = s.lead.store.getState();
+  return exportName(v.presetId, v.view, lead.scenario.seed, v.timeMs);
+}
+
+/** One entry per panel: mode -> its run's final stats (from the engine's timeline, else live). */
+export function finalStats(s: Session): Record<string, QueryMigrate> {
+  const out: Record<string, QueryMigrate> = {};
+  for (const p of s.panels) {
+    const st = p.store.getState();
+    const q = st.timeline?.final ?? p.live.stats;
+    if (q) out[st.mode] = q;
+  }
+  return out;
+}
+
+/** The standalone SVG document of the charts on screen, or null when none is mounted. */
+export function chartsSvgDocument(s: Session): { doc: string; width: number; height: number } | null {
+  const svg = s.chartsSvg;
+  if (!svg) return null;
+  const [, , w, h] = (svg.getAttribute('viewBox') ?? '0 0 460 300').split(/\s+/).map(Number);
+  const theme = s.store.getState().theme;
+  const markup = new XMLSerializer().serializeToString(svg);
+  return { doc: svgDocument(markup, w, h, theme.css.panel, chartStyleSheet(theme.css)), width: w, height: h };
+}
+
+/** Builds the file of an export (no download). */
+export async function buildExport(s: Session, kind: ExportKind): Promise<ExportFile> {
+  const name = stem(s);
+  const runs = s.panels.map((p) => ({ label: p.store.getState().mode, series: p.live.series }));
+  switch (kind) {
+    case 'series-csv':
+      return { name: `${name}-series.csv`, type: 'text/csv', text: seriesToCsv(runs) };
+    case 'series-json':
+      return { name: `${name}-series.json`, type: 'application/json', text: seriesToJson(runs) };
+    case 'stats-csv':
+      return { name: `${name}-stats.csv`, type: 'text/csv', text: statsToCsv(finalStats(s)) };
+    case 'stats-json': {
+      const all = finalStats(s);
+      const modes = Object.keys(all);
+      // A single run is exactly query-migrate's shape; a compare has one object per mode.
+      const body = modes.length === 1 ? all[modes[0]] : all;
+      return { name: `${name}-stats.json`, type: 'application/json', text: statsToJson(body) };
+    }
+    case 'charts-svg': {
+      const c = chartsSvgDocument(s);
+      if (!c) throw new Error('no charts on screen');
+      return { name: `${name}-charts.svg`, type: 'image/svg+xml', text: c.doc };
+    }
+    case 'charts-png': {
+      const c = chartsSvgDocument(s);
+      if (!c) throw new Error('no charts on screen');
+      return { name: `${name}-charts.png`, type: 'image/png', blob: await svgToPng(c.doc, c.width, c.height, 2) };
+    }
+    case 'pagemap-png':
+      return { name: `${name}-pagemap.png`, type: 'image/png', blob: await canvasToPng(composePageMaps(s)) };
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
+
+export async function runExport(s: Session, kind: ExportKind): Promise<void> {
+  const f = await buildExport(s, kind);
+  if (f.blob) downloadBlob(f.name, f.blob);
+  else downloadText(f.name, f.text ?? '', f.type);
+  s.announce(`Exported ${f.name}`);
+}
+
+/** The page map(s) on one canvas, each titled with its mode (compare: side by side). */
+function composePageMaps(s: Session): HTMLCanvasElement {
+  const theme = s.store.getState().theme;
+  const maps = s.panels.flatMap((p) => (p.pageMapCanvas ? [{ mode: p.store.getState().mode, c: p.pageMapCanvas }] : []));
+  if (maps.length === 0) throw new Error('no page map on screen');
+  const pad = 16;
+  const title = 28;
+  const out = document.createElement('canvas');
+  out.width = maps.reduce((w, m) => w + m.c.width, 0) + pad * (maps.length + 1);
+  out.height = Math.max(...maps.map((m) => m.c.height)) + title + pad * 2;
+  const ctx = out.getContext('2d');
+  if (!ctx) throw new Error('no 2D canvas to draw the export into');
+  ctx.fillStyle = theme.css.bg;
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.fillStyle = theme.css.text;
+  ctx.font = '600 16px system-ui, sans-serif';
+  let x = pad;
+  for (const m of maps) {
+    ctx.fillText(`${m.mode === 'pv' ? 'PV' : 'Original'} · ${(s.timeMs() / 1000).toFixed(3)} s`, x, pad + 16);
+    ctx.drawImage(m.c, x, pad + title);
+    x += m.c.width + pad;
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * The keyboard shortcuts of DESIGN.md §4, page-wide: Space play/pause, → step, ← step back,
+ * R reset, O / P / C views, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
+ * Escape closes the topmost overlay. Ignored while typing in a text field or with Ctrl/Cmd/Alt
+ * held (so browser shortcuts like Ctrl+R keep working). On a slider, arrows and Home/End keep
+ * their native meaning; everything else (Space, clicker keys) still drives the page, so a
+ * presenter who just dragged the timeline is not stuck.
+ */
+import { useEffect } from 'react';
+import type { Session } from '../state/session';
+
+/** The shortcut table, as the ? overlay shows it. */
+export const SHORTCUTS: readonly { keys: readonly string[]; action: string }[] = [
+  { keys: ['Space'], action: 'Play / pause' },
+  { keys: ['→'], action: 'Step forward' },
+  { keys: ['←'], action: 'Step back' },
+  { keys: ['R'], action: 'Reset to time 0' },
+  { keys: ['O'], action: 'Original view' },
+  { keys: ['P'], action: 'PV view' },
+  { keys: ['C'], action: 'Compare Original and PV side by side' },
+  { keys: ['F'], action: 'Presentation mode (fullscreen, large type)' },
+  { keys: ['PageDown', '.'], action: 'Next tour step (presenter clicker)' },
+  { keys: ['PageUp'], action: 'Previous tour step' },
+  { keys: ['?'], action: 'This list of shortcuts' },
+  { keys: ['Esc'], action: 'Close overlays and the tour caption' },
+];
+
+const TEXT_INPUT_TYPES = new Set(['text', 'number', 'search', 'email', 'url', 'tel', 'password']);
+
+/** A field where keys type characters. */
+export function isTypingTarget(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  if (t.isContentEditable) return true;
+  if (t instanceof HTMLInputElement) return TEXT_INPUT_TYPES.has(t.type);
+  return t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
+}
+
+const SLIDER_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End']);
+
+export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
+  if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return false;
+  if (e.target instanceof HTMLInputElement && e.target.type === 'range' && SLIDER_KEYS.has(e.key)) return false;
+  switch (e.key) {
+    case ' ':
+      s.togglePlay();
+      return true;
+    case 'ArrowRight':
+      s.step();
+      return true;
+    case 'ArrowLeft':
+      s.stepBack();
+      return true;
+    case 'r':
+    case 'R':
+      s.reset();
+      return true;
+    case 'o':
+    case 'O':
+      s.setView('original');
+      return true;
+    case 'p':
+    case 'P':
+      s.setView('pv');
+      return true;
+    case 'c':
+    case 'C':
+      s.setView('compare');
+      return true;
+    case 'f':
+    case 'F':
+      s.togglePresent();
+      return true;
+    case 'PageDown':
+    case '.':
+      s.nextStep();
+      return true;
+    case 'PageUp':
+      s.prevStep();
+      return true;
+    case '?':
+      s.toggleOverlay('shortcuts');
+      return true;
+    case 'Escape':
+      return s.closeTopmost();
+    default:
+      return false;
+  }
+}
+
+export function useShortcuts(s: Session): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      // preventDefault also stops Space from scrolling and from "clicking" a focused button twice.
+      if (handleShortcut(e, s)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [s]);
+}
