@@ -278,9 +278,18 @@ export class PanelController {
 
   private send(msg: ToWorker, transfer?: Transferable[]): void {
     if (!this.client) return;
+    const command = msg.type !== 'returnBuffer' && msg.type !== 'pageInfo' && msg.type !== 'timeline';
+    // A seek still waiting behind another goes out before any later command (e.g. the Play of
+    // a tour step), so the engine sees them in the order they were asked for.
+    if (command && msg.type !== 'seek' && this.queuedSeek !== null) {
+      const simMs = this.queuedSeek;
+      this.queuedSeek = null;
+      this.send({ type: 'seek', simMs });
+      this.seekInFlight = this.sentCount;
+    }
     try {
       this.sentCount++;
-      if (msg.type !== 'returnBuffer' && msg.type !== 'pageInfo' && msg.type !== 'timeline') this.lastCommand = this.sentCount;
+      if (command) this.lastCommand = this.sentCount;
       this.client.send(msg, transfer);
     } catch (e) {
       this.store.setState({ engineError: `The simulation stopped responding: ${errorText(e)}`, playing: false });

@@ -98,6 +98,8 @@ export class Session {
   private chromeTimer: ReturnType<typeof setTimeout> | null = null;
   private enteredFullscreen = false;
   private started = false;
+  /** Bumped by every action that moves or stops the clock: a Play still waiting is cancelled. */
+  private playToken = 0;
   private readonly initial: ViewState;
 
   constructor(private readonly opts: SessionOptions) {
@@ -246,16 +248,18 @@ export class Session {
       return;
     }
     const panels = this.panels;
+    const token = ++this.playToken;
     // Both engines must have caught up with every earlier message (a seek takes a re-simulation)
     // so that their playback clocks start together.
     void Promise.all(panels.map((p) => p.settled())).then(async () => {
-      // The view changed meanwhile: that change decided what plays.
-      if (!samePanels(this.panels, panels)) return;
+      // The view changed, or a seek or pause came after: those decide what plays.
+      if (!samePanels(this.panels, panels) || token !== this.playToken) return;
       let running = panels.filter((p) => !p.live.done);
       if (running.length === 0) {
         // Play at the end replays the whole race from the start.
         for (const p of panels) p.seek(0);
         await Promise.all(panels.map((p) => p.settled()));
+        if (token !== this.playToken) return;
         running = [...panels];
       }
       for (const p of running) p.play();
@@ -263,6 +267,7 @@ export class Session {
   }
 
   pause(): void {
+    this.playToken++;
     for (const p of this.panels) p.pause();
     this.announce(`Paused at ${formatClock(this.timeMs())}`);
     if (!this.secondary) return;
@@ -277,6 +282,7 @@ export class Session {
   }
 
   step(): void {
+    this.playToken++;
     for (const p of this.panels) p.step();
   }
 
@@ -287,10 +293,12 @@ export class Session {
 
   /** Every panel to exactly `simMs`, paused (drags coalesce per panel). */
   seek(simMs: number): void {
+    this.playToken++;
     for (const p of this.panels) p.seek(simMs);
   }
 
   reset(): void {
+    this.playToken++;
     for (const p of this.panels) p.reset();
   }
 

@@ -1,0 +1,451 @@
+// @vitest-environment jsdom
+/**
+ * Issue 5 in the app: links, compare, tour, presentation, shortcuts, themes, exports and the
+ * announcer, through the real App on in-process engines (the fake simulation, or the real
+ * engine on small guests).
+ */
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InProcessEngineClient } from '../../src/client/in-process-client';
+import type { EngineClient } from '../../src/client/engine-client';
+import { GUEST_FREE_STALE, MIG_PENDING, pageCode } from '../../src/engine/pagemap-codes';
+import { Simulation } from '../../src/engine/simulation';
+import type { Scenario } from '../../src/engine/types';
+import type { ToWorker } from '../../src/protocol';
+import { App } from '../../src/ui/App';
+import { buildExport } from '../../src/ui/export/export-actions';
+import { buildPageMapLut } from '../../src/ui/render/page-map-painter';
+import { RafScheduler } from '../../src/ui/render/raf-scheduler';
+import type { Session } from '../../src/ui/state/session';
+import { darkTheme, lightTheme } from '../../src/ui/theme';
+import { TOUR } from '../../src/ui/tour/tour';
+import { FakeSimulation } from '../worker/fake-simulation';
+import { installCanvasFake, words } from './canvas-fake';
+
+function manualScheduler() {
+  const queue: FrameRequestCallback[] = [];
+  const scheduler = new RafScheduler((cb) => {
+    queue.push(cb);
+    return queue.length;
+  });
+  const flush = () =>
+    act(() => {
+      for (const cb of queue.splice(0)) cb(performance.now());
+    });
+  return { scheduler, flush };
+}
+
+interface Logged {
+  client: number;
+  msg: ToWorker;
+}
+
+/** The App on in-process engines; every client's messages are logged with the client's index. */
+function setup(search = '', createSimulation: (s: Scenario) => FakeSimulation | Simulation = (s) => new FakeSimulation(s)) {
+  const log: Logged[] = [];
+  const clients: InProcessEngineClient[] = [];
+  const createClient = (): EngineClient => {
+    const c = new InProcessEngineClient({ createSimulation });
+    const index = clients.length;
+    clients.push(c);
+    const send = c.send.bind(c);
+    c.send = (msg, transfer) => {
+      if (msg.type !== 'returnBuffer') log.push({ client: index, msg });
+      send(msg, transfer);
+    };
+    return c;
+  };
+  const { scheduler, flush } = manualScheduler();
+  let session: Session | null = null;
+  const utils = render(
+    <App
+      createClient={createClient}
+      scheduler={scheduler}
+      search={search}
+      onSession={(s) => {
+        session = s;
+      }}
+      session={{ urlDebounceMs: 5, chromeHideMs: 40 }}
+    />,
+  );
+  const s = () => session as unknown as Session;
+  const sentTo = (client: number, type?: ToWorker['type']) =>
+    log.filter((l) => l.client === client && (type === undefined || l.msg.type === type)).map((l) => l.msg);
+  const root = () => utils.container.querySelector('.app') as HTMLElement;
+  return { ...utils, log, clients, flush, s, sentTo, root };
+}
+
+const SMALL = 'gib=0.0625'; // 16384 pages: fast for the fake and the real engine alike
+
+let canvas: ReturnType<typeof installCanvasFake>;
+beforeEach(() => {
+  canvas = installCanvasFake();
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
+  window.history.replaceState(null, '', '/');
+  localStorage.clear();
+});
+afterEach(() => canvas.restore());
+
+describe('shareable links', () => {
+  it('a link opens that view, scenario and seed; changing view and seed rewrites the URL', async () => {
+    const user = userEvent.setup();
+    const { s, clients, sentTo } = setup(`?v=1&scenario=rfc-case-1&view=compare&seed=7&${SMALL}`);
+    expect(screen.getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
+    expect(clients).toHaveLength(2);
+    const loads = [0, 1].map((i) => sentTo(i, 'load')[0]);
+    expect(loads.map((m) => m.type === 'load' && [m.scenario.id, m.scenario.mode, m.scenario.seed, m.scenario.guestGiB])).toEqual([
+      ['rfc-case-1', 'original', 7, 0.0625],
+      ['rfc-case-1', 'pv', 7, 0.0625],
+    ]);
+    expect(s().search()).toBe('?v=1&scenario=rfc-case-1&view=compare&gib=0.0625&seed=7');
+
+    await user.click(screen.getByRole('button', { name: 'PV' }));
+    await waitFor(() => expect(window.location.search).toBe('?v=1&scenario=rfc-case-1&view=pv&gib=0.0625&seed=7'));
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seed' }), { target: { value: '9' } });
+    await waitFor(() => expect(new URLSearchParams(window.location.search).get('seed')).toBe('9'));
+    // The default view is the plain address.
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seed' }), { target: { value: '1' } });
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'Guest GiB' }), { target: { value: '8' } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Scenario' }), { target: { value: 'rfc-case-2' } });
+    fireEvent.keyDown(window, { key: 'o' });
+    await waitFor(() => expect(window.location.search).toBe(''));
+  });
+
+  it('a link with a time cursor and autoplay seeks there and plays', async () => {
+    const { sentTo, s } = setup(`?${SMALL}&t=42&play=1&speed=0.5`);
+    const msgs = sentTo(0).map((m) => m.type);
+    expect(msgs).toEqual(['setSpeed', 'load', 'timeline', 'seek', 'play']);
+    expect(sentTo(0, 'seek')[0]).toEqual({ type: 'seek', simMs: 42 });
+    expect(sentTo(0, 'setSpeed')[0]).toEqual({ type: 'setSpeed', simMsPerWallMs: 0.5 });
+    await waitFor(() => expect(s().playing).toBe(true));
+    act(() => s().pause());
+  });
+
+  it('a bad link shows what was wrong, uses the defaults for those fields and the page still works', async () => {
+    const user = userEvent.setup();
+    const { sentTo, s } = setup('?v=1&view=sideways&seed=-3&gib=abc&t=5&bogus=1');
+    const notice = screen.getByTestId('url-notice');
+    expect(notice).toHaveAttribute('role', 'alert');
+    const items = within(notice)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+    expect(items).toHaveLength(4);
+    expect(items.join('\n')).toMatch(/unknown link field "bogus"/);
+    expect(items.join('\n')).toMatch(/view must be one of original, pv, compare \(got "sideways"\)/);
+    expect(items.join('\n')).toMatch(/seed must be from 0 to 4294967295 \(got "-3"\)/);
+    expect(items.join('\n')).toMatch(/gib \(guest size, GiB\) must be a number/);
+    // Defaults for the bad fields, the good one (t) still applies.
+    expect(screen.getByRole('button', { name: 'Original' })).toHaveAttribute('aria-pressed', 'true');
+    const load = sentTo(0, 'load')[0];
+    expect(load.type === 'load' && [load.scenario.seed, load.scenario.guestGiB]).toEqual([1, 8]);
+    expect(sentTo(0, 'seek')[0]).toEqual({ type: 'seek', simMs: 5 });
+    // Dismissible, and the page works.
+    await user.click(screen.getByRole('button', { name: 'Dismiss link notice' }));
+    expect(screen.queryByTestId('url-notice')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Play' }));
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeInTheDocument();
+    act(() => s().pause());
+  });
+});
+
+describe('compare', () => {
+  it('runs two independent simulations that play, pause and seek together', async () => {
+    const { s, clients, sentTo, flush } = setup(`?${SMALL}`);
+    fireEvent.keyDown(window, { key: 'c' });
+    expect(clients).toHaveLength(2);
+    const [a, b] = s().panels;
+    expect(a).not.toBe(b);
+    expect(a.store).not.toBe(b.store);
+    expect(a.live).not.toBe(b.live);
+    expect([a.store.getState().mode, b.store.getState().mode]).toEqual(['original', 'pv']);
+    expect(screen.getByTestId('compare-original')).toBeInTheDocument();
+    expect(screen.getByTestId('compare-pv')).toBeInTheDocument();
+    expect(screen.getAllByRole('img', { name: 'free-page virtqueue' })).toHaveLength(2);
+
+    act(() => s().seek(30));
+    expect(sentTo(0, 'seek').at(-1)).toEqual({ type: 'seek', simMs: 30 });
+    expect(sentTo(1, 'seek').at(-1)).toEqual({ type: 'seek', simMs: 30 });
+    await waitFor(() => expect([a.live.simTimeMs, b.live.simTimeMs]).toEqual([30, 30]));
+    // Different modes, different results: the fake PV skips the free 3/4 of the guest.
+    expect(a.live.stats?.migviz['skipped-free-pages']).toBe(0);
+    expect(b.live.stats?.migviz['skipped-free-pages']).toBe(12288);
+    expect(b.live.cursor).toBeGreaterThan(a.live.cursor); // PV's scan skips the free pages
+
+    // Play starts both (once both engines have caught up), Pause stops both.
+    fireEvent.keyDown(window, { key: ' ' });
+    await waitFor(() => expect(sentTo(0, 'play')).toHaveLength(1));
+    expect(sentTo(1, 'play')).toHaveLength(1);
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Pause' })).toBeInTheDocument());
+    fireEvent.keyDown(window, { key: ' ' });
+    expect(sentTo(0, 'pause')).toHaveLength(1);
+    expect(sentTo(1, 'pause')).toHaveLength(1);
+    await waitFor(() => expect(a.store.getState().playing || b.store.getState().playing).toBe(false));
+    // Each stopped on its own clock; the Session lines them up on one moment.
+    await waitFor(() => expect(b.live.simTimeMs).toBe(a.live.simTimeMs));
+    flush();
+
+    // Leaving compare disposes the PV engine; the lead panel switches mode in place.
+    fireEvent.keyDown(window, { key: 'p' });
+    expect(s().panels).toHaveLength(1);
+    expect(s().panels[0]).toBe(a);
+    expect(a.store.getState().mode).toBe('pv');
+    clients[1].send({ type: 'reset' });
+    expect(sentTo(1).at(-1)).toEqual({ type: 'reset' }); // logged, but the disposed client drops it
+  });
+
+  it('summary, overlaid charts and the RFC results panel (real engine)', async () => {
+    const { s, flush } = setup('?v=1&view=compare&gib=0.25&scenario=rfc-case-1', (sc) => new Simulation(sc));
+    await waitFor(() => expect(screen.getByTestId('compare-summary').textContent).toMatch(/^PV: .* s vs .* s, .*× faster, .* less on the wire$/));
+    const [a, b] = s().panels;
+    const fa = a.store.getState().timeline?.final;
+    const fb = b.store.getState().timeline?.final;
+    expect(fa && fb && fb['total-time'] < fa['total-time']).toBe(true);
+    // Not an RFC testbed scenario (0.25 GiB): no published numbers to compare with.
+    expect(screen.queryByTestId('results')).toBeNull();
+    act(() => s().seek(100_000));
+    await waitFor(() => expect(a.live.done && b.live.done).toBe(true));
+    await new Promise((r) => setTimeout(r, 80)); // chart throttle
+    flush();
+    const charts = screen.getByTestId('charts');
+    expect(charts.querySelectorAll('.chart-throughput path.chart-line')).toHaveLength(2);
+    expect([...charts.querySelectorAll('.chart-throughput path.chart-line')].map((p) => p.getAttribute('data-run'))).toEqual([
+      'original',
+      'pv',
+    ]);
+    expect(charts.querySelector('.chart-transferred .chart-readout')?.textContent).toMatch(/^Original .* · PV .* GiB$/);
+  });
+
+  it('an RFC preset gets the published numbers beside the simulated ones, with the error in %', async () => {
+    const { s } = setup('?v=1&view=compare', (sc) => new Simulation(sc));
+    const table = await screen.findByTestId('results', {}, { timeout: 4000 });
+    await waitFor(() => expect(within(table).queryByText('…')).toBeNull(), { timeout: 4000 });
+    const rows = within(table).getAllByRole('row');
+    expect(rows[1].textContent).toMatch(/Original.*7,436 ms/);
+    expect(rows[2].textContent).toMatch(/PV.*552 ms/);
+    const errors = [...table.querySelectorAll('tbody td:nth-of-type(3)')].map((td) => Number(td.textContent?.replace(/[^\d.]/g, '')));
+    for (const e of errors) expect(e).toBeLessThan(10);
+    expect(s().panels).toHaveLength(2);
+  }, 15_000);
+});
+
+describe('timeline', () => {
+  it('shows phase markers from the engine and seeks, coalescing a drag into the latest position', async () => {
+    const { sentTo } = setup(`?${SMALL}`);
+    const row = screen.getByTestId('timeline-original');
+    await waitFor(() => expect(row.textContent).toMatch(/setup.*bulk.*done/));
+    const scrubber = screen.getByRole('slider', { name: 'Simulated time' });
+    expect(Number(scrubber.getAttribute('max'))).toBe(174); // the fake: 10 ms setup + 16384/100 ms
+    const before = sentTo(0, 'seek').length;
+    for (const v of [10, 20, 30, 40, 50]) fireEvent.change(scrubber, { target: { value: String(v) } });
+    // One re-simulation at a time: the first runs, the rest wait and only the latest follows.
+    expect(sentTo(0, 'seek').slice(before)).toEqual([{ type: 'seek', simMs: 10 }]);
+    await waitFor(() => expect(sentTo(0, 'seek').slice(before)).toEqual([{ type: 'seek', simMs: 10 }, { type: 'seek', simMs: 50 }]));
+  });
+
+  it('ArrowLeft steps back by re-simulating; on the focused scrubber arrows stay native', async () => {
+    const { sentTo, s } = setup(`?${SMALL}&t=100`);
+    await waitFor(() => expect(s().timeMs()).toBe(100));
+    fireEvent.keyDown(window, { key: 'ArrowLeft' });
+    expect(sentTo(0, 'seek').at(-1)).toEqual({ type: 'seek', simMs: 37.5 });
+    const n = sentTo(0).length;
+    fireEvent.keyDown(screen.getByRole('slider', { name: 'Simulated time' }), { key: 'ArrowLeft' });
+    expect(sentTo(0).length).toBe(n);
+  });
+});
+
+describe('tour and keys', () => {
+  it('PageDown / "." / PageUp walk the tour: scenario, view, moment and caption', async () => {
+    const { s, sentTo } = setup();
+    const lead = () => s().lead.store.getState();
+    fireEvent.keyDown(window, { key: 'PageDown' });
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[0].title);
+    expect(lead().scenario).toMatchObject({ id: 'rfc-case-1', mode: 'original', guestGiB: 8 });
+    expect(sentTo(0, 'seek').at(-1)).toEqual({ type: 'seek', simMs: 0 });
+    fireEvent.keyDown(window, { key: '.' });
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[1].title);
+    // The seek to 0 was still running: the 900 ms one waited, and went out before the Play.
+    expect(sentTo(0).slice(-2)).toEqual([
+      { type: 'seek', simMs: 900 },
+      { type: 'play' },
+    ]);
+    expect(lead().playing).toBe(true);
+    fireEvent.keyDown(window, { key: 'PageDown' });
+    fireEvent.keyDown(window, { key: 'PageDown' });
+    expect(lead().scenario).toMatchObject({ id: 'rfc-case-2', mode: 'pv' });
+    expect(lead().speed).toBe(0.01);
+    fireEvent.keyDown(window, { key: 'PageDown' });
+    const step = TOUR[4];
+    expect(screen.getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
+    expect(s().panels.map((p) => p.store.getState().scenario.mode)).toEqual(['original', 'pv']);
+    for (const c of [0, 1]) await waitFor(() => expect(sentTo(c, 'seek').at(-1)).toEqual({ type: 'seek', simMs: step.timeMs }));
+    // This step holds still: the Play left over from the previous step must not fire later.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s().playing).toBe(false);
+    expect(sentTo(1, 'play')).toHaveLength(0);
+    fireEvent.keyDown(window, { key: 'PageDown' }); // stays on the last step
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent('5 / 5');
+    fireEvent.keyDown(window, { key: 'PageUp' });
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[3].title);
+    expect(s().panels).toHaveLength(1);
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByTestId('tour-caption')).toBeNull();
+    act(() => s().pause());
+  });
+
+  it('? opens the shortcut list, Escape closes it; C compares, F presents', async () => {
+    const { root } = setup(`?${SMALL}`);
+    fireEvent.keyDown(window, { key: '?' });
+    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    for (const k of ['Space', '→', '←', 'R', 'O', 'P', 'C', 'F', 'PageDown', '.', 'PageUp', '?', 'Esc']) {
+      expect(within(dialog).getByText(k, { selector: 'kbd' })).toBeInTheDocument();
+    }
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    fireEvent.keyDown(window, { key: 'C' });
+    expect(screen.getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
+    fireEvent.keyDown(window, { key: 'f' });
+    expect(root()).toHaveClass('presenting');
+    expect(screen.getByRole('button', { name: 'Present' })).toHaveAttribute('aria-pressed', 'true');
+    await waitFor(() => expect(window.location.search).toMatch(/view=compare.*present=1/));
+    fireEvent.keyDown(window, { key: 'F' });
+    expect(root()).not.toHaveClass('presenting');
+  });
+
+  it('presentation hides the controls until the pointer moves, and again after a quiet while', async () => {
+    const { root } = setup(`?${SMALL}&present=1`);
+    expect(root()).toHaveClass('presenting');
+    expect(root()).not.toHaveClass('chrome-visible');
+    fireEvent.pointerMove(root());
+    expect(root()).toHaveClass('chrome-visible');
+    await waitFor(() => expect(root()).not.toHaveClass('chrome-visible'));
+  });
+});
+
+describe('themes', () => {
+  it('cycles system → dark → light → system, remembers it, and recolours the page map', async () => {
+    const user = userEvent.setup();
+    const { root, flush, s } = setup(`?${SMALL}`);
+    await waitFor(() => expect(s().lead.live.epoch).toBe(1));
+    flush();
+    const pending = (t: typeof darkTheme) => buildPageMapLut(t)[pageCode(MIG_PENDING, GUEST_FREE_STALE) * 2];
+    const has = (colour: number) => words(canvas.puts.at(-1) as NonNullable<(typeof canvas.puts)[number]>).includes(colour);
+    // jsdom has no matchMedia: "system" resolves to dark.
+    expect(screen.getByRole('button', { name: 'Theme: System' })).toBeInTheDocument();
+    expect(has(pending(darkTheme))).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Theme: System' }));
+    expect(screen.getByRole('button', { name: 'Theme: Dark' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Theme: Dark' }));
+    expect(root()).toHaveClass('theme-light');
+    expect(localStorage.getItem('migviz.theme')).toBe('light');
+    // Repainted at once from the same cells, with the light palette (no new frame needed).
+    expect(has(pending(lightTheme))).toBe(true);
+    expect(has(pending(darkTheme))).toBe(false);
+    await user.click(screen.getByRole('button', { name: 'Theme: Light' }));
+    expect(screen.getByRole('button', { name: 'Theme: System' })).toBeInTheDocument();
+    expect(root()).toHaveClass('theme-dark');
+  });
+
+  it('opens with the remembered theme, and works when storage throws', () => {
+    localStorage.setItem('migviz.theme', 'light');
+    const first = setup(`?${SMALL}`);
+    expect(first.root()).toHaveClass('theme-light');
+    first.unmount();
+    const orig = Storage.prototype.getItem;
+    Storage.prototype.getItem = () => {
+      throw new Error('denied');
+    };
+    try {
+      const { root } = setup(`?${SMALL}`);
+      expect(root()).toHaveClass('theme-dark');
+    } finally {
+      Storage.prototype.getItem = orig;
+    }
+  });
+});
+
+describe('announcer', () => {
+  it('says play/pause, phase changes, views and tour steps politely', async () => {
+    const { s } = setup(`?${SMALL}`);
+    const region = screen.getByTestId('announcer');
+    expect(region).toHaveAttribute('aria-live', 'polite');
+    fireEvent.keyDown(window, { key: ' ' });
+    expect(region).toHaveTextContent('Playing');
+    fireEvent.keyDown(window, { key: ' ' });
+    expect(region.textContent).toMatch(/^Paused at \d+\.\d{3} s$/);
+    act(() => s().lead.runToEnd());
+    await waitFor(() => expect(region).toHaveTextContent('completed, verified'));
+    fireEvent.keyDown(window, { key: 'c' });
+    expect(region).toHaveTextContent('Compare view');
+    fireEvent.keyDown(window, { key: 'PageDown' });
+    expect(region).toHaveTextContent(`Tour step 1 of 5: ${TOUR[0].title.replace(/^\d+ · /, '')}`);
+  });
+});
+
+describe('exports', () => {
+  it('series and stats as CSV and JSON, charts as a well-formed SVG (compare, real engine)', async () => {
+    const { s, flush } = setup('?v=1&view=compare&gib=0.125&scenario=rfc-case-1&t=100000', (sc) => new Simulation(sc));
+    await waitFor(() => expect(s().panels.every((p) => p.live.done && p.store.getState().timeline)).toBe(true));
+    flush();
+
+    const csv = await buildExport(s(), 'series-csv');
+    expect(csv.name).toMatch(/^migviz-rfc-case-1-compare-seed1-t\d+ms-series\.csv$/);
+    const lines = (csv.text ?? '').trim().split('\n');
+    expect(lines[0]).toBe('mode,t_ms,transferred_bytes,remaining_bytes,throughput_MBps');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    for (const r of rows) expect(r).toHaveLength(5);
+    expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(['original', 'pv']));
+    expect(rows.length).toBe(s().panels.reduce((n, p) => n + p.live.series.length, 0));
+
+    const sj = JSON.parse((await buildExport(s(), 'series-json')).text ?? '');
+    expect(Object.keys(sj)).toEqual(['original', 'pv']);
+    expect(sj.pv.t_ms.length).toBe(sj.pv.transferred_bytes.length);
+
+    const stats = JSON.parse((await buildExport(s(), 'stats-json')).text ?? '');
+    for (const mode of ['original', 'pv']) {
+      expect(stats[mode]).toMatchObject({ status: 'completed', migviz: { mode } });
+      for (const k of ['total-time', 'setup-time', 'downtime', 'expected-downtime']) expect(typeof stats[mode][k]).toBe('number');
+      for (const k of ['transferred', 'remaining', 'total', 'duplicate', 'normal', 'normal-bytes', 'mbps', 'dirty-sync-count']) {
+        expect(typeof stats[mode].ram[k]).toBe('number');
+      }
+    }
+    const statsCsv = (await buildExport(s(), 'stats-csv')).text?.trim().split('\n') ?? [];
+    expect(statsCsv).toHaveLength(3);
+    expect(statsCsv[1].startsWith('original,completed,')).toBe(true);
+
+    const svg = await buildExport(s(), 'charts-svg');
+    expect(svg.type).toBe('image/svg+xml');
+    const doc = new DOMParser().parseFromString(svg.text ?? '', 'image/svg+xml');
+    expect(doc.getElementsByTagName('parsererror')).toHaveLength(0);
+    expect(doc.documentElement.getAttribute('xmlns')).toBe('http://www.w3.org/2000/svg');
+    expect(doc.querySelectorAll('path.chart-line')).toHaveLength(6); // 3 panes x 2 runs
+    expect(doc.querySelector('style')?.textContent).toMatch(/\.chart-axis text \{ fill: #/);
+  });
+
+  it('single view: stats JSON is one query-migrate object', async () => {
+    const { s } = setup(`?${SMALL}&view=pv`);
+    await waitFor(() => expect(s().lead.store.getState().timeline).not.toBeNull());
+    const q = JSON.parse((await buildExport(s(), 'stats-json')).text ?? '');
+    expect(q.status).toBe('completed');
+    expect(q.migviz.mode).toBe('pv');
+    expect(q.ram['page-size']).toBe(4096);
+  });
+
+  it('the Export menu lists every export and closes on Escape', async () => {
+    const user = userEvent.setup();
+    setup(`?${SMALL}`);
+    await user.click(screen.getByRole('button', { name: 'Export ▾' }));
+    const menu = screen.getByRole('menu', { name: 'Export' });
+    expect(within(menu).getAllByRole('menuitem').map((b) => b.textContent)).toEqual([
+      'Page map (PNG)',
+      'Charts (SVG)',
+      'Charts (PNG)',
+      'Time series (CSV)',
+      'Time series (JSON)',
+      'Final stats (CSV)',
+      'Final stats (JSON, query-migrate)',
+    ]);
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByRole('menu')).toBeNull();
+  });
+});
