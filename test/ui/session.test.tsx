@@ -221,9 +221,17 @@ describe('compare', () => {
     const table = await screen.findByTestId('results', {}, { timeout: 4000 });
     await waitFor(() => expect(within(table).queryByText('…')).toBeNull(), { timeout: 4000 });
     const rows = within(table).getAllByRole('row');
-    expect(rows[1].textContent).toMatch(/Original.*7,436 ms/);
-    expect(rows[2].textContent).toMatch(/PV.*552 ms/);
+    expect(rows.map((r) => r.querySelector('th')?.textContent)).toEqual([
+      '',
+      'Original total-time',
+      'Original transferred',
+      'PV total-time',
+      'PV transferred',
+    ]);
+    expect(rows[1].textContent).toMatch(/7,436 ms/);
+    expect(rows[3].textContent).toMatch(/552 ms/);
     const errors = [...table.querySelectorAll('tbody td:nth-of-type(3)')].map((td) => Number(td.textContent?.replace(/[^\d.]/g, '')));
+    expect(errors).toHaveLength(4);
     for (const e of errors) expect(e).toBeLessThan(10);
     expect(s().panels).toHaveLength(2);
   }, 15_000);

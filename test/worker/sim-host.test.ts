@@ -233,3 +233,24 @@ it('echoes how many messages it has handled, so the UI can tell stale frames', (
   h.host.handle({ type: 'runToEnd' }); // 3
   expect(h.lastFrame()).toMatchObject({ ack: 3, done: true, playing: false });
 });
+
+it('answers a timeline query with the whole run, without moving the playing one', () => {
+  const posted: FromWorker[] = [];
+  const host = new SimHost({
+    createSimulation: (s) => new FakeSimulation(s),
+    post: (m) => posted.push(m as FromWorker),
+    now: () => 0,
+    setTimer: () => 0,
+    clearTimer: () => {},
+  });
+  host.handle({ type: 'load', scenario: fakeScenario({ mode: 'pv' }) });
+  host.handle({ type: 'timeline' });
+  const tl = posted.find((m) => m.type === 'timeline');
+  expect(tl && tl.type === 'timeline' && [tl.endMs, tl.final.status, tl.markers.map((e) => e.kind)]).toEqual([
+    FAKE_SETUP_MS + 11, // 1024 used pages at 100 per ms after setup
+    'completed',
+    ['phase', 'free-page-request', 'free-page-bitmap', 'phase', 'sync', 'phase'],
+  ]);
+  const frames = posted.filter((m) => m.type === 'frame');
+  expect(frames.at(-1)?.type === 'frame' && frames.at(-1)?.simTimeMs).toBe(0);
+});

@@ -140,30 +140,30 @@ function ResultsPanel({ original, pv }: { original: PanelController; pv: PanelCo
         <thead>
           <tr>
             <th scope="col" />
-            <th scope="col">total-time</th>
-            <th scope="col">RFC</th>
-            <th scope="col">error</th>
-            <th scope="col">transferred</th>
+            <th scope="col">simulated</th>
             <th scope="col">RFC</th>
             <th scope="col">error</th>
           </tr>
         </thead>
         <tbody>
-          {lines.map(([mode, q]) => {
+          {lines.flatMap(([mode, q]) => {
             const pub = row[mode];
-            const kib = q ? q.ram.transferred / 1024 : 0;
             // The RFC's "KB" are KiB (QEMU's info migrate).
-            return (
-              <tr key={mode}>
-                <th scope="row">{LABEL[mode]}</th>
+            const kib = q ? q.ram.transferred / 1024 : 0;
+            return [
+              <tr key={`${mode}-time`}>
+                <th scope="row">{LABEL[mode]} total-time</th>
                 <td>{q ? `${formatInt(q['total-time'])} ms` : '…'}</td>
                 <td>{formatInt(pub.totalTimeMs)} ms</td>
                 <td>{q ? errorPercent(q['total-time'], pub.totalTimeMs) : ''}</td>
+              </tr>,
+              <tr key={`${mode}-bytes`}>
+                <th scope="row">{LABEL[mode]} transferred</th>
                 <td>{q ? formatBytes(q.ram.transferred) : '…'}</td>
                 <td>{formatBytes(pub.transferredKB * 1024)}</td>
                 <td>{q ? errorPercent(kib, pub.transferredKB) : ''}</td>
-              </tr>
-            );
+              </tr>,
+            ];
           })}
         </tbody>
       </table>
