@@ -11,10 +11,24 @@ import { GuestMemory } from './guest/memory';
 import { buildWorkload, type Workload } from './guest/workloads';
 import { type EngineFaults, Precopy } from './migration/precopy';
 import { getProfile, type HostProfile } from './migration/profiles';
-import { CELL_OUTSIDE, GUEST_FREE_STALE, GUEST_USED, GUEST_ZERO, MIG_PENDING, MIG_REDIRTIED, MIG_SENT, MIG_SKIPPED } from './pagemap-codes';
+import {
+  CELL_OUTSIDE,
+  GUEST_FREE_STALE,
+  GUEST_USED,
+  GUEST_ZERO,
+  guestOf,
+  MIG_PENDING,
+  MIG_REDIRTIED,
+  MIG_SENT,
+  MIG_SKIPPED,
+  migrationOf,
+} from './pagemap-codes';
 import { Rng } from './rng';
 import { validateScenario } from './scenario';
-import type { PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from './types';
+import type { CellSummary, PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from './types';
+
+const GUEST_NAMES: readonly PageInfo['guest'][] = ['zero', 'used', 'free-stale'];
+const MIGRATION_NAMES: readonly PageInfo['migration'][] = ['pending', 'sent', 'skipped', 'redirtied'];
 import { FreePageBalloon, type Scheduler } from './virtio/balloon';
 
 /** The guest's workload acts in slices of this length, ms. */
@@ -294,25 +308,48 @@ export class Simulation {
   }
 
   pageInfo(pfn: number): PageInfo {
-    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.pageCount) {
-      throw new RangeError(`pfn must be an integer from 0 to ${this.pageCount - 1}`);
-    }
-    const free = this.mem.isFree(pfn);
-    const data = this.mem.isData(pfn);
-    const bit = 1 << (pfn & 31);
-    const pending = ((this.precopy.bitmap[pfn >>> 5] | this.mem.dirtyLog[pfn >>> 5]) & bit) !== 0;
-    const times = this.precopy.sendCount[pfn];
-    const started = this.precopy.status !== 'none';
+    this.checkPfn(pfn);
+    const code = this.codeOf(pfn);
     return {
       pfn,
-      guest: !free ? 'used' : data ? 'free-stale' : 'zero',
-      migration:
-        pending || !started ? (times > 0 ? 'redirtied' : 'pending') : times > 0 ? 'sent' : 'skipped',
-      timesSent: times,
+      guest: GUEST_NAMES[guestOf(code)],
+      migration: MIGRATION_NAMES[migrationOf(code)],
+      timesSent: this.precopy.sendCount[pfn],
       sourceVersion: this.mem.version[pfn],
       destinationVersion: this.precopy.destVersion[pfn],
       freeBlockOrder: this.mem.buddy.freeOrderOf(pfn),
     };
+  }
+
+  /** Page counts by state over [firstPfn, firstPfn + pages), clipped to guest RAM. */
+  cellSummary(firstPfn: number, pages: number): CellSummary {
+    this.checkPfn(firstPfn);
+    const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
+    const byCode = new Array<number>(16).fill(0);
+    let timesSent = 0;
+    for (let pfn = firstPfn; pfn < end; pfn++) {
+      byCode[this.codeOf(pfn)]++;
+      timesSent += this.precopy.sendCount[pfn];
+    }
+    return { firstPfn, pages: end - firstPfn, byCode, timesSent };
+  }
+
+  /** The page-map code of one page (the same rules as renderPageMap at bucket size 1). */
+  private codeOf(pfn: number): number {
+    const free = this.mem.isFree(pfn);
+    const guest = !free ? GUEST_USED : this.mem.isData(pfn) ? GUEST_FREE_STALE : GUEST_ZERO;
+    if (this.precopy.status === 'none') return MIG_PENDING * 4 + guest;
+    const bit = 1 << (pfn & 31);
+    const pending = ((this.precopy.bitmap[pfn >>> 5] | this.mem.dirtyLog[pfn >>> 5]) & bit) !== 0;
+    const sent = this.precopy.sendCount[pfn] > 0;
+    const mig = pending ? (sent ? MIG_REDIRTIED : MIG_PENDING) : sent ? MIG_SENT : MIG_SKIPPED;
+    return mig * 4 + guest;
+  }
+
+  private checkPfn(pfn: number): void {
+    if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.pageCount) {
+      throw new RangeError(`pfn must be an integer from 0 to ${this.pageCount - 1}`);
+    }
   }
 
   /** Bytes of engine state held in per-page typed arrays (guest + QEMU + destination). */

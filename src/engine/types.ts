@@ -147,6 +147,16 @@ export interface PageInfo {
   freeBlockOrder: number;
 }
 
+/** What one page-map cell (a bucket of pages) holds, for tooltips on bucketed maps. */
+export interface CellSummary {
+  firstPfn: number;
+  pages: number;
+  /** Pages per state code (index = code, see pagemap-codes). */
+  byCode: number[];
+  /** Sum of times sent over the cell's pages. */
+  timesSent: number;
+}
+
 /** One sample of the time series, taken every `seriesIntervalMs` of simulated time. */
 export interface SeriesSample {
   t: number;

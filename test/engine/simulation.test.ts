@@ -374,3 +374,28 @@ describe('stats shape', () => {
     }
   });
 });
+
+describe('cellSummary', () => {
+  it('counts the pages of a cell by state, agreeing with the page map at one page per cell', () => {
+    const sim = new Simulation(resolveScenario('rfc-case-2', { mode: 'pv', guestGiB: 0.0625, workload: 'running', seed: 4 }));
+    sim.step(60);
+    const cells = new Uint8Array(sim.pageCount);
+    sim.renderPageMap(cells, 0);
+    for (const [first, pages] of [
+      [0, 1],
+      [1000, 64],
+      [sim.pageCount - 10, 64], // clipped at the end of RAM
+    ] as const) {
+      const s = sim.cellSummary(first, pages);
+      const expected = new Array<number>(16).fill(0);
+      for (let p = first; p < Math.min(sim.pageCount, first + pages); p++) expected[cells[p]]++;
+      expect(s.byCode).toEqual(expected);
+      expect(s.pages).toBe(Math.min(pages, sim.pageCount - first));
+    }
+    sim.runToEnd();
+    const all = sim.cellSummary(0, sim.pageCount);
+    expect(all.byCode.reduce((a, b) => a + b, 0)).toBe(sim.pageCount);
+    expect(all.timesSent).toBe(sim.stats().ram.duplicate + sim.stats().ram.normal);
+    expect(() => sim.cellSummary(-1, 4)).toThrow(/pfn must be an integer from 0 to 16383/);
+  });
+});
