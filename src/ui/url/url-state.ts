@@ -7,7 +7,7 @@
  * reported and falls back to its default, the rest of the link still applies; it never throws.
  * Defaults are left out, so the plain address is the default view.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, SCENARIO_PRESETS } from '../../engine/scenario';
 import { type Scenario, WORKLOAD_IDS } from '../../engine/types';
 import { DEFAULT_SPEED } from '../../protocol/messages';
@@ -44,18 +44,21 @@ export const DEFAULT_VIEW_STATE: ViewState = {
 };
 
 const num = (label: string, lim: { min: number; max: number }, integer = false) =>
-  z.coerce
-    .number({ error: `${label} must be a number` })
-    .refine((v) => Number.isFinite(v), { message: `${label} must be a number` })
-    .refine((v) => v >= lim.min && v <= lim.max, { message: `${label} must be from ${lim.min} to ${lim.max}` })
-    .refine((v) => !integer || Number.isInteger(v), { message: `${label} must be an integer` });
+  z.coerce.number({ error: `${label} must be a number` }).check(
+    z.refine((v) => Number.isFinite(v), { message: `${label} must be a number` }),
+    z.refine((v) => v >= lim.min && v <= lim.max, { message: `${label} must be from ${lim.min} to ${lim.max}` }),
+    z.refine((v) => !integer || Number.isInteger(v), { message: `${label} must be an integer` }),
+  );
 
 const flag = (label: string) =>
-  z.enum(['0', '1'], { error: `${label} must be 0 or 1` }).transform((v) => v === '1');
+  z.pipe(
+    z.enum(['0', '1'], { error: `${label} must be 0 or 1` }),
+    z.transform((v) => v === '1'),
+  );
 
 /** Query key → validator and where the value goes. */
 const FIELDS = {
-  scenario: z.string().refine(isPresetId, { message: `scenario must be one of ${PRESET_IDS.join(', ')}` }),
+  scenario: z.string().check(z.refine(isPresetId, { message: `scenario must be one of ${PRESET_IDS.join(', ')}` })),
   view: z.enum(VIEW_MODES as [ViewMode, ...ViewMode[]], { error: `view must be one of ${VIEW_MODES.join(', ')}` }),
   gib: num('gib (guest size, GiB)', LIMITS.guestGiB),
   workload: z.enum(WORKLOAD_IDS as [string, ...string[]], { error: `workload must be one of ${WORKLOAD_IDS.join(', ')}` }),
