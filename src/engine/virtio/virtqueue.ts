@@ -138,15 +138,8 @@ export class SplitVirtqueue<P> {
     const len = this.usedLen[slot];
     this.lastUsedIdx = (this.lastUsedIdx + 1) & 0xffff;
     // Return the chain to the free list.
-    let d = head;
-    let n = 1;
-    this.descState[d] = DESC_FREE;
-    while (this.descFlags[d] & VIRTQ_DESC_F_NEXT) {
-      d = this.descNext[d];
-      this.descState[d] = DESC_FREE;
-      n++;
-    }
-    this.descNext[d] = this.freeHead;
+    const { last, n } = this.markChain(head, DESC_FREE);
+    this.descNext[last] = this.freeHead;
     this.freeHead = head;
     this.numFree += n;
     const payload = this.payloads[head] as P;
@@ -185,16 +178,22 @@ export class SplitVirtqueue<P> {
     this.usedLen[slot] = writtenLen;
     this.usedIdx = (this.usedIdx + 1) & 0xffff;
     if (payload !== undefined) this.payloads[head] = payload;
-    let d = head;
-    let n = 1;
-    this.descState[d] = DESC_USED;
-    while (this.descFlags[d] & VIRTQ_DESC_F_NEXT) {
-      d = this.descNext[d];
-      this.descState[d] = DESC_USED;
-      n++;
-    }
+    const { n } = this.markChain(head, DESC_USED);
     this.bytes += writtenLen;
     this.record({ t, queue: this.name, kind: 'push', head, descriptors: n, bytes: writtenLen, label: this.labels[head] });
+  }
+
+  /** Sets the drawing state of every descriptor of a chain; returns its last one and length. */
+  private markChain(head: number, state: number): { last: number; n: number } {
+    let d = head;
+    let n = 1;
+    this.descState[d] = state;
+    while (this.descFlags[d] & VIRTQ_DESC_F_NEXT) {
+      d = this.descNext[d];
+      this.descState[d] = state;
+      n++;
+    }
+    return { last: d, n };
   }
 
   /** The device's used-buffer notification (an interrupt in the guest). */
