@@ -3,14 +3,25 @@
  * numeric flag must accept a negative value as its value (`--guest-gib -4` is a bad size, not an
  * unknown flag `-4`) so that the error can name the flag and its accepted range.
  */
-import { LIMITS, MODE_IDS, PRESET_IDS, PROFILES, WORKLOAD_IDS, type Scenario } from '../engine/index';
+import { readFileSync } from 'node:fs';
+import {
+  DEFAULT_PRESET,
+  LIMITS,
+  MODE_IDS,
+  PRESET_IDS,
+  PROFILES,
+  parseScenarioFile,
+  resolveScenario,
+  WORKLOAD_IDS,
+  type Scenario,
+} from '../engine/index';
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
 interface FlagSpec {
-  kind: 'number' | 'integer' | 'choice' | 'switch';
+  kind: 'number' | 'integer' | 'choice' | 'switch' | 'path';
   choices?: readonly string[];
   min?: number;
   max?: number;
@@ -20,6 +31,7 @@ interface FlagSpec {
 
 export const SCENARIO_FLAGS: Record<string, FlagSpec> = {
   '--scenario': { kind: 'choice', choices: PRESET_IDS },
+  '--scenario-file': { kind: 'path' },
   '--mode': { kind: 'choice', choices: MODE_IDS, field: 'mode' },
   '--guest-gib': { kind: 'number', ...LIMITS.guestGiB, field: 'guestGiB' },
   '--workload': { kind: 'choice', choices: WORKLOAD_IDS, field: 'workload' },
@@ -54,6 +66,10 @@ export function parseFlags(argv: readonly string[], spec: Record<string, FlagSpe
     }
     const raw = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (raw === undefined || raw === '') throw new UsageError(`${name} needs a value: ${describe(s)}`);
+    if (s.kind === 'path') {
+      out[name] = raw;
+      continue;
+    }
     if (s.kind === 'choice') {
       if (!s.choices?.includes(raw)) throw new UsageError(`${name} "${raw}" is not accepted: ${describe(s)}`);
       out[name] = raw;
@@ -80,6 +96,8 @@ function describe(s: FlagSpec): string {
       return `a number from ${s.min} to ${s.max}`;
     case 'switch':
       return 'no value';
+    case 'path':
+      return 'a file path';
   }
 }
 
@@ -90,6 +108,27 @@ export function scenarioOverrides(flags: ParsedFlags): Partial<Scenario> {
     if (spec.field && name in flags) o[spec.field] = flags[name];
   }
   return o as Partial<Scenario>;
+}
+
+/**
+ * The scenario the flags describe: a preset (--scenario, else the file's, else the default),
+ * then the scenario file's fields, then every other flag given, validated as a whole.
+ */
+export function scenarioFromFlags(flags: ParsedFlags): Scenario {
+  let presetId = DEFAULT_PRESET as string;
+  let fromFile: Partial<Scenario> = {};
+  const file = flags['--scenario-file'];
+  if (typeof file === 'string') {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--scenario-file ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+    ({ presetId, overrides: fromFile } = parseScenarioFile(text, file));
+  }
+  if (typeof flags['--scenario'] === 'string') presetId = flags['--scenario'];
+  return resolveScenario(presetId, { ...fromFile, ...scenarioOverrides(flags) });
 }
 
 /** Runs a CLI body: usage and scenario errors print one line and exit 2, no stack trace. */

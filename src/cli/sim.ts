@@ -1,15 +1,15 @@
 /**
- * npm run -s sim -- [--scenario rfc-case-2] [--mode original|pv] [--guest-gib N] [--workload ID]
+ * npm run -s sim -- [--scenario rfc-case-2] [--scenario-file F.json] [--mode original|pv] [--guest-gib N] [--workload ID]
  *                   [--link-gbps N] [--max-bandwidth-mibs N] [--downtime-ms N] [--profile ID]
  *                   [--seed N] [--json]
  * Runs one migration headless and prints query-migrate (JSON) or a readable summary.
  */
-import { DEFAULT_PRESET, resolveScenario, Simulation, type QueryMigrate } from '../engine/index';
-import { parseFlags, runCli, SCENARIO_FLAGS, scenarioOverrides } from './args';
+import { Simulation, type QueryMigrate } from '../engine/index';
+import { parseFlags, runCli, SCENARIO_FLAGS, scenarioFromFlags } from './args';
 
 runCli(() => {
   const flags = parseFlags(process.argv.slice(2), SCENARIO_FLAGS);
-  const scenario = resolveScenario(String(flags['--scenario'] ?? DEFAULT_PRESET), scenarioOverrides(flags));
+  const scenario = scenarioFromFlags(flags);
   const result = new Simulation(scenario).runToEnd();
   process.stdout.write(flags['--json'] ? `${JSON.stringify(result)}\n` : summary(result, scenario.guestGiB));
   if (result.status !== 'completed') process.exitCode = 1;

@@ -21,6 +21,9 @@ export {
   validateScenario,
   presetTitle,
   isPresetId,
+  parseScenarioFile,
+  scenarioFileOf,
+  SCENARIO_FILE_KEYS,
   type PresetId,
 } from './scenario';
 export { PROFILES, getProfile, type HostProfile } from './migration/profiles';

@@ -104,3 +104,55 @@ export function resolveScenario(presetId: string, overrides: Partial<Scenario> =
 function profileDefaultsChanged(base: Scenario, merged: Scenario, overrides: Partial<Scenario>): boolean {
   return overrides.profile !== undefined && merged.profile !== base.profile;
 }
+
+/** Fields a scenario file may hold: a preset to start from, then any scenario field. */
+export const SCENARIO_FILE_KEYS = [
+  'scenario',
+  'mode',
+  'guestGiB',
+  'workload',
+  'linkGbps',
+  'maxBandwidthMiBs',
+  'downtimeMs',
+  'profile',
+  'seed',
+] as const;
+
+const ScenarioFileFields = z.partial(z.omit(ScenarioSchema, { id: true }));
+
+/**
+ * Reads a scenario file (JSON), e.g. {"scenario": "rfc-case-1", "mode": "pv", "guestGiB": 16}.
+ * Returns the preset and the overrides to hand to resolveScenario; throws ScenarioError with a
+ * message naming the file, the field and what it accepts.
+ */
+export function parseScenarioFile(text: string, source = 'scenario file'): { presetId: string; overrides: Partial<Scenario> } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(`${source} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ScenarioError(`${source} must hold one JSON object, e.g. {"scenario": "rfc-case-1", "mode": "pv"}`);
+  }
+  const keys = Object.keys(data);
+  const unknown = keys.filter((k) => !(SCENARIO_FILE_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new ScenarioError(
+      `${source}: unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; accepted: ${SCENARIO_FILE_KEYS.join(', ')}`,
+    );
+  }
+  const { scenario = DEFAULT_PRESET, ...fields } = data as Record<string, unknown>;
+  if (typeof scenario !== 'string' || !isPresetId(scenario)) {
+    throw new ScenarioError(`${source}: scenario must be one of ${PRESET_IDS.join(', ')}`);
+  }
+  const r = ScenarioFileFields.safeParse(fields);
+  if (!r.success) throw new ScenarioError(`${source}: ${r.error.issues.map((i) => i.message).join('; ')}`);
+  return { presetId: scenario, overrides: r.data as Partial<Scenario> };
+}
+
+/** A scenario as a file parseScenarioFile reads back to the same scenario. */
+export function scenarioFileOf(s: Scenario): string {
+  const { id, ...fields } = s;
+  return `${JSON.stringify({ scenario: isPresetId(id) ? id : DEFAULT_PRESET, ...fields }, null, 2)}\n`;
+}

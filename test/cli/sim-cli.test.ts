@@ -30,3 +30,21 @@ describe('npm run sim', () => {
     expect(r.stderr.trim().split('\n')).toEqual(['error: --guest-gib -4 is out of range: a number from 0.0625 to 1024']);
   });
 });
+
+describe('npm run sim --scenario-file', () => {
+  it('reads the file, and flags override it', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'migviz-'));
+    const file = join(dir, 'case.json');
+    writeFileSync(file, JSON.stringify({ scenario: 'rfc-case-1', mode: 'pv', guestGiB: 0.5, seed: 9 }));
+    const q = JSON.parse(run('--scenario-file', file, '--guest-gib', '0.25', '--json').stdout);
+    expect(q.migviz).toMatchObject({ scenario: 'rfc-case-1', mode: 'pv', seed: 9 });
+    expect(q.ram.total).toBe(0.25 * 2 ** 30);
+    writeFileSync(file, '{"guestGiB": 2000}');
+    const bad = run('--scenario-file', file);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe(`error: ${file}: guest size (GiB) must be from 0.0625 to 1024`);
+  });
+});

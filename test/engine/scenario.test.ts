@@ -6,6 +6,8 @@ import {
   SCENARIO_PRESETS,
   ScenarioError,
   isPresetId,
+  parseScenarioFile,
+  scenarioFileOf,
   presetTitle,
   resolveScenario,
   validateScenario,
@@ -119,5 +121,32 @@ describe('resolveScenario', () => {
   it('the guest size sets the page count: 0.0625 GiB = 16384 pages, 0.1 GiB = 26214', () => {
     expect(new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.0625 })).pageCount).toBe(16384);
     expect(new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.1 })).pageCount).toBe(26214);
+  });
+});
+
+describe('scenario files', () => {
+  it('a file names a preset and overrides fields; it round-trips', () => {
+    const { presetId, overrides } = parseScenarioFile('{"scenario": "rfc-case-1", "mode": "pv", "guestGiB": 16, "seed": 9}');
+    expect(presetId).toBe('rfc-case-1');
+    expect(overrides).toEqual({ mode: 'pv', guestGiB: 16, seed: 9 });
+    const s = resolveScenario(presetId, overrides);
+    const back = parseScenarioFile(scenarioFileOf(s));
+    expect(resolveScenario(back.presetId, back.overrides)).toEqual(s);
+  });
+
+  it('the preset defaults to rfc-case-2', () => {
+    expect(parseScenarioFile('{}')).toEqual({ presetId: 'rfc-case-2', overrides: {} });
+  });
+
+  it('bad files say what is wrong, naming the file', () => {
+    const bad = (text: string) => () => parseScenarioFile(text, 'my.json');
+    expect(bad('{"mode": ')).toThrow(/^my.json is not valid JSON/);
+    expect(bad('[1, 2]')).toThrow(/my.json must hold one JSON object/);
+    expect(bad('{"gib": 4}')).toThrow(/my.json: unknown field "gib"; accepted: scenario, mode, guestGiB/);
+    expect(bad('{"scenario": "rfc-case-3"}')).toThrow(/my.json: scenario must be one of rfc-case-1, rfc-case-2/);
+    expect(bad('{"guestGiB": -2}')).toThrow(/my.json: guest size \(GiB\) must be from 0.0625 to 1024/);
+    expect(bad('{"guestGiB": "8"}')).toThrow(/guest size \(GiB\) must be a number/);
+    expect(bad('{"mode": "fast"}')).toThrow(/mode must be one of original, pv/);
+    for (const t of ['{"mode": ', '[]', '{"x":1}']) expect(bad(t)).toThrow(ScenarioError);
   });
 });
