@@ -15,16 +15,27 @@ export interface PageMapLayout {
   readonly cells: number;
   readonly cols: number;
   readonly rows: number;
-  /** Integer up-scaling from grid pixels to CSS pixels (>= 1; nearest-neighbour, no smoothing). */
+  /**
+   * Up-scaling from grid pixels to CSS pixels (>= 1; nearest-neighbour, no smoothing): an
+   * integer, or a multiple of 1/16 when that fills the area noticeably better.
+   */
   readonly scale: number;
 }
 
 /** Largest bucket we ever use: 2^20 pages (4 GiB) per pixel covers > 4 PiB in a 1 Mpx map. */
 const MAX_SHIFT = 20;
+const MAX_SCALE = 32;
+/** Fractional scales are multiples of this (short to say, and a regular pixel pattern). */
+const SCALE_STEP = 1 / 16;
+/** A fractional scale must beat the best integer one by this much to be worth uneven cells. */
+const FRACTIONAL_GAIN = 1.05;
 
 /**
- * Picks the finest power-of-two bucketing whose grid fits in `width` x `height` CSS pixels, then
- * the largest integer scale at which it still fits (small guests get big, readable cells).
+ * Picks the finest power-of-two bucketing whose grid fits in `width` x `height` CSS pixels at one
+ * pixel per cell, then the largest scale at which the grid (square cells, `cols` chosen for that
+ * scale) still fits, so the map uses the width AND the height it has. The scale is an integer
+ * when one is close to the best (crisp cells); otherwise a multiple of 1/16 (cells drawn
+ * nearest-neighbour, some one device pixel wider than others).
  */
 export function pageMapLayout(pageCount: number, width: number, height: number): PageMapLayout {
   const w = Math.max(16, Math.floor(width));
@@ -33,12 +44,20 @@ export function pageMapLayout(pageCount: number, width: number, height: number):
   let bucketShift = 0;
   while (bucketShift < MAX_SHIFT && Math.ceil(n / 2 ** bucketShift) > w * h) bucketShift++;
   const cells = Math.ceil(n / 2 ** bucketShift);
-  let scale = 1;
-  for (let s = 2; s <= 32; s++) {
-    const cols = Math.floor(w / s);
-    if (cols < 1 || Math.ceil(cells / cols) > Math.floor(h / s)) break;
-    scale = s;
+  const fits = (s: number) => {
+    const cols = Math.min(cells, Math.floor(w / s));
+    return cols >= 1 && Math.ceil(cells / cols) * s <= h;
+  };
+  let integer = 1;
+  while (integer < MAX_SCALE && fits(integer + 1)) integer++;
+  let fractional = integer;
+  for (let s = Math.min(MAX_SCALE, integer + 1) - SCALE_STEP; s > integer; s -= SCALE_STEP) {
+    if (fits(s)) {
+      fractional = s;
+      break;
+    }
   }
+  const scale = fractional >= integer * FRACTIONAL_GAIN ? fractional : integer;
   const cols = Math.min(cells, Math.floor(w / scale));
   const rows = Math.ceil(cells / cols);
   return { bucketShift, cells, cols, rows, scale };
@@ -60,10 +79,19 @@ export function pfnOfCell(x: number, y: number, layout: PageMapLayout): number |
   return cell * 2 ** layout.bucketShift;
 }
 
-/** "1 px = 4 pages (16 KiB)" — how the map is bucketed, said on screen. */
+/**
+ * The first pfn of the cell under a point of the canvas, in CSS pixels from its top-left corner
+ * (the canvas is cols x rows cells of `scale` CSS px), or null outside guest RAM.
+ */
+export function pfnAtPoint(px: number, py: number, layout: PageMapLayout): number | null {
+  return pfnOfCell(Math.floor(px / layout.scale), Math.floor(py / layout.scale), layout);
+}
+
+/** "1 px = 4 pages (16 KiB)", "1.19×1.19 px = 16 pages (64 KiB)": the bucketing, said on screen. */
 export function describeBucketing(layout: PageMapLayout): string {
   const pages = 2 ** layout.bucketShift;
-  const px = layout.scale === 1 ? '1 px' : `${layout.scale}×${layout.scale} px`;
+  const side = Number(layout.scale.toFixed(2));
+  const px = layout.scale === 1 ? '1 px' : `${side}×${side} px`;
   return `${px} = ${pages === 1 ? '1 page' : `${pages.toLocaleString('en-US')} pages`} (${formatKiB(pages * 4)})`;
 }
 

@@ -95,8 +95,13 @@ describe('cursorMarker', () => {
   it('puts the scan cursor on its bucket, in grid and CSS pixels', () => {
     const l = pageMapLayout(8 * 262144, 940, 560); // 4 pages per px, scale 1
     expect(cursorMarker(4 * (940 * 10 + 3) + 2, l)).toEqual({ x: 3, y: 10, left: 3, top: 10, size: 1 });
-    const small = pageMapLayout(16384, 900, 600); // 180 cols of 5x5 px
+    const small = { bucketShift: 0, cells: 16384, cols: 180, rows: 92, scale: 5 }; // 180 cols of 5x5 px
     expect(cursorMarker(230, small)).toEqual({ x: 50, y: 1, left: 250, top: 5, size: 5 });
     expect(cursorMarker(8 * 262144, l)).toBeNull();
+  });
+
+  it('places the cursor at a fractional scale (a map stretched to fill its area)', () => {
+    const l = pageMapLayout(8 * 262144, 454, 380); // 16 pages per cell, 403 cols of 1.125 px
+    expect(cursorMarker(16 * (403 * 2 + 10), l)).toEqual({ x: 10, y: 2, left: 11.25, top: 2.25, size: 1.125 });
   });
 });

@@ -127,8 +127,9 @@ export class PageMapView {
     if (this.canvas.width !== w || this.canvas.height !== h) {
       this.canvas.width = w;
       this.canvas.height = h;
-      this.canvas.style.width = `${cssW}px`;
-      this.canvas.style.height = `${cssH}px`;
+      // Whole device pixels (a fractional scale gives a fractional CSS size): crisp, not resampled.
+      this.canvas.style.width = `${w / dpr}px`;
+      this.canvas.style.height = `${h / dpr}px`;
     }
     const ctx = this.ctx;
     if (!ctx) return;
