@@ -10,6 +10,7 @@
  *   and series points that are new since the previous frame.
  */
 import type {
+  CellSummary,
   ModeId,
   Phase,
   PageInfo,
@@ -45,6 +46,11 @@ export type ToWorker =
   | { type: 'returnBuffer'; buffer: ArrayBuffer }
   /** Details of one page for the hover tooltip; answered by a `pageInfo` message. */
   | { type: 'pageInfo'; requestId: number; pfn: number }
+  /**
+   * Page counts by state over `pages` pages from `firstPfn` (one page-map cell of a bucketed map),
+   * for the hover tooltip; answered by a `cellSummary` message.
+   */
+  | { type: 'cellSummary'; requestId: number; firstPfn: number; pages: number }
   /**
    * The whole run of the current scenario, simulated to the end on the side (answered by a
    * `timeline` message): how long it lasts and where its phases fall, so the scrubber can show
@@ -112,6 +118,7 @@ export type FromWorker =
   /** The run finished (completed or failed); `stats.verification` says whether nothing was lost. */
   | { type: 'done'; epoch: number; stats: QueryMigrate }
   | { type: 'pageInfo'; requestId: number; info: PageInfo | null }
+  | { type: 'cellSummary'; requestId: number; summary: CellSummary | null }
   | TimelineMessage
   /** Something threw. The worker stays alive and answers the next `load`/`reset`. */
   | { type: 'error'; message: string };

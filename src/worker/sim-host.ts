@@ -7,7 +7,7 @@
  * inside the worker (sim.worker.ts) and in-process for tests (src/client/in-process-client.ts).
  * Every entry point catches exceptions and posts `error` rather than dying silently.
  */
-import type { PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from '../engine/types';
+import type { CellSummary, PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from '../engine/types';
 import {
   DEFAULT_SPEED,
   assertNever,
@@ -43,6 +43,7 @@ export interface SimulationLike {
   virtqueue(): VirtqueueSnapshot;
   renderPageMap(out: Uint8Array, bucketShift: number): void;
   pageInfo(pfn: number): PageInfo;
+  cellSummary(firstPfn: number, pages: number): CellSummary;
 }
 
 export interface HostDeps {
@@ -167,6 +168,13 @@ export class SimHost {
         const sim = this.sim;
         const ok = sim !== null && msg.pfn >= 0 && msg.pfn < sim.pageCount;
         this.deps.post({ type: 'pageInfo', requestId: msg.requestId, info: ok ? sim.pageInfo(msg.pfn) : null }, []);
+        return;
+      }
+      case 'cellSummary': {
+        const sim = this.sim;
+        const ok = sim !== null && Number.isInteger(msg.firstPfn) && msg.firstPfn >= 0 && msg.firstPfn < sim.pageCount;
+        const summary = ok ? sim.cellSummary(msg.firstPfn, msg.pages) : null;
+        this.deps.post({ type: 'cellSummary', requestId: msg.requestId, summary }, []);
         return;
       }
       case 'timeline':

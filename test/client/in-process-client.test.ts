@@ -70,6 +70,10 @@ describe('InProcessEngineClient with the real engine', () => {
     const info = await next((m): m is Extract<FromWorker, { type: 'pageInfo' }> => m.type === 'pageInfo');
     expect(info.requestId).toBe(3);
     expect(info.info).toMatchObject({ pfn: 100, migration: 'pending', timesSent: 0 });
+    client.send({ type: 'cellSummary', requestId: 4, firstPfn: 4096, pages: 16 });
+    const cell = await next((m): m is Extract<FromWorker, { type: 'cellSummary' }> => m.type === 'cellSummary');
+    expect(cell).toMatchObject({ requestId: 4, summary: { firstPfn: 4096, pages: 16, timesSent: 0 } });
+    expect(cell.summary?.byCode.reduce((a, b) => a + b, 0)).toBe(16);
     client.send({ type: 'load', scenario: { ...case2, guestGiB: -1 } });
     const err = await next((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error');
     expect(err.message).toMatch(/guest size \(GiB\) must be from/);

@@ -13,7 +13,7 @@ import { buildPageMapLut } from '../../src/ui/render/page-map-painter';
 import { RafScheduler } from '../../src/ui/render/raf-scheduler';
 import type { PanelController } from '../../src/ui/state/panel-controller';
 import { darkTheme } from '../../src/ui/theme';
-import { FakeSimulation } from '../worker/fake-simulation';
+import { FakeSimulation, fakeScenario } from '../worker/fake-simulation';
 import { installCanvasFake, words } from './canvas-fake';
 
 /** A scheduler whose frames run when the test says so. */
@@ -76,7 +76,7 @@ describe('App controls', () => {
     expect(types()).toEqual(['setSpeed', 'load']);
     expect(ctl().store.getState().scenario).toMatchObject({ id: 'rfc-case-2', mode: 'original', guestGiB: 8 });
     // The first frame arrives and the bucketing is said on screen.
-    await waitFor(() => expect(screen.getByTestId('bucketing').textContent).toMatch(/2,097,152 pages · 1 px = 8 pages/));
+    await waitFor(() => expect(screen.getByTestId('bucketing').textContent).toMatch(/2,097,152 pages · 1.31×1.31 px = 8 pages/));
   });
 
   it('Play/Pause is one toggle button, also on Space; keys are ignored while typing', async () => {
@@ -198,6 +198,44 @@ describe('App controls', () => {
     expect(types().slice(-2)).toEqual(['setSpeed', 'load']);
     await waitFor(() => expect(screen.queryByText('out of guest memory')).toBeNull());
     await waitFor(() => expect(screen.getByTestId('bucketing').textContent).toMatch(/pages/));
+  });
+});
+
+describe('page-map tooltip', () => {
+  it('on a bucketed map, counts the pages of the cell under the pointer by state', async () => {
+    const { flush, ctl } = setup();
+    await waitFor(() => expect(ctl().live.layout).not.toBeNull());
+    flush();
+    const l = ctl().live.layout as NonNullable<PanelController['live']['layout']>;
+    expect(l).toMatchObject({ bucketShift: 3, cols: 609, scale: 1.3125 }); // 8 pages per cell, 800x600
+    // jsdom lays nothing out: the canvas sits at (0, 0) and client = canvas CSS pixels.
+    const cv = screen.getByLabelText(/^page map:/);
+    fireEvent.pointerMove(cv, { clientX: 5, clientY: 3 }); // cell (3, 2) = 2 * 609 + 3
+    const first = (2 * 609 + 3) * 8;
+    expect(ctl().store.getState().hoverPfn).toBe(first);
+    const tip = await screen.findByRole('tooltip');
+    // The fake: every 4th page in use, the rest free with stale data; nothing sent at time 0.
+    await waitFor(() =>
+      expect(tip).toHaveTextContent(
+        `pfn ${first}–${first + 7} (8 pages)6 free (stale) · to send, 2 in use · to send; sent 0 times`,
+      ),
+    );
+    fireEvent.pointerLeave(cv);
+    expect(screen.queryByRole('tooltip')).toBeNull();
+  });
+
+  it('on a map of one page per cell, details the page (versions, free block)', async () => {
+    const { flush, ctl } = setup();
+    await waitFor(() => expect(ctl().live.layout).not.toBeNull());
+    act(() => ctl().setScenario(fakeScenario())); // 4096 pages: one per cell in 800x600
+    await waitFor(() => expect(ctl().live.layout?.bucketShift).toBe(0));
+    flush();
+    const l = ctl().live.layout as NonNullable<PanelController['live']['layout']>;
+    const cv = screen.getByLabelText(/^page map:/);
+    fireEvent.pointerMove(cv, { clientX: l.scale * 2 + 1, clientY: 1 }); // pfn 2: free, stale
+    const tip = await screen.findByRole('tooltip');
+    await waitFor(() => expect(tip).toHaveTextContent('pfn 2 (0x2)'));
+    await waitFor(() => expect(tip).toHaveTextContent(/free, stale data.*to send.*source 1 · destination 0.*order 0/));
   });
 });
 

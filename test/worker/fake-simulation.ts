@@ -6,7 +6,7 @@
  * the balloon traffic happens at 2..6 ms and the free pages are skipped. The scan cursor then
  * sends 100 pages per simulated ms; done when it reaches the end.
  */
-import type { PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from '../../src/engine/types';
+import type { CellSummary, PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from '../../src/engine/types';
 import {
   CELL_OUTSIDE,
   GUEST_FREE_STALE,
@@ -222,6 +222,17 @@ export class FakeSimulation implements SimulationLike {
       destinationVersion: m === MIG_SENT ? 1 : 0,
       freeBlockOrder: this.guest(pfn) === GUEST_USED ? -1 : 0,
     };
+  }
+
+  cellSummary(firstPfn: number, pages: number): CellSummary {
+    const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
+    const byCode = new Array<number>(16).fill(0);
+    let timesSent = 0;
+    for (let p = firstPfn; p < end; p++) {
+      byCode[pageCode(this.mig[p], this.guest(p))]++;
+      if (this.mig[p] === MIG_SENT) timesSent++;
+    }
+    return { firstPfn, pages: end - firstPfn, byCode, timesSent };
   }
 }
 

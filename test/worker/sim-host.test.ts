@@ -209,6 +209,21 @@ describe('SimHost', () => {
     expect(h.posted.at(-1)?.msg).toEqual({ type: 'pageInfo', requestId: 8, info: null });
   });
 
+  it('answers cellSummary with the page counts of a bucket, null outside guest RAM', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    h.host.handle({ type: 'cellSummary', requestId: 9, firstPfn: 16, pages: 16 });
+    const msg = h.posted.at(-1)?.msg;
+    if (msg?.type !== 'cellSummary' || !msg.summary) throw new Error(`unexpected ${JSON.stringify(msg)}`);
+    expect(msg.requestId).toBe(9);
+    expect(msg.summary).toMatchObject({ firstPfn: 16, pages: 16, timesSent: 0 });
+    // every 4th page in use: 4 used + 12 free-stale, all still to send
+    expect(msg.summary.byCode.reduce((a, b) => a + b, 0)).toBe(16);
+    expect(msg.summary.byCode.filter((n) => n > 0).sort()).toEqual([12, 4]);
+    h.host.handle({ type: 'cellSummary', requestId: 10, firstPfn: 4096, pages: 4 });
+    expect(h.posted.at(-1)?.msg).toEqual({ type: 'cellSummary', requestId: 10, summary: null });
+  });
+
   it('Play after the end starts over', () => {
     const h = harness();
     h.host.handle({ type: 'load', scenario: fakeScenario() });

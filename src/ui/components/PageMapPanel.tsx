@@ -3,8 +3,9 @@
  * legend, and a hover tooltip with the page's details fetched from the engine.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { PageInfo } from '../../engine/types';
-import { describeBucketing, pfnOfCell } from '../../protocol';
+import type { CellSummary, PageInfo } from '../../engine/types';
+import { describeBucketing, pfnAtPoint } from '../../protocol';
+import { cellRangeText, cellStatesText } from '../cell-summary-text';
 import { formatInt } from '../format';
 import { PageMapView } from '../render/page-map-view';
 import { useApp, useAppState, usePanel, usePanelState } from '../state/context';
@@ -28,7 +29,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
   const viewRef = useRef<PageMapView | null>(null);
   const layout = usePanelState((s) => s.snapshot.layout);
   const pageCount = usePanelState((s) => s.snapshot.pageCount);
-  const [pointer, setPointer] = useState<{ x: number; y: number } | null>(null);
+  const [pointer, setPointer] = useState<Pointer | null>(null);
 
   // One view per panel for the panel's lifetime: a theme change recolours it (setTheme repaints
   // the same moment from its copy of the cells), it is never rebuilt blank.
@@ -81,9 +82,11 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     const k = r.width > 0 ? e.currentTarget.offsetWidth / r.width : 1;
     const px = (e.clientX - r.left) * k;
     const py = (e.clientY - r.top) * k;
-    const pfn = pfnOfCell(Math.floor(px / l.scale), Math.floor(py / l.scale), l);
+    const pfn = pfnAtPoint(px, py, l);
     c.setHover(pfn);
-    setPointer(pfn === null ? null : { x: px, y: py });
+    // Near the right edge the tooltip opens to the left of the pointer (the area clips it).
+    const flip = px > e.currentTarget.offsetWidth - 320;
+    setPointer(pfn === null ? null : { x: px, y: py, flip, width: e.currentTarget.offsetWidth });
   };
   const onLeave = () => {
     c.setHover(null);
@@ -107,7 +110,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
             onPointerMove={onMove}
             onPointerLeave={onLeave}
           />
-          {pointer && <PageTooltip x={pointer.x} y={pointer.y} />}
+          {pointer && <PageTooltip at={pointer} />}
           {showLegend && (
             <div ref={legendRef}>
               <Legend />
@@ -131,16 +134,65 @@ const MIG_TEXT: Record<PageInfo['migration'], string> = {
   redirtied: 'dirtied again, must go again',
 };
 
-function PageTooltip({ x, y }: { x: number; y: number }) {
-  const c = usePanel();
+interface Pointer {
+  x: number;
+  y: number;
+  flip: boolean;
+  width: number;
+}
+
+function PageTooltip({ at }: { at: Pointer }) {
   const pfn = usePanelState((s) => s.hoverPfn);
   const shift = usePanelState((s) => s.snapshot.layout?.bucketShift ?? 0);
+  if (pfn === null) return null;
+  const style = at.flip && at.width > 0 ? { right: at.width - at.x + 14, top: at.y + 14 } : { left: at.x + 14, top: at.y + 14 };
+  return (
+    <div className="tooltip" role="tooltip" style={style}>
+      {shift > 0 ? <CellDetails firstPfn={pfn} pages={2 ** shift} /> : <PageDetails pfn={pfn} />}
+    </div>
+  );
+}
+
+/** A bucketed cell: how many of its pages are in each state, and how often they were sent. */
+function CellDetails({ firstPfn, pages }: { firstPfn: number; pages: number }) {
+  const c = usePanel();
   // Refresh with the 8 Hz snapshot while the run moves under the pointer.
+  const time = usePanelState((s) => s.snapshot.simTimeMs);
+  const [summary, setSummary] = useState<CellSummary | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `time` is a trigger: re-ask as the run moves on
+  useEffect(() => {
+    let live = true;
+    c.requestCellSummary(firstPfn, pages).then((s) => {
+      if (live) setSummary(s);
+    });
+    return () => {
+      live = false;
+    };
+  }, [c, firstPfn, pages, time]);
+  const fresh = summary !== null && summary.firstPfn === firstPfn;
+  return (
+    <>
+      <div className="tooltip-title" data-testid="tooltip-title">
+        {fresh ? cellRangeText(summary) : `pfn ${firstPfn}–${firstPfn + pages - 1} (${pages} pages)`}
+      </div>
+      {fresh ? (
+        <div className="tooltip-states" data-testid="tooltip-states">
+          {cellStatesText(summary)}
+        </div>
+      ) : (
+        <div className="muted">…</div>
+      )}
+    </>
+  );
+}
+
+/** One page (a map at one page per cell): its states, versions and free block. */
+function PageDetails({ pfn }: { pfn: number }) {
+  const c = usePanel();
   const time = usePanelState((s) => s.snapshot.simTimeMs);
   const [info, setInfo] = useState<PageInfo | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `time` is a trigger: re-ask as the run moves on
   useEffect(() => {
-    if (pfn === null) return;
     let live = true;
     c.requestPageInfo(pfn).then((i) => {
       if (live) setInfo(i);
@@ -149,16 +201,11 @@ function PageTooltip({ x, y }: { x: number; y: number }) {
       live = false;
     };
   }, [c, pfn, time]);
-  if (pfn === null) return null;
-  const hex = (n: number) => `0x${n.toString(16)}`;
-  const bucket = 2 ** shift;
   return (
-    <div className="tooltip" role="tooltip" style={{ left: x + 14, top: y + 14 }}>
-      <div className="tooltip-title">
-        pfn {hex(pfn)}
-        {bucket > 1 ? ` – ${hex(pfn + bucket - 1)}` : ''}
+    <>
+      <div className="tooltip-title" data-testid="tooltip-title">
+        pfn {pfn} (0x{pfn.toString(16)})
       </div>
-      {bucket > 1 && <div className="muted">cell of {bucket} pages; details of the first:</div>}
       {info && info.pfn === pfn ? (
         <dl>
           <dt>guest</dt>
@@ -167,6 +214,10 @@ function PageTooltip({ x, y }: { x: number; y: number }) {
           <dd>{MIG_TEXT[info.migration]}</dd>
           <dt>times sent</dt>
           <dd>{info.timesSent}</dd>
+          <dt>version</dt>
+          <dd>
+            source {info.sourceVersion} · destination {info.destinationVersion}
+          </dd>
           {info.freeBlockOrder >= 0 && (
             <>
               <dt>free block</dt>
@@ -177,6 +228,6 @@ function PageTooltip({ x, y }: { x: number; y: number }) {
       ) : (
         <div className="muted">…</div>
       )}
-    </div>
+    </>
   );
 }

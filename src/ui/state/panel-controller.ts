@@ -10,7 +10,7 @@
  *                                  ▼
  *                     React (8 Hz snapshot)     LiveRun ──▶ rAF painters
  */
-import type { ModeId, PageInfo, Scenario } from '../../engine/types';
+import type { CellSummary, ModeId, PageInfo, Scenario } from '../../engine/types';
 import type { EngineClient } from '../../client/engine-client';
 import {
   DEFAULT_SPEED,
@@ -52,6 +52,7 @@ export class PanelController {
   private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
   private nextRequestId = 1;
   private readonly pageInfoWaiters = new Map<number, (info: PageInfo | null) => void>();
+  private readonly cellSummaryWaiters = new Map<number, (summary: CellSummary | null) => void>();
   private readonly doneListeners = new Set<() => void>();
   /** Messages sent to the current client (compared with frames' `ack`). */
   private sentCount = 0;
@@ -228,6 +229,15 @@ export class PanelController {
     });
   }
 
+  /** Page counts by state over one page-map cell (tooltip of a bucketed map); null if unknown. */
+  requestCellSummary(firstPfn: number, pages: number): Promise<CellSummary | null> {
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve) => {
+      this.cellSummaryWaiters.set(requestId, resolve);
+      this.send({ type: 'cellSummary', requestId, firstPfn, pages });
+    });
+  }
+
   /** Throw away the engine (e.g. after an error) and start a fresh one with the same settings. */
   restart(): void {
     this.disconnect();
@@ -273,12 +283,15 @@ export class PanelController {
     this.client = null;
     for (const resolve of this.pageInfoWaiters.values()) resolve(null);
     this.pageInfoWaiters.clear();
+    for (const resolve of this.cellSummaryWaiters.values()) resolve(null);
+    this.cellSummaryWaiters.clear();
     for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 
   private send(msg: ToWorker, transfer?: Transferable[]): void {
     if (!this.client) return;
-    const command = msg.type !== 'returnBuffer' && msg.type !== 'pageInfo' && msg.type !== 'timeline';
+    const command =
+      msg.type !== 'returnBuffer' && msg.type !== 'pageInfo' && msg.type !== 'cellSummary' && msg.type !== 'timeline';
     // A seek still waiting behind another goes out before any later command (e.g. the Play of
     // a tour step), so the engine sees them in the order they were asked for.
     if (command && msg.type !== 'seek' && this.queuedSeek !== null) {
@@ -308,6 +321,12 @@ export class PanelController {
         const resolve = this.pageInfoWaiters.get(msg.requestId);
         this.pageInfoWaiters.delete(msg.requestId);
         resolve?.(msg.info);
+        break;
+      }
+      case 'cellSummary': {
+        const resolve = this.cellSummaryWaiters.get(msg.requestId);
+        this.cellSummaryWaiters.delete(msg.requestId);
+        resolve?.(msg.summary);
         break;
       }
       case 'timeline':
