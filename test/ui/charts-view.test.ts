@@ -5,8 +5,10 @@ import {
   PANES,
   formatAxisMs,
   niceCeil,
+  placeLabels,
   plottedIndices,
   throughputAt,
+  yTickLabels,
 } from '../../src/ui/render/charts-view';
 import { type MarkerEvent, SeriesBuffer } from '../../src/ui/state/live-run';
 import { darkTheme } from '../../src/ui/theme';
@@ -42,6 +44,28 @@ describe('chart helpers', () => {
     const s = series(5);
     expect(throughputAt(s, 0, -1)).toBe(0);
     expect(throughputAt(s, 3, 1)).toBeCloseTo(1000); // 1e6 B/ms = 1000 MB/s
+  });
+
+  it('never repeats a y tick label, however small or large the values', () => {
+    for (const spec of PANES)
+      for (const max of [0.01, 0.3, 1, 1.08, 2.2, 3, 7, 12, 95, 1182, 2e6, 2.3e6]) {
+        const labels = yTickLabels(spec, max);
+        expect(new Set(labels).size, `${spec.id} up to ${max}: ${labels.join(', ')}`).toBe(labels.length);
+      }
+    expect(yTickLabels(PANES[0], 1.08)).toEqual(['0', '0.5', '1']);
+    expect(yTickLabels(PANES[0], 2900)).toEqual(['0', '1,000', '2,000', '3,000']);
+    expect(yTickLabels(PANES[2], 2.2e6)).toEqual(['0', '1M', '2M']);
+    expect(yTickLabels(PANES[2], 600)).toEqual(['0', '200', '400', '600']);
+  });
+
+  it('keeps a marker label only where it does not run into the previous one or the edge', () => {
+    const m = (x: number, label: string) => ({ x, label });
+    const a = m(10, 'R2');
+    const b = m(14, 'stop'); // starts inside R2
+    const c = m(40, 'stop');
+    const d = m(448, 'R9'); // would run past the right edge (450)
+    const shown = placeLabels([c, b, a, d, m(20, '')], 450);
+    expect([...shown]).toEqual([a, c]);
   });
 
   it('decimates long series to at most ~300 points, keeping the last', () => {
@@ -83,9 +107,35 @@ describe('ChartsView', () => {
     const pane = svg.querySelector('.chart-transferred') as SVGGElement;
     expect(pane.querySelectorAll('.marker-sync')).toHaveLength(2);
     expect(pane.querySelectorAll('.marker-round')).toHaveLength(1);
-    expect(pane.querySelector('.marker-round text')?.textContent).toBe('R2');
-    expect(pane.querySelector('.marker-stop text')?.textContent).toBe('stop');
+    // labels only on the top pane; every marker says what it is on hover
+    expect(pane.querySelector('.marker-round text')?.textContent).toBe('');
+    const top = svg.querySelector('.chart-throughput') as SVGGElement;
+    expect(top.querySelector('.marker-round text')?.textContent).toBe('R2');
+    expect(top.querySelector('.marker-stop text')?.textContent).toBe('stop');
+    expect(pane.querySelector('.marker-stop title')?.textContent).toBe('stop-and-copy at 0.700 s');
     expect(svg.querySelectorAll('.marker-stop')).toHaveLength(3);
+  });
+
+  it('labels overlaid markers only where they do not collide', () => {
+    const view = new ChartsView(svg, darkTheme);
+    const close: MarkerEvent[] = [
+      { t: 700, kind: 'phase', phase: 'stop-copy' },
+      { t: 705, kind: 'round', round: 2 },
+    ];
+    view.updateRuns({
+      runs: [
+        { id: 'original', label: 'Original', series: series(100), markers: close, color: '#f00' },
+        { id: 'pv', label: 'PV', series: series(60), markers: [{ t: 702, kind: 'phase', phase: 'stop-copy' }], color: '#0f0' },
+      ],
+      simTimeMs: 990,
+      endMs: 1000,
+    });
+    const top = svg.querySelector('.chart-throughput') as SVGGElement;
+    expect(top.querySelectorAll('.marker')).toHaveLength(3);
+    const labels = [...top.querySelectorAll('.marker text')].map((t) => t.textContent).filter(Boolean);
+    expect(labels).toEqual(['stop']);
+    const titles = [...top.querySelectorAll('.marker title')].map((t) => t.textContent);
+    expect(titles).toContain('PV: stop-and-copy at 0.702 s');
   });
 
   it('draws no line before there are two samples', () => {

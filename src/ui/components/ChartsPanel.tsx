@@ -85,12 +85,16 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
             <>
               <i className="mk" style={{ borderColor: theme.chart.original }} /> Original{' '}
               <i className="mk" style={{ borderColor: theme.chart.pv }} /> PV <i className="mk mk-now" /> now
+              <span className="mk-kinds" title="markers, in each run's colour (hover one for details)">
+                <i className="mv mv-sync" /> sync <i className="mv" /> round <i className="mv mv-stop" /> stop
+              </span>
             </>
           ) : (
             <>
               <i className="mk mk-sync" style={{ borderColor: theme.chart.sync }} /> bitmap sync{' '}
               <i className="mk mk-round" style={{ borderColor: theme.chart.round }} /> new round{' '}
               <i className="mk mk-stop" style={{ borderColor: theme.chart.stopCopy }} /> stop-and-copy
+              <span className="visually-hidden"> (hover a marker for details)</span>
             </>
           )}
         </span>

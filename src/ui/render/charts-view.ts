@@ -20,6 +20,11 @@ export interface PaneSpec {
   /** y value of sample i; `prev` is the previous plotted sample (or -1), for rates. */
   value: (s: SeriesBuffer, i: number, prev: number) => number;
   format: (v: number) => string;
+  /**
+   * d3-format specifier for the y axis ticks, without precision: the scale picks the precision
+   * from the tick step, so neighbouring labels always differ ("0, 0.5, 1", never "0, 1, 1").
+   */
+  tickSpecifier: string;
   color: (t: Theme) => string;
 }
 
@@ -50,6 +55,7 @@ export const PANES: readonly PaneSpec[] = [
     unit: 'MB/s',
     value: throughputAt,
     format: (v) => `${Math.round(v)}`,
+    tickSpecifier: ',~f',
     color: (t) => t.chart.throughput,
   },
   {
@@ -58,6 +64,7 @@ export const PANES: readonly PaneSpec[] = [
     unit: 'GiB',
     value: (s, i) => s.transferred[i] / 2 ** 30,
     format: (v) => (v < 1 ? v.toFixed(2) : v.toFixed(1)),
+    tickSpecifier: '~f',
     color: (t) => t.chart.transferred,
   },
   {
@@ -66,6 +73,7 @@ export const PANES: readonly PaneSpec[] = [
     unit: 'pages',
     value: (s, i) => s.remaining[i] / PAGE_BYTES,
     format: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${Math.round(v / 1e3)}k` : `${v}`),
+    tickSpecifier: '~s',
     color: (t) => t.chart.remaining,
   },
 ];
@@ -76,6 +84,40 @@ export function niceCeil(v: number): number {
   const p = 10 ** Math.floor(Math.log10(x));
   for (const m of [1, 2, 5, 10]) if (m * p >= x) return m * p;
   return 10 * p;
+}
+
+/** Ticks the y axis shows for `domainMax` (0 at the bottom), as labels. */
+export const Y_TICKS = 3;
+export function yTickLabels(spec: PaneSpec, domainMax: number): string[] {
+  const y = scaleLinear().domain([0, domainMax]).nice(4);
+  return y.ticks(Y_TICKS).map(yTickFormat(spec, y));
+}
+
+/** The y axis' tick format on `y`: precision from the tick step; zero is plain "0" (not "0M"). */
+export function yTickFormat(spec: PaneSpec, y: ScaleLinear<number, number>): (d: number) => string {
+  const f = y.tickFormat(Y_TICKS, spec.tickSpecifier);
+  return (d) => (d === 0 ? '0' : f(d));
+}
+
+/**
+ * Which marker labels to show: left to right, a label only where it does not run into the one
+ * before it or past the right edge. `width` estimates the text (9 px font).
+ */
+export function placeLabels<T extends { x: number; label: string }>(marks: readonly T[], right: number): Set<T> {
+  const shown = new Set<T>();
+  let end = Number.NEGATIVE_INFINITY;
+  for (const m of [...marks].filter((m) => m.label).sort((a, b) => a.x - b.x)) {
+    const x0 = m.x + MARKER_LABEL_DX;
+    const x1 = x0 + labelWidth(m.label);
+    if (x0 < end + 4 || x1 > right) continue;
+    shown.add(m);
+    end = x1;
+  }
+  return shown;
+}
+const MARKER_LABEL_DX = 3;
+function labelWidth(label: string): number {
+  return label.length * 5.6 + 2;
 }
 
 export function formatAxisMs(ms: number): string {
@@ -179,10 +221,11 @@ export class ChartsView {
       for (const l of lines) for (const v of l.ys) max = Math.max(max, v);
       p.y.domain([0, max > 0 ? max * 1.08 : 1]).nice(4);
       p.xAxis.call(xAxis);
+      const yFormat = yTickFormat(p.spec, p.y);
       p.yAxis.call(
         axisLeft(p.y)
-          .ticks(3)
-          .tickFormat((d) => p.spec.format(Number(d)))
+          .ticks(Y_TICKS)
+          .tickFormat((d) => yFormat(Number(d)))
           .tickSizeOuter(0),
       );
       p.lines
@@ -212,23 +255,39 @@ export class ChartsView {
         .attr('stroke', this.theme.css.text);
       this.drawMarkers(
         p,
-        overlay ? u.runs.flatMap((r) => r.markers.map((e) => ({ e, color: r.color }))) : (u.runs[0]?.markers ?? []).map((e) => ({ e, color: undefined })),
+        overlay
+          ? u.runs.flatMap((r) => r.markers.map((e) => ({ e, color: r.color, run: r.label })))
+          : (u.runs[0]?.markers ?? []).map((e) => ({ e, color: undefined, run: '' })),
       );
     }
   }
 
-  /** Marker colours are the marker kind's, or (overlaid runs) the run's, so each race is readable. */
-  private drawMarkers(p: Pane, events: readonly { e: MarkerEvent; color: string | undefined }[]): void {
+  /**
+   * Markers are thin vertical lines on every pane; their labels (R2, stop) only on the top pane
+   * and only where they do not run into each other; every marker says what it is on hover.
+   * Colours are the marker kind's, or (overlaid runs) the run's, so each race is readable; the
+   * kind is also in the line style (sync dotted, round thin, stop thicker).
+   */
+  private drawMarkers(p: Pane, events: readonly { e: MarkerEvent; color: string | undefined; run: string }[]): void {
     const c = this.theme.chart;
-    const marks = events.flatMap(({ e, color }) => {
+    const at = (t: number) => `${(t / 1000).toFixed(3)} s`;
+    const mark = (t: number, cls: string, color: string, label: string, title: string) => ({
+      x: this.x(t),
+      cls,
+      color,
+      label,
+      title,
+    });
+    const marks = events.flatMap(({ e, color, run: who }) => {
+      const pre = who ? `${who}: ` : '';
       switch (e.kind) {
         case 'sync':
-          return [{ t: e.t, cls: 'marker-sync', color: color ?? c.sync, label: '' }];
+          return [mark(e.t, 'marker-sync', color ?? c.sync, '', `${pre}dirty-bitmap sync at ${at(e.t)}`)];
         case 'round':
-          return [{ t: e.t, cls: 'marker-round', color: color ?? c.round, label: `R${e.round}` }];
+          return [mark(e.t, 'marker-round', color ?? c.round, `R${e.round}`, `${pre}round ${e.round} starts at ${at(e.t)}`)];
         case 'phase':
           return e.phase === 'stop-copy'
-            ? [{ t: e.t, cls: 'marker-stop', color: color ?? c.stopCopy, label: 'stop' }]
+            ? [mark(e.t, 'marker-stop', color ?? c.stopCopy, 'stop', `${pre}stop-and-copy at ${at(e.t)}`)]
             : [];
         case 'free-page-request':
         case 'free-page-bitmap':
@@ -239,25 +298,30 @@ export class ChartsView {
         }
       }
     });
+    const labelled = p === this.panes[0] ? placeLabels(marks, CHART_SIZE.width - CHART_SIZE.right) : new Set();
     const h = CHART_SIZE.paneHeight;
     const sel = p.markers
       .selectAll<SVGGElement, (typeof marks)[number]>('g.marker')
       .data(marks)
       .join((enter) => {
         const g = enter.append('g');
-        g.append('line').attr('y1', 0).attr('y2', h);
-        g.append('text').attr('y', h - 4).attr('x', 3);
+        g.append('title');
+        g.append('line').attr('class', 'marker-hit').attr('y1', 0).attr('y2', h);
+        g.append('line').attr('class', 'marker-line').attr('y1', 0).attr('y2', h);
+        g.append('text').attr('y', h - 4).attr('x', MARKER_LABEL_DX);
         return g;
       })
       .attr('class', (d) => `marker ${d.cls}`)
-      .attr('transform', (d) => `translate(${this.x(d.t)},0)`);
+      .attr('transform', (d) => `translate(${d.x},0)`);
+    sel.select('title').text((d) => d.title);
     sel
-      .select('line')
+      .select('line.marker-line')
       .attr('stroke', (d) => d.color)
+      .attr('stroke-width', (d) => (d.cls === 'marker-stop' ? 1.5 : 1))
       .attr('stroke-dasharray', (d) => (d.cls === 'marker-sync' ? '2 3' : null));
     sel
       .select('text')
       .attr('fill', (d) => d.color)
-      .text((d) => d.label);
+      .text((d) => (labelled.has(d) ? d.label : ''));
   }
 }
