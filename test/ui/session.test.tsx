@@ -203,6 +203,11 @@ describe('compare', () => {
     expect(fa && fb && fb['total-time'] < fa['total-time']).toBe(true);
     // Not an RFC testbed scenario (0.25 GiB): no published numbers to compare with.
     expect(screen.queryByTestId('results')).toBeNull();
+    // The legend is the compact one (two lines: 3 guest hues, 4 migration looks, the cursor).
+    const legend = within(screen.getByRole('region', { name: 'Page map legend' }));
+    expect(legend.getAllByTestId(/^swatch-guest-/)).toHaveLength(3);
+    expect(legend.getAllByTestId(/^swatch-mig-/)).toHaveLength(4);
+    expect(legend.getByTestId('swatch-mig-2')).toHaveAttribute('title', 'in use · skipped as free');
     act(() => s().seek(100_000));
     await waitFor(() => expect(a.live.done && b.live.done).toBe(true));
     await new Promise((r) => setTimeout(r, 80)); // chart throttle

@@ -36,8 +36,8 @@ export function CompareView({ original, pv }: { original: PanelController; pv: P
         <div className="compare-side">
           <ChartsPanel panels={panels} overlay />
           <ResultsPanel original={original} pv={pv} />
-          <section className="panel" aria-label="Page map legend">
-            <Legend />
+          <section className="panel compare-legend" aria-label="Page map legend">
+            <Legend compact />
           </section>
         </div>
       </div>

@@ -93,12 +93,13 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     setPointer(null);
   };
 
+  const bucketing = layout ? `${formatInt(pageCount)} pages · ${describeBucketing(layout)}` : 'loading…';
   return (
     <section className="panel page-map-panel" aria-label={title}>
       <header className="panel-head">
         <h2>{title}</h2>
-        <span className="muted" data-testid="bucketing">
-          {layout ? `${formatInt(pageCount)} pages · ${describeBucketing(layout)}` : 'loading…'}
+        <span className="muted" data-testid="bucketing" title={bucketing}>
+          {bucketing}
         </span>
       </header>
       <div className="page-map-area" ref={areaRef}>
