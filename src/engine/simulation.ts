@@ -222,6 +222,7 @@ export class Simulation {
         scenario: this.scenario.id,
         seed: this.scenario.seed,
         'skipped-free-pages': m.skippedFree,
+        'skipped-unmapped-pages': m.skippedUnmapped,
         rounds: m.round,
         'virtqueue-buffers': vq.buffers,
         'virtqueue-bytes': vq.bytes,

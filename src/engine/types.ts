@@ -5,9 +5,13 @@
  * pages of 4 KiB identified by their page frame number (pfn = index into guest RAM).
  */
 
-/** Migration algorithm. `original` = QEMU 2.5/2.6 pre-copy; `pv` = the 2016 RFC free-page bitmap. */
-export type ModeId = 'original' | 'pv';
-export const MODE_IDS: readonly ModeId[] = ['original', 'pv'];
+/**
+ * Migration algorithm. `original` = QEMU 2.5/2.6 pre-copy; `pv` = the 2016 RFC free-page bitmap;
+ * `pagemap` = the host-side alternative raised in the RFC thread: skip pages the host never
+ * mapped (read from /proc/self/pagemap), with no guest involvement.
+ */
+export type ModeId = 'original' | 'pv' | 'pagemap';
+export const MODE_IDS: readonly ModeId[] = ['original', 'pv', 'pagemap'];
 
 /** What the guest did before (and does during) the migration. */
 export type WorkloadId = 'idle-boot' | 'after-hog' | 'running';
@@ -66,6 +70,8 @@ export interface QueryMigrate {
     seed: number;
     /** Pages QEMU cleared from its bitmap because the guest reported them free (pv). */
     'skipped-free-pages': number;
+    /** Pages QEMU cleared from its bitmap because the host never mapped them (pagemap). */
+    'skipped-unmapped-pages': number;
     /** Completed passes of the scan cursor (1 = only the bulk stage). */
     rounds: number;
     'virtqueue-buffers': number;

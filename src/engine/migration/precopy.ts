@@ -59,6 +59,7 @@ type Step =
   | 'log'
   | 'request'
   | 'wait'
+  | 'pagemap'
   | 'setup-sync'
   | 'loop'
   | 'iterate'
@@ -74,7 +75,10 @@ type Step =
  * the bitmap's "in use" set, and goes missing.
  */
 function setupPlan(mode: ModeId, faults: EngineFaults): Step[] {
-  if (mode !== 'pv') return ['fixed', 'bitmap', 'log'];
+  if (mode === 'original') return ['fixed', 'bitmap', 'log'];
+  // Reading pagemap after logging starts is safe for the same reason: a page the guest first
+  // touches afterwards is mapped by then and logged.
+  if (mode === 'pagemap') return ['fixed', 'bitmap', 'log', 'pagemap'];
   if (faults.snapshotBeforeDirtyLog) return ['request', 'wait', 'fixed', 'bitmap', 'log'];
   return ['fixed', 'bitmap', 'log', 'request', 'wait'];
 }
@@ -133,6 +137,7 @@ export class Precopy {
   private blockNameSent = false;
   private dirtyBytesLastSync = 0;
   skippedFree = 0;
+  skippedUnmapped = 0;
   failureReason = '';
   verification: Verification = { ok: false, 'pages-checked': 0, mismatches: 0, 'first-mismatch': -1 };
 
@@ -228,6 +233,10 @@ export class Precopy {
           this.now += p.pollIntervalMs;
         }
         return;
+      case 'pagemap':
+        this.skipUnmappedPages();
+        this.nextSetupStep();
+        return;
       case 'setup-sync':
         this.sync();
         this.setupTime = this.now;
@@ -299,6 +308,27 @@ export class Precopy {
     this.skippedFree += cleared;
     this.now += (bm.length * this.profile.scanNsPerWord) / 1e6;
     this.emit({ t: this.now, kind: 'free-page-bitmap', freePages: reply.freePages, walkMs: reply.walkMs });
+  }
+
+  /**
+   * pagemap mode (Dave Gilbert's suggestion in the RFC thread): pages the host never mapped read
+   * as zero and the destination's RAM starts zeroed, so they can be dropped from the bitmap. A
+   * page the guest wrote and then freed is still mapped and still goes out.
+   */
+  private skipUnmappedPages(): void {
+    const mapped = this.mem.data;
+    const bm = this.bitmap;
+    let cleared = 0;
+    for (let w = 0; w < bm.length; w++) {
+      const hit = bm[w] & ~mapped[w];
+      if (hit !== 0) {
+        cleared += popcount32(hit);
+        bm[w] &= ~hit;
+      }
+    }
+    this.dirtyPages -= cleared;
+    this.skippedUnmapped += cleared;
+    this.now += (this.mem.pages * this.profile.pagemapNsPerPage) / 1e6;
   }
 
   /** migration_bitmap_sync: pull KVM's dirty log into the migration bitmap. */
