@@ -46,6 +46,7 @@ export interface Theme {
     /** One colour per mode when runs are overlaid (compare): Okabe-Ito vermillion vs bluish green. */
     readonly original: string;
     readonly pv: string;
+    readonly pagemap: string;
   };
   readonly vq: {
     readonly free: string;
@@ -93,6 +94,7 @@ export const darkTheme: Theme = {
     axis: '#98a2ae',
     original: '#f08a4b',
     pv: '#2fc09a',
+    pagemap: '#cc79a7',
   },
   vq: {
     free: '#2a313a',
@@ -145,6 +147,7 @@ export const lightTheme: Theme = {
     axis: '#5b6570',
     original: '#d55e00',
     pv: '#008a66',
+    pagemap: '#a3477f',
   },
   vq: {
     free: '#e3e6ea',

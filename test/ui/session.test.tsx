@@ -112,6 +112,18 @@ describe('shareable links', () => {
     await waitFor(() => expect(window.location.search).toBe(''));
   });
 
+  it('M switches to the pagemap alternative: the engine runs that mode, the link says so, the virtqueue says why it is idle', async () => {
+    const { sentTo, flush } = setup(`?${SMALL}`);
+    fireEvent.keyDown(window, { key: 'm' });
+    expect(screen.getByRole('button', { name: 'Pagemap' })).toHaveAttribute('aria-pressed', 'true');
+    expect(sentTo(0, 'setMode').at(-1)).toEqual({ type: 'setMode', mode: 'pagemap' });
+    await waitFor(() => expect(new URLSearchParams(window.location.search).get('view')).toBe('pagemap'));
+    await waitFor(() => {
+      flush();
+      expect(document.querySelector('.vq-idle')?.textContent).toBe('No traffic: pagemap reads the host\u2019s page tables, not the guest');
+    });
+  });
+
   it('a link with a time cursor and autoplay seeks there and plays', async () => {
     const { sentTo, s } = setup(`?${SMALL}&t=42&play=1&speed=0.5`);
     const msgs = sentTo(0).map((m) => m.type);
@@ -132,7 +144,7 @@ describe('shareable links', () => {
       .map((li) => li.textContent);
     expect(items).toHaveLength(4);
     expect(items.join('\n')).toMatch(/unknown link field "bogus"/);
-    expect(items.join('\n')).toMatch(/view must be one of original, pv, compare \(got "sideways"\)/);
+    expect(items.join('\n')).toMatch(/view must be one of original, pv, pagemap, compare \(got "sideways"\)/);
     expect(items.join('\n')).toMatch(/seed must be from 0 to 4294967295 \(got "-3"\)/);
     expect(items.join('\n')).toMatch(/gib \(guest size, GiB\) must be a number/);
     // Defaults for the bad fields, the good one (t) still applies.

@@ -64,7 +64,7 @@ describe('URL view state', () => {
   it('round-trips any valid state', () => {
     const arb: fc.Arbitrary<ViewState> = fc.record({
       presetId: fc.constantFrom('rfc-case-1' as const, 'rfc-case-2' as const),
-      view: fc.constantFrom('original' as const, 'pv' as const, 'compare' as const),
+      view: fc.constantFrom('original' as const, 'pv' as const, 'pagemap' as const, 'compare' as const),
       overrides: fc.record(
         {
           guestGiB: fc.constantFrom(0.5, 1, 16, 128),

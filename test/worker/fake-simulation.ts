@@ -169,6 +169,7 @@ export class FakeSimulation implements SimulationLike {
         mode: this.scenario.mode,
         scenario: this.scenario.id,
         seed: this.scenario.seed,
+        'skipped-unmapped-pages': 0,
         'skipped-free-pages': this.skipped,
         rounds: 1,
         'virtqueue-buffers': this.vqBuffers,

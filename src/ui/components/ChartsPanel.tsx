@@ -4,19 +4,13 @@
  * with the shared time cursor: PV's lines end while Original's are still climbing.
  */
 import { useEffect, useRef } from 'react';
-import type { ModeId } from '../../engine/types';
 import { type ChartRun, ChartsView } from '../render/charts-view';
 import { useApp, useAppState, useSession } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
-import type { Theme } from '../theme';
+import { MODE_LABEL, modeColor } from '../modes';
 
 /** Axes and paths cost more than a canvas blit; 20 Hz looks continuous for slow-moving lines. */
 const CHART_MIN_INTERVAL_MS = 50;
-const LABEL: Record<ModeId, string> = { original: 'Original', pv: 'PV' };
-
-function modeColor(t: Theme, mode: ModeId): string {
-  return mode === 'pv' ? t.chart.pv : t.chart.original;
-}
 
 export function ChartsPanel({ panels, overlay = false }: { panels: readonly PanelController[]; overlay?: boolean }) {
   const { scheduler } = useApp();
@@ -58,7 +52,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
         const mode = p.store.getState().mode;
         return {
           id: mode,
-          label: LABEL[mode],
+          label: MODE_LABEL[mode],
           series: p.live.series,
           markers: p.live.markers,
           color: overlay ? modeColor(theme, mode) : undefined,

@@ -7,8 +7,9 @@
  */
 import table from '../../data/rfc-2016-table.json';
 import { SCENARIO_PRESETS } from '../../engine/scenario';
-import type { ModeId, QueryMigrate, Scenario } from '../../engine/types';
+import type { QueryMigrate, Scenario } from '../../engine/types';
 import { formatBytes, formatClock, formatInt } from '../format';
+import { MODE_LABEL } from '../modes';
 import { PanelProvider, useApp, usePanel, usePanelState, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
 import { ChartsPanel } from './ChartsPanel';
@@ -20,7 +21,6 @@ import { useEffect, useMemo, useRef } from 'react';
 
 /** Two maps share the frame budget (and two workers share 2 cores): ~30 fps each is plenty. */
 const COMPARE_MAP_INTERVAL_MS = 33;
-const LABEL: Record<ModeId, string> = { original: 'Original', pv: 'PV' };
 
 export function CompareView({ original, pv }: { original: PanelController; pv: PanelController }) {
   const panels = useMemo(() => [original, pv], [original, pv]);
@@ -51,7 +51,7 @@ function CompareColumn() {
   return (
     <div className={`compare-col col-${mode}`} data-testid={`compare-${mode}`}>
       <ErrorBanner />
-      <PageMapPanel title={`${LABEL[mode]}`} showLegend={false} minIntervalMs={COMPARE_MAP_INTERVAL_MS} />
+      <PageMapPanel title={`${MODE_LABEL[mode]}`} showLegend={false} minIntervalMs={COMPARE_MAP_INTERVAL_MS} />
       <RunStatus c={c} />
       <VirtqueuePanel />
     </div>
@@ -127,7 +127,7 @@ function ResultsPanel({ original, pv }: { original: PanelController; pv: PanelCo
   const fp = useStoreOf(pv, (s) => s.timeline?.final ?? null);
   const row = publishedRow(scenario);
   if (!row) return null;
-  const lines: [ModeId, QueryMigrate | null][] = [
+  const lines: ['original' | 'pv', QueryMigrate | null][] = [
     ['original', fo],
     ['pv', fp],
   ];
@@ -152,13 +152,13 @@ function ResultsPanel({ original, pv }: { original: PanelController; pv: PanelCo
             const kib = q ? q.ram.transferred / 1024 : 0;
             return [
               <tr key={`${mode}-time`}>
-                <th scope="row">{LABEL[mode]} total-time</th>
+                <th scope="row">{MODE_LABEL[mode]} total-time</th>
                 <td>{q ? `${formatInt(q['total-time'])} ms` : '…'}</td>
                 <td>{formatInt(pub.totalTimeMs)} ms</td>
                 <td>{q ? errorPercent(q['total-time'], pub.totalTimeMs) : ''}</td>
               </tr>,
               <tr key={`${mode}-bytes`}>
-                <th scope="row">{LABEL[mode]} transferred</th>
+                <th scope="row">{MODE_LABEL[mode]} transferred</th>
                 <td>{q ? formatBytes(q.ram.transferred) : '…'}</td>
                 <td>{formatBytes(pub.transferredKB * 1024)}</td>
                 <td>{q ? errorPercent(kib, pub.transferredKB) : ''}</td>

@@ -15,6 +15,11 @@ import { Timeline } from './Timeline';
 const VIEWS: { id: ViewMode; label: string; hint: string }[] = [
   { id: 'original', label: 'Original', hint: 'QEMU sends every page (key O)' },
   { id: 'pv', label: 'PV', hint: 'the guest reports its free pages, QEMU skips them (key P)' },
+  {
+    id: 'pagemap',
+    label: 'Pagemap',
+    hint: 'the alternative from the RFC thread: QEMU skips the pages the host never mapped, without asking the guest (key M)',
+  },
   { id: 'compare', label: 'Compare', hint: 'Original and PV side by side on one clock (key C)' },
 ];
 

@@ -9,6 +9,7 @@ import { useEffect, useRef } from 'react';
 import type { ModeId } from '../../engine/types';
 import type { TimelineMarker } from '../../protocol';
 import { formatClock } from '../format';
+import { MODE_LABEL } from '../modes';
 import { usePanelsValue } from '../hooks/use-panels-value';
 import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
@@ -131,7 +132,6 @@ export function marksOf(markers: readonly TimelineMarker[], endMs: number): Mark
   return out;
 }
 
-const ROW_LABEL: Record<ModeId, string> = { original: 'Original', pv: 'PV' };
 
 function MarkerRow({ controller, endMs, labelled }: { controller: PanelController; endMs: number; labelled: boolean }) {
   const timeline = useStoreOf(controller, (s) => s.timeline);
@@ -139,7 +139,7 @@ function MarkerRow({ controller, endMs, labelled }: { controller: PanelControlle
   const marks = timeline ? marksOf(timeline.markers, endMs) : [];
   return (
     <div className={`timeline-row tr-${mode}`} data-testid={`timeline-${mode}`}>
-      {labelled && <span className="timeline-row-label">{ROW_LABEL[mode]}</span>}
+      {labelled && <span className="timeline-row-label">{MODE_LABEL[mode]}</span>}
       {timeline && (
         <span className="timeline-run" style={{ width: `${Math.min(100, (timeline.endMs / endMs) * 100)}%` }} />
       )}

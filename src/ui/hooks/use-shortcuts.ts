@@ -17,6 +17,7 @@ export const SHORTCUTS: readonly { keys: readonly string[]; action: string }[] =
   { keys: ['R'], action: 'Reset to time 0' },
   { keys: ['O'], action: 'Original view' },
   { keys: ['P'], action: 'PV view' },
+  { keys: ['M'], action: 'Pagemap view (the host-side alternative, not in the RFC)' },
   { keys: ['C'], action: 'Compare Original and PV side by side' },
   { keys: ['F'], action: 'Presentation mode (fullscreen, large type)' },
   { keys: ['PageDown', '.'], action: 'Next tour step (presenter clicker)' },
@@ -61,6 +62,10 @@ export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
     case 'p':
     case 'P':
       s.setView('pv');
+      return true;
+    case 'm':
+    case 'M':
+      s.setView('pagemap');
       return true;
     case 'c':
     case 'C':

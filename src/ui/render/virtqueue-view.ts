@@ -12,6 +12,7 @@ import 'd3-transition';
 import type { ModeId, VirtqueueEvent, VirtqueueSnapshot } from '../../engine/types';
 import type { Theme } from '../theme';
 import { formatBytes } from '../format';
+import { VQ_IDLE_REASON } from '../modes';
 
 export const VQ_VIEWBOX = { width: 460, height: 200 };
 const CENTER = { x: 230, y: 100 };
@@ -116,8 +117,7 @@ export class VirtqueueView {
       .append('text')
       .attr('class', 'vq-idle')
       .attr('x', CENTER.x)
-      .attr('y', CENTER.y + 4)
-      .text('No traffic: original QEMU never asks the guest');
+      .attr('y', CENTER.y + 4);
     this.root
       .append('text')
       .attr('class', 'vq-idle vq-idle-sub')
@@ -131,7 +131,9 @@ export class VirtqueueView {
   }
 
   update(u: VirtqueueUpdate): void {
-    const idle = u.mode === 'original';
+    const reason = VQ_IDLE_REASON[u.mode];
+    const idle = reason !== null;
+    if (reason !== null) this.root.select('.vq-idle:not(.vq-idle-sub)').text(reason);
     this.root.classed('is-idle', idle);
     this.root.select('.vq-diagram').attr('opacity', idle ? 0.35 : 1);
     this.root.selectAll('.vq-idle').attr('display', idle ? null : 'none');

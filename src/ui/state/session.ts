@@ -19,6 +19,7 @@ import { SCENARIO_PRESETS, validateScenario } from '../../engine/scenario';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
 import { stepSizeMs } from '../../protocol';
 import { formatClock } from '../format';
+import { MODE_LABEL } from '../modes';
 import type { RafScheduler } from '../render/raf-scheduler';
 import { type Theme, type ThemePref, loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
 import { TOUR } from '../tour/tour';
@@ -75,7 +76,6 @@ export interface SessionOptions {
 /** Hide the presentation controls after this long without pointer movement. */
 export const CHROME_HIDE_MS = 2500;
 const URL_DEBOUNCE_MS = 300;
-const MODE_LABEL: Record<ModeId, string> = { original: 'Original', pv: 'PV' };
 
 const PHASE_TEXT: Record<Phase, string> = {
   idle: 'not started',
@@ -106,7 +106,7 @@ export class Session {
     const initial = opts.initial ?? DEFAULT_VIEW_STATE;
     const errors = [...(opts.urlErrors ?? [])];
     let scenario: Scenario;
-    const mode: ModeId = initial.view === 'pv' ? 'pv' : 'original';
+    const mode: ModeId = initial.view === 'compare' ? 'original' : initial.view;
     try {
       scenario = validateScenario(scenarioOf(initial, mode));
     } catch (e) {

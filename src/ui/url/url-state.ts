@@ -9,13 +9,13 @@
  */
 import * as z from 'zod/mini';
 import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, SCENARIO_PRESETS } from '../../engine/scenario';
-import { type Scenario, WORKLOAD_IDS } from '../../engine/types';
+import { type ModeId, type Scenario, WORKLOAD_IDS } from '../../engine/types';
 import { DEFAULT_SPEED } from '../../protocol/messages';
 
 export const URL_STATE_VERSION = 1;
 
-export type ViewMode = 'original' | 'pv' | 'compare';
-export const VIEW_MODES: readonly ViewMode[] = ['original', 'pv', 'compare'];
+export type ViewMode = 'original' | 'pv' | 'pagemap' | 'compare';
+export const VIEW_MODES: readonly ViewMode[] = ['original', 'pv', 'pagemap', 'compare'];
 
 /** Scenario fields a link may override (everything but the mode, which `view` carries). */
 type OverridableField = 'guestGiB' | 'workload' | 'linkGbps' | 'maxBandwidthMiBs' | 'downtimeMs' | 'seed';
@@ -164,6 +164,6 @@ export function serializeUrlState(state: ViewState): string {
 }
 
 /** The scenario a view state describes, for one mode. */
-export function scenarioOf(state: ViewState, mode: 'original' | 'pv'): Scenario {
+export function scenarioOf(state: ViewState, mode: ModeId): Scenario {
   return { ...SCENARIO_PRESETS[state.presetId], ...state.overrides, mode };
 }

@@ -1,0 +1,25 @@
+/**
+ * What the UI says and shows about each migration mode, in one place.
+ * `pagemap` is not in the RFC's table: it is the host-side alternative from the RFC thread,
+ * shown to answer "why not skip untouched pages without asking the guest?".
+ */
+import type { ModeId } from '../engine/types';
+import type { Theme } from './theme';
+
+export const MODE_LABEL: Readonly<Record<ModeId, string>> = { original: 'Original', pv: 'PV', pagemap: 'Pagemap' };
+
+/** Why the balloon's virtqueue is idle in this mode, or null when the mode uses it. */
+export const VQ_IDLE_REASON: Readonly<Record<ModeId, string | null>> = {
+  original: 'No traffic: original QEMU never asks the guest',
+  pv: null,
+  pagemap: 'No traffic: pagemap reads the host\u2019s page tables, not the guest',
+};
+
+export function modeColor(t: Theme, mode: ModeId): string {
+  return t.chart[mode];
+}
+
+/** The RFC measured these two modes only. */
+export function isPublishedMode(mode: ModeId): mode is 'original' | 'pv' {
+  return mode === 'original' || mode === 'pv';
+}
