@@ -4,7 +4,7 @@
  * Every page has two states at once and the code carries both:
  *   code = migration * 4 + guest
  * guest:     what the guest holds in the page (never touched / in use / free but stale data)
- * migration: what QEMU has done with it (still to send / sent / skipped as free / dirtied again)
+ * migration: what QEMU has done with it (still to send / sent / skipped / dirtied again)
  * When one cell stands for a bucket of 2^k pages it shows the bucket's most significant page:
  * guest used > free-stale > zero; migration redirtied > pending > sent > skipped.
  */
@@ -15,7 +15,7 @@ export const GUEST_FREE_STALE = 2; // free in the guest's allocator but still ho
 
 export const MIG_PENDING = 0; // in the migration bitmap, never sent yet
 export const MIG_SENT = 1; // sent and clean since
-export const MIG_SKIPPED = 2; // never sent: QEMU dropped it from the bitmap because the guest said it was free
+export const MIG_SKIPPED = 2; // never sent: dropped from the bitmap at setup (pv: the guest said it was free; pagemap: never mapped)
 export const MIG_REDIRTIED = 3; // sent before, written again since: must go again
 
 export const GUEST_STATE_COUNT = 3;
@@ -35,4 +35,4 @@ export function migrationOf(code: number): number {
 }
 
 export const GUEST_STATE_NAMES = ['never touched (zero)', 'in use', 'free, stale data'] as const;
-export const MIG_STATE_NAMES = ['to send', 'sent', 'skipped as free', 'dirtied again'] as const;
+export const MIG_STATE_NAMES = ['to send', 'sent', 'skipped', 'dirtied again'] as const;

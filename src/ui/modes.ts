@@ -12,7 +12,7 @@ export const MODE_LABEL: Readonly<Record<ModeId, string>> = { original: 'Origina
 export const VQ_IDLE_REASON: Readonly<Record<ModeId, string | null>> = {
   original: 'No traffic: original QEMU never asks the guest',
   pv: null,
-  pagemap: 'No traffic: pagemap reads the host\u2019s page tables, not the guest',
+  pagemap: 'No traffic: pagemap never asks the guest',
 };
 
 export function modeColor(t: Theme, mode: ModeId): string {

@@ -6,7 +6,7 @@
  *   hue     = guest state, Okabe-Ito families: never touched -> grey, in use -> blue, free with
  *             stale data -> orange (blue/orange stay apart for every common colour-vision type)
  *   light   = migration state: to send -> dark, sent -> bright
- *   pattern = skipped as free -> dark checkerboard over the background ("left out");
+ *   pattern = skipped -> dark checkerboard over the background ("left out");
  *             dirtied again -> bright checkerboard with reddish purple ("must go again")
  */
 export type GuestFamily = 'zero' | 'used' | 'freeStale';

@@ -120,7 +120,7 @@ describe('shareable links', () => {
     await waitFor(() => expect(new URLSearchParams(window.location.search).get('view')).toBe('pagemap'));
     await waitFor(() => {
       flush();
-      expect(document.querySelector('.vq-idle')?.textContent).toBe('No traffic: pagemap reads the host\u2019s page tables, not the guest');
+      expect(document.querySelector('.vq-idle')?.textContent).toBe('No traffic: pagemap never asks the guest');
     });
   });
 
@@ -219,7 +219,7 @@ describe('compare', () => {
     const legend = within(screen.getByRole('region', { name: 'Page map legend' }));
     expect(legend.getAllByTestId(/^swatch-guest-/)).toHaveLength(3);
     expect(legend.getAllByTestId(/^swatch-mig-/)).toHaveLength(4);
-    expect(legend.getByTestId('swatch-mig-2')).toHaveAttribute('title', 'in use · skipped as free');
+    expect(legend.getByTestId('swatch-mig-2')).toHaveAttribute('title', 'in use · skipped');
     act(() => s().seek(100_000));
     await waitFor(() => expect(a.live.done && b.live.done).toBe(true));
     await new Promise((r) => setTimeout(r, 80)); // chart throttle

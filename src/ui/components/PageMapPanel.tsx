@@ -131,7 +131,7 @@ const GUEST_TEXT: Record<PageInfo['guest'], string> = {
 const MIG_TEXT: Record<PageInfo['migration'], string> = {
   pending: 'to send',
   sent: 'sent',
-  skipped: 'skipped as free',
+  skipped: 'skipped (never sent)',
   redirtied: 'dirtied again, must go again',
 };
 
