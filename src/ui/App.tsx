@@ -9,7 +9,7 @@ import type { EngineClient } from '../client/engine-client';
 import { CompareView } from './components/CompareView';
 import { Controls } from './components/Controls';
 import { Header } from './components/Header';
-import { Announcer, ShortcutsOverlay, TourCaption, UrlNotice } from './components/Overlays';
+import { Announcer, ShortcutsOverlay, TourCaption, UrlNotice, FileNotice } from './components/Overlays';
 import { SimulationPanel } from './components/SimulationPanel';
 import { useReducedMotion } from './hooks/use-reduced-motion';
 import { useShortcuts } from './hooks/use-shortcuts';
@@ -122,6 +122,7 @@ function Shell() {
       <div className="stage" ref={stageRef}>
         <Header />
         <UrlNotice />
+        <FileNotice />
         <Controls />
         <TourCaption />
         <main className="workspace">

@@ -469,8 +469,46 @@ describe('exports', () => {
       'Time series (JSON)',
       'Final stats (CSV)',
       'Final stats (JSON, query-migrate)',
+      'Scenario (JSON, opens again with Open…)',
     ]);
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByRole('menu')).toBeNull();
+  });
+});
+
+describe('scenario files', () => {
+  const upload = async (user: ReturnType<typeof userEvent.setup>, name: string, text: string) => {
+    const input = screen.getByLabelText('Scenario file') as HTMLInputElement;
+    await user.upload(input, new File([text], name, { type: 'application/json' }));
+  };
+
+  it('Open… loads a scenario file into every panel and switches to its mode; Export writes one that opens again', async () => {
+    const user = userEvent.setup({ applyAccept: false });
+    const { s, sentTo } = setup(`?${SMALL}`);
+    await upload(user, 'case.json', JSON.stringify({ scenario: 'rfc-case-1', mode: 'pv', guestGiB: 0.125, seed: 42 }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'true'));
+    const load = sentTo(0, 'load').at(-1);
+    expect(load?.type === 'load' && [load.scenario.id, load.scenario.guestGiB, load.scenario.seed]).toEqual(['rfc-case-1', 0.125, 42]);
+    expect(screen.queryByTestId('file-notice')).toBeNull();
+    const file = await buildExport(s(), 'scenario-json');
+    expect(file.name).toMatch(/-scenario\.json$/);
+    expect(JSON.parse(file.text ?? '')).toMatchObject({ scenario: 'rfc-case-1', mode: 'pv', guestGiB: 0.125, seed: 42 });
+  });
+
+  it('a bad scenario file says what is wrong and changes nothing', async () => {
+    const user = userEvent.setup({ applyAccept: false });
+    const { sentTo } = setup(`?${SMALL}`);
+    const loadsBefore = sentTo(0, 'load').length;
+    await upload(user, 'bad.json', '{"guestGiB": 5000, "colour": "red"}');
+    const notice = await screen.findByTestId('file-notice');
+    expect(notice).toHaveTextContent('bad.json: unknown field "colour"');
+    expect(sentTo(0, 'load')).toHaveLength(loadsBefore);
+    await upload(user, 'worse.json', '{"guestGiB": ');
+    await waitFor(() => expect(screen.getByTestId('file-notice')).toHaveTextContent('worse.json is not valid JSON'));
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss file notice' }));
+    expect(screen.queryByTestId('file-notice')).toBeNull();
+    // The page still works.
+    fireEvent.keyDown(window, { key: 'p' });
+    expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'true');
   });
 });

@@ -1,5 +1,5 @@
 /** Title bar with the page-wide actions: tour, copy link, exports, theme, presentation, shortcuts. */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useAppState, useSession } from '../state/context';
 import { ExportMenu } from './ExportMenu';
 
@@ -11,6 +11,12 @@ export function Header() {
   const presenting = useAppState((s) => s.presenting);
   const tourStep = useAppState((s) => s.tourStep);
   const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
+  const fileInput = useRef<HTMLInputElement>(null);
+  const openFile = async (file: File | undefined) => {
+    if (!file) return;
+    session.openScenarioFile(await file.text(), file.name);
+    if (fileInput.current) fileInput.current.value = ''; // the same file may be opened again
+  };
 
   const copyLink = async () => {
     const url = `${window.location.origin}${window.location.pathname}${session.search()}`;
@@ -44,6 +50,21 @@ export function Header() {
         <button type="button" onClick={copyLink} title="Copy a link to exactly this view">
           {copied === 'ok' ? 'Copied ✓' : copied === 'failed' ? 'See address bar' : 'Copy link'}
         </button>
+        <button
+          type="button"
+          onClick={() => fileInput.current?.click()}
+          title="Open a scenario file (JSON, as Export → Scenario writes it)"
+        >
+          Open…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          aria-label="Scenario file"
+          onChange={(e) => void openFile(e.target.files?.[0])}
+        />
         <ExportMenu />
         <button
           type="button"

@@ -1,4 +1,4 @@
-/** Things laid over the page: the bad-link notice, the tour caption, the ? overlay, the announcer. */
+/** Things laid over the page: the bad-link and bad-file notices, the tour caption, the ? overlay, the announcer. */
 import { TOUR } from '../tour/tour';
 import { SHORTCUTS } from '../hooks/use-shortcuts';
 import { useAppState, useSession } from '../state/context';
@@ -19,6 +19,26 @@ export function UrlNotice() {
         </ul>
       </div>
       <button type="button" onClick={() => session.dismissUrlErrors()} aria-label="Dismiss link notice">
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+/** Why the scenario file could not be opened; what was on screen stays. */
+export function FileNotice() {
+  const session = useSession();
+  const error = useAppState((s) => s.fileError);
+  if (error === null) return null;
+  return (
+    <div className="notice" role="alert" data-testid="file-notice">
+      <div>
+        <strong>The scenario file was not opened; nothing changed:</strong>
+        <ul>
+          <li>{error}</li>
+        </ul>
+      </div>
+      <button type="button" onClick={() => session.dismissFileError()} aria-label="Dismiss file notice">
         Dismiss
       </button>
     </div>

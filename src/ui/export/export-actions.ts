@@ -18,6 +18,7 @@ import {
   svgDocument,
   svgToPng,
 } from './exports';
+import { scenarioFileOf } from '../../engine/scenario';
 
 export type ExportKind =
   | 'pagemap-png'
@@ -26,7 +27,8 @@ export type ExportKind =
   | 'series-csv'
   | 'series-json'
   | 'stats-csv'
-  | 'stats-json';
+  | 'stats-json'
+  | 'scenario-json';
 
 export const EXPORTS: readonly { kind: ExportKind; label: string }[] = [
   { kind: 'pagemap-png', label: 'Page map (PNG)' },
@@ -36,6 +38,7 @@ export const EXPORTS: readonly { kind: ExportKind; label: string }[] = [
   { kind: 'series-json', label: 'Time series (JSON)' },
   { kind: 'stats-csv', label: 'Final stats (CSV)' },
   { kind: 'stats-json', label: 'Final stats (JSON, query-migrate)' },
+  { kind: 'scenario-json', label: 'Scenario (JSON, opens again with Open…)' },
 ];
 
 /** What an export produces, before it becomes a download (tests read this). */
@@ -93,6 +96,8 @@ export async function buildExport(s: Session, kind: ExportKind): Promise<ExportF
       const body = modes.length === 1 ? all[modes[0]] : all;
       return { name: `${name}-stats.json`, type: 'application/json', text: statsToJson(body) };
     }
+    case 'scenario-json':
+      return { name: `${name}-scenario.json`, type: 'application/json', text: scenarioFileOf(s.lead.store.getState().scenario) };
     case 'charts-svg': {
       const c = chartsSvgDocument(s);
       if (!c) throw new Error('no charts on screen');

@@ -15,7 +15,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineClient } from '../../client/engine-client';
-import { SCENARIO_PRESETS, validateScenario } from '../../engine/scenario';
+import { parseScenarioFile, resolveScenario, SCENARIO_PRESETS, validateScenario } from '../../engine/scenario';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
 import { stepSizeMs } from '../../protocol';
 import { formatClock } from '../format';
@@ -56,6 +56,8 @@ export interface AppState {
   tourStep: number | null;
   /** What was wrong with the link the page was opened with (dismissible). */
   urlErrors: readonly string[];
+  /** Why the last scenario file could not be opened (dismissible), or null. */
+  fileError: string | null;
   /** Latest status message for screen readers; `seq` makes a repeated text announce again. */
   announcement: { text: string; seq: number };
 }
@@ -130,6 +132,7 @@ export class Session {
       overlay: 'none',
       tourStep: null,
       urlErrors: errors,
+      fileError: null,
       announcement: { text: '', seq: 0 },
     }));
   }
@@ -316,6 +319,32 @@ export class Session {
     this.primary.setInput(field, text);
     const lead = this.primary.store.getState();
     if (lead.inputError === null) this.secondary?.setScenario({ ...lead.scenario, mode: 'pv' });
+  }
+
+  /**
+   * Opens a scenario file (JSON, as the Scenario export writes it): every panel loads it and a
+   * single view switches to the file's mode. A bad file changes nothing and says what is wrong.
+   */
+  openScenarioFile(text: string, fileName: string): void {
+    let scenario: Scenario;
+    try {
+      const { presetId, overrides } = parseScenarioFile(text, fileName);
+      scenario = resolveScenario(presetId, overrides);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.store.setState({ fileError: message });
+      this.announce(`Could not open ${fileName}`);
+      return;
+    }
+    this.store.setState({ fileError: null });
+    this.setScenario(scenario);
+    if (this.state.view !== 'compare' && scenario.mode !== this.primary.store.getState().mode) this.setView(scenario.mode);
+    this.announce(`Opened ${fileName}`);
+    this.scheduleUrlSync();
+  }
+
+  dismissFileError(): void {
+    this.store.setState({ fileError: null });
   }
 
   /** Load `scenario` in every panel, each in its own mode. */
