@@ -14,6 +14,7 @@ import { getProfile, type HostProfile } from './migration/profiles';
 import {
   CELL_OUTSIDE,
   GUEST_FREE_STALE,
+  GUEST_HELD,
   GUEST_USED,
   GUEST_ZERO,
   guestOf,
@@ -25,11 +26,21 @@ import {
 } from './pagemap-codes';
 import { Rng } from './rng';
 import { validateScenario } from './scenario';
-import type { CellSummary, PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from './types';
+import type {
+  CellSummary,
+  PageInfo,
+  Phase,
+  QueryMigrate,
+  Scenario,
+  SimEvent,
+  VirtqueueEvent,
+  VirtqueueSnapshot,
+} from './types';
 
-const GUEST_NAMES: readonly PageInfo['guest'][] = ['zero', 'used', 'free-stale'];
+const GUEST_NAMES: readonly PageInfo['guest'][] = ['zero', 'used', 'free-stale', 'held'];
 const MIGRATION_NAMES: readonly PageInfo['migration'][] = ['pending', 'sent', 'skipped', 'redirtied'];
 import { FreePageBalloon, type Scheduler } from './virtio/balloon';
+import { FreePageHinter } from './virtio/hinting';
 
 /** The guest's workload acts in slices of this length, ms. */
 export const GUEST_TICK_MS = 1;
@@ -69,6 +80,8 @@ export class Simulation {
   private readonly mem: GuestMemory;
   private readonly workload: Workload;
   private readonly balloon: FreePageBalloon;
+  /** hint mode only: upstream free page hinting on its own queue. */
+  private readonly hinter: FreePageHinter | null;
   private readonly precopy: Precopy;
   private guestClock = 0;
   private readonly timers: Timed[] = [];
@@ -83,10 +96,17 @@ export class Simulation {
     this.mem = new GuestMemory(this.pageCount);
     this.workload = buildWorkload(this.scenario.workload, this.mem, rng);
     const scheduler: Scheduler = { at: (t, fn) => this.schedule(t, fn) };
-    this.balloon = new FreePageBalloon(this.mem, this.profile, scheduler, (vq) =>
-      this.events.push({ t: vq.t, kind: 'vq', vq }),
-    );
-    this.balloon.boot(0);
+    const recordVq = (vq: VirtqueueEvent) => this.events.push({ t: vq.t, kind: 'vq', vq });
+    this.balloon = new FreePageBalloon(this.mem, this.profile, scheduler, recordVq);
+    let precopy: Precopy | null = null;
+    this.hinter =
+      this.scenario.mode === 'hint'
+        ? new FreePageHinter(this.mem, this.profile, scheduler, recordVq, (pfn, pages) =>
+            precopy ? precopy.clearHinted(pfn, pages) : 0,
+          )
+        : null;
+    // The RFC's driver posts its request buffer at boot; a hinting guest has the upstream driver instead.
+    if (!this.hinter) this.balloon.boot(0);
     const linkBytesPerMs = (this.scenario.linkGbps * 1e9 * this.profile.linkEfficiency) / 8 / 1000;
     this.precopy = new Precopy(
       this.mem,
@@ -101,7 +121,9 @@ export class Simulation {
       this.balloon,
       (e) => this.events.push(e),
       options.faults,
+      this.hinter,
     );
+    precopy = this.precopy;
     const interval = options.seriesIntervalMs ?? 1;
     this.series = {
       t: new Float64Array(SERIES_CAPACITY),
@@ -197,7 +219,7 @@ export class Simulation {
   stats(): QueryMigrate {
     const m = this.precopy;
     const completed = m.status === 'completed';
-    const vq = this.balloon.vq;
+    const vq = this.hinter ? this.hinter.vq : this.balloon.vq;
     return {
       status: m.status,
       'total-time': round3(completed || m.status === 'failed' ? m.totalTime : m.now),
@@ -223,6 +245,8 @@ export class Simulation {
         seed: this.scenario.seed,
         'skipped-free-pages': m.skippedFree,
         'skipped-unmapped-pages': m.skippedUnmapped,
+        'hinted-pages': this.hinter?.hintedPages ?? 0,
+        'hint-rounds': this.hinter?.rounds ?? 0,
         rounds: m.round,
         'virtqueue-buffers': vq.buffers,
         'virtqueue-bytes': vq.bytes,
@@ -236,7 +260,7 @@ export class Simulation {
   }
 
   virtqueue(): VirtqueueSnapshot {
-    return this.balloon.vq.snapshot();
+    return (this.hinter ? this.hinter.vq : this.balloon.vq).snapshot();
   }
 
   /**
@@ -252,6 +276,7 @@ export class Simulation {
     const log = this.mem.dirtyLog;
     const bm = this.precopy.bitmap;
     const sent = this.precopy.sentEver;
+    const heldMap = this.hinter?.heldMap ?? null;
     const words = free.length;
     const lastMask = (pages & 31) === 0 ? 0xffffffff : (1 << (pages & 31)) - 1;
     const started = this.precopy.status !== 'none';
@@ -259,7 +284,7 @@ export class Simulation {
     // bits 2-5 (redirtied, pending, sent, skipped); the highest-priority flag wins.
     const size = 1 << bucketShift;
     const code = (f: number): number => {
-      const guest = f & 1 ? GUEST_USED : f & 2 ? GUEST_FREE_STALE : GUEST_ZERO;
+      const guest = f & 1 ? GUEST_USED : f & 64 ? GUEST_HELD : f & 2 ? GUEST_FREE_STALE : GUEST_ZERO;
       const mig = !started ? MIG_PENDING : f & 4 ? MIG_REDIRTIED : f & 8 ? MIG_PENDING : f & 16 ? MIG_SENT : MIG_SKIPPED;
       return mig * 4 + guest;
     };
@@ -269,7 +294,8 @@ export class Simulation {
     for (let w = 0; w < words && c < cells; w++) {
       const m = w === words - 1 ? lastMask : 0xffffffff;
       const f = free[w];
-      const used = ~f & m;
+      const held = heldMap === null ? 0 : heldMap[w] & m;
+      const used = ~f & ~held & m;
       const stale = f & data[w] & m;
       const pend = (bm[w] | log[w]) & m;
       const snt = sent[w] & m;
@@ -279,7 +305,13 @@ export class Simulation {
       const skipped = ~pend & ~snt & m;
       if (size >= 32) {
         acc |=
-          (used ? 1 : 0) | (stale ? 2 : 0) | (redirty ? 4 : 0) | (pending ? 8 : 0) | (clean ? 16 : 0) | (skipped ? 32 : 0);
+          (used ? 1 : 0) |
+          (stale ? 2 : 0) |
+          (redirty ? 4 : 0) |
+          (pending ? 8 : 0) |
+          (clean ? 16 : 0) |
+          (skipped ? 32 : 0) |
+          (held ? 64 : 0);
         accPages += 32;
         if (accPages >= size || w === words - 1) {
           out[c++] = code(acc);
@@ -301,7 +333,8 @@ export class Simulation {
             (redirty & cm ? 4 : 0) |
             (pending & cm ? 8 : 0) |
             (clean & cm ? 16 : 0) |
-            (skipped & cm ? 32 : 0),
+            (skipped & cm ? 32 : 0) |
+            (held & cm ? 64 : 0),
         );
       }
     }
@@ -338,9 +371,10 @@ export class Simulation {
   /** The page-map code of one page (the same rules as renderPageMap at bucket size 1). */
   private codeOf(pfn: number): number {
     const free = this.mem.isFree(pfn);
-    const guest = !free ? GUEST_USED : this.mem.isData(pfn) ? GUEST_FREE_STALE : GUEST_ZERO;
-    if (this.precopy.status === 'none') return MIG_PENDING * 4 + guest;
     const bit = 1 << (pfn & 31);
+    const held = this.hinter !== null && (this.hinter.heldMap[pfn >>> 5] & bit) !== 0;
+    const guest = held ? GUEST_HELD : !free ? GUEST_USED : this.mem.isData(pfn) ? GUEST_FREE_STALE : GUEST_ZERO;
+    if (this.precopy.status === 'none') return MIG_PENDING * 4 + guest;
     const pending = ((this.precopy.bitmap[pfn >>> 5] | this.mem.dirtyLog[pfn >>> 5]) & bit) !== 0;
     const sent = this.precopy.sendCount[pfn] > 0;
     const mig = pending ? (sent ? MIG_REDIRTIED : MIG_PENDING) : sent ? MIG_SENT : MIG_SKIPPED;
@@ -355,7 +389,7 @@ export class Simulation {
 
   /** Bytes of engine state held in per-page typed arrays (guest + QEMU + destination). */
   stateBytes(): number {
-    return this.mem.stateBytes() + this.precopy.stateBytes();
+    return this.mem.stateBytes() + this.precopy.stateBytes() + (this.hinter?.heldMap.byteLength ?? 0);
   }
 }
 

@@ -8,10 +8,11 @@
 /**
  * Migration algorithm. `original` = QEMU 2.5/2.6 pre-copy; `pv` = the 2016 RFC free-page bitmap;
  * `pagemap` = the host-side alternative raised in the RFC thread: skip pages the host never
- * mapped (read from /proc/self/pagemap), with no guest involvement.
+ * mapped (read from /proc/self/pagemap), with no guest involvement; `hint` = what upstream merged
+ * instead (QEMU 4.0 / Linux 4.20 free page hinting: 4 MiB blocks streamed after every sync).
  */
-export type ModeId = 'original' | 'pv' | 'pagemap';
-export const MODE_IDS: readonly ModeId[] = ['original', 'pv', 'pagemap'];
+export type ModeId = 'original' | 'pv' | 'pagemap' | 'hint';
+export const MODE_IDS: readonly ModeId[] = ['original', 'pv', 'pagemap', 'hint'];
 
 /** What the guest did before (and does during) the migration. */
 export type WorkloadId = 'idle-boot' | 'after-hog' | 'running';
@@ -72,6 +73,10 @@ export interface QueryMigrate {
     'skipped-free-pages': number;
     /** Pages QEMU cleared from its bitmap because the host never mapped them (pagemap). */
     'skipped-unmapped-pages': number;
+    /** Pages QEMU cleared from its bitmap because of free page hints (hint). */
+    'hinted-pages': number;
+    /** Hinting rounds started, one per sync with the guest running (hint). */
+    'hint-rounds': number;
     /** Completed passes of the scan cursor (1 = only the bulk stage). */
     rounds: number;
     'virtqueue-buffers': number;
@@ -144,7 +149,7 @@ export interface VirtqueueSnapshot {
 /** Details of one page for hover tooltips. */
 export interface PageInfo {
   pfn: number;
-  guest: 'zero' | 'used' | 'free-stale';
+  guest: 'zero' | 'used' | 'free-stale' | 'held';
   migration: 'pending' | 'sent' | 'skipped' | 'redirtied';
   timesSent: number;
   sourceVersion: number;

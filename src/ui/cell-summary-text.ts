@@ -7,7 +7,7 @@ import { GUEST_STATE_COUNT, MIG_STATE_NAMES, guestOf, migrationOf } from '../eng
 import type { CellSummary } from '../engine/types';
 
 /** Short guest-state names for running text (the legend has the long ones). */
-const GUEST_SHORT = ['never touched', 'in use', 'free (stale)'] as const;
+const GUEST_SHORT = ['never touched', 'in use', 'free (stale)', 'held by the balloon'] as const;
 
 export function cellRangeText(s: CellSummary): string {
   const last = s.firstPfn + s.pages - 1;

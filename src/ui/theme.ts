@@ -9,7 +9,7 @@
  *   pattern = skipped -> dark checkerboard over the background ("left out");
  *             dirtied again -> bright checkerboard with reddish purple ("must go again")
  */
-export type GuestFamily = 'zero' | 'used' | 'freeStale';
+export type GuestFamily = 'zero' | 'used' | 'freeStale' | 'held';
 
 export type ThemeName = 'dark' | 'light';
 
@@ -47,6 +47,7 @@ export interface Theme {
     readonly original: string;
     readonly pv: string;
     readonly pagemap: string;
+    readonly hint: string;
   };
   readonly vq: {
     readonly free: string;
@@ -78,6 +79,7 @@ export const darkTheme: Theme = {
       zero: { pending: '#4b515a', sent: '#b9bfc8' },
       used: { pending: '#124f80', sent: '#56b4e9' },
       freeStale: { pending: '#7d5606', sent: '#f0b13c' },
+      held: { pending: '#0b5a45', sent: '#2fc09a' },
     },
     redirtied: '#cc79a7',
     cursor: '#f0e442',
@@ -95,6 +97,7 @@ export const darkTheme: Theme = {
     original: '#f08a4b',
     pv: '#2fc09a',
     pagemap: '#cc79a7',
+    hint: '#56b4e9',
   },
   vq: {
     free: '#2a313a',
@@ -131,6 +134,7 @@ export const lightTheme: Theme = {
       zero: { pending: '#dfe2e6', sent: '#7d848e' },
       used: { pending: '#b9dcf3', sent: '#0072b2' },
       freeStale: { pending: '#f6dcaa', sent: '#d18b00' },
+      held: { pending: '#bfe8da', sent: '#009e73' },
     },
     redirtied: '#cc79a7',
     cursor: '#1b1f24',
@@ -148,6 +152,7 @@ export const lightTheme: Theme = {
     original: '#d55e00',
     pv: '#008a66',
     pagemap: '#a3477f',
+    hint: '#0072b2',
   },
   vq: {
     free: '#e3e6ea',

@@ -144,7 +144,7 @@ describe('shareable links', () => {
       .map((li) => li.textContent);
     expect(items).toHaveLength(4);
     expect(items.join('\n')).toMatch(/unknown link field "bogus"/);
-    expect(items.join('\n')).toMatch(/view must be one of original, pv, pagemap, compare \(got "sideways"\)/);
+    expect(items.join('\n')).toMatch(/view must be one of original, pv, pagemap, hint, compare \(got "sideways"\)/);
     expect(items.join('\n')).toMatch(/seed must be from 0 to 4294967295 \(got "-3"\)/);
     expect(items.join('\n')).toMatch(/gib \(guest size, GiB\) must be a number/);
     // Defaults for the bad fields, the good one (t) still applies.

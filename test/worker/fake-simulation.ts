@@ -170,6 +170,8 @@ export class FakeSimulation implements SimulationLike {
         scenario: this.scenario.id,
         seed: this.scenario.seed,
         'skipped-unmapped-pages': 0,
+        'hinted-pages': 0,
+        'hint-rounds': 0,
         'skipped-free-pages': this.skipped,
         rounds: 1,
         'virtqueue-buffers': this.vqBuffers,

@@ -102,6 +102,11 @@ export class BuddyAllocator {
     for (let k = 0; k < ORDERS; k++) this.listCount[k] = counts[k];
   }
 
+  /** Blocks on free list `order` right now (O(1)). */
+  listLength(order: number): number {
+    return this.listCount[order];
+  }
+
   /** Number of blocks on each free list (index = order). */
   blockCounts(): number[] {
     const counts: number[] = [];

@@ -27,9 +27,14 @@ export const BOOT_LAYOUT = {
   /** Early allocations next to it: direct-map page tables, per-cpu areas, memblock tables. */
   earlyMiB: 6,
   /** Page cache, slab, page tables and user space of an idle distribution after boot. */
-  runtimeUsedMiB: 184,
+  runtimeUsedMiB: 181,
   /** Mean length of a run of contiguously allocated pages (readahead batches, slab pages). */
   runMeanPages: 24,
+  /**
+   * Runs cluster: the per-cpu page lists refill from one buddy block at a time, so a booted
+   * guest's allocations fill some 4 MiB blocks (to this fraction) and leave most others whole.
+   */
+  clusterFill: 0.6,
   /**
    * The compressed initrd the boot loader placed in low memory: freed after unpacking
    * ("Freeing initrd memory"), so it is free but keeps its non-zero content.
@@ -61,6 +66,8 @@ export const AFTER_HOG = {
    * scattered through the memory the hog gave back and split its free blocks.
    */
   survivorMiB: 8,
+  /** Pages the kernel moves from the buddy lists to a per-cpu list at once (pcp->batch). */
+  pcpBatchPages: 32,
 } as const;
 
 export const RUNNING = {
@@ -99,6 +106,48 @@ export function buildWorkload(id: WorkloadId, mem: GuestMemory, rng: Rng): Workl
   }
 }
 
+const ARENA_PAGES = 1024; // one order-10 block
+
+/**
+ * Places runs of total length ~pages in [lo, hi), clustered: each 4 MiB arena (picked at random,
+ * each at most once) gets runs separated by gaps until `fill` of it is used, then the next.
+ */
+function clusterRuns(
+  rng: Rng,
+  pages: number,
+  meanRun: number,
+  fill: number,
+  lo: number,
+  hi: number,
+  fn: (s: number, e: number) => void,
+): void {
+  const first = Math.ceil(lo / ARENA_PAGES);
+  const arenas = Math.floor(hi / ARENA_PAGES) - first;
+  const wanted = Math.ceil(pages / (ARENA_PAGES * fill));
+  if (arenas <= 0 || wanted * 2 > arenas) {
+    scatterRuns(rng, pages, meanRun, lo, hi, fn);
+    return;
+  }
+  const meanGap = (meanRun * (1 - fill)) / fill;
+  const taken = new Set<number>();
+  let left = pages;
+  while (left > 0) {
+    const arena = first + rng.int(arenas);
+    if (taken.has(arena)) continue;
+    taken.add(arena);
+    const base = arena * ARENA_PAGES;
+    let offset = rng.int(Math.max(1, Math.round(meanGap)));
+    let budget = Math.min(left, Math.round(ARENA_PAGES * fill));
+    while (budget > 0 && offset < ARENA_PAGES) {
+      const len = Math.min(budget, rng.runLength(meanRun), ARENA_PAGES - offset);
+      fn(base + offset, base + offset + len);
+      budget -= len;
+      left -= len;
+      offset += len + rng.runLength(meanGap);
+    }
+  }
+}
+
 /** Places random runs of total length ~pages in [lo, hi) and calls fn for each run. */
 function scatterRuns(rng: Rng, pages: number, meanRun: number, lo: number, hi: number, fn: (s: number, e: number) => void): void {
   const span = hi - lo;
@@ -128,7 +177,7 @@ function bootGuest(mem: GuestMemory, rng: Rng): Int32Array {
   const lowTop = Math.min(P, 2048 * PAGES_PER_MIB, Math.floor(P * 0.75));
   const initrd = clampPages(L.initrdMiB);
   mem.writeRange(Math.max(0, lowTop - initrd), lowTop);
-  scatterRuns(rng, clampPages(L.initramfsUnpackedMiB), L.runMeanPages, 0, P, (s, e) => mem.writeRange(s, e));
+  clusterRuns(rng, clampPages(L.initramfsUnpackedMiB), L.runMeanPages, L.clusterFill, 0, P, (s, e) => mem.writeRange(s, e));
 
   const markUsed = (s: number, e: number) => {
     if (e <= s) return;
@@ -141,7 +190,7 @@ function bootGuest(mem: GuestMemory, rng: Rng): Int32Array {
   const structPages = Math.ceil((P * L.structPageBytesPerPage) / 4096);
   const topStart = Math.max(0, P - structPages - clampPages(L.earlyMiB));
   markUsed(topStart, P);
-  scatterRuns(rng, clampPages(L.runtimeUsedMiB), L.runMeanPages, kernelStart, topStart, markUsed);
+  clusterRuns(rng, clampPages(L.runtimeUsedMiB), L.runMeanPages, L.clusterFill, kernelStart, topStart, markUsed);
 
   // The free lists are the complement of what is in use.
   const free = mem.buddy.free;
@@ -182,14 +231,17 @@ function runHogAndExit(mem: GuestMemory, rng: Rng): void {
       else mem.write((w << 5) + b);
     }
   }
-  // Survivors land on frames the hog had touched (free now, holding its data).
+  // Survivors land on frames the hog had touched (free now, holding its data), a per-cpu list
+  // refill (pcp batch) at a time.
   let survivors = Math.round(AFTER_HOG.survivorMiB * PAGES_PER_MIB);
   for (let tries = 0; survivors > 0 && tries < 64 * P; tries++) {
-    const pfn = rng.int(P);
-    if (!mem.isFree(pfn) || !mem.isData(pfn)) continue;
-    mem.write(pfn);
-    free[pfn >>> 5] &= ~(1 << (pfn & 31));
-    survivors--;
+    const start = rng.int(Math.max(1, P - AFTER_HOG.pcpBatchPages));
+    for (let pfn = start; pfn < start + AFTER_HOG.pcpBatchPages && survivors > 0; pfn++) {
+      if (!mem.isFree(pfn) || !mem.isData(pfn)) continue;
+      mem.write(pfn);
+      free[pfn >>> 5] &= ~(1 << (pfn & 31));
+      survivors--;
+    }
   }
   mem.buddy.rebuildFromFree();
 }

@@ -15,10 +15,11 @@
  * fetches and clears; a page written after a sync but before it is sent goes out in this pass
  * and again in the next.
  */
-import { countAll, findNextSet, popcount32 } from '../bitmap';
+import { clearRange, countAll, countRange, findNextSet, popcount32 } from '../bitmap';
 import type { GuestMemory } from '../guest/memory';
 import { PAGE_SIZE } from '../guest/memory';
 import type { FreePageBalloon, FreePageReply } from '../virtio/balloon';
+import type { FreePageHinter } from '../virtio/hinting';
 import type { MigrationStatus, ModeId, Phase, SimEvent, Verification } from '../types';
 import type { HostProfile } from './profiles';
 import * as wire from './wire';
@@ -75,7 +76,8 @@ type Step =
  * the bitmap's "in use" set, and goes missing.
  */
 function setupPlan(mode: ModeId, faults: EngineFaults): Step[] {
-  if (mode === 'original') return ['fixed', 'bitmap', 'log'];
+  // hint starts after the setup sync (see sync), not as a setup step.
+  if (mode === 'original' || mode === 'hint') return ['fixed', 'bitmap', 'log'];
   // Reading pagemap after logging starts is safe for the same reason: a page the guest first
   // touches afterwards is mapped by then and logged.
   if (mode === 'pagemap') return ['fixed', 'bitmap', 'log', 'pagemap'];
@@ -159,6 +161,8 @@ export class Precopy {
     private readonly balloon: FreePageBalloon,
     private readonly emit: (e: SimEvent) => void,
     private readonly faults: EngineFaults = {},
+    /** hint mode: the balloon's free page hinting, told before and after every sync. */
+    private readonly hinter: FreePageHinter | null = null,
   ) {
     const pages = mem.pages;
     this.bitmap = new Uint32Array(mem.data.length);
@@ -331,8 +335,22 @@ export class Precopy {
     this.now += (this.mem.pages * this.profile.pagemapNsPerPage) / 1e6;
   }
 
+  /**
+   * qemu_guest_free_page_hint: a hinted block's pages leave the migration bitmap, if still there
+   * (a hint for pages already sent saves nothing). Returns the pages cleared.
+   */
+  clearHinted(pfn: number, pages: number): number {
+    const end = Math.min(this.mem.pages, pfn + pages);
+    const n = countRange(this.bitmap, pfn, end);
+    clearRange(this.bitmap, pfn, end);
+    this.dirtyPages -= n;
+    return n;
+  }
+
   /** migration_bitmap_sync: pull KVM's dirty log into the migration bitmap. */
   sync(): void {
+    // PRECOPY_NOTIFY_BEFORE_BITMAP_SYNC: hinting stops.
+    this.hinter?.stop(this.now);
     const log = this.mem.dirtyLog;
     const bm = this.bitmap;
     let fresh = 0;
@@ -358,6 +376,11 @@ export class Precopy {
       this.periodDirty = 0;
     }
     this.emit({ t: this.now, kind: 'sync', count: this.syncCount, newDirty: fresh, remaining: this.remaining });
+    // PRECOPY_NOTIFY_AFTER_BITMAP_SYNC: hinting (re)starts while the guest runs, else DONE.
+    if (this.hinter) {
+      if (this.vmRunning) this.hinter.start(this.now);
+      else this.hinter.done(this.now);
+    }
   }
 
   /** One turn of migration_thread's loop (2.5): pending check, then iterate or complete. */
@@ -546,6 +569,8 @@ export class Precopy {
     // 2.5: mbps over the whole migration, qemu_ftell bytes.
     this.mbps = this.totalTime > 0 ? (this.wireBytes * 8) / this.totalTime / 1000 : 0;
     this.status = 'completed';
+    // DONE reaches the guest: the blocks it held for hinting are free again.
+    this.hinter?.releaseAll();
     this.verification = this.verify();
     this.setPhase('completed');
     this.step = 'done';

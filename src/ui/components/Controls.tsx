@@ -20,6 +20,11 @@ const VIEWS: { id: ViewMode; label: string; hint: string }[] = [
     label: 'Pagemap',
     hint: 'the alternative from the RFC thread: QEMU skips the pages the host never mapped, without asking the guest (key M)',
   },
+  {
+    id: 'hint',
+    label: 'Hinting',
+    hint: 'what upstream merged instead (QEMU 4.0): the guest streams free 4 MiB blocks after every sync (key H)',
+  },
   { id: 'compare', label: 'Compare', hint: 'Original and PV side by side on one clock (key C)' },
 ];
 

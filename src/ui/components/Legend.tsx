@@ -1,5 +1,6 @@
 /** Legend of the page map: rows = guest state (hue), columns = migration state (lightness/pattern). */
 import {
+  GUEST_HELD,
   GUEST_STATE_COUNT,
   GUEST_STATE_NAMES,
   MIG_STATE_COUNT,
@@ -10,7 +11,7 @@ import { useAppState } from '../state/context';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** Guest states in few words, for the one-line legend. */
-const GUEST_SHORT = ['never touched', 'in use', 'free, stale'] as const;
+const GUEST_SHORT = ['never touched', 'in use', 'free, stale', 'held (hinted)'] as const;
 
 function swatchBackground(s: Swatch): string {
   return s.a === s.b ? s.a : `repeating-conic-gradient(${s.a} 0 25%, ${s.b} 0 50%) 0 0 / 4px 4px`;
@@ -19,17 +20,19 @@ function swatchBackground(s: Swatch): string {
 /**
  * The page map's legend. `compact` (compare, where height is short) says the same in two lines:
  * hue = guest state (each swatch: to send | sent), lightness/pattern = migration state (shown on
- * pages in use); every swatch's title names its state.
+ * pages in use); every swatch's title names its state. `showHeld` adds the guest state only
+ * hint mode has (free memory the balloon holds while hinting it).
  */
-export function Legend({ compact = false }: { compact?: boolean }) {
+export function Legend({ compact = false, showHeld = false }: { compact?: boolean; showHeld?: boolean }) {
   const theme = useAppState((s) => s.theme);
+  const guests = range(showHeld ? GUEST_STATE_COUNT : GUEST_HELD);
   if (compact) {
     const used = 1; // GUEST_USED: the migration row is shown on pages in use
     return (
       <div className="legend legend-compact">
         <div>
           <span className="muted">guest</span>
-          {range(GUEST_STATE_COUNT).map((g) => (
+          {guests.map((g) => (
             <span key={g} className="legend-item">
               <span
                 className="swatch swatch-split"
@@ -76,7 +79,7 @@ export function Legend({ compact = false }: { compact?: boolean }) {
         </tr>
       </thead>
       <tbody>
-        {range(GUEST_STATE_COUNT).map((g) => (
+        {guests.map((g) => (
           <tr key={g}>
             <th scope="row">{GUEST_STATE_NAMES[g]}</th>
             {range(MIG_STATE_COUNT).map((m) => {

@@ -29,6 +29,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
   const viewRef = useRef<PageMapView | null>(null);
   const layout = usePanelState((s) => s.snapshot.layout);
   const pageCount = usePanelState((s) => s.snapshot.pageCount);
+  const mode = usePanelState((s) => s.mode);
   const [pointer, setPointer] = useState<Pointer | null>(null);
 
   // One view per panel for the panel's lifetime: a theme change recolours it (setTheme repaints
@@ -114,7 +115,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
           {pointer && <PageTooltip at={pointer} />}
           {showLegend && (
             <div ref={legendRef}>
-              <Legend />
+              <Legend showHeld={mode === 'hint'} />
             </div>
           )}
         </div>
@@ -127,6 +128,7 @@ const GUEST_TEXT: Record<PageInfo['guest'], string> = {
   zero: 'never touched (zero)',
   used: 'in use',
   'free-stale': 'free, stale data',
+  held: 'free, held by the balloon while hinted',
 };
 const MIG_TEXT: Record<PageInfo['migration'], string> = {
   pending: 'to send',

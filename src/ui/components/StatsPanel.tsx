@@ -28,8 +28,10 @@ const ROWS: Row[] = [
   { key: 'dirty-sync-count', value: (q) => formatInt(q.ram['dirty-sync-count']) },
   {
     key: 'skipped',
-    value: (q) => formatInt(q.migviz['skipped-free-pages'] + q.migviz['skipped-unmapped-pages']),
-    title: 'pages QEMU dropped from its bitmap: PV, because the guest said they were free; pagemap, because the host never mapped them',
+    value: (q) =>
+      formatInt(q.migviz['skipped-free-pages'] + q.migviz['skipped-unmapped-pages'] + q.migviz['hinted-pages']),
+    title:
+      'pages QEMU dropped from its bitmap: PV, because the guest said they were free; pagemap, because the host never mapped them; hinting, because the guest hinted their 4 MiB block',
   },
   { key: 'rounds', value: (q) => formatInt(q.migviz.rounds) },
 ];

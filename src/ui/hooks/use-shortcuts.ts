@@ -18,6 +18,7 @@ export const SHORTCUTS: readonly { keys: readonly string[]; action: string }[] =
   { keys: ['O'], action: 'Original view' },
   { keys: ['P'], action: 'PV view' },
   { keys: ['M'], action: 'Pagemap view (the host-side alternative, not in the RFC)' },
+  { keys: ['H'], action: 'Hinting view (upstream free page hinting, after the RFC)' },
   { keys: ['C'], action: 'Compare Original and PV side by side' },
   { keys: ['F'], action: 'Presentation mode (fullscreen, large type)' },
   { keys: ['PageDown', '.'], action: 'Next tour step (presenter clicker)' },
@@ -66,6 +67,10 @@ export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
     case 'm':
     case 'M':
       s.setView('pagemap');
+      return true;
+    case 'h':
+    case 'H':
+      s.setView('hint');
       return true;
     case 'c':
     case 'C':

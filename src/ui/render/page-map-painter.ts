@@ -8,6 +8,7 @@
 import {
   CELL_OUTSIDE,
   GUEST_FREE_STALE,
+  GUEST_HELD,
   GUEST_STATE_COUNT,
   GUEST_USED,
   GUEST_ZERO,
@@ -31,6 +32,7 @@ const FAMILY_OF_GUEST: Record<number, GuestFamily> = {
   [GUEST_ZERO]: 'zero',
   [GUEST_USED]: 'used',
   [GUEST_FREE_STALE]: 'freeStale',
+  [GUEST_HELD]: 'held',
 };
 
 /** The colours of (guest, migration) in `theme`; the legend uses this too. */

@@ -14,6 +14,9 @@ import type { Theme } from '../theme';
 import { formatBytes } from '../format';
 import { VQ_IDLE_REASON } from '../modes';
 
+/** Buffers animated at once; more only update the ring and counters. */
+const MAX_TOKENS = 12;
+
 export const VQ_VIEWBOX = { width: 460, height: 200 };
 const CENTER = { x: 230, y: 100 };
 const RING = { inner: 44, outer: 58 };
@@ -186,6 +189,9 @@ export class VirtqueueView {
       const next = stationAfter(e.kind);
       if (next === null || e.head < 0) continue;
       let t = this.tokens.get(e.head);
+      // Upstream hinting posts thousands of 4 MiB buffers in a few ms: animate a handful, the
+      // ring and the counters show the rest.
+      if (!t && this.tokens.size >= MAX_TOKENS) continue;
       if (!t) {
         // A token keeps its label from 'add' (the out buffer); later events only move it.
         t = { head: e.head, label: e.label, bytes: e.bytes, station: 'driver' };

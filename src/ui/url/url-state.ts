@@ -14,8 +14,8 @@ import { DEFAULT_SPEED } from '../../protocol/messages';
 
 export const URL_STATE_VERSION = 1;
 
-export type ViewMode = 'original' | 'pv' | 'pagemap' | 'compare';
-export const VIEW_MODES: readonly ViewMode[] = ['original', 'pv', 'pagemap', 'compare'];
+export type ViewMode = ModeId | 'compare';
+export const VIEW_MODES: readonly ViewMode[] = ['original', 'pv', 'pagemap', 'hint', 'compare'];
 
 /** Scenario fields a link may override (everything but the mode, which `view` carries). */
 type OverridableField = 'guestGiB' | 'workload' | 'linkGbps' | 'maxBandwidthMiBs' | 'downtimeMs' | 'seed';
