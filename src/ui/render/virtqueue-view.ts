@@ -16,6 +16,9 @@ import { VQ_IDLE_REASON } from '../modes';
 
 /** Buffers animated at once; more only update the ring and counters. */
 const MAX_TOKENS = 12;
+const MAX_RING_SEGMENTS = 128;
+/** Which descriptor state a grouped segment shows: device > avail > used > free. */
+const BUSY_RANK = [0, 2, 3, 1];
 
 export const VQ_VIEWBOX = { width: 460, height: 200 };
 const CENTER = { x: 230, y: 100 };
@@ -77,6 +80,10 @@ export class VirtqueueView {
   private readonly tokens = new Map<number, Token>();
   private theme: Theme;
   private ringSize = 0;
+  private ringTheme: Theme | null = null;
+  private descPaths: SVGPathElement[] = [];
+  /** State drawn per descriptor (255 = not drawn yet). */
+  private descStates = new Uint8Array(0);
 
   constructor(svg: SVGSVGElement, theme: Theme) {
     this.theme = theme;
@@ -153,26 +160,42 @@ export class VirtqueueView {
   private drawRing(s: VirtqueueSnapshot): void {
     const c = this.theme.vq;
     const fills = [c.free, c.avail, c.device, c.used];
-    const angle = scaleLinear()
-      .domain([0, s.size])
-      .range([0, Math.PI * 2]);
-    const pad = s.size > 64 ? 0 : 0.02;
-    const seg = arc<number>()
-      .innerRadius(RING.inner)
-      .outerRadius(RING.outer)
-      .startAngle((i) => angle(i) + pad)
-      .endAngle((i) => angle(i + 1) - pad);
-    const states = Array.from(s.descState);
-    if (this.ringSize !== s.size) {
+    // A 1024-entry queue (hinting) is drawn as 128 segments of 8 descriptors, each showing its
+    // busiest one: 1024 arcs repainted per frame cost more than a frame in software rendering.
+    const segments = Math.min(s.size, MAX_RING_SEGMENTS);
+    const per = s.size / segments;
+    if (this.ringSize !== s.size || this.ringTheme !== this.theme) {
+      // (Re)build the segments once per queue size and theme; frames then touch only the
+      // segments whose state changed.
       this.ringSize = s.size;
+      this.ringTheme = this.theme;
+      const angle = scaleLinear()
+        .domain([0, segments])
+        .range([0, Math.PI * 2]);
+      const pad = segments > 64 ? 0 : 0.02;
+      const seg = arc<number>()
+        .innerRadius(RING.inner)
+        .outerRadius(RING.outer)
+        .startAngle((i) => angle(i) + pad)
+        .endAngle((i) => angle(i + 1) - pad);
       this.ringG.selectAll('path.vq-desc').remove();
+      this.descPaths = Array.from({ length: segments }, (_, i) =>
+        this.ringG.insert('path', 'text').attr('class', 'vq-desc').attr('d', seg(i) ?? '').node() as SVGPathElement,
+      );
+      this.descStates = new Uint8Array(segments).fill(255);
     }
-    this.ringG
-      .selectAll<SVGPathElement, number>('path.vq-desc')
-      .data(states.map((_, i) => i))
-      .join((enter) => enter.append('path').attr('class', 'vq-desc').attr('d', (i) => seg(i) ?? ''))
-      .attr('fill', (i) => fills[states[i]] ?? c.free)
-      .attr('data-state', (i) => STATE_NAMES[states[i]] ?? 'free');
+    for (let i = 0; i < segments; i++) {
+      let st = s.descState[i * per];
+      for (let d = 1; d < per; d++) {
+        const x = s.descState[i * per + d];
+        if (BUSY_RANK[x] > BUSY_RANK[st]) st = x;
+      }
+      if (st === this.descStates[i]) continue;
+      this.descStates[i] = st;
+      const path = this.descPaths[i];
+      path.setAttribute('fill', fills[st] ?? c.free);
+      path.setAttribute('data-state', STATE_NAMES[st] ?? 'free');
+    }
     this.ringG.select('.vq-ring-count').text(`${s.size - s.numFree}/${s.size}`);
   }
 
@@ -224,7 +247,8 @@ export class VirtqueueView {
     const offset = (st: Station) => {
       const n = slot.get(st) ?? 0;
       slot.set(st, n + 1);
-      return st === 'driver' || st === 'device' ? 0 : n * 16 - 8;
+      // Past three, they pile up on the third (hinting leaves many used buffers waiting).
+      return st === 'driver' || st === 'device' ? 0 : Math.min(n, 2) * 16 - 8;
     };
     const at = (st: Station, dy = 0) => ({ x: STATIONS[st].x, y: STATIONS[st].y + dy });
     const placed = live.map((t) => ({ t, p: at(t.station, offset(t.station)) }));
