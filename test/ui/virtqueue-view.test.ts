@@ -58,6 +58,25 @@ describe('VirtqueueView', () => {
     expect(svg.querySelector('.vq-ring-count')?.textContent).toBe('3/8');
   });
 
+  it('draws a 1024-entry queue (hinting) as 128 segments, each showing its busiest descriptor, and repaints only changes', () => {
+    const states = new Array<number>(1024).fill(0);
+    states[3] = 3; // used, in segment 0
+    states[5] = 2; // held by the device, also segment 0: it wins
+    states[9] = 1; // in avail ring: segment 1
+    view.update({ snapshot: snapshot(states), events: [], mode: 'hint', reducedMotion: true });
+    const segs = [...svg.querySelectorAll('path.vq-desc')];
+    expect(segs).toHaveLength(128);
+    expect(segs.slice(0, 3).map((x) => x.getAttribute('data-state'))).toEqual(['held by device', 'in avail ring', 'free']);
+    expect(svg.querySelector('.vq-ring-count')?.textContent).toBe('3/1024');
+    states[5] = 0;
+    segs[2].setAttribute('fill', 'sentinel'); // unchanged segments are not rewritten
+    view.update({ snapshot: snapshot(states), events: [], mode: 'hint', reducedMotion: true });
+    const again = [...svg.querySelectorAll('path.vq-desc')];
+    expect(again[0]).toBe(segs[0]); // the same nodes, updated in place
+    expect(again[0].getAttribute('data-state')).toBe('in used ring');
+    expect(again[2].getAttribute('fill')).toBe('sentinel');
+  });
+
   it('moves a buffer chain driver -> avail -> device -> used and drops it on reclaim', async () => {
     const snap = snapshot([0, 0, 0, 0]);
     view.update({ snapshot: snap, events: [ev('add', 2), ev('kick', -1)], mode: 'pv', reducedMotion: true });
