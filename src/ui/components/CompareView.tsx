@@ -5,11 +5,10 @@
  * the summary says what PV saves and, for an RFC preset, the results panel sets the simulated
  * numbers beside the published ones.
  */
-import table from '../../data/rfc-2016-table.json';
-import { SCENARIO_PRESETS } from '../../engine/scenario';
-import type { QueryMigrate, Scenario } from '../../engine/types';
+import type { QueryMigrate } from '../../engine/types';
 import { formatBytes, formatClock, formatInt } from '../format';
 import { MODE_LABEL } from '../modes';
+import { errorPercent, publishedRow } from '../published';
 import { PanelProvider, useApp, usePanel, usePanelState, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
 import { ChartsPanel } from './ChartsPanel';
@@ -105,21 +104,6 @@ function CompareSummary({ original, pv }: { original: PanelController; pv: Panel
   );
 }
 
-/** The published row of an unmodified RFC preset, else null. */
-export function publishedRow(s: Scenario): (typeof table.cases)[number] | null {
-  const preset = SCENARIO_PRESETS[s.id as keyof typeof SCENARIO_PRESETS];
-  if (!preset) return null;
-  const same = (['guestGiB', 'linkGbps', 'workload', 'maxBandwidthMiBs', 'downtimeMs', 'profile'] as const).every(
-    (k) => preset[k] === s[k],
-  );
-  return same ? (table.cases.find((c) => c.id === s.id) ?? null) : null;
-}
-
-/** Signed relative error of `sim` against `published`, e.g. "−1.2 %". */
-export function errorPercent(sim: number, published: number): string {
-  const e = ((sim - published) / published) * 100;
-  return `${e > 0 ? '+' : e < 0 ? '−' : '±'}${Math.abs(e).toFixed(1)} %`;
-}
 
 function ResultsPanel({ original, pv }: { original: PanelController; pv: PanelController }) {
   const scenario = useStoreOf(original, (s) => s.scenario);

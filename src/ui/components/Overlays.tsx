@@ -3,25 +3,38 @@ import { TOUR } from '../tour/tour';
 import { SHORTCUTS } from '../hooks/use-shortcuts';
 import { useAppState, useSession } from '../state/context';
 
+/** A dismissible alert listing what went wrong with something the user gave the page. */
+function Notice(props: { title: string; items: readonly string[]; testId: string; what: string; onDismiss: () => void }) {
+  return (
+    <div className="notice" role="alert" data-testid={props.testId}>
+      <div>
+        <strong>{props.title}</strong>
+        <ul>
+          {props.items.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      </div>
+      <button type="button" onClick={props.onDismiss} aria-label={`Dismiss ${props.what} notice`}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
 /** What was wrong with the link; the page runs on defaults for those fields. */
 export function UrlNotice() {
   const session = useSession();
   const errors = useAppState((s) => s.urlErrors);
   if (errors.length === 0) return null;
   return (
-    <div className="notice" role="alert" data-testid="url-notice">
-      <div>
-        <strong>Part of this link could not be used; the defaults apply instead:</strong>
-        <ul>
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      </div>
-      <button type="button" onClick={() => session.dismissUrlErrors()} aria-label="Dismiss link notice">
-        Dismiss
-      </button>
-    </div>
+    <Notice
+      title="Part of this link could not be used; the defaults apply instead:"
+      items={errors}
+      testId="url-notice"
+      what="link"
+      onDismiss={() => session.dismissUrlErrors()}
+    />
   );
 }
 
@@ -31,17 +44,13 @@ export function FileNotice() {
   const error = useAppState((s) => s.fileError);
   if (error === null) return null;
   return (
-    <div className="notice" role="alert" data-testid="file-notice">
-      <div>
-        <strong>The scenario file was not opened; nothing changed:</strong>
-        <ul>
-          <li>{error}</li>
-        </ul>
-      </div>
-      <button type="button" onClick={() => session.dismissFileError()} aria-label="Dismiss file notice">
-        Dismiss
-      </button>
-    </div>
+    <Notice
+      title="The scenario file was not opened; nothing changed:"
+      items={[error]}
+      testId="file-notice"
+      what="file"
+      onDismiss={() => session.dismissFileError()}
+    />
   );
 }
 

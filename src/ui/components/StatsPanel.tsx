@@ -2,11 +2,9 @@
  * query-migrate, as QEMU names the fields, from the throttled snapshot; plus the verification
  * result and, for an unmodified preset, what the RFC measured on real hardware.
  */
-import table from '../../data/rfc-2016-table.json';
-import { SCENARIO_PRESETS } from '../../engine/scenario';
-import type { QueryMigrate, Scenario } from '../../engine/types';
+import type { QueryMigrate } from '../../engine/types';
 import { formatBytes, formatInt, formatMs } from '../format';
-import { isPublishedMode } from '../modes';
+import { publishedFor } from '../published';
 import { usePanelState } from '../state/context';
 
 interface Row {
@@ -36,21 +34,11 @@ const ROWS: Row[] = [
   { key: 'rounds', value: (q) => formatInt(q.migviz.rounds) },
 ];
 
-function published(s: Scenario): { totalTimeMs: number; transferredKB: number } | null {
-  const preset = SCENARIO_PRESETS[s.id as keyof typeof SCENARIO_PRESETS];
-  if (!preset) return null;
-  const same = (['guestGiB', 'linkGbps', 'workload', 'maxBandwidthMiBs', 'downtimeMs', 'profile'] as const).every(
-    (k) => preset[k] === s[k],
-  );
-  const row = table.cases.find((c) => c.id === s.id);
-  return same && row && isPublishedMode(s.mode) ? row[s.mode] : null;
-}
-
 export function StatsPanel() {
   const q = usePanelState((s) => s.snapshot.stats);
   const done = usePanelState((s) => s.snapshot.done);
   const scenario = usePanelState((s) => s.scenario);
-  const ref = published(scenario);
+  const ref = publishedFor(scenario);
   return (
     <section className="panel stats-panel" aria-labelledby="stats-title">
       <header className="panel-head">
