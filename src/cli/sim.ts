@@ -1,10 +1,12 @@
 /**
- * npm run -s sim -- [--scenario rfc-case-2] [--scenario-file F.json] [--mode original|pv] [--guest-gib N] [--workload ID]
+ * npm run -s sim -- [--scenario rfc-case-2] [--scenario-file F.json] [--mode ID] [--guest-gib N] [--workload ID]
  *                   [--link-gbps N] [--max-bandwidth-mibs N] [--downtime-ms N] [--profile ID]
  *                   [--seed N] [--json]
  * Runs one migration headless and prints query-migrate (JSON) or a readable summary.
+ * Mode ids: every key of the mode registry (src/engine/migration/modes/index.ts).
  */
-import { Simulation, type QueryMigrate } from '../engine/index';
+import { MODES, Simulation, type QueryMigrate } from '../engine/index';
+import type { CounterSpec } from '../engine/migration/modes/mode';
 import { parseFlags, runCli, SCENARIO_FLAGS, scenarioFromFlags } from './args';
 
 runCli(() => {
@@ -19,18 +21,23 @@ function summary(r: QueryMigrate, guestGiB: number): string {
   const kb = (b: number) => `${Math.round(b / 1024).toLocaleString('en-US')} KB`;
   const ms = (t: number) => `${t.toFixed(1)} ms`;
   const m = r.migviz;
+  const counter = (c: CounterSpec) => {
+    const v = (m as Record<string, unknown>)[c.key] as number;
+    const text = c.unit === 'ms' ? ms(v) : c.unit === 'pages' ? `${v.toLocaleString('en-US')} pages` : String(v);
+    return `${`${c.label}:`.padEnd(20)}${text}`;
+  };
   const lines = [
     `migviz ${m.scenario} (${guestGiB} GiB), mode ${m.mode}, seed ${m.seed}`,
     `status:             ${r.status}${m['failure-reason'] ? ` (${m['failure-reason']})` : ''}`,
     `total time:         ${ms(r['total-time'])}`,
-    `setup:              ${ms(r['setup-time'])}${m.mode === 'pv' ? ` (guest free-list walk ${ms(m['free-page-walk-ms'])})` : ''}`,
+    `setup:              ${ms(r['setup-time'])}`,
     `downtime:           ${ms(r.downtime)}`,
     `transferred ram:    ${kb(r.ram.transferred)}`,
     `throughput:         ${r.ram.mbps.toFixed(1)} mbps`,
     `duplicate (zero):   ${r.ram.duplicate.toLocaleString('en-US')} pages`,
     `normal:             ${r.ram.normal.toLocaleString('en-US')} pages`,
-    `skipped as free:    ${m['skipped-free-pages'].toLocaleString('en-US')} pages (pv)`,
-    `skipped, unmapped:  ${m['skipped-unmapped-pages'].toLocaleString('en-US')} pages (pagemap)`,
+    `skipped (not sent): ${m['skipped-pages'].toLocaleString('en-US')} pages`,
+    ...MODES[m.mode].counters.map(counter),
     `dirty sync count:   ${r.ram['dirty-sync-count']}`,
     `rounds:             ${m.rounds}`,
     `virtqueue:          ${m['virtqueue-buffers']} buffers, ${kb(m['virtqueue-bytes'])}, ${m.kicks} kicks, ${m.interrupts} interrupts`,

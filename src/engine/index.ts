@@ -2,15 +2,17 @@
  * migviz engine: pure TypeScript, seeded and deterministic; no DOM, no React, no timers.
  *
  *   guest/      guest RAM, the buddy allocator, workloads
- *   virtio/     split virtqueue, virtio-balloon with the RFC's free-page bitmap
+ *   model/      the page-state vocabulary shared with the UI
+ *   virtio/     split virtqueue, virtio-balloon with the RFC's free-page bitmap, upstream hinting
  *   migration/  QEMU pre-copy (setup, bulk stage, iterate, sync, stop-and-copy), wire format,
- *               host cost profiles
+ *               host cost profiles; modes/ holds one file per migration mode and their registry
  *   simulation  puts them on one simulated clock
  *
  * The CLI, the tests, the benchmarks and the Web Worker all drive the same `Simulation`.
  */
 export { Simulation, SIM_CAP_MS, GUEST_TICK_MS, type Series, type SimulationOptions } from './simulation';
-export type { EngineFaults } from './migration/precopy';
+export type { EngineFaults } from './migration/modes/mode';
+export { MODES, MODE_IDS, isModeId, type ModeCounterKey } from './migration/modes';
 export {
   SCENARIO_PRESETS,
   PRESET_IDS,
@@ -28,4 +30,4 @@ export {
 } from './scenario';
 export { PROFILES, getProfile, type HostProfile } from './migration/profiles';
 export * from './types';
-export * from './pagemap-codes';
+export * from './model/page-state';

@@ -6,7 +6,8 @@
  */
 import * as z from 'zod/mini';
 import table from '../data/rfc-2016-table.json';
-import { MODE_IDS, WORKLOAD_IDS, type Scenario } from './types';
+import { MODE_IDS } from './migration/modes';
+import { WORKLOAD_IDS, type Scenario } from './types';
 import { PROFILES } from './migration/profiles';
 
 export type PresetId = 'rfc-case-1' | 'rfc-case-2';

@@ -9,23 +9,29 @@
  */
 import { GuestMemory } from './guest/memory';
 import { buildWorkload, type Workload } from './guest/workloads';
-import { type EngineFaults, Precopy } from './migration/precopy';
+import { getMode, MODES, type ModeCounterKey } from './migration/modes';
+import type { EngineFaults, GuestLayer, ModeParticipant, RunContext } from './migration/modes/mode';
+import { Precopy } from './migration/precopy';
 import { getProfile, type HostProfile } from './migration/profiles';
 import {
   CELL_OUTSIDE,
   GUEST_FREE_STALE,
-  GUEST_HELD,
+  GUEST_STATES,
   GUEST_USED,
   GUEST_ZERO,
+  guestCode,
   guestOf,
   MIG_PENDING,
   MIG_REDIRTIED,
   MIG_SENT,
   MIG_SKIPPED,
+  MIGRATION_STATES,
   migrationOf,
-} from './pagemap-codes';
+  pageCode,
+} from './model/page-state';
 import { Rng } from './rng';
 import { validateScenario } from './scenario';
+import type { Scheduler } from './scheduler';
 import type {
   CellSummary,
   PageInfo,
@@ -36,11 +42,6 @@ import type {
   VirtqueueEvent,
   VirtqueueSnapshot,
 } from './types';
-
-const GUEST_NAMES: readonly PageInfo['guest'][] = ['zero', 'used', 'free-stale', 'held'];
-const MIGRATION_NAMES: readonly PageInfo['migration'][] = ['pending', 'sent', 'skipped', 'redirtied'];
-import { FreePageBalloon, type Scheduler } from './virtio/balloon';
-import { FreePageHinter } from './virtio/hinting';
 
 /** The guest's workload acts in slices of this length, ms. */
 export const GUEST_TICK_MS = 1;
@@ -79,10 +80,11 @@ export class Simulation {
   readonly series: Series;
   private readonly mem: GuestMemory;
   private readonly workload: Workload;
-  private readonly balloon: FreePageBalloon;
-  /** hint mode only: upstream free page hinting on its own queue. */
-  private readonly hinter: FreePageHinter | null;
   private readonly precopy: Precopy;
+  /** The mode's free-page strategy (modes/), the one participant every run has. */
+  private readonly strategy: ModeParticipant;
+  /** Guest states participants paint over the guest's own (held, discarded...). */
+  private readonly layers: readonly GuestLayer[];
   private guestClock = 0;
   private readonly timers: Timed[] = [];
   private timerSeq = 0;
@@ -95,35 +97,34 @@ export class Simulation {
     const rng = new Rng(this.scenario.seed);
     this.mem = new GuestMemory(this.pageCount);
     this.workload = buildWorkload(this.scenario.workload, this.mem, rng);
-    const scheduler: Scheduler = { at: (t, fn) => this.schedule(t, fn) };
-    const recordVq = (vq: VirtqueueEvent) => this.events.push({ t: vq.t, kind: 'vq', vq });
-    this.balloon = new FreePageBalloon(this.mem, this.profile, scheduler, recordVq);
-    let precopy: Precopy | null = null;
-    this.hinter =
-      this.scenario.mode === 'hint'
-        ? new FreePageHinter(this.mem, this.profile, scheduler, recordVq, (pfn, pages) =>
-            precopy ? precopy.clearHinted(pfn, pages) : 0,
-          )
-        : null;
-    // The RFC's driver posts its request buffer at boot; a hinting guest has the upstream driver instead.
-    if (!this.hinter) this.balloon.boot(0);
     const linkBytesPerMs = (this.scenario.linkGbps * 1e9 * this.profile.linkEfficiency) / 8 / 1000;
+    const faults: EngineFaults = options.faults ?? {};
     this.precopy = new Precopy(
       this.mem,
       this.profile,
       {
-        mode: this.scenario.mode,
         linkBytesPerMs,
         maxBandwidthBytesPerMs: (this.scenario.maxBandwidthMiBs * 1048576) / 1000,
         downtimeLimitMs: this.scenario.downtimeMs,
         capMs: SIM_CAP_MS,
       },
-      this.balloon,
       (e) => this.events.push(e),
-      options.faults,
-      this.hinter,
+      faults,
     );
-    precopy = this.precopy;
+    const scheduler: Scheduler = { at: (t, fn) => this.schedule(t, fn) };
+    const run: RunContext = {
+      scenario: this.scenario,
+      mem: this.mem,
+      profile: this.profile,
+      scheduler,
+      thread: this.precopy,
+      recordVq: (vq: VirtqueueEvent) => this.events.push({ t: vq.t, kind: 'vq', vq }),
+      faults,
+    };
+    this.strategy = getMode(this.scenario.mode).create(run);
+    const participants = [this.strategy];
+    this.precopy.attach(participants);
+    this.layers = participants.flatMap((p) => p.guestLayers ?? []);
     const interval = options.seriesIntervalMs ?? 1;
     this.series = {
       t: new Float64Array(SERIES_CAPACITY),
@@ -219,7 +220,7 @@ export class Simulation {
   stats(): QueryMigrate {
     const m = this.precopy;
     const completed = m.status === 'completed';
-    const vq = this.hinter ? this.hinter.vq : this.balloon.vq;
+    const vq = this.strategy.virtqueue;
     return {
       status: m.status,
       'total-time': round3(completed || m.status === 'failed' ? m.totalTime : m.now),
@@ -243,16 +244,13 @@ export class Simulation {
         mode: this.scenario.mode,
         scenario: this.scenario.id,
         seed: this.scenario.seed,
-        'skipped-free-pages': m.skippedFree,
-        'skipped-unmapped-pages': m.skippedUnmapped,
-        'hinted-pages': this.hinter?.hintedPages ?? 0,
-        'hint-rounds': this.hinter?.rounds ?? 0,
+        'skipped-pages': m.skippedPages,
+        ...modeCounters(this.strategy),
         rounds: m.round,
         'virtqueue-buffers': vq.buffers,
         'virtqueue-bytes': vq.bytes,
         kicks: vq.kicks,
         interrupts: vq.interrupts,
-        'free-page-walk-ms': round3(this.balloon.walkMs),
         'failure-reason': m.failureReason,
       },
       verification: { ...m.verification },
@@ -260,12 +258,14 @@ export class Simulation {
   }
 
   virtqueue(): VirtqueueSnapshot {
-    return (this.hinter ? this.hinter.vq : this.balloon.vq).snapshot();
+    return this.strategy.virtqueue.snapshot();
   }
 
   /**
    * Writes one state code per cell: cell i covers pages [i << shift, (i + 1) << shift) and shows
-   * its most significant page (see pagemap-codes). Works a bitmap word at a time.
+   * its most significant page (by the ranks in model/page-state). Works a bitmap word at a time:
+   * per cell it ORs one bit per guest state and one per migration state seen, then looks up the
+   * code of the highest-ranked pair.
    */
   renderPageMap(out: Uint8Array, bucketShift: number): void {
     const pages = this.pageCount;
@@ -276,69 +276,70 @@ export class Simulation {
     const log = this.mem.dirtyLog;
     const bm = this.precopy.bitmap;
     const sent = this.precopy.sentEver;
-    const heldMap = this.hinter?.heldMap ?? null;
+    const layers = this.layers;
+    const layerCodes = layers.map((l) => guestCode(l.state));
     const words = free.length;
     const lastMask = (pages & 31) === 0 ? 0xffffffff : (1 << (pages & 31)) - 1;
     const started = this.precopy.status !== 'none';
-    // Per cell, OR-reduced flags across its pages: guest bits 0-1 (used, stale), migration
-    // bits 2-5 (redirtied, pending, sent, skipped); the highest-priority flag wins.
     const size = 1 << bucketShift;
-    const code = (f: number): number => {
-      const guest = f & 1 ? GUEST_USED : f & 64 ? GUEST_HELD : f & 2 ? GUEST_FREE_STALE : GUEST_ZERO;
-      const mig = !started ? MIG_PENDING : f & 4 ? MIG_REDIRTIED : f & 8 ? MIG_PENDING : f & 16 ? MIG_SENT : MIG_SKIPPED;
-      return mig * 4 + guest;
-    };
-    let c = 0;
-    let acc = 0;
+    // Per word, the pages in each guest state (index = guest code) and migration state.
+    const g = new Int32Array(GUEST_STATES.length);
+    const mg = new Int32Array(MIGRATION_STATES.length);
+    let gAcc = 0;
+    let mAcc = 0;
     let accPages = 0;
+    let c = 0;
     for (let w = 0; w < words && c < cells; w++) {
       const m = w === words - 1 ? lastMask : 0xffffffff;
+      let own = m;
+      g.fill(0);
+      for (let i = 0; i < layers.length; i++) {
+        const bits = layers[i].word(w) & own;
+        g[layerCodes[i]] |= bits;
+        own &= ~bits;
+      }
       const f = free[w];
-      const held = heldMap === null ? 0 : heldMap[w] & m;
-      const used = ~f & ~held & m;
-      const stale = f & data[w] & m;
-      const pend = (bm[w] | log[w]) & m;
-      const snt = sent[w] & m;
-      const redirty = pend & snt;
-      const pending = pend & ~snt;
-      const clean = snt & ~pend;
-      const skipped = ~pend & ~snt & m;
+      g[GUEST_USED] |= ~f & own;
+      g[GUEST_FREE_STALE] |= f & data[w] & own;
+      g[GUEST_ZERO] |= f & ~data[w] & own;
+      if (started) {
+        const pend = (bm[w] | log[w]) & m;
+        const snt = sent[w] & m;
+        mg[MIG_REDIRTIED] = pend & snt;
+        mg[MIG_PENDING] = pend & ~snt;
+        mg[MIG_SENT] = snt & ~pend;
+        mg[MIG_SKIPPED] = ~pend & ~snt & m;
+      } else {
+        mg.fill(0);
+        mg[MIG_PENDING] = m;
+      }
       if (size >= 32) {
-        acc |=
-          (used ? 1 : 0) |
-          (stale ? 2 : 0) |
-          (redirty ? 4 : 0) |
-          (pending ? 8 : 0) |
-          (clean ? 16 : 0) |
-          (skipped ? 32 : 0) |
-          (held ? 64 : 0);
+        for (let k = 0; k < g.length; k++) if (g[k] !== 0) gAcc |= 1 << k;
+        for (let k = 0; k < mg.length; k++) if (mg[k] !== 0) mAcc |= 1 << k;
         accPages += 32;
         if (accPages >= size || w === words - 1) {
-          out[c++] = code(acc);
-          acc = 0;
+          out[c++] = pageCode(TOP_MIG[mAcc], TOP_GUEST[gAcc]);
+          gAcc = 0;
+          mAcc = 0;
           accPages = 0;
         }
         continue;
       }
-      const cellBits = size === 32 ? 0xffffffff : (1 << size) - 1;
+      const cellBits = (1 << size) - 1;
       for (let shift = 0; shift < 32 && c < cells; shift += size) {
         const cm = (cellBits << shift) & m;
         if (cm === 0) {
           out[c++] = CELL_OUTSIDE;
           continue;
         }
-        out[c++] = code(
-          (used & cm ? 1 : 0) |
-            (stale & cm ? 2 : 0) |
-            (redirty & cm ? 4 : 0) |
-            (pending & cm ? 8 : 0) |
-            (clean & cm ? 16 : 0) |
-            (skipped & cm ? 32 : 0) |
-            (held & cm ? 64 : 0),
-        );
+        let gs = 0;
+        let ms = 0;
+        for (let k = 0; k < g.length; k++) if (g[k] & cm) gs |= 1 << k;
+        for (let k = 0; k < mg.length; k++) if (mg[k] & cm) ms |= 1 << k;
+        out[c++] = pageCode(TOP_MIG[ms], TOP_GUEST[gs]);
       }
     }
-    out.fill(CELL_OUTSIDE, cells);
+    out.fill(CELL_OUTSIDE, c);
   }
 
   pageInfo(pfn: number): PageInfo {
@@ -346,8 +347,8 @@ export class Simulation {
     const code = this.codeOf(pfn);
     return {
       pfn,
-      guest: GUEST_NAMES[guestOf(code)],
-      migration: MIGRATION_NAMES[migrationOf(code)],
+      guest: GUEST_STATES[guestOf(code)].id,
+      migration: MIGRATION_STATES[migrationOf(code)].id,
       timesSent: this.precopy.sendCount[pfn],
       sourceVersion: this.mem.version[pfn],
       destinationVersion: this.precopy.destVersion[pfn],
@@ -359,7 +360,7 @@ export class Simulation {
   cellSummary(firstPfn: number, pages: number): CellSummary {
     this.checkPfn(firstPfn);
     const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
-    const byCode = new Array<number>(16).fill(0);
+    const byCode = new Array<number>(pageCode(MIGRATION_STATES.length, 0)).fill(0);
     let timesSent = 0;
     for (let pfn = firstPfn; pfn < end; pfn++) {
       byCode[this.codeOf(pfn)]++;
@@ -370,15 +371,21 @@ export class Simulation {
 
   /** The page-map code of one page (the same rules as renderPageMap at bucket size 1). */
   private codeOf(pfn: number): number {
-    const free = this.mem.isFree(pfn);
+    const w = pfn >>> 5;
     const bit = 1 << (pfn & 31);
-    const held = this.hinter !== null && (this.hinter.heldMap[pfn >>> 5] & bit) !== 0;
-    const guest = held ? GUEST_HELD : !free ? GUEST_USED : this.mem.isData(pfn) ? GUEST_FREE_STALE : GUEST_ZERO;
-    if (this.precopy.status === 'none') return MIG_PENDING * 4 + guest;
-    const pending = ((this.precopy.bitmap[pfn >>> 5] | this.mem.dirtyLog[pfn >>> 5]) & bit) !== 0;
+    let guest = -1;
+    for (const layer of this.layers) {
+      if (layer.word(w) & bit) {
+        guest = guestCode(layer.state);
+        break;
+      }
+    }
+    if (guest < 0) guest = !this.mem.isFree(pfn) ? GUEST_USED : this.mem.isData(pfn) ? GUEST_FREE_STALE : GUEST_ZERO;
+    if (this.precopy.status === 'none') return pageCode(MIG_PENDING, guest);
+    const pending = ((this.precopy.bitmap[w] | this.mem.dirtyLog[w]) & bit) !== 0;
     const sent = this.precopy.sendCount[pfn] > 0;
     const mig = pending ? (sent ? MIG_REDIRTIED : MIG_PENDING) : sent ? MIG_SENT : MIG_SKIPPED;
-    return mig * 4 + guest;
+    return pageCode(mig, guest);
   }
 
   private checkPfn(pfn: number): void {
@@ -389,8 +396,28 @@ export class Simulation {
 
   /** Bytes of engine state held in per-page typed arrays (guest + QEMU + destination). */
   stateBytes(): number {
-    return this.mem.stateBytes() + this.precopy.stateBytes() + (this.hinter?.heldMap.byteLength ?? 0);
+    return this.mem.stateBytes() + this.precopy.stateBytes() + (this.strategy.stateBytes?.() ?? 0);
   }
+}
+
+/** For a set of states seen (bit k = state k), the code of the highest-ranked one. */
+function topByRank(states: readonly { rank: number }[]): Uint8Array {
+  const top = new Uint8Array(1 << states.length);
+  for (let set = 1; set < top.length; set++) {
+    let best = -1;
+    for (let k = 0; k < states.length; k++) if (set & (1 << k) && (best < 0 || states[k].rank > states[best].rank)) best = k;
+    top[set] = best;
+  }
+  return top;
+}
+const TOP_GUEST = topByRank(GUEST_STATES);
+const TOP_MIG = topByRank(MIGRATION_STATES);
+
+/** Every counter of every mode, 0 where another mode owns it, so the JSON keeps one shape. */
+function modeCounters(strategy: ModeParticipant): Record<ModeCounterKey, number> {
+  const all = {} as Record<ModeCounterKey, number>;
+  for (const def of Object.values(MODES)) for (const c of def.counters) all[c.key] = 0;
+  return Object.assign(all, strategy.counters());
 }
 
 function round3(x: number): number {

@@ -5,14 +5,11 @@
  * pages of 4 KiB identified by their page frame number (pfn = index into guest RAM).
  */
 
-/**
- * Migration algorithm. `original` = QEMU 2.5/2.6 pre-copy; `pv` = the 2016 RFC free-page bitmap;
- * `pagemap` = the host-side alternative raised in the RFC thread: skip pages the host never
- * mapped (read from /proc/self/pagemap), with no guest involvement; `hint` = what upstream merged
- * instead (QEMU 4.0 / Linux 4.20 free page hinting: 4 MiB blocks streamed after every sync).
- */
-export type ModeId = 'original' | 'pv' | 'pagemap' | 'hint';
-export const MODE_IDS: readonly ModeId[] = ['original', 'pv', 'pagemap', 'hint'];
+import type { ModeCounterKey, ModeId } from './migration/modes';
+import type { GuestStateId, MigrationStateId } from './model/page-state';
+
+/** Migration modes: one file each in migration/modes/, listed in its registry (index.ts). */
+export type { ModeId } from './migration/modes';
 
 /** What the guest did before (and does during) the migration. */
 export type WorkloadId = 'idle-boot' | 'after-hog' | 'running';
@@ -65,31 +62,31 @@ export interface QueryMigrate {
     'page-size': number;
     'pages-per-second': number;
   };
-  migviz: {
-    mode: ModeId;
-    scenario: string;
-    seed: number;
-    /** Pages QEMU cleared from its bitmap because the guest reported them free (pv). */
-    'skipped-free-pages': number;
-    /** Pages QEMU cleared from its bitmap because the host never mapped them (pagemap). */
-    'skipped-unmapped-pages': number;
-    /** Pages QEMU cleared from its bitmap because of free page hints (hint). */
-    'hinted-pages': number;
-    /** Hinting rounds started, one per sync with the guest running (hint). */
-    'hint-rounds': number;
-    /** Completed passes of the scan cursor (1 = only the bulk stage). */
-    rounds: number;
-    'virtqueue-buffers': number;
-    'virtqueue-bytes': number;
-    kicks: number;
-    interrupts: number;
-    /** Guest time spent walking its free lists to build the bitmap (pv), ms. */
-    'free-page-walk-ms': number;
-    /** Why the run failed (empty unless status is `failed`). */
-    'failure-reason': string;
-  };
+  migviz: MigvizStats;
   verification: Verification;
 }
+
+/**
+ * migviz's own figures. Besides the keys below, every counter of every mode (declared in its
+ * file under migration/modes/, e.g. `skipped-free-pages` for pv, `hinted-pages` for hint) is
+ * always present, 0 in the other modes, so the JSON has one shape whatever the mode.
+ */
+export type MigvizStats = {
+  mode: ModeId;
+  scenario: string;
+  seed: number;
+  /** Pages dropped from QEMU's bitmap without being sent, by whatever mechanism the mode has. */
+  'skipped-pages': number;
+  /** Completed passes of the scan cursor (1 = only the bulk stage). */
+  rounds: number;
+  /** Traffic on the mode's balloon virtqueue. */
+  'virtqueue-buffers': number;
+  'virtqueue-bytes': number;
+  kicks: number;
+  interrupts: number;
+  /** Why the run failed (empty unless status is `failed`). */
+  'failure-reason': string;
+} & Record<ModeCounterKey, number>;
 
 export interface Verification {
   /** False until the migration completed and every in-use guest page matched the destination. */
@@ -149,8 +146,8 @@ export interface VirtqueueSnapshot {
 /** Details of one page for hover tooltips. */
 export interface PageInfo {
   pfn: number;
-  guest: 'zero' | 'used' | 'free-stale' | 'held';
-  migration: 'pending' | 'sent' | 'skipped' | 'redirtied';
+  guest: GuestStateId;
+  migration: MigrationStateId;
   timesSent: number;
   sourceVersion: number;
   destinationVersion: number;
@@ -162,7 +159,7 @@ export interface PageInfo {
 export interface CellSummary {
   firstPfn: number;
   pages: number;
-  /** Pages per state code (index = code, see pagemap-codes). */
+  /** Pages per state code (index = code, see model/page-state). */
   byCode: number[];
   /** Sum of times sent over the cell's pages. */
   timesSent: number;

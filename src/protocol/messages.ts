@@ -90,7 +90,7 @@ export interface FrameMessage {
   done: boolean;
   pageCount: number;
   stats: QueryMigrate;
-  /** Cell codes (src/engine/pagemap-codes.ts); `cells.buffer` is transferred, hand it back. */
+  /** Cell codes (src/engine/model/page-state.ts); `cells.buffer` is transferred, hand it back. */
   cells: Uint8Array;
   layout: PageMapLayout;
   /** Events since the previous frame of this epoch (all kinds, virtqueue traffic as kind 'vq'). */

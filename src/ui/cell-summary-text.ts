@@ -3,11 +3,8 @@
  *   "pfn 4096–4111 (16 pages)"  and  "12 in use · sent, 4 never touched · to send; sent 12 times"
  * Pure, so tests hold the wording.
  */
-import { GUEST_STATE_COUNT, MIG_STATE_NAMES, guestOf, migrationOf } from '../engine/pagemap-codes';
+import { GUEST_STATE_COUNT, GUEST_STATES, guestOf, MIGRATION_STATES, migrationOf } from '../engine/model/page-state';
 import type { CellSummary } from '../engine/types';
-
-/** Short guest-state names for running text (the legend has the long ones). */
-const GUEST_SHORT = ['never touched', 'in use', 'free (stale)', 'held by the balloon'] as const;
 
 export function cellRangeText(s: CellSummary): string {
   const last = s.firstPfn + s.pages - 1;
@@ -20,7 +17,7 @@ export function cellStatesText(s: CellSummary): string {
     .map((n, code) => ({ n, code }))
     .filter(({ n, code }) => n > 0 && guestOf(code) < GUEST_STATE_COUNT)
     .sort((a, b) => b.n - a.n || a.code - b.code)
-    .map(({ n, code }) => `${n} ${GUEST_SHORT[guestOf(code)]} · ${MIG_STATE_NAMES[migrationOf(code)]}`);
+    .map(({ n, code }) => `${n} ${GUEST_STATES[guestOf(code)].short} · ${MIGRATION_STATES[migrationOf(code)].short}`);
   const sent = s.timesSent === 1 ? 'sent once' : `sent ${s.timesSent} times`;
   return `${parts.join(', ')}; ${sent}`;
 }

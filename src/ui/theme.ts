@@ -4,12 +4,16 @@
  *
  * Page-map encoding (two states per page, both readable, colour-blind safe):
  *   hue     = guest state, Okabe-Ito families: never touched -> grey, in use -> blue, free with
- *             stale data -> orange (blue/orange stay apart for every common colour-vision type)
+ *             stale data -> orange (blue/orange stay apart for every common colour-vision type),
+ *             held while hinted -> bluish green, discarded by the host after reporting -> vermillion
  *   light   = migration state: to send -> dark, sent -> bright
  *   pattern = skipped -> dark checkerboard over the background ("left out");
  *             dirtied again -> bright checkerboard with reddish purple ("must go again")
  */
-export type GuestFamily = 'zero' | 'used' | 'freeStale' | 'held';
+import type { GuestStateId } from '../engine/model/page-state';
+
+/** One hue family per guest state (src/engine/model/page-state.ts). */
+export type GuestFamily = GuestStateId;
 
 export type ThemeName = 'dark' | 'light';
 
@@ -78,8 +82,9 @@ export const darkTheme: Theme = {
     families: {
       zero: { pending: '#4b515a', sent: '#b9bfc8' },
       used: { pending: '#124f80', sent: '#56b4e9' },
-      freeStale: { pending: '#7d5606', sent: '#f0b13c' },
+      'free-stale': { pending: '#7d5606', sent: '#f0b13c' },
       held: { pending: '#0b5a45', sent: '#2fc09a' },
+      discarded: { pending: '#6b2f06', sent: '#e5752e' },
     },
     redirtied: '#cc79a7',
     cursor: '#f0e442',
@@ -133,8 +138,9 @@ export const lightTheme: Theme = {
     families: {
       zero: { pending: '#dfe2e6', sent: '#7d848e' },
       used: { pending: '#b9dcf3', sent: '#0072b2' },
-      freeStale: { pending: '#f6dcaa', sent: '#d18b00' },
+      'free-stale': { pending: '#f6dcaa', sent: '#d18b00' },
       held: { pending: '#bfe8da', sent: '#009e73' },
+      discarded: { pending: '#f5cdb3', sent: '#d55e00' },
     },
     redirtied: '#cc79a7',
     cursor: '#1b1f24',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CELL_OUTSIDE,
   GUEST_FREE_STALE,
+  GUEST_DISCARDED,
   GUEST_HELD,
   GUEST_USED,
   GUEST_ZERO,
@@ -10,10 +11,11 @@ import {
   MIG_REDIRTIED,
   MIG_SENT,
   MIG_SKIPPED,
+  MIG_STATE_COUNT,
   guestOf,
   migrationOf,
   pageCode,
-} from '../../src/engine/pagemap-codes';
+} from '../../src/engine/model/page-state';
 import { resolveScenario } from '../../src/engine/scenario';
 import { Simulation } from '../../src/engine/simulation';
 import type { ModeId, PageInfo, Scenario, WorkloadId } from '../../src/engine/types';
@@ -42,6 +44,7 @@ const GUEST_CODE: Record<PageInfo['guest'], number> = {
   used: GUEST_USED,
   'free-stale': GUEST_FREE_STALE,
   held: GUEST_HELD,
+  discarded: GUEST_DISCARDED,
 };
 const MIG_CODE: Record<PageInfo['migration'], number> = {
   pending: MIG_PENDING,
@@ -57,7 +60,7 @@ function firstDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 /** Significance when a cell stands for several pages (higher wins). */
-const GUEST_RANK = [0, 3, 1, 2]; // by guest code: zero < free-stale < held < used
+const GUEST_RANK = [0, 4, 2, 3, 1]; // by guest code: zero < discarded < free-stale < held < used
 const MIG_RANK = [2, 1, 0, 3]; // by migration code: skipped < sent < pending < redirtied
 
 /** The slow reference for renderPageMap: per-page codes from pageInfo, bucketed by significance. */
@@ -400,7 +403,7 @@ describe('cellSummary', () => {
       [sim.pageCount - 10, 64], // clipped at the end of RAM
     ] as const) {
       const s = sim.cellSummary(first, pages);
-      const expected = new Array<number>(16).fill(0);
+      const expected = new Array<number>(pageCode(MIG_STATE_COUNT, 0)).fill(0);
       for (let p = first; p < Math.min(sim.pageCount, first + pages); p++) expected[cells[p]]++;
       expect(s.byCode).toEqual(expected);
       expect(s.pages).toBe(Math.min(pages, sim.pageCount - first));

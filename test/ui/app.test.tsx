@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InProcessEngineClient } from '../../src/client/in-process-client';
 import type { EngineClient } from '../../src/client/engine-client';
-import { MIG_SKIPPED, MIG_SENT, pageCode, GUEST_FREE_STALE } from '../../src/engine/pagemap-codes';
+import { MIG_SKIPPED, MIG_SENT, pageCode, GUEST_FREE_STALE } from '../../src/engine/model/page-state';
 import { Simulation } from '../../src/engine/simulation';
 import type { Scenario } from '../../src/engine/types';
 import type { ToWorker } from '../../src/protocol';

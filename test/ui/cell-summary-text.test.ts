@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GUEST_USED, GUEST_ZERO, MIG_PENDING, MIG_SENT, pageCode } from '../../src/engine/pagemap-codes';
+import { GUEST_USED, GUEST_ZERO, MIG_PENDING, MIG_SENT, pageCode } from '../../src/engine/model/page-state';
 import type { CellSummary } from '../../src/engine/types';
 import { cellStatesText, cellSummaryText } from '../../src/ui/cell-summary-text';
 

@@ -9,7 +9,7 @@ import {
   MIG_SENT,
   MIG_SKIPPED,
   pageCode,
-} from '../../src/engine/pagemap-codes';
+} from '../../src/engine/model/page-state';
 import { pageMapLayout } from '../../src/protocol';
 import { buildPageMapLut, cursorMarker, paintPageMap, rgbaWord } from '../../src/ui/render/page-map-painter';
 import { darkTheme } from '../../src/ui/theme';
@@ -38,9 +38,9 @@ describe('palette', () => {
     const code = (m: number, g: number) => pageCode(m, g) * 2;
     expect(lut[code(MIG_PENDING, GUEST_USED)]).toBe(rgbaWord(fam.used.pending));
     expect(lut[code(MIG_SENT, GUEST_USED)]).toBe(rgbaWord(fam.used.sent));
-    expect(lut[code(MIG_SENT, GUEST_FREE_STALE)]).toBe(rgbaWord(fam.freeStale.sent));
+    expect(lut[code(MIG_SENT, GUEST_FREE_STALE)]).toBe(rgbaWord(fam['free-stale'].sent));
     // skipped: checkerboard of the family's dark shade and the background
-    expect(lut[code(MIG_SKIPPED, GUEST_FREE_STALE)]).toBe(rgbaWord(fam.freeStale.pending));
+    expect(lut[code(MIG_SKIPPED, GUEST_FREE_STALE)]).toBe(rgbaWord(fam['free-stale'].pending));
     expect(lut[code(MIG_SKIPPED, GUEST_FREE_STALE) + 1]).toBe(bg);
     // dirtied again: checkerboard of the bright shade and reddish purple
     expect(lut[code(MIG_REDIRTIED, GUEST_USED) + 1]).toBe(rgbaWord(darkTheme.pageMap.redirtied));
@@ -63,9 +63,9 @@ describe('paintPageMap', () => {
     paintPageMap(cells, 3, lut, out);
     expect(Array.from(out)).toEqual([
       rgbaWord(fam.used.sent),
-      rgbaWord(fam.freeStale.pending),
+      rgbaWord(fam['free-stale'].pending),
       rgbaWord(fam.used.sent),
-      rgbaWord(fam.freeStale.pending),
+      rgbaWord(fam['free-stale'].pending),
       rgbaWord(fam.used.sent),
       bg,
     ]);
@@ -76,7 +76,7 @@ describe('paintPageMap', () => {
     const cells = new Uint8Array(4).fill(skipped);
     const out = new Uint32Array(4);
     paintPageMap(cells, 2, lut, out); // 2x2
-    const a = rgbaWord(fam.freeStale.pending);
+    const a = rgbaWord(fam['free-stale'].pending);
     expect(Array.from(out)).toEqual([a, bg, bg, a]);
   });
 
@@ -85,8 +85,8 @@ describe('paintPageMap', () => {
     const cells = new Uint8Array(l.cells).fill(pageCode(MIG_SENT, GUEST_FREE_STALE));
     const out = new Uint32Array(l.cols * l.rows);
     paintPageMap(cells, l.cols, lut, out);
-    expect(out[0]).toBe(rgbaWord(fam.freeStale.sent));
-    expect(out[l.cells - 1]).toBe(rgbaWord(fam.freeStale.sent));
+    expect(out[0]).toBe(rgbaWord(fam['free-stale'].sent));
+    expect(out[l.cells - 1]).toBe(rgbaWord(fam['free-stale'].sent));
     expect(out[l.cells]).toBe(bg); // first pixel past guest RAM
   });
 });

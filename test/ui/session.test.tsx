@@ -9,7 +9,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessEngineClient } from '../../src/client/in-process-client';
 import type { EngineClient } from '../../src/client/engine-client';
-import { GUEST_FREE_STALE, MIG_PENDING, pageCode } from '../../src/engine/pagemap-codes';
+import { GUEST_FREE_STALE, MIG_PENDING, pageCode } from '../../src/engine/model/page-state';
 import { Simulation } from '../../src/engine/simulation';
 import type { Scenario } from '../../src/engine/types';
 import type { ToWorker } from '../../src/protocol';

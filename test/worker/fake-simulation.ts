@@ -15,7 +15,7 @@ import {
   MIG_SENT,
   MIG_SKIPPED,
   pageCode,
-} from '../../src/engine/pagemap-codes';
+} from '../../src/engine/model/page-state';
 import type { SimulationLike } from '../../src/worker/sim-host';
 
 export const FAKE_PAGES_PER_MS = 100;
@@ -169,6 +169,7 @@ export class FakeSimulation implements SimulationLike {
         mode: this.scenario.mode,
         scenario: this.scenario.id,
         seed: this.scenario.seed,
+        'skipped-pages': this.skipped,
         'skipped-unmapped-pages': 0,
         'hinted-pages': 0,
         'hint-rounds': 0,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MIG_SKIPPED, migrationOf } from '../../src/engine/model/page-state';
 import type { FrameMessage, FromWorker } from '../../src/protocol';
 import { SimHost, TICK_MS } from '../../src/worker/sim-host';
 import { FAKE_SETUP_MS, FakeSimulation, fakeScenario } from './fake-simulation';
@@ -166,14 +167,14 @@ describe('SimHost', () => {
     h.giveBack(h.lastFrame());
     h.host.handle({ type: 'seek', simMs: 8 });
     const original = h.lastFrame();
-    const skippedOriginal = original.cells.filter((c) => c >> 2 === 2).length;
+    const skippedOriginal = original.cells.filter((c) => migrationOf(c) === MIG_SKIPPED).length;
     h.giveBack(original);
     h.host.handle({ type: 'setMode', mode: 'pv' });
     const pv = h.lastFrame();
     expect(pv.simTimeMs).toBe(8);
     expect(pv.stats.migviz.mode).toBe('pv');
     expect(skippedOriginal).toBe(0);
-    expect(pv.cells.filter((c) => c >> 2 === 2).length).toBe(3072); // 3 of 4 pages free
+    expect(pv.cells.filter((c) => migrationOf(c) === MIG_SKIPPED).length).toBe(3072); // 3 of 4 pages free
   });
 
   it('turns exceptions into error messages and recovers on the next load', () => {

@@ -18,9 +18,8 @@
 import { clearRange, countAll, countRange, findNextSet, popcount32 } from '../bitmap';
 import type { GuestMemory } from '../guest/memory';
 import { PAGE_SIZE } from '../guest/memory';
-import type { FreePageBalloon, FreePageReply } from '../virtio/balloon';
-import type { FreePageHinter } from '../virtio/hinting';
-import type { MigrationStatus, ModeId, Phase, SimEvent, Verification } from '../types';
+import type { MigrationStatus, Phase, SimEvent, Verification } from '../types';
+import type { EngineFaults, MigrationThread, Participant, SetupStep } from './modes/mode';
 import type { HostProfile } from './profiles';
 import * as wire from './wire';
 
@@ -32,7 +31,6 @@ export const MAX_WAIT_MS = 50;
 const RATE_PERIOD_MS = 1000;
 
 export interface PrecopyParams {
-  mode: ModeId;
   /** Link goodput, bytes per ms. */
   linkBytesPerMs: number;
   /** max-bandwidth, bytes per ms. */
@@ -42,50 +40,9 @@ export interface PrecopyParams {
   capMs: number;
 }
 
-/**
- * Deliberate mistakes, for tests that prove the verification catches them. Never set in the app.
- * - snapshotBeforeDirtyLog: pv asks for the free-page bitmap before dirty logging is on, so a
- *   page reused in between is neither logged nor in the bitmap.
- * - noDirtyLog: dirty logging is never started.
- */
-export interface EngineFaults {
-  snapshotBeforeDirtyLog?: boolean;
-  noDirtyLog?: boolean;
-}
+type Step = 'start' | 'setup' | 'setup-sync' | 'loop' | 'iterate' | 'stop' | 'final' | 'drain' | 'done';
 
-type Step =
-  | 'start'
-  | 'fixed'
-  | 'bitmap'
-  | 'log'
-  | 'request'
-  | 'wait'
-  | 'pagemap'
-  | 'setup-sync'
-  | 'loop'
-  | 'iterate'
-  | 'stop'
-  | 'final'
-  | 'drain'
-  | 'done';
-
-/**
- * ram_save_setup in order. The RFC's pv asks for the bitmap only after dirty logging is on, so
- * that any page the guest reuses after its snapshot is logged. The snapshotBeforeDirtyLog fault
- * asks first, before the rest of setup: a page allocated in between is neither logged nor in
- * the bitmap's "in use" set, and goes missing.
- */
-function setupPlan(mode: ModeId, faults: EngineFaults): Step[] {
-  // hint starts after the setup sync (see sync), not as a setup step.
-  if (mode === 'original' || mode === 'hint') return ['fixed', 'bitmap', 'log'];
-  // Reading pagemap after logging starts is safe for the same reason: a page the guest first
-  // touches afterwards is mapped by then and logged.
-  if (mode === 'pagemap') return ['fixed', 'bitmap', 'log', 'pagemap'];
-  if (faults.snapshotBeforeDirtyLog) return ['request', 'wait', 'fixed', 'bitmap', 'log'];
-  return ['fixed', 'bitmap', 'log', 'request', 'wait'];
-}
-
-export class Precopy {
+export class Precopy implements MigrationThread {
   status: MigrationStatus = 'none';
   phase: Phase = 'idle';
   /** The migration thread's clock, ms. */
@@ -138,8 +95,8 @@ export class Precopy {
   private periodDirty = 0;
   private blockNameSent = false;
   private dirtyBytesLastSync = 0;
-  skippedFree = 0;
-  skippedUnmapped = 0;
+  /** Pages participants dropped from the bitmap without sending them (migviz.skipped-pages). */
+  skippedPages = 0;
   failureReason = '';
   verification: Verification = { ok: false, 'pages-checked': 0, mismatches: 0, 'first-mismatch': -1 };
 
@@ -147,22 +104,18 @@ export class Precopy {
   private iterStart = 0;
   private iterPages = 0;
 
-  // pv: the guest's answer.
-  private reply: FreePageReply | null = null;
-  private replyAt = 0;
-  /** The steps of ram_save_setup in order (see setupPlan). */
-  private readonly setupSteps: Step[];
+  /** Everything else that takes part in the run (the mode's strategy, options), in call order. */
+  private participants: readonly Participant[] = [];
+  /** The steps of ram_save_setup in order (see attach). */
+  private setupSteps: readonly SetupStep[] = [];
   private setupIndex = 0;
 
   constructor(
     private readonly mem: GuestMemory,
     private readonly profile: HostProfile,
     private readonly params: PrecopyParams,
-    private readonly balloon: FreePageBalloon,
-    private readonly emit: (e: SimEvent) => void,
+    private readonly record: (e: SimEvent) => void,
     private readonly faults: EngineFaults = {},
-    /** hint mode: the balloon's free page hinting, told before and after every sync. */
-    private readonly hinter: FreePageHinter | null = null,
   ) {
     const pages = mem.pages;
     this.bitmap = new Uint32Array(mem.data.length);
@@ -174,11 +127,78 @@ export class Precopy {
     this.sendCount = new Uint8Array(pages);
     this.sentEver = new Uint32Array(mem.data.length);
     this.expectedDowntime = params.downtimeLimitMs;
-    this.setupSteps = setupPlan(params.mode, faults);
   }
 
-  private nextSetupStep(): void {
-    this.step = this.setupSteps[this.setupIndex++] ?? 'setup-sync';
+  /**
+   * Takes the participants of the run and lays out ram_save_setup: QEMU's own steps (fixed cost,
+   * the bitmap, dirty log start) with each participant's steps before or after the log start.
+   * Anything that snapshots guest memory must come after it, so that a page the guest changes
+   * afterwards is logged; only deliberate faults place a step before.
+   */
+  attach(participants: readonly Participant[]): void {
+    if (this.step !== 'start') throw new Error('participants join before the migration starts');
+    this.participants = participants;
+    const theirs = participants.flatMap((p) => p.setupSteps ?? []);
+    this.setupSteps = [
+      ...theirs.filter((st) => st.at === 'before-dirty-log'),
+      ...this.qemuSetupSteps(),
+      ...theirs.filter((st) => st.at === 'after-dirty-log'),
+    ];
+  }
+
+  private qemuSetupSteps(): SetupStep[] {
+    const p = this.profile;
+    const pages = this.mem.pages;
+    const once = (name: string, fn: () => void): SetupStep => ({
+      name,
+      at: 'before-dirty-log',
+      run: () => {
+        fn();
+        return true;
+      },
+    });
+    return [
+      once('savevm header and device setup', () => this.spend(p.setupFixedMs)),
+      // The bitmap is already all ones (constructor); here its cost is paid.
+      once('allocate and fill the migration bitmap', () => this.spend((pages * p.bitmapInitNsPerPage) / 1e6)),
+      once('start dirty logging', () => this.startDirtyLog()),
+    ];
+  }
+
+  // ---- MigrationThread: what participants may ask of the thread ----
+
+  spend(ms: number): void {
+    this.now += ms;
+  }
+
+  dropPages(pages: Uint32Array, complement = false): number {
+    const bm = this.bitmap;
+    const lastMask = (this.mem.pages & 31) === 0 ? 0xffffffff : (1 << (this.mem.pages & 31)) - 1;
+    let dropped = 0;
+    for (let w = 0; w < bm.length; w++) {
+      const sel = complement ? ~pages[w] & (w === bm.length - 1 ? lastMask : 0xffffffff) : pages[w];
+      const hit = bm[w] & sel;
+      if (hit !== 0) {
+        dropped += popcount32(hit);
+        bm[w] &= ~hit;
+      }
+    }
+    this.dirtyPages -= dropped;
+    this.skippedPages += dropped;
+    return dropped;
+  }
+
+  dropRange(start: number, end: number): number {
+    const e = Math.min(this.mem.pages, end);
+    const n = countRange(this.bitmap, start, e);
+    clearRange(this.bitmap, start, e);
+    this.dirtyPages -= n;
+    this.skippedPages += n;
+    return n;
+  }
+
+  emit(e: SimEvent): void {
+    this.record(e);
   }
 
   get done(): boolean {
@@ -198,49 +218,20 @@ export class Precopy {
   /** Advances the thread by one unit of work. */
   advance(): void {
     const p = this.profile;
-    const pages = this.mem.pages;
     switch (this.step) {
       case 'start':
         this.status = 'setup';
         this.setPhase('setup');
         this.wireBytes += wire.SETUP_SECTION_BYTES;
         this.pushToLink(0, wire.SETUP_SECTION_BYTES);
-        this.nextSetupStep();
+        this.step = 'setup';
         return;
-      case 'fixed':
-        this.now += p.setupFixedMs;
-        this.nextSetupStep();
+      case 'setup': {
+        const st = this.setupSteps[this.setupIndex];
+        if (st === undefined) this.step = 'setup-sync';
+        else if (st.run(this)) this.setupIndex++;
         return;
-      case 'bitmap':
-        // The bitmap is already all ones (constructor); here its cost is paid.
-        this.now += (pages * p.bitmapInitNsPerPage) / 1e6;
-        this.nextSetupStep();
-        return;
-      case 'log':
-        this.startDirtyLog();
-        this.nextSetupStep();
-        return;
-      case 'request':
-        this.emit({ t: this.now, kind: 'free-page-request' });
-        this.balloon.requestFreePages(this.now, (t, reply) => {
-          this.reply = reply;
-          this.replyAt = t;
-        });
-        this.nextSetupStep();
-        return;
-      case 'wait':
-        // QEMU drops the iothread lock and polls with usleep(1000) until the bitmap is in.
-        if (this.reply && this.replyAt <= this.now) {
-          this.filterFreePages(this.reply);
-          this.nextSetupStep();
-        } else {
-          this.now += p.pollIntervalMs;
-        }
-        return;
-      case 'pagemap':
-        this.skipUnmappedPages();
-        this.nextSetupStep();
-        return;
+      }
       case 'setup-sync':
         this.sync();
         this.setupTime = this.now;
@@ -296,61 +287,9 @@ export class Precopy {
     this.now += (this.mem.pages * p.logStartNsPerPage + mapped * p.logStartNsPerMappedPage) / 1e6;
   }
 
-  /** filter_out_guest_free_pages: the migration bitmap of pc.ram becomes bitmap & ~free. */
-  private filterFreePages(reply: FreePageReply): void {
-    const free = reply.bitmap;
-    const bm = this.bitmap;
-    let cleared = 0;
-    for (let w = 0; w < bm.length; w++) {
-      const hit = bm[w] & free[w];
-      if (hit !== 0) {
-        cleared += popcount32(hit);
-        bm[w] &= ~hit;
-      }
-    }
-    this.dirtyPages -= cleared;
-    this.skippedFree += cleared;
-    this.now += (bm.length * this.profile.scanNsPerWord) / 1e6;
-    this.emit({ t: this.now, kind: 'free-page-bitmap', freePages: reply.freePages, walkMs: reply.walkMs });
-  }
-
-  /**
-   * pagemap mode (Dave Gilbert's suggestion in the RFC thread): pages the host never mapped read
-   * as zero and the destination's RAM starts zeroed, so they can be dropped from the bitmap. A
-   * page the guest wrote and then freed is still mapped and still goes out.
-   */
-  private skipUnmappedPages(): void {
-    const mapped = this.mem.data;
-    const bm = this.bitmap;
-    let cleared = 0;
-    for (let w = 0; w < bm.length; w++) {
-      const hit = bm[w] & ~mapped[w];
-      if (hit !== 0) {
-        cleared += popcount32(hit);
-        bm[w] &= ~hit;
-      }
-    }
-    this.dirtyPages -= cleared;
-    this.skippedUnmapped += cleared;
-    this.now += (this.mem.pages * this.profile.pagemapNsPerPage) / 1e6;
-  }
-
-  /**
-   * qemu_guest_free_page_hint: a hinted block's pages leave the migration bitmap, if still there
-   * (a hint for pages already sent saves nothing). Returns the pages cleared.
-   */
-  clearHinted(pfn: number, pages: number): number {
-    const end = Math.min(this.mem.pages, pfn + pages);
-    const n = countRange(this.bitmap, pfn, end);
-    clearRange(this.bitmap, pfn, end);
-    this.dirtyPages -= n;
-    return n;
-  }
-
   /** migration_bitmap_sync: pull KVM's dirty log into the migration bitmap. */
   sync(): void {
-    // PRECOPY_NOTIFY_BEFORE_BITMAP_SYNC: hinting stops.
-    this.hinter?.stop(this.now);
+    for (const p of this.participants) p.beforeSync?.(this);
     const log = this.mem.dirtyLog;
     const bm = this.bitmap;
     let fresh = 0;
@@ -376,11 +315,7 @@ export class Precopy {
       this.periodDirty = 0;
     }
     this.emit({ t: this.now, kind: 'sync', count: this.syncCount, newDirty: fresh, remaining: this.remaining });
-    // PRECOPY_NOTIFY_AFTER_BITMAP_SYNC: hinting (re)starts while the guest runs, else DONE.
-    if (this.hinter) {
-      if (this.vmRunning) this.hinter.start(this.now);
-      else this.hinter.done(this.now);
-    }
+    for (const p of this.participants) p.afterSync?.(this);
   }
 
   /** One turn of migration_thread's loop (2.5): pending check, then iterate or complete. */
@@ -569,8 +504,7 @@ export class Precopy {
     // 2.5: mbps over the whole migration, qemu_ftell bytes.
     this.mbps = this.totalTime > 0 ? (this.wireBytes * 8) / this.totalTime / 1000 : 0;
     this.status = 'completed';
-    // DONE reaches the guest: the blocks it held for hinting are free again.
-    this.hinter?.releaseAll();
+    for (const p of this.participants) p.onComplete?.(this);
     this.verification = this.verify();
     this.setPhase('completed');
     this.step = 'done';

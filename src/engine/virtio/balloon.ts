@@ -14,6 +14,7 @@
  */
 import type { GuestMemory } from '../guest/memory';
 import type { HostProfile } from '../migration/profiles';
+import type { Scheduler } from '../scheduler';
 import type { VirtqueueEvent } from '../types';
 import { SplitVirtqueue } from './virtqueue';
 
@@ -26,10 +27,6 @@ export type BalloonPayload =
   | { kind: 'request'; id: number }
   | { kind: 'free-pages'; id: number; freePages: number; bitmap: Uint32Array };
 
-/** Lets the balloon act later in simulated time (the guest's and QEMU's event loops). */
-export interface Scheduler {
-  at(t: number, fn: (t: number) => void): void;
-}
 
 export interface FreePageReply {
   /** Bitmap of pages that were free when the guest took its snapshot. */
@@ -141,4 +138,16 @@ export function formatBytes(n: number): string {
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(n % (1 << 20) === 0 ? 0 : 1)} MiB`;
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(n % (1 << 10) === 0 ? 0 : 1)} KiB`;
   return `${n} B`;
+}
+
+/** The RFC's driver as a guest boots it: its request buffer waits in the ring from then on. */
+export function bootRfcBalloon(run: {
+  mem: GuestMemory;
+  profile: HostProfile;
+  scheduler: Scheduler;
+  recordVq: (e: VirtqueueEvent) => void;
+}): FreePageBalloon {
+  const balloon = new FreePageBalloon(run.mem, run.profile, run.scheduler, run.recordVq);
+  balloon.boot(0);
+  return balloon;
 }

@@ -21,7 +21,7 @@ import type { GuestMemory } from '../guest/memory';
 import { MAX_ORDER } from '../guest/buddy';
 import type { HostProfile } from '../migration/profiles';
 import type { VirtqueueEvent } from '../types';
-import type { Scheduler } from './balloon';
+import type { Scheduler } from '../scheduler';
 import { SplitVirtqueue } from './virtqueue';
 
 /** QEMU sizes free_page_vq at VIRTQUEUE_MAX_SIZE. */

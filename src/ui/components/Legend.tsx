@@ -1,17 +1,19 @@
 /** Legend of the page map: rows = guest state (hue), columns = migration state (lightness/pattern). */
 import {
-  GUEST_HELD,
-  GUEST_STATE_COUNT,
-  GUEST_STATE_NAMES,
+  BASE_GUEST_STATES,
+  GUEST_STATES,
+  type GuestStateId,
+  guestCode,
   MIG_STATE_COUNT,
-  MIG_STATE_NAMES,
-} from '../../engine/pagemap-codes';
+  MIGRATION_STATES,
+} from '../../engine/model/page-state';
 import { type Swatch, swatchFor } from '../render/page-map-painter';
 import { useAppState } from '../state/context';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-/** Guest states in few words, for the one-line legend. */
-const GUEST_SHORT = ['never touched', 'in use', 'free, stale', 'held (hinted)'] as const;
+const GUEST_NAMES = GUEST_STATES.map((s) => s.name);
+const GUEST_SHORT = GUEST_STATES.map((s) => s.short);
+const MIG_STATE_NAMES = MIGRATION_STATES.map((s) => s.name);
 
 function swatchBackground(s: Swatch): string {
   return s.a === s.b ? s.a : `repeating-conic-gradient(${s.a} 0 25%, ${s.b} 0 50%) 0 0 / 4px 4px`;
@@ -20,12 +22,15 @@ function swatchBackground(s: Swatch): string {
 /**
  * The page map's legend. `compact` (compare, where height is short) says the same in two lines:
  * hue = guest state (each swatch: to send | sent), lightness/pattern = migration state (shown on
- * pages in use); every swatch's title names its state. `showHeld` adds the guest state only
- * hint mode has (free memory the balloon holds while hinting it).
+ * pages in use); every swatch's title names its state. `guestStates` lists the guest states to
+ * show: the base ones and those the run's mode adds (held while hinted, discarded when reported).
  */
-export function Legend({ compact = false, showHeld = false }: { compact?: boolean; showHeld?: boolean }) {
+export function Legend({
+  compact = false,
+  guestStates = BASE_GUEST_STATES,
+}: { compact?: boolean; guestStates?: readonly GuestStateId[] }) {
   const theme = useAppState((s) => s.theme);
-  const guests = range(showHeld ? GUEST_STATE_COUNT : GUEST_HELD);
+  const guests = guestStates.map(guestCode);
   if (compact) {
     const used = 1; // GUEST_USED: the migration row is shown on pages in use
     return (
@@ -39,7 +44,7 @@ export function Legend({ compact = false, showHeld = false }: { compact?: boolea
                 style={{
                   background: `linear-gradient(90deg, ${swatchFor(theme, g, 0).a} 50%, ${swatchFor(theme, g, 1).a} 50%)`,
                 }}
-                title={`${GUEST_STATE_NAMES[g]}: ${MIG_STATE_NAMES[0]} | ${MIG_STATE_NAMES[1]}`}
+                title={`${GUEST_NAMES[g]}: ${MIG_STATE_NAMES[0]} | ${MIG_STATE_NAMES[1]}`}
                 data-testid={`swatch-guest-${g}`}
               />
               {GUEST_SHORT[g]}
@@ -56,7 +61,7 @@ export function Legend({ compact = false, showHeld = false }: { compact?: boolea
               <span
                 className="swatch"
                 style={{ background: swatchBackground(swatchFor(theme, used, m)) }}
-                title={`${GUEST_STATE_NAMES[used]} · ${MIG_STATE_NAMES[m]}`}
+                title={`${GUEST_NAMES[used]} · ${MIG_STATE_NAMES[m]}`}
                 data-testid={`swatch-mig-${m}`}
               />
               {MIG_STATE_NAMES[m]}
@@ -81,7 +86,7 @@ export function Legend({ compact = false, showHeld = false }: { compact?: boolea
       <tbody>
         {guests.map((g) => (
           <tr key={g}>
-            <th scope="row">{GUEST_STATE_NAMES[g]}</th>
+            <th scope="row">{GUEST_NAMES[g]}</th>
             {range(MIG_STATE_COUNT).map((m) => {
               const s = swatchFor(theme, g, m);
               const background = swatchBackground(s);
@@ -90,7 +95,7 @@ export function Legend({ compact = false, showHeld = false }: { compact?: boolea
                   <span
                     className="swatch"
                     style={{ background }}
-                    title={`${GUEST_STATE_NAMES[g]} · ${MIG_STATE_NAMES[m]}`}
+                    title={`${GUEST_NAMES[g]} · ${MIG_STATE_NAMES[m]}`}
                     data-testid={`swatch-${g}-${m}`}
                   />
                 </td>

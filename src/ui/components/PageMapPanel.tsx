@@ -3,6 +3,8 @@
  * legend, and a hover tooltip with the page's details fetched from the engine.
  */
 import { useEffect, useRef, useState } from 'react';
+import { MODES } from '../../engine/migration/modes';
+import { BASE_GUEST_STATES, GUEST_STATES, guestCode, MIGRATION_STATES, migrationCode } from '../../engine/model/page-state';
 import type { CellSummary, PageInfo } from '../../engine/types';
 import { describeBucketing, pfnAtPoint } from '../../protocol';
 import { cellRangeText, cellStatesText } from '../cell-summary-text';
@@ -115,7 +117,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
           {pointer && <PageTooltip at={pointer} />}
           {showLegend && (
             <div ref={legendRef}>
-              <Legend showHeld={mode === 'hint'} />
+              <Legend guestStates={[...BASE_GUEST_STATES, ...MODES[mode].guestStates]} />
             </div>
           )}
         </div>
@@ -124,18 +126,6 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
   );
 }
 
-const GUEST_TEXT: Record<PageInfo['guest'], string> = {
-  zero: 'never touched (zero)',
-  used: 'in use',
-  'free-stale': 'free, stale data',
-  held: 'free, held by the balloon while hinted',
-};
-const MIG_TEXT: Record<PageInfo['migration'], string> = {
-  pending: 'to send',
-  sent: 'sent',
-  skipped: 'skipped (never sent)',
-  redirtied: 'dirtied again, must go again',
-};
 
 interface Pointer {
   x: number;
@@ -212,9 +202,9 @@ function PageDetails({ pfn }: { pfn: number }) {
       {info && info.pfn === pfn ? (
         <dl>
           <dt>guest</dt>
-          <dd>{GUEST_TEXT[info.guest]}</dd>
+          <dd>{GUEST_STATES[guestCode(info.guest)].name}</dd>
           <dt>migration</dt>
-          <dd>{MIG_TEXT[info.migration]}</dd>
+          <dd>{MIGRATION_STATES[migrationCode(info.migration)].name}</dd>
           <dt>times sent</dt>
           <dd>{info.timesSent}</dd>
           <dt>version</dt>

@@ -3,24 +3,21 @@
  *   buildPageMapLut(theme)  -> 2 RGBA words per cell code (checkerboard phase 0 and 1)
  *   paintPageMap(cells, cols, lut, out32)  -> fills an ImageData-shaped Uint32Array
  *   cursorMarker(pfn, layout) -> where the scan cursor is drawn, in grid pixels
- * Cell codes are the engine's (src/engine/pagemap-codes.ts): code = migration * 4 + guest.
+ * Cell codes are the engine's (src/engine/model/page-state.ts): (migration << 3) | guest.
  */
 import {
   CELL_OUTSIDE,
-  GUEST_FREE_STALE,
-  GUEST_HELD,
   GUEST_STATE_COUNT,
-  GUEST_USED,
-  GUEST_ZERO,
+  GUEST_STATES,
   MIG_PENDING,
   MIG_REDIRTIED,
   MIG_SENT,
   MIG_SKIPPED,
   MIG_STATE_COUNT,
   pageCode,
-} from '../../engine/pagemap-codes';
+} from '../../engine/model/page-state';
 import { cellOfPfn, type PageMapLayout } from '../../protocol';
-import type { GuestFamily, Theme } from '../theme';
+import type { Theme } from '../theme';
 
 /** The two colours (checkerboard phases) a cell code is drawn with; equal for solid states. */
 export interface Swatch {
@@ -28,17 +25,10 @@ export interface Swatch {
   readonly b: string;
 }
 
-const FAMILY_OF_GUEST: Record<number, GuestFamily> = {
-  [GUEST_ZERO]: 'zero',
-  [GUEST_USED]: 'used',
-  [GUEST_FREE_STALE]: 'freeStale',
-  [GUEST_HELD]: 'held',
-};
-
 /** The colours of (guest, migration) in `theme`; the legend uses this too. */
 export function swatchFor(theme: Theme, guest: number, migration: number): Swatch {
   const pm = theme.pageMap;
-  const fam = pm.families[FAMILY_OF_GUEST[guest] ?? 'zero'];
+  const fam = pm.families[GUEST_STATES[guest]?.id ?? 'zero'];
   switch (migration) {
     case MIG_PENDING:
       return { a: fam.pending, b: fam.pending };

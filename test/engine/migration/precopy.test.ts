@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { countAll } from '../../../src/engine/bitmap';
 import { GuestMemory, PAGE_SIZE } from '../../../src/engine/guest/memory';
-import { type EngineFaults, Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
+import type { EngineFaults } from '../../../src/engine/migration/modes/mode';
+import { Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
 import * as wire from '../../../src/engine/migration/wire';
 import { resolveScenario } from '../../../src/engine/scenario';
 import { Simulation } from '../../../src/engine/simulation';
 import type { SimEvent } from '../../../src/engine/types';
-import { FreePageBalloon } from '../../../src/engine/virtio/balloon';
 
 const GBPS = (g: number) => (g * 1e9 * RFC_2016.linkEfficiency) / 8 / 1000;
 
@@ -23,15 +23,14 @@ function staticGuest(pages: number, dataPages: Iterable<number>): GuestMemory {
 
 function precopyFor(mem: GuestMemory, params: Partial<PrecopyParams> = {}, faults: EngineFaults = {}) {
   const events: SimEvent[] = [];
-  const balloon = new FreePageBalloon(mem, RFC_2016, { at: () => {} }, () => {});
   const pre = new Precopy(
     mem,
     RFC_2016,
-    { mode: 'original', linkBytesPerMs: GBPS(10), maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs: 600_000, ...params },
-    balloon,
+    { linkBytesPerMs: GBPS(10), maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs: 600_000, ...params },
     (e) => events.push(e),
     faults,
   );
+  pre.attach([]);
   return { pre, events };
 }
 

@@ -3,7 +3,8 @@ import { setRange } from '../../../src/engine/bitmap';
 import { GuestMemory } from '../../../src/engine/guest/memory';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
 import type { VirtqueueEvent } from '../../../src/engine/types';
-import { FREE_PAGE_VQ_SIZE, FreePageBalloon, formatBytes, type FreePageReply, type Scheduler } from '../../../src/engine/virtio/balloon';
+import { FREE_PAGE_VQ_SIZE, FreePageBalloon, formatBytes, type FreePageReply } from '../../../src/engine/virtio/balloon';
+import type { Scheduler } from '../../../src/engine/scheduler';
 
 /** A scheduler stub: actions run only when the test says so, in time order. */
 class StubScheduler implements Scheduler {

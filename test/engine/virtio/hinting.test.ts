@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GUEST_HELD, guestOf } from '../../../src/engine/pagemap-codes';
+import { GUEST_HELD, guestOf } from '../../../src/engine/model/page-state';
 import { resolveScenario } from '../../../src/engine/scenario';
 import { Simulation } from '../../../src/engine/simulation';
 

@@ -1,0 +1,4 @@
+/** Lets a part of the run act later in simulated time (the guest's and QEMU's event loops). */
+export interface Scheduler {
+  at(t: number, fn: (t: number) => void): void;
+}
