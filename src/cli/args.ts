@@ -40,6 +40,7 @@ export const SCENARIO_FLAGS: Record<string, FlagSpec> = {
   '--downtime-ms': { kind: 'number', ...LIMITS.downtimeMs, field: 'downtimeMs' },
   '--profile': { kind: 'choice', choices: Object.keys(PROFILES), field: 'profile' },
   '--seed': { kind: 'integer', ...LIMITS.seed, field: 'seed' },
+  '--settle-ms': { kind: 'number', ...LIMITS.settleMs, field: 'settleMs' },
   '--json': { kind: 'switch' },
 };
 

@@ -24,7 +24,7 @@ function summary(r: QueryMigrate, guestGiB: number): string {
   const counter = (c: CounterSpec) => {
     const v = (m as Record<string, unknown>)[c.key] as number;
     const text = c.unit === 'ms' ? ms(v) : c.unit === 'pages' ? `${v.toLocaleString('en-US')} pages` : String(v);
-    return `${`${c.label}:`.padEnd(20)}${text}`;
+    return `${`${c.label}: `.padEnd(20)}${text}`;
   };
   const lines = [
     `migviz ${m.scenario} (${guestGiB} GiB), mode ${m.mode}, seed ${m.seed}`,

@@ -20,6 +20,7 @@ export const LIMITS = {
   maxBandwidthMiBs: { min: 1, max: 1_000_000 },
   downtimeMs: { min: 1, max: 60_000 },
   seed: { min: 0, max: 2 ** 32 - 1 },
+  settleMs: { min: 0, max: 600_000 },
 } as const;
 
 const range = (name: string, lim: { min: number; max: number }) =>
@@ -43,6 +44,7 @@ export const ScenarioSchema = z.object({
     z.refine((p) => p in PROFILES, { message: `profile must be one of ${Object.keys(PROFILES).join(', ')}` }),
   ),
   seed: range('seed', LIMITS.seed).check(z.refine((v) => Number.isInteger(v), { message: 'seed must be an integer' })),
+  settleMs: range('settle time (ms)', LIMITS.settleMs),
 });
 
 export class ScenarioError extends Error {
@@ -59,6 +61,7 @@ const rfcCase = (id: PresetId, workload: Scenario['workload']): Scenario => ({
   downtimeMs: 300,
   profile: 'rfc-2016',
   seed: 1,
+  settleMs: 0,
 });
 
 export const SCENARIO_PRESETS: Readonly<Record<PresetId, Scenario>> = {
@@ -117,6 +120,7 @@ export const SCENARIO_FILE_KEYS = [
   'downtimeMs',
   'profile',
   'seed',
+  'settleMs',
 ] as const;
 
 const ScenarioFileFields = z.partial(z.omit(ScenarioSchema, { id: true }));

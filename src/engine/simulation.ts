@@ -86,6 +86,8 @@ export class Simulation {
   /** Guest states participants paint over the guest's own (held, discarded...). */
   private readonly layers: readonly GuestLayer[];
   private guestClock = 0;
+  /** Time of the guest or device action running now (Scheduler.now). */
+  private guestNow = 0;
   private readonly timers: Timed[] = [];
   private timerSeq = 0;
   private nextSample = 0;
@@ -111,7 +113,7 @@ export class Simulation {
       (e) => this.events.push(e),
       faults,
     );
-    const scheduler: Scheduler = { at: (t, fn) => this.schedule(t, fn) };
+    const scheduler: Scheduler = { at: (t, fn) => this.schedule(t, fn), now: () => this.guestNow };
     const run: RunContext = {
       scenario: this.scenario,
       mem: this.mem,
@@ -125,6 +127,10 @@ export class Simulation {
     const participants = [this.strategy];
     this.precopy.attach(participants);
     this.layers = participants.flatMap((p) => p.guestLayers ?? []);
+    // The guest lived settleMs between the moment its memory took shape and the migration:
+    // its activity (and free page reporting) runs up to, not including, time 0.
+    this.guestClock = -this.scenario.settleMs;
+    this.runGuestUntil(0, false);
     const interval = options.seriesIntervalMs ?? 1;
     this.series = {
       t: new Float64Array(SERIES_CAPACITY),
@@ -175,17 +181,20 @@ export class Simulation {
     this.timers.sort((a, b) => a.t - b.t || a.seq - b.seq);
   }
 
-  /** Runs guest ticks and scheduled actions, in time order, up to `t`. */
-  private runGuestUntil(t: number): void {
+  /** Runs guest ticks and scheduled actions, in time order, up to `t` (or just before it). */
+  private runGuestUntil(t: number, inclusive = true): void {
+    const after = (x: number) => (inclusive ? x > t : x >= t);
     for (;;) {
       const timer = this.timers[0];
       const nextTimer = timer ? timer.t : Number.POSITIVE_INFINITY;
       const nextTick = this.guestClock;
-      if (nextTimer > t && nextTick > t) return;
+      if (after(nextTimer) && after(nextTick)) return;
       if (nextTimer <= nextTick) {
         this.timers.shift();
+        this.guestNow = timer.t;
         timer.fn(timer.t);
       } else {
+        this.guestNow = nextTick;
         if (this.precopy.vmRunning) this.workload.tick(nextTick, GUEST_TICK_MS);
         this.guestClock += GUEST_TICK_MS;
       }

@@ -31,6 +31,11 @@ export interface Scenario {
   /** Host profile id, e.g. `rfc-2016`. */
   readonly profile: string;
   readonly seed: number;
+  /**
+   * How long the guest ran between the moment its memory took its shape (boot, or the memory
+   * hog's exit) and the start of the migration, ms. Time for free page reporting to catch up.
+   */
+  readonly settleMs: number;
 }
 
 /** Migration status as QEMU's MigrationStatus names it, plus `none` before the start. */

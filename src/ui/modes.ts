@@ -12,6 +12,7 @@ export const MODE_LABEL: Readonly<Record<ModeId, string>> = {
   pv: 'PV',
   pagemap: 'Pagemap',
   hint: 'Hinting',
+  report: 'Reporting',
 };
 
 /** Why the balloon's virtqueue is idle in this mode, or null when the mode uses it. */
@@ -20,6 +21,7 @@ export const VQ_IDLE_REASON: Readonly<Record<ModeId, string | null>> = {
   pv: null,
   pagemap: 'No traffic: pagemap never asks the guest',
   hint: null,
+  report: null,
 };
 
 export function modeColor(t: Theme, mode: ModeId): string {

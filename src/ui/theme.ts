@@ -52,6 +52,7 @@ export interface Theme {
     readonly pv: string;
     readonly pagemap: string;
     readonly hint: string;
+    readonly report: string;
   };
   readonly vq: {
     readonly free: string;
@@ -103,6 +104,7 @@ export const darkTheme: Theme = {
     pv: '#2fc09a',
     pagemap: '#cc79a7',
     hint: '#56b4e9',
+    report: '#a99cf0',
   },
   vq: {
     free: '#2a313a',
@@ -159,6 +161,7 @@ export const lightTheme: Theme = {
     pv: '#008a66',
     pagemap: '#a3477f',
     hint: '#0072b2',
+    report: '#6a51c9',
   },
   vq: {
     free: '#e3e6ea',

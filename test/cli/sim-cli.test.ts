@@ -29,6 +29,25 @@ describe('npm run sim', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toEqual(['error: --guest-gib -4 is out of range: a number from 0.0625 to 1024']);
   });
+
+  it('an unknown mode is an error naming every accepted mode, never a fallback', () => {
+    for (const mode of ['bogus', 'toString', '__proto__']) {
+      const r = run('--mode', mode, '--json');
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toEqual([
+        `error: --mode "${mode}" is not accepted: one of original, pv, pagemap, hint, report`,
+      ]);
+    }
+  });
+
+  it('report mode completes and verifies, and the summary prints its counters', () => {
+    const r = run('--scenario', 'rfc-case-2', '--mode', 'report', '--guest-gib', '0.5', '--settle-ms', '10000');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/mode report/);
+    expect(r.stdout).toMatch(/reported, discarded:\s+[1-9][\d,]* pages/);
+    expect(r.stdout).toMatch(/verification:\s+ok/);
+  });
 });
 
 describe('npm run sim --scenario-file', () => {

@@ -39,6 +39,7 @@ describe('presets', () => {
       downtimeMs: 300,
       profile: 'rfc-2016',
       seed: 1,
+      settleMs: 0,
     });
     expect(SCENARIO_PRESETS['rfc-case-2'].workload).toBe('after-hog');
     expect(presetTitle('rfc-case-1')).toBe('Idle guest just boots');
@@ -100,7 +101,7 @@ describe('resolveScenario', () => {
   it('rejects the other fields with their names and ranges, all bad fields at once', () => {
     expect(rejection(() => resolveScenario('rfc-case-1', { linkGbps: 0.05 })).message).toBe('link speed (Gbit/s) must be from 0.1 to 400');
     expect(rejection(() => resolveScenario('rfc-case-1', { linkGbps: 401 })).message).toBe('link speed (Gbit/s) must be from 0.1 to 400');
-    expect(rejection(() => resolveScenario('rfc-case-1', { mode: 'turbo' as 'pv' })).message).toBe('mode must be one of original, pv, pagemap, hint');
+    expect(rejection(() => resolveScenario('rfc-case-1', { mode: 'turbo' as 'pv' })).message).toBe('mode must be one of original, pv, pagemap, hint, report');
     expect(rejection(() => resolveScenario('rfc-case-1', { workload: 'x' as 'running' })).message).toBe(
       'workload must be one of idle-boot, after-hog, running',
     );

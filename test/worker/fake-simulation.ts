@@ -173,6 +173,8 @@ export class FakeSimulation implements SimulationLike {
         'skipped-unmapped-pages': 0,
         'hinted-pages': 0,
         'hint-rounds': 0,
+        'reported-pages': 0,
+        'report-passes': 0,
         'skipped-free-pages': this.skipped,
         rounds: 1,
         'virtqueue-buffers': this.vqBuffers,
@@ -251,6 +253,7 @@ export function fakeScenario(over: Partial<Scenario> = {}): Scenario {
     downtimeMs: 300,
     profile: 'rfc-2016',
     seed: 1,
+    settleMs: 0,
     ...over,
   };
 }

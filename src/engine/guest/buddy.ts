@@ -10,7 +10,7 @@
  * Unlike Linux (LIFO lists), allocation takes the lowest-addressed block of the smallest
  * sufficient order: deterministic and cheap; the visual difference is only where new pages land.
  */
-import { clearBit, newBitmap, popcount32, setBit, setRange, clearRange, testBit, lowestBit } from '../bitmap';
+import { clearBit, clearRange, findNextSet, lowestBit, newBitmap, popcount32, setBit, setRange, testBit } from '../bitmap';
 
 export const MAX_ORDER = 10;
 export const ORDERS = MAX_ORDER + 1;
@@ -25,8 +25,21 @@ function compressEvenBits(x: number): number {
   return x;
 }
 
+/**
+ * Who wants to know about free-list changes (free page reporting keeps its Reported flag by them):
+ * `unlisted` = a block left free list `order` (allocated, split, merged or isolated:
+ * del_page_from_free_list); `freed` = a free ended at `order` after merging (__free_one_page's
+ * page_reporting_notify_free).
+ */
+export interface BuddyListener {
+  unlisted(pfn: number, order: number): void;
+  freed(pfn: number, order: number): void;
+}
+
 export class BuddyAllocator {
   readonly pages: number;
+  /** At most one listener (the guest has one page-reporting device). */
+  listener: BuddyListener | null = null;
   /** One bit per page: free in the allocator. Kept in step with the free lists by this class only. */
   readonly free: Uint32Array;
   /** heads[k]: one bit per order-k block: the block is on free list k. */
@@ -138,8 +151,11 @@ export class BuddyAllocator {
     return -1;
   }
 
-  /** Returns a block to the allocator, merging with its buddy while the buddy is free. */
-  freeBlock(pfn: number, order: number): void {
+  /**
+   * Returns a block to the allocator, merging with its buddy while the buddy is free. `notify`
+   * is false when isolated pages are put back (__putback_isolated_page): that free is not news.
+   */
+  freeBlock(pfn: number, order: number, notify = true): void {
     setRange(this.free, pfn, pfn + (1 << order));
     this.freePageCount += 1 << order;
     let k = order;
@@ -149,10 +165,34 @@ export class BuddyAllocator {
       if (buddy >= this.pages >>> k || !testBit(this.heads[k], buddy)) break;
       clearBit(this.heads[k], buddy);
       this.listCount[k]--;
+      this.listener?.unlisted(buddy << k, k);
       block >>>= 1;
       k++;
     }
     this.listAdd(k, block);
+    if (notify) this.listener?.freed(block << k, k);
+  }
+
+  /** True when the block of 2^order pages at pfn is on free list `order`. */
+  isListed(pfn: number, order: number): boolean {
+    return testBit(this.heads[order], pfn >>> order);
+  }
+
+  /** First block on free list `order` at or after block index `fromBlock`, as a pfn, or -1. */
+  nextListed(order: number, fromBlock: number): number {
+    const b = findNextSet(this.heads[order], fromBlock, this.pages >>> order);
+    return b < 0 ? -1 : b << order;
+  }
+
+  /** Takes one listed block off its free list without splitting it (__isolate_free_page). */
+  isolate(pfn: number, order: number): void {
+    const block = pfn >>> order;
+    if (!testBit(this.heads[order], block)) throw new Error(`buddy: block ${pfn} is not on free list ${order}`);
+    clearBit(this.heads[order], block);
+    this.listCount[order]--;
+    clearRange(this.free, pfn, pfn + (1 << order));
+    this.freePageCount -= 1 << order;
+    this.listener?.unlisted(pfn, order);
   }
 
   /** Order of the free block containing pfn, or -1 if the page is in use. */
@@ -178,6 +218,7 @@ export class BuddyAllocator {
         this.lowWord[order] = w;
         const b = (w << 5) + lowestBit(h[w]);
         h[w] &= ~(1 << (b & 31));
+        this.listener?.unlisted(b << order, order);
         return b;
       }
     }

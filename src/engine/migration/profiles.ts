@@ -63,6 +63,14 @@ export interface HostProfile {
   readonly hintGuestNsPerBlock: number;
   /** hint mode, QEMU iothread: pop a buffer, clear its pages from the bitmap, push it used, ns. */
   readonly hintDeviceNsPerBuffer: number;
+  /** report mode, guest: take one free block off its list into the report's scatterlist, ns. */
+  readonly reportGuestNsPerBlock: number;
+  /** report mode, guest: add the report to the reporting virtqueue and kick (a VM exit), ns. */
+  readonly reportGuestNsPerReport: number;
+  /** report mode, QEMU: pop the report, push it used, notify, ns. */
+  readonly reportDeviceNsPerReport: number;
+  /** report mode, QEMU: MADV_DONTNEED of one page the host has mapped (zap the PTE, free the page), ns. */
+  readonly discardNsPerMappedPage: number;
 }
 
 export const RFC_2016: HostProfile = {
@@ -122,6 +130,17 @@ export const RFC_2016: HostProfile = {
   hintGuestNsPerBlock: 3000,
   // virtqueue_pop/push plus a 1024-bit bitmap clear under bitmap_mutex.
   hintDeviceNsPerBuffer: 2000,
+  // Not part of the RFC's testbed either (free page reporting came with Linux 5.7 / QEMU 5.1):
+  // estimates, and no published measurement exists (the v17 cover letter gives only throughput
+  // effects). Isolating a block touches its cold struct page, as one free-list node does.
+  reportGuestNsPerBlock: 100,
+  // virtqueue_add_inbuf of up to 32 entries plus a kick, a VM exit of ~2 us on Haswell-EP.
+  reportGuestNsPerReport: 3000,
+  // virtqueue_pop/push and virtio_notify, as for one hint buffer.
+  reportDeviceNsPerReport: 2000,
+  // zap_pte_range plus returning the page to the host's allocator: ~100 ns per mapped 4 KiB page
+  // (an estimate of the same order as one cache-missing page-table update and one page free).
+  discardNsPerMappedPage: 100,
 };
 
 export const PROFILES: Readonly<Record<string, HostProfile>> = {

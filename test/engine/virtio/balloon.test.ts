@@ -10,6 +10,10 @@ import type { Scheduler } from '../../../src/engine/scheduler';
 class StubScheduler implements Scheduler {
   queue: { t: number; seq: number; fn: (t: number) => void }[] = [];
   private seq = 0;
+  private current = 0;
+  now(): number {
+    return this.current;
+  }
   at(t: number, fn: (t: number) => void): void {
     this.queue.push({ t, seq: this.seq++, fn });
     this.queue.sort((a, b) => a.t - b.t || a.seq - b.seq);
@@ -18,6 +22,7 @@ class StubScheduler implements Scheduler {
   runNext(): number {
     const next = this.queue.shift();
     if (!next) throw new Error('nothing scheduled');
+    this.current = next.t;
     next.fn(next.t);
     return next.t;
   }

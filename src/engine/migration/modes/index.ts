@@ -9,14 +9,16 @@ import type { ModeDefinition } from './mode';
 import { original } from './original';
 import { pagemap } from './pagemap';
 import { pv } from './pv';
+import { report } from './report';
 
-export type ModeId = 'original' | 'pv' | 'pagemap' | 'hint';
+export type ModeId = 'original' | 'pv' | 'pagemap' | 'hint' | 'report';
 
 export const MODES = {
   original,
   pv,
   pagemap,
   hint,
+  report,
 } as const satisfies { readonly [M in ModeId]: ModeDefinition<string> };
 
 /** Every mode id, in the registry's order. */
