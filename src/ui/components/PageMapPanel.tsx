@@ -8,7 +8,8 @@ import { describeBucketing, pfnAtPoint } from '../../protocol';
 import { cellRangeText, cellStatesText } from '../cell-summary-text';
 import { formatInt } from '../format';
 import { PageMapView } from '../render/page-map-view';
-import { useApp, useAppState, usePanel, usePanelState } from '../state/context';
+import { MODE_UI } from '../modes';
+import { useApp, useAppState, useExportRegistry, usePanel, usePanelState } from '../state/context';
 import { Legend } from './Legend';
 
 export interface PageMapPanelProps {
@@ -22,6 +23,7 @@ export interface PageMapPanelProps {
 export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = true, minIntervalMs = 0 }: PageMapPanelProps) {
   const c = usePanel();
   const { scheduler } = useApp();
+  const exports = useExportRegistry();
   const theme = useAppState((s) => s.theme);
   const areaRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
@@ -42,14 +44,14 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     const view = new PageMapView(canvas, c.live, themeRef.current);
     view.onThrottled = () => scheduler.requestFrame();
     viewRef.current = view;
-    c.pageMapCanvas = canvas;
+    const unregister = exports.addPageMap(c, canvas);
     const remove = scheduler.add(view.paint);
     return () => {
       remove();
       viewRef.current = null;
-      if (c.pageMapCanvas === canvas) c.pageMapCanvas = null;
+      unregister();
     };
-  }, [c, scheduler]);
+  }, [c, scheduler, exports]);
   useEffect(() => viewRef.current?.setTheme(theme), [theme]);
   useEffect(() => {
     if (viewRef.current) viewRef.current.minIntervalMs = minIntervalMs;
@@ -115,7 +117,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
           {pointer && <PageTooltip at={pointer} />}
           {showLegend && (
             <div ref={legendRef}>
-              <Legend showHeld={mode === 'hint'} />
+              <Legend showHeld={MODE_UI[mode].holdsPages} />
             </div>
           )}
         </div>

@@ -6,10 +6,9 @@
  * one re-simulation at a time); the thumb follows playback from the rAF loop, not from React.
  */
 import { useEffect, useRef } from 'react';
-import type { ModeId } from '../../engine/types';
 import type { TimelineMarker } from '../../protocol';
 import { formatClock } from '../format';
-import { MODE_LABEL } from '../modes';
+import { modeLabel } from '../modes';
 import { usePanelsValue } from '../hooks/use-panels-value';
 import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
@@ -139,7 +138,7 @@ function MarkerRow({ controller, endMs, labelled }: { controller: PanelControlle
   const marks = timeline ? marksOf(timeline.markers, endMs) : [];
   return (
     <div className={`timeline-row tr-${mode}`} data-testid={`timeline-${mode}`}>
-      {labelled && <span className="timeline-row-label">{MODE_LABEL[mode]}</span>}
+      {labelled && <span className="timeline-row-label">{modeLabel(mode)}</span>}
       {timeline && (
         <span className="timeline-run" style={{ width: `${Math.min(100, (timeline.endMs / endMs) * 100)}%` }} />
       )}
