@@ -362,6 +362,24 @@ describe('compare any two modes', () => {
   });
 });
 
+describe('stats panel', () => {
+  it("shows the rows every mode has, then the mode's own counters from its table row", async () => {
+    const { s } = setup(`?${SMALL}&view=pv&t=100000`);
+    await waitFor(() => expect(s().lead.live.done).toBe(true));
+    const terms = () => within(screen.getByTestId('stats')).getAllByRole('term').map((t) => t.textContent);
+    const common = ['status', 'total-time', 'setup-time', 'downtime', 'transferred', 'remaining', 'duplicate', 'normal', 'mbps', 'dirty-sync-count', 'rounds'];
+    await waitFor(() => expect(terms()).toEqual([...common, 'skipped free', 'free-list walk']));
+    // The fake PV skips the free 3/4 of the 16384-page guest.
+    const row = within(screen.getByTestId('stats')).getByText('skipped free').parentElement as HTMLElement;
+    expect(row).toHaveAttribute('title', `migviz.skipped-free-pages: ${MODE_UI.pv.stats[0].title}`);
+    await waitFor(() => expect(row.querySelector('dd')?.textContent).toBe('12,288'));
+    fireEvent.keyDown(window, { key: 'h' });
+    await waitFor(() => expect(terms()).toEqual([...common, 'hinted', 'hint rounds']));
+    fireEvent.keyDown(window, { key: 'o' });
+    await waitFor(() => expect(terms()).toEqual(common));
+  });
+});
+
 describe('exports name their mode', () => {
   for (const mode of UI_MODES) {
     it(`${mode}: file name, page-map caption, chart caption, CSV and JSON`, async () => {

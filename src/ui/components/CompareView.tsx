@@ -9,9 +9,9 @@
 import type { ModeId, QueryMigrate } from '../../engine/types';
 import { assertNever } from '../../protocol';
 import { formatBytes, formatClock, formatInt } from '../format';
-import { modeLabel } from '../modes';
+import { modeColor, modeLabel } from '../modes';
 import { errorPercent, publishedFor } from '../published';
-import { PanelProvider, useApp, usePanel, usePanelState, useStoreOf } from '../state/context';
+import { PanelProvider, useApp, useAppState, usePanel, usePanelState, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
 import type { CompareSide } from '../state/session';
 import { ChartsPanel } from './ChartsPanel';
@@ -19,7 +19,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { Legend } from './Legend';
 import { PageMapPanel } from './PageMapPanel';
 import { VirtqueuePanel } from './VirtqueuePanel';
-import { useEffect, useMemo, useRef } from 'react';
+import { type CSSProperties, useEffect, useMemo, useRef } from 'react';
 
 /** Two maps share the frame budget (and two workers share 2 cores): ~30 fps each is plenty. */
 const COMPARE_MAP_INTERVAL_MS = 33;
@@ -51,8 +51,11 @@ export function CompareView({ a, b }: { a: PanelController; b: PanelController }
 function CompareColumn({ side }: { side: CompareSide }) {
   const c = usePanel();
   const mode = usePanelState((s) => s.mode);
+  const theme = useAppState((s) => s.theme);
+  // The heading takes the mode's chart colour, so a column and its lines read as one.
+  const style = { '--mode-color': modeColor(theme, mode) } as CSSProperties;
   return (
-    <div className={`compare-col col-${mode}`} data-testid={`compare-col-${side}`} data-mode={mode}>
+    <div className={`compare-col col-${mode}`} data-testid={`compare-col-${side}`} data-mode={mode} style={style}>
       <ErrorBanner />
       <PageMapPanel title={modeLabel(mode)} showLegend={false} minIntervalMs={COMPARE_MAP_INTERVAL_MS} />
       <RunStatus c={c} />
