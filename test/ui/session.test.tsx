@@ -277,6 +277,10 @@ describe('compare any two modes', () => {
     expect(screen.getByRole('combobox', { name: 'Right' })).toHaveValue('pagemap');
     expect(screen.getByRole('group', { name: 'Compare Hinting vs Pagemap' })).toBeInTheDocument();
     expect(screen.getByRole('region', { name: 'Charts over simulated time' })).toHaveTextContent(/Hinting\s+Pagemap\s+now/);
+    // Hinting holds free blocks: the shared legend shows that fourth guest state (Original vs PV: 3).
+    const legend = within(screen.getByRole('region', { name: 'Page map legend' }));
+    expect(legend.getAllByTestId(/^swatch-guest-/)).toHaveLength(4);
+    expect(legend.getByTestId('swatch-guest-3').getAttribute('title')).toMatch(/held/);
     // Hinting uses the balloon's queue; pagemap says why it does not.
     await waitFor(() => {
       flush();

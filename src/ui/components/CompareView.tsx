@@ -9,7 +9,7 @@
 import type { ModeId, QueryMigrate } from '../../engine/types';
 import { assertNever } from '../../protocol';
 import { formatBytes, formatClock, formatInt } from '../format';
-import { modeColor, modeLabel } from '../modes';
+import { MODE_UI, modeColor, modeLabel } from '../modes';
 import { errorPercent, publishedFor } from '../published';
 import { PanelProvider, useApp, useAppState, usePanel, usePanelState, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
@@ -26,6 +26,10 @@ const COMPARE_MAP_INTERVAL_MS = 33;
 
 export function CompareView({ a, b }: { a: PanelController; b: PanelController }) {
   const panels = useMemo(() => [a, b], [a, b]);
+  const ma = useStoreOf(a, (s) => s.mode);
+  const mb = useStoreOf(b, (s) => s.mode);
+  // One legend for both maps: it shows "held" when either side's mode holds pages.
+  const showHeld = MODE_UI[ma].holdsPages || MODE_UI[mb].holdsPages;
   return (
     <div className="compare">
       <CompareSummary a={a} b={b} />
@@ -40,7 +44,7 @@ export function CompareView({ a, b }: { a: PanelController; b: PanelController }
           <ChartsPanel panels={panels} overlay />
           <ResultsPanel a={a} b={b} />
           <section className="panel compare-legend" aria-label="Page map legend">
-            <Legend compact />
+            <Legend compact showHeld={showHeld} />
           </section>
         </div>
       </div>
