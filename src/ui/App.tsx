@@ -1,12 +1,13 @@
 /**
  * The application shell: app-wide services (the Session with its store, the single rAF
- * scheduler) and the view on screen: one simulation panel (Original or PV) or the two side by
- * side (Compare). The initial state comes from the link (src/ui/url/url-state.ts); a bad link
+ * scheduler, the export registry) and the view on screen: one simulation panel (a single mode)
+ * or two side by side (Compare, any two modes). The initial state comes from the link (src/ui/url/url-state.ts); a bad link
  * only produces a notice. Loads paused on rfc-case-2 in original mode.
  */
 import { type CSSProperties, useEffect, useRef, useState } from 'react';
 import type { EngineClient } from '../client/engine-client';
 import { CompareView } from './components/CompareView';
+import { ExportRegistry } from './export/export-registry';
 import { Controls } from './components/Controls';
 import { Header } from './components/Header';
 import { Announcer, ShortcutsOverlay, TourCaption, UrlNotice, FileNotice } from './components/Overlays';
@@ -29,6 +30,8 @@ export interface AppProps {
   /** Receives the primary panel's controller once created (tests, devtools). */
   onController?: (c: PanelController) => void;
   onSession?: (s: Session) => void;
+  /** Receives the app-wide services (tests: exports read the registry). */
+  onServices?: (s: AppServices) => void;
   /** Test knobs passed to the Session (URL debounce, presentation chrome timeout, URL sink). */
   session?: Pick<SessionOptions, 'urlDebounceMs' | 'chromeHideMs' | 'writeUrl'>;
 }
@@ -36,22 +39,23 @@ export interface AppProps {
 /** Presentation mode lays the page out on a fixed 16:9 stage of this size, scaled to the screen. */
 export const STAGE = { width: 1440, height: 810 };
 
-export function App({ createClient, scheduler, search, onController, onSession, session: knobs }: AppProps) {
+export function App({ createClient, scheduler, search, onController, onSession, onServices, session: knobs }: AppProps) {
   const [services] = useState<AppServices>(() => {
     const sched = scheduler ?? new RafScheduler();
     const { state, errors } = parseUrlState(search ?? (typeof window === 'undefined' ? '' : window.location.search));
     const session = new Session({ createClient, scheduler: sched, initial: state, urlErrors: errors, ...knobs });
-    return { store: session.store, scheduler: sched, session };
+    return { store: session.store, scheduler: sched, session, exports: new ExportRegistry() };
   });
   const { session } = services;
-  const callbacks = useRef({ onController, onSession });
+  const callbacks = useRef({ onController, onSession, onServices });
   useEffect(() => {
     // The session lives as long as the App: started once, disposed on unmount.
     session.start();
     callbacks.current.onController?.(session.lead);
     callbacks.current.onSession?.(session);
+    callbacks.current.onServices?.(services);
     return () => session.dispose();
-  }, [session]);
+  }, [session, services]);
   const reduced = useReducedMotion();
   useEffect(() => session.setReducedMotion(reduced), [reduced, session]);
   useSystemTheme(session);
@@ -114,7 +118,7 @@ function Shell() {
     return () => window.removeEventListener('resize', fitStage);
   }, [presenting]);
 
-  const cls = ['app', `theme-${theme.name}`, `view-${view}`, presenting ? 'presenting' : '', chromeVisible ? 'chrome-visible' : '']
+  const cls = ['app', `theme-${theme.name}`, `view-${view.kind}`, presenting ? 'presenting' : '', chromeVisible ? 'chrome-visible' : '']
     .filter(Boolean)
     .join(' ');
   return (
@@ -126,8 +130,8 @@ function Shell() {
         <Controls />
         <TourCaption />
         <main className="workspace">
-          {view === 'compare' && panels.length === 2 ? (
-            <CompareView original={panels[0]} pv={panels[1]} />
+          {view.kind === 'compare' && panels.length === 2 ? (
+            <CompareView a={panels[0]} b={panels[1]} />
           ) : (
             <PanelProvider controller={panels[0]}>
               <SimulationPanel />

@@ -1,34 +1,157 @@
 /**
- * What the UI says and shows about each migration mode, in one place.
+ * What the UI says and shows about each migration mode, in one table: one row per mode, read by
+ * the view buttons and compare pickers (Controls), the keys (use-shortcuts.ts) and the ? overlay,
+ * link parsing (url-state.ts), the stats panel, the charts and the exports. Adding a mode adds a
+ * row here; the `Record<ModeId, …>` type makes a missing row a compile error.
+ *
  * `pagemap` and `hint` are not in the RFC's table: pagemap is the host-side alternative from the
  * RFC thread ("why not skip untouched pages without asking the guest?"), hint is what upstream
  * merged instead of the RFC (free page hinting, QEMU 4.0 / Linux 4.20).
  */
-import type { ModeId } from '../engine/types';
-import type { Theme } from './theme';
+import { MODE_IDS } from '../engine/migration/modes';
+import type { ModeId, QueryMigrate } from '../engine/types';
+import type { ChartHue, Theme } from './theme';
 
-export const MODE_LABEL: Readonly<Record<ModeId, string>> = {
-  original: 'Original',
-  pv: 'PV',
-  pagemap: 'Pagemap',
-  hint: 'Hinting',
-  report: 'Reporting',
-};
+/** The numeric keys of query-migrate's `migviz` object (the ones a stats row can show). */
+export type MigvizNumberKey = {
+  [K in keyof QueryMigrate['migviz']]: QueryMigrate['migviz'][K] extends number ? K : never;
+}[keyof QueryMigrate['migviz']];
 
-/** Why the balloon's virtqueue is idle in this mode, or null when the mode uses it. */
-export const VQ_IDLE_REASON: Readonly<Record<ModeId, string | null>> = {
-  original: 'No traffic: original QEMU never asks the guest',
-  pv: null,
-  pagemap: 'No traffic: pagemap never asks the guest',
-  hint: null,
-  report: null,
-};
-
-export function modeColor(t: Theme, mode: ModeId): string {
-  return t.chart[mode];
+/** One line of the stats panel: a `migviz` counter of this mode. */
+export interface ModeStatRow {
+  key: MigvizNumberKey;
+  /** Short label shown in the panel. */
+  label: string;
+  /** What the number counts (the row's tooltip). */
+  title: string;
+  /** How the value reads: a count of things, or milliseconds. */
+  unit: 'count' | 'ms';
 }
 
-/** The RFC measured these two modes only. */
-export function isPublishedMode(mode: ModeId): mode is 'original' | 'pv' {
-  return mode === 'original' || mode === 'pv';
+export interface ModeUi {
+  /** How the mode is named on screen, in headings and in exports. */
+  label: string;
+  /** The key that switches to this mode's single view (lower case; Shift is accepted too). */
+  key: string;
+  /** One line: what the mode does (the view button's tooltip). */
+  description: string;
+  /** The ? overlay's line for `key` (and the tour's wording of the mode). */
+  shortcut: string;
+  /** The hue of this mode's lines when runs are overlaid (src/ui/theme.ts). */
+  hue: ChartHue;
+  /** Why the balloon's virtqueue is idle in this mode, or null when the mode uses it. */
+  vqIdle: string | null;
+  /** The mode's own counters, shown after the query-migrate rows every mode has. */
+  stats: readonly ModeStatRow[];
+}
+
+export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
+  original: {
+    label: 'Original',
+    key: 'o',
+    description: 'QEMU sends every page',
+    shortcut: 'Original view',
+    hue: 'vermillion',
+    vqIdle: 'No traffic: original QEMU never asks the guest',
+    stats: [],
+  },
+  pv: {
+    label: 'PV',
+    key: 'p',
+    description: 'the guest reports its free pages, QEMU skips them',
+    shortcut: 'PV view',
+    hue: 'bluishGreen',
+    vqIdle: null,
+    stats: [
+      {
+        key: 'skipped-free-pages',
+        label: 'skipped free',
+        title: 'pages QEMU dropped from its bitmap because the guest said they were free',
+        unit: 'count',
+      },
+      {
+        key: 'free-page-walk-ms',
+        label: 'free-list walk',
+        title: 'guest time spent walking its free lists to build the bitmap',
+        unit: 'ms',
+      },
+    ],
+  },
+  pagemap: {
+    label: 'Pagemap',
+    key: 'm',
+    description:
+      'the alternative from the RFC thread: QEMU skips the pages the host never mapped, without asking the guest',
+    shortcut: 'Pagemap view (the host-side alternative, not in the RFC)',
+    hue: 'reddishPurple',
+    vqIdle: 'No traffic: pagemap never asks the guest',
+    stats: [
+      {
+        key: 'skipped-unmapped-pages',
+        label: 'skipped unmapped',
+        title: 'pages QEMU dropped from its bitmap because the host never mapped them',
+        unit: 'count',
+      },
+    ],
+  },
+  hint: {
+    label: 'Hinting',
+    key: 'h',
+    description: 'what upstream merged instead (QEMU 4.0): the guest streams free 4 MiB blocks after every sync',
+    shortcut: 'Hinting view (upstream free page hinting, after the RFC)',
+    hue: 'blue',
+    vqIdle: null,
+    stats: [
+      {
+        key: 'hinted-pages',
+        label: 'hinted',
+        title: 'pages QEMU dropped from its bitmap because the guest hinted their 4 MiB block',
+        unit: 'count',
+      },
+      { key: 'hint-rounds', label: 'hint rounds', title: 'hinting rounds, one per sync with the guest running', unit: 'count' },
+    ],
+  },
+  report: {
+    label: 'Reporting',
+    key: 'e',
+    description:
+      'free page reporting (Linux 5.7, QEMU 5.1): the host discards the free blocks the guest reports, so they go as zero pages; every page is still scanned',
+    shortcut: 'Reporting view (free page reporting, not a migration feature)',
+    hue: 'orange',
+    vqIdle: null,
+    stats: [
+      {
+        key: 'reported-pages',
+        label: 'reported',
+        title: 'pages the guest reported free and the host discarded (they read as zero), before and during the migration',
+        unit: 'count',
+      },
+      { key: 'report-passes', label: 'report passes', title: 'page-reporting passes of the guest, one every 2 s while there is work', unit: 'count' },
+    ],
+  },
+};
+
+/** Every mode, in the order of the engine's list (the order of buttons, pickers and keys). */
+export const UI_MODES: readonly ModeId[] = MODE_IDS;
+
+/**
+ * A mode id from text (a link, a picker), or null. An own-property check: names every object
+ * inherits (`toString`, `__proto__`, `constructor`) are not modes.
+ */
+export function parseModeId(text: string): ModeId | null {
+  return Object.hasOwn(MODE_UI, text) ? (text as ModeId) : null;
+}
+
+export function modeLabel(mode: ModeId): string {
+  return MODE_UI[mode].label;
+}
+
+export function modeColor(t: Theme, mode: ModeId): string {
+  return t.chart.hue[MODE_UI[mode].hue];
+}
+
+/** The mode whose key this is (case-insensitive), or null. */
+export function modeOfKey(key: string): ModeId | null {
+  const k = key.toLowerCase();
+  return UI_MODES.find((m) => MODE_UI[m].key === k) ?? null;
 }

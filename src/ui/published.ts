@@ -4,8 +4,13 @@
  */
 import table from '../data/rfc-2016-table.json';
 import { SCENARIO_PRESETS } from '../engine/scenario';
-import type { Scenario } from '../engine/types';
-import { isPublishedMode } from './modes';
+import type { ModeId, Scenario } from '../engine/types';
+
+/** What the RFC measured for one mode: total time and bytes on the wire. */
+export interface PublishedNumbers {
+  totalTimeMs: number;
+  transferredKB: number;
+}
 
 /** The published row of an unmodified RFC preset, else null. */
 export function publishedRow(s: Scenario): (typeof table.cases)[number] | null {
@@ -23,8 +28,19 @@ export function errorPercent(sim: number, published: number): string {
   return `${e > 0 ? '+' : e < 0 ? '−' : '±'}${Math.abs(e).toFixed(1)} %`;
 }
 
-/** The published time and bytes for this scenario's own mode, or null. */
-export function publishedFor(s: Scenario): { totalTimeMs: number; transferredKB: number } | null {
+/**
+ * The published time and bytes of `mode` (default: the scenario's own) on this scenario, or
+ * null. The only place that knows which modes the RFC measured: Original and PV (its table has
+ * no other column; pagemap and hinting came later).
+ */
+export function publishedFor(s: Scenario, mode: ModeId = s.mode): PublishedNumbers | null {
   const row = publishedRow(s);
-  return row && isPublishedMode(s.mode) ? row[s.mode] : null;
+  if (!row) return null;
+  switch (mode) {
+    case 'original':
+    case 'pv':
+      return row[mode];
+    default:
+      return null;
+  }
 }

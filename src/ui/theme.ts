@@ -17,6 +17,9 @@ export type GuestFamily = GuestStateId;
 
 export type ThemeName = 'dark' | 'light';
 
+/** Okabe-Ito hues a mode's runs can be drawn in (dark: sky blue for `blue`, light: blue). */
+export type ChartHue = 'vermillion' | 'bluishGreen' | 'reddishPurple' | 'blue' | 'orange';
+
 export interface Theme {
   readonly name: ThemeName;
   readonly css: {
@@ -47,12 +50,11 @@ export interface Theme {
     readonly stopCopy: string;
     readonly grid: string;
     readonly axis: string;
-    /** One colour per mode when runs are overlaid (compare): Okabe-Ito vermillion vs bluish green. */
-    readonly original: string;
-    readonly pv: string;
-    readonly pagemap: string;
-    readonly hint: string;
-    readonly report: string;
+    /**
+     * Okabe-Ito hues for runs overlaid in compare; each mode names its hue in src/ui/modes.ts.
+     * `orange` is not taken yet: it is there for the next mode.
+     */
+    readonly hue: Readonly<Record<ChartHue, string>>;
   };
   readonly vq: {
     readonly free: string;
@@ -100,11 +102,7 @@ export const darkTheme: Theme = {
     stopCopy: '#f0e442',
     grid: '#222930',
     axis: '#98a2ae',
-    original: '#f08a4b',
-    pv: '#2fc09a',
-    pagemap: '#cc79a7',
-    hint: '#56b4e9',
-    report: '#a99cf0',
+    hue: { vermillion: '#f08a4b', bluishGreen: '#2fc09a', reddishPurple: '#cc79a7', blue: '#56b4e9', orange: '#e69f00' },
   },
   vq: {
     free: '#2a313a',
@@ -157,11 +155,8 @@ export const lightTheme: Theme = {
     stopCopy: '#b8860b',
     grid: '#e6e9ed',
     axis: '#5b6570',
-    original: '#d55e00',
-    pv: '#008a66',
-    pagemap: '#a3477f',
-    hint: '#0072b2',
-    report: '#6a51c9',
+    // On white the Okabe-Ito hues are darkened for contrast (orange: #E69F00 at 3/4 lightness).
+    hue: { vermillion: '#d55e00', bluishGreen: '#008a66', reddishPurple: '#a3477f', blue: '#0072b2', orange: '#ad7700' },
   },
   vq: {
     free: '#e3e6ea',

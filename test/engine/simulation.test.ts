@@ -155,8 +155,10 @@ describe('determinism and correctness over random small scenarios (property)', (
           // is still free, in pagemap still never written (a page used since is dirty and goes out).
           expect(unsentNotSkipped).toBe(0);
           expect(skipped).toBeGreaterThanOrEqual(unsent);
-          // Hinting only takes whole free 4 MiB blocks; a small, busy guest may have none.
-          if (o.mode !== 'hint') expect(skipped).toBeGreaterThan(0);
+          // A just-booted guest always has memory that is free and never touched. (Hinting only
+          // takes whole free 4 MiB blocks; a small guest may have none. A guest that ran a
+          // writer for a while may have no free or unmapped page left at all.)
+          if (o.mode !== 'hint' && o.workload === 'idle-boot') expect(skipped).toBeGreaterThan(0);
           if (o.mode === 'pagemap') expect(unsentWritten).toBe(0);
           else expect(unsentInUse).toBe(0);
         }

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, } from 'vitest';
 import { InProcessEngineClient } from '../../src/client/in-process-client';
 import type { EngineClient } from '../../src/client/engine-client';
 import { MIG_SKIPPED, MIG_SENT, pageCode, GUEST_FREE_STALE } from '../../src/engine/model/page-state';

@@ -10,8 +10,10 @@ export interface FakeImageData {
   data: Uint8ClampedArray;
 }
 
-export function installCanvasFake(): { puts: FakeImageData[]; restore: () => void } {
+export function installCanvasFake(): { puts: FakeImageData[]; texts: string[]; restore: () => void } {
   const puts: FakeImageData[] = [];
+  /** Every fillText, in order (export captions). */
+  const texts: string[] = [];
   const ctx = () => ({
     createImageData: (w: number, h: number): FakeImageData => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) }),
     putImageData: (img: FakeImageData) => puts.push(img),
@@ -22,6 +24,10 @@ export function installCanvasFake(): { puts: FakeImageData[]; restore: () => voi
     moveTo: () => {},
     lineTo: () => {},
     stroke: () => {},
+    fillRect: () => {},
+    fillText: (text: string) => texts.push(text),
+    font: '',
+    fillStyle: '',
     imageSmoothingEnabled: true,
     lineWidth: 1,
     strokeStyle: '',
@@ -29,7 +35,7 @@ export function installCanvasFake(): { puts: FakeImageData[]; restore: () => voi
   const spy = vi
     .spyOn(HTMLCanvasElement.prototype, 'getContext')
     .mockImplementation(((kind: string) => (kind === '2d' ? ctx() : null)) as unknown as HTMLCanvasElement['getContext']);
-  return { puts, restore: () => spy.mockRestore() };
+  return { puts, texts, restore: () => spy.mockRestore() };
 }
 
 /** Pixels of an ImageData as 32-bit words (same byte order as the painter's LUT). */

@@ -4,7 +4,7 @@
  * announcer, through the real App on in-process engines (the fake simulation, or the real
  * engine on small guests).
  */
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessEngineClient } from '../../src/client/in-process-client';
@@ -14,9 +14,11 @@ import { Simulation } from '../../src/engine/simulation';
 import type { Scenario } from '../../src/engine/types';
 import type { ToWorker } from '../../src/protocol';
 import { App } from '../../src/ui/App';
-import { buildExport } from '../../src/ui/export/export-actions';
+import { buildExport, composePageMaps } from '../../src/ui/export/export-actions';
+import { MODE_UI, UI_MODES } from '../../src/ui/modes';
 import { buildPageMapLut } from '../../src/ui/render/page-map-painter';
 import { RafScheduler } from '../../src/ui/render/raf-scheduler';
+import type { AppServices } from '../../src/ui/state/context';
 import type { Session } from '../../src/ui/state/session';
 import { darkTheme, lightTheme } from '../../src/ui/theme';
 import { TOUR } from '../../src/ui/tour/tour';
@@ -58,6 +60,7 @@ function setup(search = '', createSimulation: (s: Scenario) => FakeSimulation | 
   };
   const { scheduler, flush } = manualScheduler();
   let session: Session | null = null;
+  let services: AppServices | null = null;
   const utils = render(
     <App
       createClient={createClient}
@@ -66,14 +69,19 @@ function setup(search = '', createSimulation: (s: Scenario) => FakeSimulation | 
       onSession={(s) => {
         session = s;
       }}
+      onServices={(s) => {
+        services = s;
+      }}
       session={{ urlDebounceMs: 5, chromeHideMs: 40 }}
     />,
   );
   const s = () => session as unknown as Session;
+  /** What exports read: the session and the views' registry. */
+  const svc = () => services as unknown as AppServices;
   const sentTo = (client: number, type?: ToWorker['type']) =>
     log.filter((l) => l.client === client && (type === undefined || l.msg.type === type)).map((l) => l.msg);
   const root = () => utils.container.querySelector('.app') as HTMLElement;
-  return { ...utils, log, clients, flush, s, sentTo, root };
+  return { ...utils, log, clients, flush, s, svc, sentTo, root };
 }
 
 const SMALL = 'gib=0.0625'; // 16384 pages: fast for the fake and the real engine alike
@@ -144,7 +152,7 @@ describe('shareable links', () => {
       .map((li) => li.textContent);
     expect(items).toHaveLength(4);
     expect(items.join('\n')).toMatch(/unknown link field "bogus"/);
-    expect(items.join('\n')).toMatch(/view must be one of original, pv, pagemap, hint, compare \(got "sideways"\)/);
+    expect(items.join('\n')).toMatch(/view must be one of original, pv, pagemap, hint, report, compare \(got "sideways"\)/);
     expect(items.join('\n')).toMatch(/seed must be from 0 to 4294967295 \(got "-3"\)/);
     expect(items.join('\n')).toMatch(/gib \(guest size, GiB\) must be a number/);
     // Defaults for the bad fields, the good one (t) still applies.
@@ -171,8 +179,8 @@ describe('compare', () => {
     expect(a.store).not.toBe(b.store);
     expect(a.live).not.toBe(b.live);
     expect([a.store.getState().mode, b.store.getState().mode]).toEqual(['original', 'pv']);
-    expect(screen.getByTestId('compare-original')).toBeInTheDocument();
-    expect(screen.getByTestId('compare-pv')).toBeInTheDocument();
+    expect(screen.getByTestId('compare-col-a')).toHaveAttribute('data-mode', 'original');
+    expect(screen.getByTestId('compare-col-b')).toHaveAttribute('data-mode', 'pv');
     expect(screen.getAllByRole('img', { name: 'free-page virtqueue' })).toHaveLength(2);
 
     act(() => s().seek(30));
@@ -208,7 +216,7 @@ describe('compare', () => {
 
   it('summary, overlaid charts and the RFC results panel (real engine)', async () => {
     const { s, flush } = setup('?v=1&view=compare&gib=0.25&scenario=rfc-case-1', (sc) => new Simulation(sc));
-    await waitFor(() => expect(screen.getByTestId('compare-summary').textContent).toMatch(/^PV: .* s vs .* s, .*× faster, .* less on the wire$/));
+    await waitFor(() => expect(screen.getByTestId('compare-summary').textContent).toMatch(/^PV vs Original: .* s vs .* s, .*× faster, .* less on the wire$/));
     const [a, b] = s().panels;
     const fa = a.store.getState().timeline?.final;
     const fb = b.store.getState().timeline?.final;
@@ -252,6 +260,166 @@ describe('compare', () => {
     for (const e of errors) expect(e).toBeLessThan(10);
     expect(s().panels).toHaveLength(2);
   }, 15_000);
+});
+
+describe('compare any two modes', () => {
+  const headings = () =>
+    ['compare-col-a', 'compare-col-b'].map((id) => within(screen.getByTestId(id)).getAllByRole('heading', { level: 2 })[0].textContent);
+
+  it('a link picks both sides; each column is headed by its mode, the pickers and the charts say the pair', async () => {
+    const { s, sentTo, flush } = setup(`?${SMALL}&view=compare&a=hint&b=pagemap`);
+    expect(screen.queryByTestId('url-notice')).toBeNull();
+    expect(s().panels.map((p) => p.store.getState().mode)).toEqual(['hint', 'pagemap']);
+    const loads = [0, 1].map((i) => sentTo(i, 'load')[0]);
+    expect(loads.map((m) => m.type === 'load' && m.scenario.mode)).toEqual(['hint', 'pagemap']);
+    expect(headings()).toEqual(['Hinting', 'Pagemap']);
+    expect(screen.getByRole('combobox', { name: 'Left' })).toHaveValue('hint');
+    expect(screen.getByRole('combobox', { name: 'Right' })).toHaveValue('pagemap');
+    expect(screen.getByRole('group', { name: 'Compare Hinting vs Pagemap' })).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Charts over simulated time' })).toHaveTextContent(/Hinting\s+Pagemap\s+now/);
+    // Hinting holds free blocks: the shared legend shows that fourth guest state (Original vs PV: 3).
+    const legend = within(screen.getByRole('region', { name: 'Page map legend' }));
+    expect(legend.getAllByTestId(/^swatch-guest-/)).toHaveLength(4);
+    expect(legend.getByTestId('swatch-guest-3').getAttribute('title')).toMatch(/held/);
+    // Hinting uses the balloon's queue; pagemap says why it does not.
+    await waitFor(() => {
+      flush();
+      expect(screen.getByTestId('compare-col-b').querySelector('.vq-idle')?.textContent).toBe('No traffic: pagemap never asks the guest');
+    });
+    expect(within(screen.getByTestId('compare-col-a')).queryByText(/^No traffic/)).toBeNull();
+  });
+
+  it('the pickers switch one side in place, swap when given the other side\'s mode, and rewrite the link', async () => {
+    const { s, sentTo, clients } = setup(`?${SMALL}&view=compare`);
+    const [a, b] = s().panels;
+    fireEvent.change(screen.getByRole('combobox', { name: 'Right' }), { target: { value: 'hint' } });
+    expect(s().store.getState().view).toEqual({ kind: 'compare', a: 'original', b: 'hint' });
+    expect(s().panels).toEqual([a, b]); // the same two engines, no new worker
+    expect(clients).toHaveLength(2);
+    expect(sentTo(1, 'setMode').at(-1)).toEqual({ type: 'setMode', mode: 'hint' });
+    expect(sentTo(0, 'setMode')).toHaveLength(0);
+    expect(headings()).toEqual(['Original', 'Hinting']);
+    await waitFor(() => expect(window.location.search).toBe('?v=1&view=compare&a=original&b=hint&gib=0.0625'));
+
+    fireEvent.change(screen.getByRole('combobox', { name: 'Left' }), { target: { value: 'hint' } });
+    expect(s().store.getState().view).toEqual({ kind: 'compare', a: 'hint', b: 'original' });
+    expect(headings()).toEqual(['Hinting', 'Original']);
+    expect(screen.getByTestId('announcer')).toHaveTextContent('Compare view: Hinting vs Original');
+
+    // Leaving and coming back with C shows the last pair again.
+    fireEvent.keyDown(window, { key: 'p' });
+    expect(s().panels).toHaveLength(1);
+    fireEvent.keyDown(window, { key: 'c' });
+    expect(s().store.getState().view).toEqual({ kind: 'compare', a: 'hint', b: 'original' });
+  });
+
+  it('a bad pair in the link gets a notice and the default pair: the same mode twice, __proto__', () => {
+    setup(`?${SMALL}&view=compare&a=pv&b=pv`);
+    expect(within(screen.getByTestId('url-notice')).getByRole('listitem')).toHaveTextContent(
+      'a and b must be two different modes (got both "pv"); comparing Original vs PV',
+    );
+    expect(headings()).toEqual(['Original', 'PV']);
+    cleanup();
+    setup(`?${SMALL}&view=compare&a=__proto__`);
+    expect(within(screen.getByTestId('url-notice')).getByRole('listitem')).toHaveTextContent(
+      'a (left mode of view=compare) must be one of original, pv, pagemap, hint, report (got "__proto__"); comparing Original vs PV',
+    );
+    expect(headings()).toEqual(['Original', 'PV']);
+  });
+
+  it('published numbers only for the side the RFC measured (PV vs Hinting: PV rows only)', async () => {
+    setup('?v=1&view=compare&a=pv&b=hint', (sc) => new Simulation(sc));
+    const table = await screen.findByTestId('results', {}, { timeout: 4000 });
+    await waitFor(() => expect(within(table).queryByText('…')).toBeNull(), { timeout: 8000 });
+    const rows = within(table).getAllByRole('row');
+    expect(rows.map((r) => r.querySelector('th')?.textContent)).toEqual(['', 'PV total-time', 'PV transferred']);
+    expect(rows[1].textContent).toMatch(/552 ms/);
+    await waitFor(() => expect(screen.getByTestId('compare-summary').textContent).toMatch(/^Hinting vs PV: .* s vs .* s, /));
+  }, 15_000);
+
+  it('an engine error in one panel shows on that panel and the other still plays (issue 9, defect 4)', async () => {
+    const { s, sentTo } = setup(`?${SMALL}&view=compare`, (sc) => {
+      if (sc.mode === 'pv') throw new Error('out of guest memory');
+      return new FakeSimulation(sc);
+    });
+    await within(screen.getByTestId('compare-col-b')).findByText('out of guest memory');
+    expect(within(screen.getByTestId('compare-col-a')).queryByText('The simulation stopped:')).toBeNull();
+    fireEvent.keyDown(window, { key: ' ' });
+    await waitFor(() => expect(sentTo(0, 'play')).toHaveLength(1));
+    expect(sentTo(1, 'play')).toHaveLength(0);
+    expect(screen.getByTestId('announcer')).toHaveTextContent('Playing Original only: PV stopped with an error');
+    await waitFor(() => expect(s().panels[0].store.getState().playing).toBe(true));
+    act(() => s().pause());
+  });
+
+  it('when both engines failed, Play says why neither plays', async () => {
+    const { sentTo } = setup(`?${SMALL}&view=compare`, () => {
+      throw new Error('out of guest memory');
+    });
+    await waitFor(() => expect(screen.getAllByText('out of guest memory')).toHaveLength(2));
+    fireEvent.keyDown(window, { key: ' ' });
+    expect(screen.getByTestId('announcer')).toHaveTextContent(
+      'Cannot play: Original and PV stopped with an error (Restart is on each panel)',
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect([...sentTo(0, 'play'), ...sentTo(1, 'play')]).toHaveLength(0);
+  });
+});
+
+describe('stats panel', () => {
+  it("shows the rows every mode has, then the mode's own counters from its table row", async () => {
+    const { s } = setup(`?${SMALL}&view=pv&t=100000`);
+    await waitFor(() => expect(s().lead.live.done).toBe(true));
+    const terms = () => within(screen.getByTestId('stats')).getAllByRole('term').map((t) => t.textContent);
+    const common = ['status', 'total-time', 'setup-time', 'downtime', 'transferred', 'remaining', 'duplicate', 'normal', 'mbps', 'dirty-sync-count', 'rounds'];
+    await waitFor(() => expect(terms()).toEqual([...common, 'skipped free', 'free-list walk']));
+    // The fake PV skips the free 3/4 of the 16384-page guest.
+    const row = within(screen.getByTestId('stats')).getByText('skipped free').parentElement as HTMLElement;
+    expect(row).toHaveAttribute('title', `migviz.skipped-free-pages: ${MODE_UI.pv.stats[0].title}`);
+    await waitFor(() => expect(row.querySelector('dd')?.textContent).toBe('12,288'));
+    fireEvent.keyDown(window, { key: 'h' });
+    await waitFor(() => expect(terms()).toEqual([...common, 'hinted', 'hint rounds']));
+    fireEvent.keyDown(window, { key: 'o' });
+    await waitFor(() => expect(terms()).toEqual(common));
+  });
+});
+
+describe('exports name their mode', () => {
+  for (const mode of UI_MODES) {
+    it(`${mode}: file name, page-map caption, chart caption, CSV and JSON`, async () => {
+      const { s, svc, flush } = setup(`?${SMALL}&view=${mode}&t=40`);
+      await waitFor(() => expect(s().lead.live.simTimeMs).toBe(40));
+      flush();
+      const label = MODE_UI[mode].label;
+      canvas.texts.length = 0;
+      composePageMaps(svc());
+      expect(canvas.texts).toEqual([`${label} · 0.040 s`]);
+      const svg = await buildExport(svc(), 'charts-svg');
+      expect(svg.name).toBe(`migviz-rfc-case-2-${mode}-seed1-t40ms-charts.svg`);
+      const doc = new DOMParser().parseFromString(svg.text ?? '', 'image/svg+xml');
+      expect(doc.querySelector('title')?.textContent).toBe(label);
+      expect(doc.querySelector('.export-caption')?.textContent).toBe(label);
+      const rows = (await buildExport(svc(), 'series-csv')).text?.trim().split('\n').slice(1) ?? [];
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect(r.split(',')[0]).toBe(mode);
+      expect((await buildExport(svc(), 'stats-csv')).text?.split('\n')[1].split(',')[0]).toBe(mode);
+      expect(JSON.parse((await buildExport(svc(), 'stats-json')).text ?? '').migviz.mode).toBe(mode);
+    });
+  }
+
+  it('compare: each page map captioned with its own mode, the chart with the pair', async () => {
+    const { s, svc, flush } = setup(`?${SMALL}&view=compare&a=hint&b=pagemap&t=40`);
+    await waitFor(() => expect(s().panels.map((p) => p.live.simTimeMs)).toEqual([40, 40]));
+    flush();
+    canvas.texts.length = 0;
+    composePageMaps(svc());
+    expect(canvas.texts).toEqual(['Hinting · 0.040 s', 'Pagemap · 0.040 s']);
+    const svg = await buildExport(svc(), 'charts-svg');
+    expect(svg.name).toBe('migviz-rfc-case-2-compare-hint-pagemap-seed1-t40ms-charts.svg');
+    expect(svg.text).toContain('<title>Hinting vs Pagemap</title>');
+    const stats = JSON.parse((await buildExport(svc(), 'stats-json')).text ?? '');
+    expect(Object.keys(stats)).toEqual(['hint', 'pagemap']);
+  });
 });
 
 describe('timeline', () => {
@@ -409,12 +577,12 @@ describe('announcer', () => {
 
 describe('exports', () => {
   it('series and stats as CSV and JSON, charts as a well-formed SVG (compare, real engine)', async () => {
-    const { s, flush } = setup('?v=1&view=compare&gib=0.125&scenario=rfc-case-1&t=100000', (sc) => new Simulation(sc));
+    const { s, svc, flush } = setup('?v=1&view=compare&gib=0.125&scenario=rfc-case-1&t=100000', (sc) => new Simulation(sc));
     await waitFor(() => expect(s().panels.every((p) => p.live.done && p.store.getState().timeline)).toBe(true));
     flush();
 
-    const csv = await buildExport(s(), 'series-csv');
-    expect(csv.name).toMatch(/^migviz-rfc-case-1-compare-seed1-t\d+ms-series\.csv$/);
+    const csv = await buildExport(svc(), 'series-csv');
+    expect(csv.name).toMatch(/^migviz-rfc-case-1-compare-original-pv-seed1-t\d+ms-series\.csv$/);
     const lines = (csv.text ?? '').trim().split('\n');
     expect(lines[0]).toBe('mode,t_ms,transferred_bytes,remaining_bytes,throughput_MBps');
     const rows = lines.slice(1).map((l) => l.split(','));
@@ -422,11 +590,11 @@ describe('exports', () => {
     expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(['original', 'pv']));
     expect(rows.length).toBe(s().panels.reduce((n, p) => n + p.live.series.length, 0));
 
-    const sj = JSON.parse((await buildExport(s(), 'series-json')).text ?? '');
+    const sj = JSON.parse((await buildExport(svc(), 'series-json')).text ?? '');
     expect(Object.keys(sj)).toEqual(['original', 'pv']);
     expect(sj.pv.t_ms.length).toBe(sj.pv.transferred_bytes.length);
 
-    const stats = JSON.parse((await buildExport(s(), 'stats-json')).text ?? '');
+    const stats = JSON.parse((await buildExport(svc(), 'stats-json')).text ?? '');
     for (const mode of ['original', 'pv']) {
       expect(stats[mode]).toMatchObject({ status: 'completed', migviz: { mode } });
       for (const k of ['total-time', 'setup-time', 'downtime', 'expected-downtime']) expect(typeof stats[mode][k]).toBe('number');
@@ -434,11 +602,11 @@ describe('exports', () => {
         expect(typeof stats[mode].ram[k]).toBe('number');
       }
     }
-    const statsCsv = (await buildExport(s(), 'stats-csv')).text?.trim().split('\n') ?? [];
+    const statsCsv = (await buildExport(svc(), 'stats-csv')).text?.trim().split('\n') ?? [];
     expect(statsCsv).toHaveLength(3);
     expect(statsCsv[1].startsWith('original,completed,')).toBe(true);
 
-    const svg = await buildExport(s(), 'charts-svg');
+    const svg = await buildExport(svc(), 'charts-svg');
     expect(svg.type).toBe('image/svg+xml');
     const doc = new DOMParser().parseFromString(svg.text ?? '', 'image/svg+xml');
     expect(doc.getElementsByTagName('parsererror')).toHaveLength(0);
@@ -448,9 +616,9 @@ describe('exports', () => {
   });
 
   it('single view: stats JSON is one query-migrate object', async () => {
-    const { s } = setup(`?${SMALL}&view=pv`);
+    const { s, svc } = setup(`?${SMALL}&view=pv`);
     await waitFor(() => expect(s().lead.store.getState().timeline).not.toBeNull());
-    const q = JSON.parse((await buildExport(s(), 'stats-json')).text ?? '');
+    const q = JSON.parse((await buildExport(svc(), 'stats-json')).text ?? '');
     expect(q.status).toBe('completed');
     expect(q.migviz.mode).toBe('pv');
     expect(q.ram['page-size']).toBe(4096);
@@ -484,13 +652,13 @@ describe('scenario files', () => {
 
   it('Open… loads a scenario file into every panel and switches to its mode; Export writes one that opens again', async () => {
     const user = userEvent.setup({ applyAccept: false });
-    const { s, sentTo } = setup(`?${SMALL}`);
+    const { svc, sentTo } = setup(`?${SMALL}`);
     await upload(user, 'case.json', JSON.stringify({ scenario: 'rfc-case-1', mode: 'pv', guestGiB: 0.125, seed: 42 }));
     await waitFor(() => expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'true'));
     const load = sentTo(0, 'load').at(-1);
     expect(load?.type === 'load' && [load.scenario.id, load.scenario.guestGiB, load.scenario.seed]).toEqual(['rfc-case-1', 0.125, 42]);
     expect(screen.queryByTestId('file-notice')).toBeNull();
-    const file = await buildExport(s(), 'scenario-json');
+    const file = await buildExport(svc(), 'scenario-json');
     expect(file.name).toMatch(/-scenario\.json$/);
     expect(JSON.parse(file.text ?? '')).toMatchObject({ scenario: 'rfc-case-1', mode: 'pv', guestGiB: 0.125, seed: 42 });
   });

@@ -7,6 +7,8 @@ import {
   serializeUrlState,
   type ViewState,
 } from '../../src/ui/url/url-state';
+import { UI_MODES } from '../../src/ui/modes';
+import { DEFAULT_COMPARE, single, type View } from '../../src/ui/view';
 
 describe('URL view state', () => {
   it('the default view is the bare address', () => {
@@ -21,7 +23,7 @@ describe('URL view state', () => {
     expect(errors).toEqual([]);
     expect(state).toEqual({
       presetId: 'rfc-case-1',
-      view: 'compare',
+      view: DEFAULT_COMPARE,
       overrides: { guestGiB: 16, workload: 'running', linkGbps: 25, maxBandwidthMiBs: 4000, downtimeMs: 50, seed: 7 },
       speed: 0.25,
       timeMs: 1250.5,
@@ -39,7 +41,7 @@ describe('URL view state', () => {
   it('a bad field is reported and falls back to its default; the rest still applies', () => {
     const { state, errors } = parseUrlState('?scenario=rfc-case-9&gib=-4&seed=1.5&view=pv&t=abc&play=yes&foo=1');
     expect(state.presetId).toBe('rfc-case-2');
-    expect(state.view).toBe('pv');
+    expect(state.view).toEqual(single('pv'));
     expect(state.overrides).toEqual({});
     expect(state.timeMs).toBe(0);
     expect(state.autoplay).toBe(false);
@@ -52,7 +54,7 @@ describe('URL view state', () => {
 
   it('an unknown version is said and read as the current one', () => {
     const { state, errors } = parseUrlState('?v=7&view=pv');
-    expect(state.view).toBe('pv');
+    expect(state.view).toEqual(single('pv'));
     expect(errors).toEqual(['link version v=7 is not known; read as v=1']);
   });
 
@@ -64,7 +66,13 @@ describe('URL view state', () => {
   it('round-trips any valid state', () => {
     const arb: fc.Arbitrary<ViewState> = fc.record({
       presetId: fc.constantFrom('rfc-case-1' as const, 'rfc-case-2' as const),
-      view: fc.constantFrom('original' as const, 'pv' as const, 'pagemap' as const, 'compare' as const),
+      view: fc.oneof(
+        fc.constantFrom(...UI_MODES).map(single),
+        fc
+          .tuple(fc.constantFrom(...UI_MODES), fc.constantFrom(...UI_MODES))
+          .filter(([a, b]) => a !== b)
+          .map(([a, b]): View => ({ kind: 'compare', a, b })),
+      ),
       overrides: fc.record(
         {
           guestGiB: fc.constantFrom(0.5, 1, 16, 128),
@@ -90,5 +98,64 @@ describe('URL view state', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  describe('compare any two modes: a and b', () => {
+    const compare = (a: string, b: string) => ({ kind: 'compare', a, b });
+
+    it('view=compare alone is Original vs PV, and writes no a or b', () => {
+      expect(parseUrlState('?view=compare')).toEqual({ state: { ...DEFAULT_VIEW_STATE, view: DEFAULT_COMPARE }, errors: [] });
+      expect(serializeUrlState({ ...DEFAULT_VIEW_STATE, view: DEFAULT_COMPARE })).toBe('?v=1&view=compare');
+    });
+
+    it('reads both sides and writes them back', () => {
+      const { state, errors } = parseUrlState('?view=compare&a=pv&b=hint');
+      expect(errors).toEqual([]);
+      expect(state.view).toEqual(compare('pv', 'hint'));
+      expect(serializeUrlState(state)).toBe('?v=1&view=compare&a=pv&b=hint');
+    });
+
+    it('a missing side takes the default pair\'s side, or the other one when that is taken', () => {
+      expect(parseUrlState('?view=compare&b=hint').state.view).toEqual(compare('original', 'hint'));
+      expect(parseUrlState('?view=compare&a=hint').state.view).toEqual(compare('hint', 'pv'));
+      expect(parseUrlState('?view=compare&a=pv').state.view).toEqual(compare('pv', 'original'));
+      expect(parseUrlState('?view=compare&b=original').state.view).toEqual(compare('pv', 'original'));
+    });
+
+    it('the same mode twice is reported and falls back to Original vs PV', () => {
+      const { state, errors } = parseUrlState('?view=compare&a=hint&b=hint');
+      expect(state.view).toEqual(DEFAULT_COMPARE);
+      expect(errors).toEqual(['a and b must be two different modes (got both "hint"); comparing Original vs PV']);
+    });
+
+    it('an unknown mode on either side is reported and falls back to Original vs PV', () => {
+      const { state, errors } = parseUrlState('?view=compare&a=pagemap&b=bogus');
+      expect(state.view).toEqual(DEFAULT_COMPARE);
+      expect(errors).toEqual([
+        'b (right mode of view=compare) must be one of original, pv, pagemap, hint, report (got "bogus"); comparing Original vs PV',
+      ]);
+    });
+
+    it('inherited names are not modes or fields: __proto__, toString, constructor', () => {
+      for (const name of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) {
+        const a = parseUrlState(`?view=compare&a=${name}&b=hint`);
+        expect(a.state.view).toEqual(DEFAULT_COMPARE);
+        expect(a.errors).toEqual([
+          `a (left mode of view=compare) must be one of original, pv, pagemap, hint, report (got "${name}"); comparing Original vs PV`,
+        ]);
+        const v = parseUrlState(`?view=${name}`);
+        expect(v.state.view).toEqual(DEFAULT_VIEW_STATE.view);
+        expect(v.errors).toEqual([
+          `view must be one of original, pv, pagemap, hint, report, compare (got "${name}"); using the default`,
+        ]);
+        expect(parseUrlState(`?${name}=1`).errors).toEqual([`unknown link field "${name}" ignored`]);
+      }
+    });
+
+    it('a and b without view=compare are reported and ignored', () => {
+      const { state, errors } = parseUrlState('?view=hint&a=pv&b=original');
+      expect(state.view).toEqual(single('hint'));
+      expect(errors).toEqual(['a and b choose the two modes of view=compare; ignored']);
+    });
   });
 });

@@ -1,13 +1,15 @@
 /**
  * Live charts (SVG via ChartsView), redrawn from the rAF loop at most ~20 times a second. One
- * panel's run, or (compare) every panel's run overlaid on one time axis, one colour per mode,
- * with the shared time cursor: PV's lines end while Original's are still climbing.
+ * panel's run, or (compare) every panel's run overlaid on one time axis, one colour per mode
+ * (its hue in src/ui/modes.ts), with the shared time cursor: the faster run's lines end while
+ * the other's are still climbing.
  */
 import { useEffect, useRef } from 'react';
 import { type ChartRun, ChartsView } from '../render/charts-view';
-import { useApp, useAppState, useSession } from '../state/context';
+import { useApp, useAppState, useExportRegistry, useSession, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
-import { MODE_LABEL, modeColor } from '../modes';
+import { modeColor, modeLabel } from '../modes';
+import type { Theme } from '../theme';
 
 /** Axes and paths cost more than a canvas blit; 20 Hz looks continuous for slow-moving lines. */
 const CHART_MIN_INTERVAL_MS = 50;
@@ -15,6 +17,7 @@ const CHART_MIN_INTERVAL_MS = 50;
 export function ChartsPanel({ panels, overlay = false }: { panels: readonly PanelController[]; overlay?: boolean }) {
   const { scheduler } = useApp();
   const session = useSession();
+  const exports = useExportRegistry();
   const theme = useAppState((s) => s.theme);
   const svgRef = useRef<SVGSVGElement>(null);
 
@@ -22,7 +25,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
     const svg = svgRef.current;
     if (!svg) return;
     const view = new ChartsView(svg, theme);
-    session.chartsSvg = svg;
+    const unregister = exports.addCharts(svg);
     const seqs = panels.map(() => -1);
     const runSeqs = panels.map(() => -1);
     let last = Number.NEGATIVE_INFINITY;
@@ -52,7 +55,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
         const mode = p.store.getState().mode;
         return {
           id: mode,
-          label: MODE_LABEL[mode],
+          label: modeLabel(mode),
           series: p.live.series,
           markers: p.live.markers,
           color: overlay ? modeColor(theme, mode) : undefined,
@@ -66,9 +69,9 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
     return () => {
       remove();
       if (timer) clearTimeout(timer);
-      if (session.chartsSvg === svg) session.chartsSvg = null;
+      unregister();
     };
-  }, [panels, overlay, scheduler, session, theme]);
+  }, [panels, overlay, scheduler, session, exports, theme]);
 
   return (
     <section className="panel charts-panel" aria-label="Charts over simulated time">
@@ -77,8 +80,11 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
         <span className="muted legend-inline">
           {overlay ? (
             <>
-              <i className="mk" style={{ borderColor: theme.chart.original }} /> Original{' '}
-              <i className="mk" style={{ borderColor: theme.chart.pv }} /> PV <i className="mk mk-now" /> now
+              {panels.map((p, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: one key per panel position (left, right)
+                <RunKey key={i} c={p} theme={theme} />
+              ))}
+              <i className="mk mk-now" /> now
               <span className="mk-kinds" title="markers, in each run's colour (hover one for details)">
                 <i className="mv mv-sync" /> sync <i className="mv" /> round <i className="mv mv-stop" /> stop
               </span>
@@ -95,5 +101,15 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       </header>
       <svg ref={svgRef} className="charts-svg" data-testid="charts" />
     </section>
+  );
+}
+
+/** One run's line colour and mode label in the overlaid charts' key. */
+function RunKey({ c, theme }: { c: PanelController; theme: Theme }) {
+  const mode = useStoreOf(c, (s) => s.mode);
+  return (
+    <>
+      <i className="mk" style={{ borderColor: modeColor(theme, mode) }} /> {modeLabel(mode)}{' '}
+    </>
   );
 }

@@ -1,42 +1,49 @@
 /**
- * Compare: Original and PV side by side, two independent simulations (two PanelControllers,
- * two workers) on the same scenario and seed, driven by one time cursor (the Session). Each
- * column has its own page map and virtqueue; the charts overlay both runs on one time axis;
- * the summary says what PV saves and, for an RFC preset, the results panel sets the simulated
- * numbers beside the published ones.
+ * Compare: two modes side by side (any two, picked in the controls or the link's a= and b=),
+ * two independent simulations (two PanelControllers, two workers) on the same scenario and seed,
+ * driven by one time cursor (the Session). Each column has its own page map, headed by its
+ * mode's label, and virtqueue; the charts overlay both runs on one time axis; the summary says
+ * what the right mode saves against the left one and, for an RFC preset, the results panel sets
+ * the simulated numbers beside the published ones for the modes the RFC measured.
  */
-import type { QueryMigrate } from '../../engine/types';
+import type { ModeId, QueryMigrate } from '../../engine/types';
+import { assertNever } from '../../protocol';
 import { formatBytes, formatClock, formatInt } from '../format';
-import { MODE_LABEL } from '../modes';
-import { errorPercent, publishedRow } from '../published';
-import { PanelProvider, useApp, usePanel, usePanelState, useStoreOf } from '../state/context';
+import { MODE_UI, modeColor, modeLabel } from '../modes';
+import { errorPercent, publishedFor } from '../published';
+import { PanelProvider, useApp, useAppState, usePanel, usePanelState, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
+import type { CompareSide } from '../state/session';
 import { ChartsPanel } from './ChartsPanel';
 import { ErrorBanner } from './ErrorBanner';
-import { Legend } from './Legend';
+import { guestStatesOf, Legend } from './Legend';
 import { PageMapPanel } from './PageMapPanel';
 import { VirtqueuePanel } from './VirtqueuePanel';
-import { useEffect, useMemo, useRef } from 'react';
+import { type CSSProperties, useEffect, useMemo, useRef } from 'react';
 
 /** Two maps share the frame budget (and two workers share 2 cores): ~30 fps each is plenty. */
 const COMPARE_MAP_INTERVAL_MS = 33;
 
-export function CompareView({ original, pv }: { original: PanelController; pv: PanelController }) {
-  const panels = useMemo(() => [original, pv], [original, pv]);
+export function CompareView({ a, b }: { a: PanelController; b: PanelController }) {
+  const panels = useMemo(() => [a, b], [a, b]);
+  const ma = useStoreOf(a, (s) => s.mode);
+  const mb = useStoreOf(b, (s) => s.mode);
+  // One legend for both maps: it shows "held" when either side's mode holds pages.
   return (
     <div className="compare">
-      <CompareSummary original={original} pv={pv} />
+      <CompareSummary a={a} b={b} />
       <div className="compare-grid">
-        {panels.map((p) => (
-          <PanelProvider controller={p} key={p.store.getState().mode}>
-            <CompareColumn />
+        {panels.map((p, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: one column per side (left, right)
+          <PanelProvider controller={p} key={i}>
+            <CompareColumn side={i === 0 ? 'a' : 'b'} />
           </PanelProvider>
         ))}
         <div className="compare-side">
           <ChartsPanel panels={panels} overlay />
-          <ResultsPanel original={original} pv={pv} />
+          <ResultsPanel a={a} b={b} />
           <section className="panel compare-legend" aria-label="Page map legend">
-            <Legend compact />
+            <Legend compact guestStates={guestStatesOf(ma, mb)} />
           </section>
         </div>
       </div>
@@ -44,20 +51,23 @@ export function CompareView({ original, pv }: { original: PanelController; pv: P
   );
 }
 
-function CompareColumn() {
+function CompareColumn({ side }: { side: CompareSide }) {
   const c = usePanel();
   const mode = usePanelState((s) => s.mode);
+  const theme = useAppState((s) => s.theme);
+  // The heading takes the mode's chart colour, so a column and its lines read as one.
+  const style = { '--mode-color': modeColor(theme, mode) } as CSSProperties;
   return (
-    <div className={`compare-col col-${mode}`} data-testid={`compare-${mode}`}>
+    <div className={`compare-col col-${mode}`} data-testid={`compare-col-${side}`} data-mode={mode} style={style}>
       <ErrorBanner />
-      <PageMapPanel title={`${MODE_LABEL[mode]}`} showLegend={false} minIntervalMs={COMPARE_MAP_INTERVAL_MS} />
+      <PageMapPanel title={modeLabel(mode)} showLegend={false} minIntervalMs={COMPARE_MAP_INTERVAL_MS} />
       <RunStatus c={c} />
       <VirtqueuePanel />
     </div>
   );
 }
 
-/** This panel's own clock and phase (PV stops at its end while the shared cursor moves on). */
+/** This panel's own clock and phase (a faster run stops at its end while the shared cursor moves on). */
 function RunStatus({ c }: { c: PanelController }) {
   const { scheduler } = useApp();
   const phase = useStoreOf(c, (s) => s.snapshot.phase);
@@ -83,38 +93,86 @@ function RunStatus({ c }: { c: PanelController }) {
   );
 }
 
-/** "PV: 0.55 s vs 7.34 s, 13.4× faster, 7.42 GiB less on the wire" (from both runs' final stats). */
-export function summaryText(original: QueryMigrate, pv: QueryMigrate): string {
-  const to = original['total-time'];
-  const tp = pv['total-time'];
-  const faster = tp > 0 ? to / tp : Number.POSITIVE_INFINITY;
-  const saved = original.ram.transferred - pv.ram.transferred;
-  const speed = faster >= 1 ? `${faster.toFixed(1)}× faster` : `${(1 / faster).toFixed(1)}× slower`;
-  const wire = saved >= 0 ? `${formatBytes(saved)} less on the wire` : `${formatBytes(-saved)} more on the wire`;
-  return `PV: ${(tp / 1000).toFixed(2)} s vs ${(to / 1000).toFixed(2)} s, ${speed}, ${wire}`;
+/** One side of a compare, for the summary: its mode and its run's final stats. */
+export interface SideResult {
+  mode: ModeId;
+  final: QueryMigrate;
 }
 
-function CompareSummary({ original, pv }: { original: PanelController; pv: PanelController }) {
-  const fo = useStoreOf(original, (s) => s.timeline?.final ?? null);
-  const fp = useStoreOf(pv, (s) => s.timeline?.final ?? null);
+/**
+ * The compare headline from both runs' final stats, `b` measured against `a`:
+ * "PV vs Original: 0.55 s vs 7.34 s, 13.4× faster, 7.42 GiB less on the wire". A failed run is
+ * never called faster or slower: if either side failed, the line states each side's outcome.
+ */
+export function summaryText(a: SideResult, b: SideResult): string {
+  const la = modeLabel(a.mode);
+  const lb = modeLabel(b.mode);
+  if (a.final.status !== 'completed' || b.final.status !== 'completed') {
+    return `${outcome(la, a.final)} · ${outcome(lb, b.final)}`;
+  }
+  const ta = a.final['total-time'];
+  const tb = b.final['total-time'];
+  const saved = a.final.ram.transferred - b.final.ram.transferred;
+  const speed = ta === tb ? 'same time' : tb < ta ? `${ratio(ta / tb)}× faster` : `${ratio(tb / ta)}× slower`;
+  const wire =
+    saved === 0 ? 'same bytes on the wire' : saved > 0 ? `${formatBytes(saved)} less on the wire` : `${formatBytes(-saved)} more on the wire`;
+  return `${lb} vs ${la}: ${seconds(tb)} vs ${seconds(ta)}, ${speed}, ${wire}`;
+}
+
+/** 13.4, but 1.05: one decimal would call a 5 % difference "1.0×". */
+function ratio(r: number): string {
+  return r.toFixed(r < 2 ? 2 : 1);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** "PV completed in 0.55 s", "Original failed: <reason>". */
+function outcome(label: string, q: QueryMigrate): string {
+  switch (q.status) {
+    case 'completed':
+      return `${label} completed in ${seconds(q['total-time'])}`;
+    case 'failed':
+      return `${label} failed${q.migviz['failure-reason'] ? `: ${q.migviz['failure-reason']}` : ''}`;
+    case 'none':
+    case 'setup':
+    case 'active':
+      return `${label} ended ${q.status} after ${seconds(q['total-time'])}`;
+    default:
+      return assertNever(q.status, 'migration status');
+  }
+}
+
+function CompareSummary({ a, b }: { a: PanelController; b: PanelController }) {
+  const fa = useStoreOf(a, (s) => s.timeline?.final ?? null);
+  const fb = useStoreOf(b, (s) => s.timeline?.final ?? null);
+  const ma = useStoreOf(a, (s) => s.mode);
+  const mb = useStoreOf(b, (s) => s.mode);
   return (
     <p className="compare-summary" data-testid="compare-summary">
-      {fo && fp ? summaryText(fo, fp) : 'Simulating both runs…'}
+      {fa && fb ? summaryText({ mode: ma, final: fa }, { mode: mb, final: fb }) : 'Simulating both runs…'}
     </p>
   );
 }
 
-
-function ResultsPanel({ original, pv }: { original: PanelController; pv: PanelController }) {
-  const scenario = useStoreOf(original, (s) => s.scenario);
-  const fo = useStoreOf(original, (s) => s.timeline?.final ?? null);
-  const fp = useStoreOf(pv, (s) => s.timeline?.final ?? null);
-  const row = publishedRow(scenario);
-  if (!row) return null;
-  const lines: ['original' | 'pv', QueryMigrate | null][] = [
-    ['original', fo],
-    ['pv', fp],
-  ];
+/** Simulated vs published, for the sides the RFC measured (none: no panel). */
+function ResultsPanel({ a, b }: { a: PanelController; b: PanelController }) {
+  const scenario = useStoreOf(a, (s) => s.scenario);
+  const fa = useStoreOf(a, (s) => s.timeline?.final ?? null);
+  const fb = useStoreOf(b, (s) => s.timeline?.final ?? null);
+  const ma = useStoreOf(a, (s) => s.mode);
+  const mb = useStoreOf(b, (s) => s.mode);
+  const lines = (
+    [
+      [ma, fa],
+      [mb, fb],
+    ] as const
+  ).flatMap(([mode, q]) => {
+    const pub = publishedFor(scenario, mode);
+    return pub ? [{ mode, q, pub }] : [];
+  });
+  if (lines.length === 0) return null;
   return (
     <section className="panel results-panel" aria-label="Simulated vs published">
       <header className="panel-head">
@@ -130,19 +188,18 @@ function ResultsPanel({ original, pv }: { original: PanelController; pv: PanelCo
           </tr>
         </thead>
         <tbody>
-          {lines.flatMap(([mode, q]) => {
-            const pub = row[mode];
+          {lines.flatMap(({ mode, q, pub }) => {
             // The RFC's "KB" are KiB (QEMU's info migrate).
             const kib = q ? q.ram.transferred / 1024 : 0;
             return [
               <tr key={`${mode}-time`}>
-                <th scope="row">{MODE_LABEL[mode]} total-time</th>
+                <th scope="row">{modeLabel(mode)} total-time</th>
                 <td>{q ? `${formatInt(q['total-time'])} ms` : '…'}</td>
                 <td>{formatInt(pub.totalTimeMs)} ms</td>
                 <td>{q ? errorPercent(q['total-time'], pub.totalTimeMs) : ''}</td>
               </tr>,
               <tr key={`${mode}-bytes`}>
-                <th scope="row">{MODE_LABEL[mode]} transferred</th>
+                <th scope="row">{modeLabel(mode)} transferred</th>
                 <td>{q ? formatBytes(q.ram.transferred) : '…'}</td>
                 <td>{formatBytes(pub.transferredKB * 1024)}</td>
                 <td>{q ? errorPercent(kib, pub.transferredKB) : ''}</td>

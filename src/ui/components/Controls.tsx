@@ -1,5 +1,6 @@
 /**
- * The shared controls: scenario, view (Original / PV / Compare), playback and the timeline.
+ * The shared controls: scenario, view (one button per mode of src/ui/modes.ts, and Compare with
+ * its two mode pickers), playback and the timeline.
  * They call Session actions, which reach every panel on screen; what they show is read from the
  * lead panel (its scenario and speed are the ones every panel runs).
  */
@@ -9,24 +10,10 @@ import { usePanelsValue } from '../hooks/use-panels-value';
 import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
 import { PRESET_IDS, type ScenarioInputs, isPresetId, presetTitle } from '../state/scenario-inputs';
 import { SPEED_STOPS, speedAt, stopOf } from '../state/speed-scale';
-import type { ViewMode } from '../url/url-state';
+import { MODE_UI, parseModeId, UI_MODES } from '../modes';
+import type { CompareSide } from '../state/session';
+import { type CompareView, viewLabel } from '../view';
 import { Timeline } from './Timeline';
-
-const VIEWS: { id: ViewMode; label: string; hint: string }[] = [
-  { id: 'original', label: 'Original', hint: 'QEMU sends every page (key O)' },
-  { id: 'pv', label: 'PV', hint: 'the guest reports its free pages, QEMU skips them (key P)' },
-  {
-    id: 'pagemap',
-    label: 'Pagemap',
-    hint: 'the alternative from the RFC thread: QEMU skips the pages the host never mapped, without asking the guest (key M)',
-  },
-  {
-    id: 'hint',
-    label: 'Hinting',
-    hint: 'what upstream merged instead (QEMU 4.0): the guest streams free 4 MiB blocks after every sync (key H)',
-  },
-  { id: 'compare', label: 'Compare', hint: 'Original and PV side by side on one clock (key C)' },
-];
 
 export function Controls() {
   return (
@@ -79,19 +66,33 @@ function ScenarioControls() {
       </label>
       <fieldset className="mode-toggle">
         <legend className="visually-hidden">View</legend>
-        {VIEWS.map((m) => (
-          <button
-            type="button"
-            key={m.id}
-            aria-pressed={view === m.id}
-            title={m.hint}
-            className={view === m.id ? 'active' : undefined}
-            onClick={() => session.setView(m.id)}
-          >
-            {m.label}
-          </button>
-        ))}
+        {UI_MODES.map((mode) => {
+          const m = MODE_UI[mode];
+          const on = view.kind === 'single' && view.mode === mode;
+          return (
+            <button
+              type="button"
+              key={mode}
+              aria-pressed={on}
+              title={`${m.description} (key ${m.key.toUpperCase()})`}
+              className={on ? 'active' : undefined}
+              onClick={() => session.setView({ kind: 'single', mode })}
+            >
+              {m.label}
+            </button>
+          );
+        })}
+        <button
+          type="button"
+          aria-pressed={view.kind === 'compare'}
+          title="Two modes side by side on one clock (key C)"
+          className={view.kind === 'compare' ? 'active' : undefined}
+          onClick={() => session.compare()}
+        >
+          Compare
+        </button>
       </fieldset>
+      {view.kind === 'compare' && <ComparePickers view={view} />}
       {field('guestGiB', 'Guest GiB', { min: 0, step: 'any', width: '5em' })}
       {field('linkGbps', 'Link Gbit/s', { min: 0, step: 'any', width: '5em' })}
       {field('seed', 'Seed', { step: '1', width: '6em' })}
@@ -99,6 +100,35 @@ function ScenarioControls() {
         {inputError ?? ''}
       </p>
     </div>
+  );
+}
+
+/** The two modes of the compare view; picking the other side's mode swaps the sides. */
+export function ComparePickers({ view }: { view: CompareView }) {
+  const session = useSession();
+  const picker = (side: CompareSide, label: string) => (
+    <label className="field">
+      <span>{label}</span>
+      <select
+        value={view[side]}
+        onChange={(e) => {
+          const mode = parseModeId(e.target.value);
+          if (mode) session.setCompareSide(side, mode);
+        }}
+      >
+        {UI_MODES.map((mode) => (
+          <option key={mode} value={mode}>
+            {MODE_UI[mode].label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <fieldset className="compare-pickers" aria-label={`Compare ${viewLabel(view)}`}>
+      {picker('a', 'Left')}
+      {picker('b', 'Right')}
+    </fieldset>
   );
 }
 

@@ -1,13 +1,14 @@
 /** The Export menu: page map(s) and charts as images, series and final stats as files. */
 import { type ExportKind, EXPORTS, runExport } from '../export/export-actions';
-import { useAppState, useSession } from '../state/context';
+import { useAppState, useExportRegistry, useSession } from '../state/context';
 
 export function ExportMenu() {
   const session = useSession();
+  const exports = useExportRegistry();
   const open = useAppState((s) => s.overlay === 'exports');
   const run = (kind: ExportKind) => {
     session.toggleOverlay('exports');
-    runExport(session, kind).catch((e: unknown) => session.announce(`Export failed: ${e instanceof Error ? e.message : String(e)}`));
+    runExport({ session, exports }, kind).catch((e: unknown) => session.announce(`Export failed: ${e instanceof Error ? e.message : String(e)}`));
   };
   return (
     <div className="menu">

@@ -7,10 +7,18 @@ import {
   MIG_STATE_COUNT,
   MIGRATION_STATES,
 } from '../../engine/model/page-state';
+import { MODES } from '../../engine/migration/modes';
+import type { ModeId } from '../../engine/types';
 import { type Swatch, swatchFor } from '../render/page-map-painter';
 import { useAppState } from '../state/context';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** The guest states a page map of these modes can show: the base ones and each mode's own. */
+export function guestStatesOf(...modes: ModeId[]): GuestStateId[] {
+  const extra = modes.flatMap((m) => MODES[m].guestStates);
+  return [...BASE_GUEST_STATES, ...extra.filter((g, i) => extra.indexOf(g) === i)];
+}
 const GUEST_NAMES = GUEST_STATES.map((s) => s.name);
 const GUEST_SHORT = GUEST_STATES.map((s) => s.short);
 const MIG_STATE_NAMES = MIGRATION_STATES.map((s) => s.name);

@@ -3,15 +3,15 @@
  * legend, and a hover tooltip with the page's details fetched from the engine.
  */
 import { useEffect, useRef, useState } from 'react';
-import { MODES } from '../../engine/migration/modes';
-import { BASE_GUEST_STATES, GUEST_STATES, guestCode, MIGRATION_STATES, migrationCode } from '../../engine/model/page-state';
+import { GUEST_STATES, guestCode, MIGRATION_STATES, migrationCode } from '../../engine/model/page-state';
 import type { CellSummary, PageInfo } from '../../engine/types';
 import { describeBucketing, pfnAtPoint } from '../../protocol';
 import { cellRangeText, cellStatesText } from '../cell-summary-text';
 import { formatInt } from '../format';
 import { PageMapView } from '../render/page-map-view';
-import { useApp, useAppState, usePanel, usePanelState } from '../state/context';
-import { Legend } from './Legend';
+import { MODE_UI } from '../modes';
+import { useApp, useAppState, useExportRegistry, usePanel, usePanelState } from '../state/context';
+import { guestStatesOf, Legend } from './Legend';
 
 export interface PageMapPanelProps {
   /** Heading; compare names the mode here. */
@@ -24,6 +24,7 @@ export interface PageMapPanelProps {
 export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = true, minIntervalMs = 0 }: PageMapPanelProps) {
   const c = usePanel();
   const { scheduler } = useApp();
+  const exports = useExportRegistry();
   const theme = useAppState((s) => s.theme);
   const areaRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
@@ -44,14 +45,14 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     const view = new PageMapView(canvas, c.live, themeRef.current);
     view.onThrottled = () => scheduler.requestFrame();
     viewRef.current = view;
-    c.pageMapCanvas = canvas;
+    const unregister = exports.addPageMap(c, canvas);
     const remove = scheduler.add(view.paint);
     return () => {
       remove();
       viewRef.current = null;
-      if (c.pageMapCanvas === canvas) c.pageMapCanvas = null;
+      unregister();
     };
-  }, [c, scheduler]);
+  }, [c, scheduler, exports]);
   useEffect(() => viewRef.current?.setTheme(theme), [theme]);
   useEffect(() => {
     if (viewRef.current) viewRef.current.minIntervalMs = minIntervalMs;
@@ -117,7 +118,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
           {pointer && <PageTooltip at={pointer} />}
           {showLegend && (
             <div ref={legendRef}>
-              <Legend guestStates={[...BASE_GUEST_STATES, ...MODES[mode].guestStates]} />
+              <Legend guestStates={guestStatesOf(mode)} />
             </div>
           )}
         </div>

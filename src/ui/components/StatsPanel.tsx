@@ -1,9 +1,11 @@
 /**
- * query-migrate, as QEMU names the fields, from the throttled snapshot; plus the verification
+ * query-migrate, as QEMU names the fields, from the throttled snapshot: the rows every mode has,
+ * then the mode's own counters (its `stats` rows in src/ui/modes.ts); plus the verification
  * result and, for an unmodified preset, what the RFC measured on real hardware.
  */
 import type { QueryMigrate } from '../../engine/types';
 import { formatBytes, formatInt, formatMs } from '../format';
+import { MODE_UI, type ModeStatRow } from '../modes';
 import { publishedFor } from '../published';
 import { usePanelState } from '../state/context';
 
@@ -24,21 +26,26 @@ const ROWS: Row[] = [
   { key: 'normal', value: (q) => formatInt(q.ram.normal), title: 'ram.normal: full 4 KiB pages sent' },
   { key: 'mbps', value: (q) => q.ram.mbps.toFixed(0), title: 'ram.mbps: megabits per second' },
   { key: 'dirty-sync-count', value: (q) => formatInt(q.ram['dirty-sync-count']) },
-  {
-    key: 'skipped',
-    value: (q) =>
-      formatInt(q.migviz['skipped-free-pages'] + q.migviz['skipped-unmapped-pages'] + q.migviz['hinted-pages']),
-    title:
-      'pages QEMU dropped from its bitmap: PV, because the guest said they were free; pagemap, because the host never mapped them; hinting, because the guest hinted their 4 MiB block',
-  },
-  { key: 'rounds', value: (q) => formatInt(q.migviz.rounds) },
+  { key: 'rounds', value: (q) => formatInt(q.migviz.rounds), title: 'migviz.rounds: passes of the scan cursor' },
 ];
+
+/** A mode's own counter as a row. */
+function modeRow(r: ModeStatRow): Row {
+  const v = (q: QueryMigrate) => q.migviz[r.key];
+  return {
+    key: r.label,
+    value: r.unit === 'ms' ? (q) => formatMs(v(q)) : (q) => formatInt(v(q)),
+    title: `migviz.${r.key}: ${r.title}`,
+  };
+}
 
 export function StatsPanel() {
   const q = usePanelState((s) => s.snapshot.stats);
   const done = usePanelState((s) => s.snapshot.done);
   const scenario = usePanelState((s) => s.scenario);
+  const mode = usePanelState((s) => s.mode);
   const ref = publishedFor(scenario);
+  const rows = [...ROWS, ...MODE_UI[mode].stats.map(modeRow)];
   return (
     <section className="panel stats-panel" aria-labelledby="stats-title">
       <header className="panel-head">
@@ -46,7 +53,7 @@ export function StatsPanel() {
         <Verification q={q} done={done} />
       </header>
       <dl className="stats" data-testid="stats">
-        {ROWS.map((r) => (
+        {rows.map((r) => (
           <div key={r.key} title={r.title}>
             <dt>{r.key}</dt>
             <dd>{q ? r.value(q) : '–'}</dd>

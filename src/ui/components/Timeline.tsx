@@ -6,10 +6,9 @@
  * one re-simulation at a time); the thumb follows playback from the rAF loop, not from React.
  */
 import { useEffect, useRef } from 'react';
-import type { ModeId } from '../../engine/types';
 import type { TimelineMarker } from '../../protocol';
 import { formatClock } from '../format';
-import { MODE_LABEL } from '../modes';
+import { modeColor, modeLabel } from '../modes';
 import { usePanelsValue } from '../hooks/use-panels-value';
 import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
@@ -136,12 +135,20 @@ export function marksOf(markers: readonly TimelineMarker[], endMs: number): Mark
 function MarkerRow({ controller, endMs, labelled }: { controller: PanelController; endMs: number; labelled: boolean }) {
   const timeline = useStoreOf(controller, (s) => s.timeline);
   const mode = useStoreOf(controller, (s) => s.mode);
+  const theme = useAppState((s) => s.theme);
   const marks = timeline ? marksOf(timeline.markers, endMs) : [];
   return (
     <div className={`timeline-row tr-${mode}`} data-testid={`timeline-${mode}`}>
-      {labelled && <span className="timeline-row-label">{MODE_LABEL[mode]}</span>}
+      {labelled && <span className="timeline-row-label">{modeLabel(mode)}</span>}
       {timeline && (
-        <span className="timeline-run" style={{ width: `${Math.min(100, (timeline.endMs / endMs) * 100)}%` }} />
+        <span
+          className="timeline-run"
+          style={{
+            width: `${Math.min(100, (timeline.endMs / endMs) * 100)}%`,
+            // Several runs: each bar in its mode's chart colour, as in the overlaid charts.
+            background: labelled ? modeColor(theme, mode) : undefined,
+          }}
+        />
       )}
       {marks.map((m, i) => (
         <span

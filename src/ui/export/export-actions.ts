@@ -1,10 +1,14 @@
 /**
- * The Export menu's actions: they gather what is on screen (page-map canvases, the charts' SVG,
- * each panel's series and final stats) and hand it to the pure builders in exports.ts. File
- * names say scenario, view, seed and moment (exportName).
+ * The Export menu's actions: they gather what is on screen (page-map canvases and the charts' SVG
+ * from the ExportRegistry, each panel's series and final stats) and hand it to the pure builders
+ * in exports.ts. Every export names the mode(s) it came from: file names say scenario, view
+ * (viewSlug), seed and moment; images carry the modes' labels; CSV and JSON the mode ids.
  */
-import type { QueryMigrate } from '../../engine/types';
+import type { ModeId, QueryMigrate } from '../../engine/types';
+import { modeLabel } from '../modes';
 import type { Session } from '../state/session';
+import { viewSlug } from '../view';
+import type { ExportRegistry } from './export-registry';
 import {
   canvasToPng,
   chartStyleSheet,
@@ -15,6 +19,7 @@ import {
   seriesToJson,
   statsToCsv,
   statsToJson,
+  SVG_CAPTION_HEIGHT,
   svgDocument,
   svgToPng,
 } from './exports';
@@ -41,6 +46,22 @@ export const EXPORTS: readonly { kind: ExportKind; label: string }[] = [
   { kind: 'scenario-json', label: 'Scenario (JSON, opens again with Open…)' },
 ];
 
+/** What exports read: the session (panels, view, theme) and what the views registered. */
+export interface ExportSource {
+  session: Session;
+  exports: ExportRegistry;
+}
+
+/** The title over one page map in the PNG, e.g. "Hinting · 0.552 s". */
+export function pageMapCaption(mode: ModeId, timeMs: number): string {
+  return `${modeLabel(mode)} · ${(timeMs / 1000).toFixed(3)} s`;
+}
+
+/** The caption of an exported chart: the modes of its runs, e.g. "Hinting", "Original vs PV". */
+export function chartsCaption(modes: readonly ModeId[]): string {
+  return modes.map(modeLabel).join(' vs ');
+}
+
 /** What an export produces, before it becomes a download (tests read this). */
 export interface ExportFile {
   name: string;
@@ -54,7 +75,7 @@ export interface ExportFile {
 function stem(s: Session): string {
   const v = s.viewState();
   const lead = s.lead.store.getState();
-  return exportName(v.presetId, v.view, lead.scenario.seed, v.timeMs);
+  return exportName(v.presetId, viewSlug(v.view), lead.scenario.seed, v.timeMs);
 }
 
 /** One entry per panel: mode -> its run's final stats (from the engine's timeline, else live). */
@@ -69,17 +90,21 @@ export function finalStats(s: Session): Record<string, QueryMigrate> {
 }
 
 /** The standalone SVG document of the charts on screen, or null when none is mounted. */
-export function chartsSvgDocument(s: Session): { doc: string; width: number; height: number } | null {
-  const svg = s.chartsSvg;
+export function chartsSvgDocument(src: ExportSource): { doc: string; width: number; height: number } | null {
+  const svg = src.exports.chartsSvg();
   if (!svg) return null;
   const [, , w, h] = (svg.getAttribute('viewBox') ?? '0 0 460 300').split(/\s+/).map(Number);
+  const s = src.session;
   const theme = s.store.getState().theme;
   const markup = new XMLSerializer().serializeToString(svg);
-  return { doc: svgDocument(markup, w, h, theme.css.panel, chartStyleSheet(theme.css)), width: w, height: h };
+  const caption = chartsCaption(s.panels.map((p) => p.store.getState().mode));
+  const doc = svgDocument(markup, w, h, theme.css.panel, chartStyleSheet(theme.css), caption);
+  return { doc, width: w, height: h + SVG_CAPTION_HEIGHT };
 }
 
 /** Builds the file of an export (no download). */
-export async function buildExport(s: Session, kind: ExportKind): Promise<ExportFile> {
+export async function buildExport(src: ExportSource, kind: ExportKind): Promise<ExportFile> {
+  const s = src.session;
   const name = stem(s);
   const runs = s.panels.map((p) => ({ label: p.store.getState().mode, series: p.live.series }));
   switch (kind) {
@@ -99,17 +124,17 @@ export async function buildExport(s: Session, kind: ExportKind): Promise<ExportF
     case 'scenario-json':
       return { name: `${name}-scenario.json`, type: 'application/json', text: scenarioFileOf(s.lead.store.getState().scenario) };
     case 'charts-svg': {
-      const c = chartsSvgDocument(s);
+      const c = chartsSvgDocument(src);
       if (!c) throw new Error('no charts on screen');
       return { name: `${name}-charts.svg`, type: 'image/svg+xml', text: c.doc };
     }
     case 'charts-png': {
-      const c = chartsSvgDocument(s);
+      const c = chartsSvgDocument(src);
       if (!c) throw new Error('no charts on screen');
       return { name: `${name}-charts.png`, type: 'image/png', blob: await svgToPng(c.doc, c.width, c.height, 2) };
     }
     case 'pagemap-png':
-      return { name: `${name}-pagemap.png`, type: 'image/png', blob: await canvasToPng(composePageMaps(s)) };
+      return { name: `${name}-pagemap.png`, type: 'image/png', blob: await canvasToPng(composePageMaps(src)) };
     default: {
       const never: never = kind;
       return never;
@@ -117,17 +142,21 @@ export async function buildExport(s: Session, kind: ExportKind): Promise<ExportF
   }
 }
 
-export async function runExport(s: Session, kind: ExportKind): Promise<void> {
-  const f = await buildExport(s, kind);
+export async function runExport(src: ExportSource, kind: ExportKind): Promise<void> {
+  const f = await buildExport(src, kind);
   if (f.blob) downloadBlob(f.name, f.blob);
   else downloadText(f.name, f.text ?? '', f.type);
-  s.announce(`Exported ${f.name}`);
+  src.session.announce(`Exported ${f.name}`);
 }
 
-/** The page map(s) on one canvas, each titled with its mode (compare: side by side). */
-function composePageMaps(s: Session): HTMLCanvasElement {
+/** The page map(s) on one canvas, each titled with its mode's label (compare: side by side). */
+export function composePageMaps(src: ExportSource): HTMLCanvasElement {
+  const s = src.session;
   const theme = s.store.getState().theme;
-  const maps = s.panels.flatMap((p) => (p.pageMapCanvas ? [{ mode: p.store.getState().mode, c: p.pageMapCanvas }] : []));
+  const maps = s.panels.flatMap((p) => {
+    const c = src.exports.pageMapOf(p);
+    return c ? [{ mode: p.store.getState().mode, c }] : [];
+  });
   if (maps.length === 0) throw new Error('no page map on screen');
   const pad = 16;
   const title = 28;
@@ -142,7 +171,7 @@ function composePageMaps(s: Session): HTMLCanvasElement {
   ctx.font = '600 16px system-ui, sans-serif';
   let x = pad;
   for (const m of maps) {
-    ctx.fillText(`${m.mode === 'pv' ? 'PV' : 'Original'} · ${(s.timeMs() / 1000).toFixed(3)} s`, x, pad + 16);
+    ctx.fillText(pageMapCaption(m.mode, s.timeMs()), x, pad + 16);
     ctx.drawImage(m.c, x, pad + title);
     x += m.c.width + pad;
   }

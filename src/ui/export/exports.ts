@@ -14,7 +14,7 @@ export interface SeriesLike {
 }
 
 export interface LabelledSeries {
-  /** e.g. "original", "pv". */
+  /** The run's mode id, e.g. "original", "hint". */
   label: string;
   series: SeriesLike;
 }
@@ -40,8 +40,22 @@ export function statsToJson(stats: QueryMigrate | Readonly<Record<string, QueryM
   return `${JSON.stringify(stats, null, 2)}\n`;
 }
 
-/** Flat CSV of the stats (one row per mode), for spreadsheets. */
+/**
+ * Flat CSV of the stats (one row per mode), for spreadsheets: query-migrate's main figures, then
+ * every numeric `migviz` counter of any run (named `migviz.<key>`, in the engine's order), so a
+ * mode's own counters reach the file without a column written for it. A run without a counter
+ * another run has leaves its cell empty.
+ */
 export function statsToCsv(stats: Readonly<Record<string, QueryMigrate>>): string {
+  const runs = Object.values(stats);
+  const migviz: string[] = [];
+  for (const q of runs) {
+    for (const [k, v] of Object.entries(q.migviz)) if (typeof v === 'number' && !migviz.includes(k)) migviz.push(k);
+  }
+  const counter = (k: string) => (q: QueryMigrate) => {
+    const v: unknown = (q.migviz as Readonly<Record<string, unknown>>)[k];
+    return typeof v === 'number' ? v : '';
+  };
   const keys: [string, (q: QueryMigrate) => number | string | boolean][] = [
     ['status', (q) => q.status],
     ['total-time', (q) => q['total-time']],
@@ -52,26 +66,42 @@ export function statsToCsv(stats: Readonly<Record<string, QueryMigrate>>): strin
     ['normal', (q) => q.ram.normal],
     ['dirty-sync-count', (q) => q.ram['dirty-sync-count']],
     ['mbps', (q) => q.ram.mbps],
-    ['skipped-free-pages', (q) => q.migviz['skipped-free-pages']],
     ['verified', (q) => q.verification.ok],
+    ...migviz.map((k): [string, (q: QueryMigrate) => number | string] => [`migviz.${k}`, counter(k)]),
   ];
   const rows = [['mode', ...keys.map(([k]) => k)].join(',')];
   for (const [mode, q] of Object.entries(stats)) rows.push([csvField(mode), ...keys.map(([, f]) => String(f(q)))].join(','));
   return `${rows.join('\n')}\n`;
 }
 
+/** Height of the caption band an exported chart gets above the chart (px). */
+export const SVG_CAPTION_HEIGHT = 22;
+
 /**
  * A standalone SVG document from an on-screen chart: namespaces set and the computed colours of
  * the page's CSS variables inlined, so it opens the same in a browser, Inkscape or a slide deck.
+ * A `caption` (which modes the chart shows) goes in a band above the chart and in <title>.
  */
-export function svgDocument(svgMarkup: string, width: number, height: number, background: string, css = ''): string {
+export function svgDocument(svgMarkup: string, width: number, height: number, background: string, css = '', caption = ''): string {
   const body = svgMarkup.replace(/^<svg\b[^>]*>/, '').replace(/<\/svg>\s*$/, '');
   const style = css ? `<style>${css.replace(/[<>&]/g, '')}</style>` : '';
+  const top = caption ? SVG_CAPTION_HEIGHT : 0;
+  const h = height + top;
+  const text = xmlText(caption);
+  const head = caption
+    ? `<title>${text}</title><text class="export-caption" x="8" y="15" font-size="13" font-weight="600">${text}</text>`
+    : '';
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
-    `${style}<rect width="100%" height="100%" fill="${background}"/>${body}</svg>\n`
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}">` +
+    `${style}<rect width="100%" height="100%" fill="${background}"/>${head}` +
+    (top ? `<g transform="translate(0,${top})">${body}</g>` : body) +
+    '</svg>\n'
   );
+}
+
+function xmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
@@ -85,6 +115,7 @@ export function chartStyleSheet(c: { text: string; muted: string; border: string
     `.chart-axis path, .chart-axis line { stroke: ${c.border}; }`,
     `.chart-title { fill: ${c.text}; font-size: 11px; }`,
     `.chart-readout { fill: ${c.text}; font-size: 11px; text-anchor: end; }`,
+    `.export-caption { fill: ${c.text}; }`,
     `.marker text { font-size: 9px; }`,
   ].join(' ');
 }
@@ -104,7 +135,7 @@ export function inlineCssVariables(markup: string, vars: Readonly<Record<string,
   return markup.replace(/var\(--([\w-]+)\)/g, (whole, name: string) => vars[name] ?? whole);
 }
 
-/** File name stem, e.g. "migviz-rfc-case-2-compare-seed1-t552ms". */
+/** File name stem, e.g. "migviz-rfc-case-2-compare-original-pv-seed1-t552ms" (view: viewSlug). */
 export function exportName(presetId: string, view: string, seed: number, timeMs: number): string {
   return `migviz-${presetId}-${view}-seed${seed}-t${Math.round(timeMs)}ms`;
 }

@@ -1,13 +1,15 @@
 /**
  * The keyboard shortcuts of DESIGN.md §4, page-wide: Space play/pause, → step, ← step back,
- * R reset, O / P / C views, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
+ * R reset, one key per mode (src/ui/modes.ts: O, P, M, H), C compare, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
  * Escape closes the topmost overlay. Ignored while typing in a text field or with Ctrl/Cmd/Alt
  * held (so browser shortcuts like Ctrl+R keep working). On a slider, arrows and Home/End keep
  * their native meaning; everything else (Space, clicker keys) still drives the page, so a
  * presenter who just dragged the timeline is not stuck.
  */
 import { useEffect } from 'react';
+import { MODE_UI, modeOfKey, UI_MODES } from '../modes';
 import type { Session } from '../state/session';
+import { single } from '../view';
 
 /** The shortcut table, as the ? overlay shows it. */
 export const SHORTCUTS: readonly { keys: readonly string[]; action: string }[] = [
@@ -15,11 +17,8 @@ export const SHORTCUTS: readonly { keys: readonly string[]; action: string }[] =
   { keys: ['→'], action: 'Step forward' },
   { keys: ['←'], action: 'Step back' },
   { keys: ['R'], action: 'Reset to time 0' },
-  { keys: ['O'], action: 'Original view' },
-  { keys: ['P'], action: 'PV view' },
-  { keys: ['M'], action: 'Pagemap view (the host-side alternative, not in the RFC)' },
-  { keys: ['H'], action: 'Hinting view (upstream free page hinting, after the RFC)' },
-  { keys: ['C'], action: 'Compare Original and PV side by side' },
+  ...UI_MODES.map((m) => ({ keys: [MODE_UI[m].key.toUpperCase()], action: MODE_UI[m].shortcut })),
+  { keys: ['C'], action: 'Compare two modes side by side (first Original and PV; pick both in the controls)' },
   { keys: ['F'], action: 'Presentation mode (fullscreen, large type)' },
   { keys: ['PageDown', '.'], action: 'Next tour step (presenter clicker)' },
   { keys: ['PageUp'], action: 'Previous tour step' },
@@ -42,6 +41,11 @@ const SLIDER_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 
 export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
   if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return false;
   if (e.target instanceof HTMLInputElement && e.target.type === 'range' && SLIDER_KEYS.has(e.key)) return false;
+  const mode = modeOfKey(e.key);
+  if (mode) {
+    s.setView(single(mode));
+    return true;
+  }
   switch (e.key) {
     case ' ':
       s.togglePlay();
@@ -56,25 +60,9 @@ export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
     case 'R':
       s.reset();
       return true;
-    case 'o':
-    case 'O':
-      s.setView('original');
-      return true;
-    case 'p':
-    case 'P':
-      s.setView('pv');
-      return true;
-    case 'm':
-    case 'M':
-      s.setView('pagemap');
-      return true;
-    case 'h':
-    case 'H':
-      s.setView('hint');
-      return true;
     case 'c':
     case 'C':
-      s.setView('compare');
+      s.compare();
       return true;
     case 'f':
     case 'F':

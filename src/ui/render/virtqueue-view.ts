@@ -12,7 +12,7 @@ import 'd3-transition';
 import type { ModeId, VirtqueueEvent, VirtqueueSnapshot } from '../../engine/types';
 import type { Theme } from '../theme';
 import { formatBytes } from '../format';
-import { VQ_IDLE_REASON } from '../modes';
+import { MODE_UI } from '../modes';
 
 /** Buffers animated at once; more only update the ring and counters. */
 const MAX_TOKENS = 12;
@@ -141,7 +141,7 @@ export class VirtqueueView {
   }
 
   update(u: VirtqueueUpdate): void {
-    const reason = VQ_IDLE_REASON[u.mode];
+    const reason = MODE_UI[u.mode].vqIdle;
     const idle = reason !== null;
     if (reason !== null) this.root.select('.vq-idle:not(.vq-idle-sub)').text(reason);
     this.root.classed('is-idle', idle);

@@ -9,14 +9,18 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { RafScheduler } from '../render/raf-scheduler';
 import type { PanelController } from './panel-controller';
 import type { PanelState } from './panel-store';
-import type { AppState, Session } from './session';
+import type { ExportRegistry } from '../export/export-registry';
+import type { AppState } from './app-state';
+import type { Session } from './session';
 
-export type { AppState } from './session';
+export type { AppState } from './app-state';
 
 export interface AppServices {
   store: StoreApi<AppState>;
   scheduler: RafScheduler;
   session: Session;
+  /** What the views on screen offer to the Export menu (canvases, the charts' SVG). */
+  exports: ExportRegistry;
 }
 
 const AppContext = createContext<AppServices | null>(null);
@@ -42,6 +46,10 @@ export function useAppState<T>(selector: (s: AppState) => T): T {
 
 export function useSession(): Session {
   return useApp().session;
+}
+
+export function useExportRegistry(): ExportRegistry {
+  return useApp().exports;
 }
 
 /** Subscribe to a narrow slice of a given panel's store (for views that show several panels). */

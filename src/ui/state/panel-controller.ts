@@ -18,7 +18,6 @@ import {
   stepSizeMs,
   type FrameMessage,
   type FromWorker,
-  type TimelineMessage,
   type ToWorker,
 } from '../../protocol';
 import type { RafScheduler } from '../render/raf-scheduler';
@@ -43,8 +42,6 @@ export interface PanelOptions {
 export class PanelController {
   readonly store: PanelStore;
   readonly live: LiveRun;
-  /** This panel's page-map canvas while one is mounted (exports rasterise it). */
-  pageMapCanvas: HTMLCanvasElement | null = null;
   private client: EngineClient | null = null;
   private unsubscribe: (() => void) | null = null;
   private viewport: { width: number; height: number } | null = null;
@@ -105,6 +102,11 @@ export class PanelController {
     return this.store.getState();
   }
 
+  /** The engine failed (its message is on the panel with Restart): it plays nothing until then. */
+  get failed(): boolean {
+    return this.state.engineError !== null;
+  }
+
   // ---- actions ---------------------------------------------------------------------------
 
   play(): void {
@@ -148,9 +150,12 @@ export class PanelController {
     this.seekInFlight = this.sentCount;
   }
 
-  /** Resolves once the engine has answered every message sent so far (a frame acks them all). */
+  /**
+   * Resolves once the engine has answered every message sent so far (a frame acks them all), or
+   * at once when it failed: a failed engine answers nothing more until Restart.
+   */
   settled(): Promise<void> {
-    if (!this.client || this.lastAck >= this.lastCommand) return Promise.resolve();
+    if (!this.client || this.failed || this.lastAck >= this.lastCommand) return Promise.resolve();
     return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 

@@ -1,66 +1,38 @@
 /**
- * Session: the page's brain above the panels. It owns the app-wide store (view, theme,
- * presentation, tour, overlays, announcements) and one or two PanelControllers, and is what the
- * controls and keys talk to. Playback actions fan out to every panel, so in compare both
- * simulations follow one time cursor:
+ * Session: the page's brain above the panels, and what the controls and keys talk to. It owns
+ * the app-wide store and one PanelController per mode on screen, and composes three parts that
+ * each live in their own module:
  *
- *   keys / controls ──▶ Session ──▶ PanelController (original)  ──▶ worker A
- *                         │    └──▶ PanelController (pv, compare) ──▶ worker B
- *                         └── URL (replaceState, debounced), announcer, tour
+ *   keys / controls ──▶ Session ──▶ PanelController (view's 1st mode) ──▶ worker A
+ *                         │    └──▶ PanelController (compare: 2nd mode) ──▶ worker B
+ *                         ├── PlaybackSync  (playback-sync.ts): one time cursor over the panels
+ *                         ├── UrlSync       (url-sync.ts): the link, debounced replaceState
+ *                         └── Presentation  (presentation.ts): stage, fullscreen, hiding chrome
  *
- * The two panels share nothing but what the Session sends both. Each worker paces itself by
- * its own wall clock, so the Session re-aligns them whenever it matters: Play waits until both
- * engines have answered everything (then both start in the same task), and Pause seeks both to
- * the later of the two times.
+ * The Session itself does the views (which panels exist, in which mode), the scenario every
+ * panel runs, the tour, overlays, theme and the announcer. The panels share nothing but what the
+ * Session sends them.
  */
-import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createStore } from 'zustand/vanilla';
 import type { EngineClient } from '../../client/engine-client';
 import { parseScenarioFile, resolveScenario, SCENARIO_PRESETS, validateScenario } from '../../engine/scenario';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
-import { stepSizeMs } from '../../protocol';
-import { formatClock } from '../format';
-import { MODE_LABEL } from '../modes';
+import { modeLabel } from '../modes';
+import { assertNever } from '../../protocol';
 import type { RafScheduler } from '../render/raf-scheduler';
-import { type Theme, type ThemePref, loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
+import { loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
 import { TOUR } from '../tour/tour';
-import {
-  DEFAULT_VIEW_STATE,
-  type ScenarioOverrides,
-  type ViewMode,
-  type ViewState,
-  scenarioOf,
-  serializeUrlState,
-} from '../url/url-state';
+import { DEFAULT_VIEW_STATE, scenarioOf, type ViewState } from '../url/url-state';
+import { type CompareView, DEFAULT_COMPARE, sameView, single, type View, viewLabel, viewModes } from '../view';
+import type { AppState, AppStore, Overlay } from './app-state';
 import { PanelController } from './panel-controller';
-import type { PanelState } from './panel-store';
+import { PlaybackSync } from './playback-sync';
+import { Presentation } from './presentation';
 import type { PresetId, ScenarioInputs } from './scenario-inputs';
+import { UrlSync, viewStateOf } from './url-sync';
 
-export type Overlay = 'none' | 'shortcuts' | 'exports';
-
-/** App-wide low-rate state (one per page). */
-export interface AppState {
-  view: ViewMode;
-  /** The panels on screen: [original or pv] or, in compare, [original, pv]. */
-  panels: readonly PanelController[];
-  themePref: ThemePref;
-  systemDark: boolean;
-  /** Resolved from themePref and systemDark (set only by the Session, together with them). */
-  theme: Theme;
-  /** prefers-reduced-motion: views swap movement for fades. */
-  reducedMotion: boolean;
-  presenting: boolean;
-  /** Presentation mode hides the controls until the pointer moves. */
-  chromeVisible: boolean;
-  overlay: Overlay;
-  /** Index into TOUR of the step on screen, or null outside the tour. */
-  tourStep: number | null;
-  /** What was wrong with the link the page was opened with (dismissible). */
-  urlErrors: readonly string[];
-  /** Why the last scenario file could not be opened (dismissible), or null. */
-  fileError: string | null;
-  /** Latest status message for screen readers; `seq` makes a repeated text announce again. */
-  announcement: { text: string; seq: number };
-}
+export type { AppState, Overlay } from './app-state';
+export { CHROME_HIDE_MS } from './presentation';
 
 export interface SessionOptions {
   createClient: () => EngineClient;
@@ -75,10 +47,6 @@ export interface SessionOptions {
   chromeHideMs?: number;
 }
 
-/** Hide the presentation controls after this long without pointer movement. */
-export const CHROME_HIDE_MS = 2500;
-const URL_DEBOUNCE_MS = 300;
-
 const PHASE_TEXT: Record<Phase, string> = {
   idle: 'not started',
   setup: 'setup',
@@ -89,26 +57,27 @@ const PHASE_TEXT: Record<Phase, string> = {
   failed: 'failed',
 };
 
+/** Which side of a compare: `a` the left (lead) panel, `b` the right one. */
+export type CompareSide = 'a' | 'b';
+
 export class Session {
-  readonly store: StoreApi<AppState>;
+  readonly store: AppStore;
   private primary: PanelController;
   private secondary: PanelController | null = null;
-  /** The charts' SVG on screen (exports read it). */
-  chartsSvg: SVGSVGElement | null = null;
   private readonly unsubs = new Map<PanelController, () => void>();
-  private urlTimer: ReturnType<typeof setTimeout> | null = null;
-  private chromeTimer: ReturnType<typeof setTimeout> | null = null;
-  private enteredFullscreen = false;
   private started = false;
-  /** Bumped by every action that moves or stops the clock: a Play still waiting is cancelled. */
-  private playToken = 0;
   private readonly initial: ViewState;
+  /** The pair C (and the Compare button) opens: the last one on screen. */
+  private lastPair: CompareView = DEFAULT_COMPARE;
+  private readonly playback: PlaybackSync;
+  private readonly url: UrlSync;
+  private readonly presentation: Presentation;
 
   constructor(private readonly opts: SessionOptions) {
     const initial = opts.initial ?? DEFAULT_VIEW_STATE;
     const errors = [...(opts.urlErrors ?? [])];
     let scenario: Scenario;
-    const mode: ModeId = initial.view === 'compare' ? 'original' : initial.view;
+    const mode = viewModes(initial.view)[0];
     try {
       scenario = validateScenario(scenarioOf(initial, mode));
     } catch (e) {
@@ -117,6 +86,7 @@ export class Session {
       scenario = { ...SCENARIO_PRESETS[initial.presetId], mode };
     }
     this.initial = initial;
+    if (initial.view.kind === 'compare') this.lastPair = initial.view;
     this.primary = this.newPanel(scenario, initial.speed);
     const themePref = loadThemePref();
     const systemDark = true;
@@ -135,6 +105,15 @@ export class Session {
       fileError: null,
       announcement: { text: '', seq: 0 },
     }));
+    const announce = (text: string) => this.announce(text);
+    this.playback = new PlaybackSync({ panels: () => this.panels, announce });
+    this.url = new UrlSync({ read: () => this.viewState(), write: opts.writeUrl, debounceMs: opts.urlDebounceMs });
+    this.presentation = new Presentation({
+      store: this.store,
+      announce,
+      changed: () => this.scheduleUrlSync(),
+      chromeHideMs: opts.chromeHideMs,
+    });
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -145,7 +124,8 @@ export class Session {
     this.started = true;
     this.watch(this.primary);
     this.primary.start();
-    if (this.initial.view === 'compare') this.openSecondary();
+    const v = this.initial.view;
+    if (v.kind === 'compare') this.openSecondary(v.b);
     if (this.initial.timeMs > 0) this.seek(this.initial.timeMs);
     if (this.initial.autoplay) this.play();
   }
@@ -154,8 +134,8 @@ export class Session {
     for (const p of this.panels) p.dispose();
     for (const u of this.unsubs.values()) u();
     this.unsubs.clear();
-    if (this.urlTimer) clearTimeout(this.urlTimer);
-    if (this.chromeTimer) clearTimeout(this.chromeTimer);
+    this.url.dispose();
+    this.presentation.dispose();
     this.started = false;
   }
 
@@ -176,12 +156,12 @@ export class Session {
     return new PanelController({ createClient: this.opts.createClient, scheduler: this.opts.scheduler, scenario, speed });
   }
 
-  private openSecondary(): void {
+  private openSecondary(mode: ModeId): void {
     const lead = this.primary.store.getState();
-    const pv = this.newPanel({ ...lead.scenario, mode: 'pv' }, lead.speed);
-    this.secondary = pv;
-    this.watch(pv);
-    pv.start();
+    const p = this.newPanel({ ...lead.scenario, mode }, lead.speed);
+    this.secondary = p;
+    this.watch(p);
+    p.start();
     this.store.setState({ panels: this.panels });
   }
 
@@ -218,7 +198,7 @@ export class Session {
     if (phase === 'completed' && stats) {
       text = stats.verification.ok ? 'completed, verified' : 'completed, verification failed';
     }
-    const who = this.secondary ? `${MODE_LABEL[p.store.getState().mode]}: ` : '';
+    const who = this.secondary ? `${modeLabel(p.store.getState().mode)}: ` : '';
     this.announce(`${who}${text}`);
   }
 
@@ -226,99 +206,59 @@ export class Session {
     this.store.setState((s) => ({ announcement: { text, seq: s.announcement.seq + 1 } }));
   }
 
-  // ---- the shared time cursor ------------------------------------------------------------
+  // ---- the shared time cursor (playback-sync.ts) ---------------------------------------------
 
-  /** The time on screen: the latest of the panels (a finished PV run stops at its end). */
   timeMs(): number {
-    let t = 0;
-    for (const p of this.panels) t = Math.max(t, p.live.simTimeMs);
-    return t;
+    return this.playback.timeMs();
   }
 
   get playing(): boolean {
-    return this.panels.some((p) => p.store.getState().playing);
+    return this.playback.playing;
   }
 
   togglePlay(): void {
-    if (this.playing) this.pause();
-    else this.play();
+    this.playback.togglePlay();
   }
 
   play(): void {
-    this.announce('Playing');
-    if (!this.secondary) {
-      this.primary.play();
-      return;
-    }
-    const panels = this.panels;
-    const token = ++this.playToken;
-    // Both engines must have caught up with every earlier message (a seek takes a re-simulation)
-    // so that their playback clocks start together.
-    void Promise.all(panels.map((p) => p.settled())).then(async () => {
-      // The view changed, or a seek or pause came after: those decide what plays.
-      if (!samePanels(this.panels, panels) || token !== this.playToken) return;
-      let running = panels.filter((p) => !p.live.done);
-      if (running.length === 0) {
-        // Play at the end replays the whole race from the start.
-        for (const p of panels) p.seek(0);
-        await Promise.all(panels.map((p) => p.settled()));
-        if (token !== this.playToken) return;
-        running = [...panels];
-      }
-      for (const p of running) p.play();
-    });
+    this.playback.play();
   }
 
   pause(): void {
-    this.playToken++;
-    for (const p of this.panels) p.pause();
-    this.announce(`Paused at ${formatClock(this.timeMs())}`);
-    if (!this.secondary) return;
-    const panels = this.panels;
-    void Promise.all(panels.map((p) => p.settled())).then(() => {
-      // Each worker stopped at its own moment; line the unfinished ones up on the later one.
-      const running = panels.filter((p) => !p.live.done);
-      if (running.length < 2) return;
-      const t = Math.max(...running.map((p) => p.live.simTimeMs));
-      if (running.some((p) => Math.abs(p.live.simTimeMs - t) > 1e-6)) for (const p of running) p.seek(t);
-    });
+    this.playback.pause();
   }
 
   step(): void {
-    this.playToken++;
-    for (const p of this.panels) p.step();
+    this.playback.step();
   }
 
   stepBack(): void {
-    const speed = this.primary.store.getState().speed;
-    this.seek(Math.max(0, this.timeMs() - stepSizeMs(speed)));
+    this.playback.stepBack();
   }
 
-  /** Every panel to exactly `simMs`, paused (drags coalesce per panel). */
   seek(simMs: number): void {
-    this.playToken++;
-    for (const p of this.panels) p.seek(simMs);
+    this.playback.seek(simMs);
   }
 
   reset(): void {
-    this.playToken++;
-    for (const p of this.panels) p.reset();
+    this.playback.reset();
   }
 
   setSpeed(speed: number): void {
-    for (const p of this.panels) p.setSpeed(speed);
+    this.playback.setSpeed(speed);
   }
 
   // ---- scenario ----------------------------------------------------------------------------
 
   setPreset(id: PresetId): void {
-    this.setScenario({ ...SCENARIO_PRESETS[id], mode: 'original' });
+    this.setScenario({ ...SCENARIO_PRESETS[id], mode: this.primary.store.getState().mode });
   }
 
   setInput(field: keyof ScenarioInputs, text: string): void {
     this.primary.setInput(field, text);
     const lead = this.primary.store.getState();
-    if (lead.inputError === null) this.secondary?.setScenario({ ...lead.scenario, mode: 'pv' });
+    const s = this.secondary;
+    if (lead.inputError === null && s) s.setScenario({ ...lead.scenario, mode: s.store.getState().mode });
   }
 
   /**
@@ -338,7 +278,7 @@ export class Session {
     }
     this.store.setState({ fileError: null });
     this.setScenario(scenario);
-    if (this.state.view !== 'compare' && scenario.mode !== this.primary.store.getState().mode) this.setView(scenario.mode);
+    if (this.state.view.kind === 'single') this.setView(single(scenario.mode));
     this.announce(`Opened ${fileName}`);
     this.scheduleUrlSync();
   }
@@ -354,24 +294,52 @@ export class Session {
 
   // ---- views -------------------------------------------------------------------------------
 
-  setView(view: ViewMode): void {
-    if (view === this.state.view) return;
+  /**
+   * Show `view`: one panel per mode. The lead panel stays and switches mode in place (its
+   * engine keeps its moment); a compare's second panel is opened or closed as needed, and both
+   * are brought to the moment on screen.
+   */
+  setView(view: View): void {
+    if (sameView(view, this.state.view)) return;
     const t = this.timeMs();
     const wasPlaying = this.playing;
-    if (view === 'compare') {
-      this.primary.setMode('original');
-      this.openSecondary();
-      // The new PV engine starts at 0: bring both to the moment on screen.
-      if (t > 0 || wasPlaying) this.seek(t);
-      this.store.setState({ view });
-      if (wasPlaying) this.play();
-    } else {
-      this.closeSecondary();
-      this.primary.setMode(view);
-      this.store.setState({ view });
+    switch (view.kind) {
+      case 'single':
+        this.closeSecondary();
+        this.primary.setMode(view.mode);
+        this.store.setState({ view });
+        this.announce(`${viewLabel(view)} view`);
+        break;
+      case 'compare': {
+        this.lastPair = view;
+        this.primary.setMode(view.a);
+        if (this.secondary) this.secondary.setMode(view.b);
+        else this.openSecondary(view.b);
+        // A new engine starts at 0, a mode switch keeps its own clock: one moment for both.
+        if (t > 0 || wasPlaying) this.seek(t);
+        this.store.setState({ view });
+        if (wasPlaying) this.play();
+        this.announce(`Compare view: ${viewLabel(view)}`);
+        break;
+      }
+      default:
+        assertNever(view, 'view');
     }
-    this.announce(`${view === 'compare' ? 'Compare' : MODE_LABEL[view]} view`);
     this.scheduleUrlSync();
+  }
+
+  /** Open the compare view with the last pair shown (first: Original vs PV). */
+  compare(): void {
+    this.setView(this.state.view.kind === 'compare' ? this.state.view : this.lastPair);
+  }
+
+  /** Pick one side's mode in compare; picking the other side's mode swaps the two. */
+  setCompareSide(side: CompareSide, mode: ModeId): void {
+    const v = this.state.view;
+    if (v.kind !== 'compare') return;
+    const other = side === 'a' ? v.b : v.a;
+    const [a, b] = mode === other ? [v.b, v.a] : side === 'a' ? [mode, v.b] : [v.a, mode];
+    this.setView({ kind: 'compare', a, b });
   }
 
   // ---- tour --------------------------------------------------------------------------------
@@ -405,50 +373,22 @@ export class Session {
     this.store.setState({ tourStep: null });
   }
 
-  // ---- presentation, overlays, theme -----------------------------------------------------------
+  // ---- presentation (presentation.ts), overlays, theme ---------------------------------------
 
   togglePresent(): void {
-    this.setPresenting(!this.state.presenting);
+    this.presentation.toggle();
   }
 
   setPresenting(on: boolean): void {
-    if (on === this.state.presenting) return;
-    this.store.setState({ presenting: on, chromeVisible: !on });
-    this.announce(on ? 'Presentation mode' : 'Presentation mode off');
-    this.scheduleUrlSync();
-    const doc = typeof document === 'undefined' ? null : document;
-    if (!doc) return;
-    // Fullscreen is a nicety: unavailable (iframes, tests) or refused, the stage still works.
-    if (on && typeof doc.documentElement.requestFullscreen === 'function' && !doc.fullscreenElement) {
-      doc.documentElement
-        .requestFullscreen()
-        .then(() => {
-          this.enteredFullscreen = true;
-        })
-        .catch(() => {});
-    } else if (!on && doc.fullscreenElement && typeof doc.exitFullscreen === 'function') {
-      this.enteredFullscreen = false;
-      doc.exitFullscreen().catch(() => {});
-    }
+    this.presentation.set(on);
   }
 
-  /** The browser left fullscreen (e.g. Escape): leave presentation mode with it. */
   onFullscreenChange(isFullscreen: boolean): void {
-    if (!isFullscreen && this.enteredFullscreen) {
-      this.enteredFullscreen = false;
-      this.setPresenting(false);
-    }
+    this.presentation.onFullscreenChange(isFullscreen);
   }
 
-  /** Pointer moved: show the presentation controls, hide them again after a quiet while. */
   pointerActivity(): void {
-    if (!this.state.presenting) return;
-    if (!this.state.chromeVisible) this.store.setState({ chromeVisible: true });
-    if (this.chromeTimer) clearTimeout(this.chromeTimer);
-    this.chromeTimer = setTimeout(() => {
-      this.chromeTimer = null;
-      if (this.state.presenting) this.store.setState({ chromeVisible: false });
-    }, this.opts.chromeHideMs ?? CHROME_HIDE_MS);
+    this.presentation.pointerActivity();
   }
 
   toggleOverlay(o: Exclude<Overlay, 'none'>): void {
@@ -488,63 +428,26 @@ export class Session {
     this.store.setState({ reducedMotion });
   }
 
-  // ---- the shareable link ------------------------------------------------------------------
+  // ---- the shareable link (url-sync.ts) ------------------------------------------------------
 
   /** What is on screen, as the URL state. */
   viewState(): ViewState {
-    const lead: PanelState = this.primary.store.getState();
-    const preset = SCENARIO_PRESETS[lead.presetId];
-    const overrides: ScenarioOverrides = {};
-    const s = lead.scenario;
-    if (s.guestGiB !== preset.guestGiB) overrides.guestGiB = s.guestGiB;
-    if (s.workload !== preset.workload) overrides.workload = s.workload;
-    if (s.linkGbps !== preset.linkGbps) overrides.linkGbps = s.linkGbps;
-    if (s.maxBandwidthMiBs !== preset.maxBandwidthMiBs) overrides.maxBandwidthMiBs = s.maxBandwidthMiBs;
-    if (s.downtimeMs !== preset.downtimeMs) overrides.downtimeMs = s.downtimeMs;
-    if (s.seed !== preset.seed) overrides.seed = s.seed;
-    return {
-      presetId: lead.presetId,
+    return viewStateOf(this.primary.store.getState(), {
       view: this.state.view,
-      overrides,
-      speed: lead.speed,
       timeMs: this.timeMs(),
-      autoplay: this.playing,
-      present: this.state.presenting,
-    };
+      playing: this.playing,
+      presenting: this.state.presenting,
+    });
   }
 
   /** The query string of the view on screen ('' for the default view). */
   search(): string {
-    return serializeUrlState(this.viewState());
+    return this.url.search();
   }
 
-  /**
-   * Writes the URL soon (debounced): replaceState, never pushState, so scrubbing and playing do
-   * not flood the history, and never per frame.
-   */
   scheduleUrlSync(): void {
-    if (this.urlTimer) clearTimeout(this.urlTimer);
-    this.urlTimer = setTimeout(() => {
-      this.urlTimer = null;
-      this.writeUrl(this.search());
-    }, this.opts.urlDebounceMs ?? URL_DEBOUNCE_MS);
+    this.url.schedule();
   }
-
-  private writeUrl(search: string): void {
-    if (this.opts.writeUrl) {
-      this.opts.writeUrl(search);
-      return;
-    }
-    if (typeof window === 'undefined') return;
-    const url = `${window.location.pathname}${search}${window.location.hash}`;
-    if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
-      window.history.replaceState(window.history.state, '', url);
-    }
-  }
-}
-
-function samePanels(a: readonly PanelController[], b: readonly PanelController[]): boolean {
-  return a.length === b.length && a.every((p, i) => p === b[i]);
 }
 
 function sameScenario(a: Scenario, b: Scenario): boolean {

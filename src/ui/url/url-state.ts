@@ -1,8 +1,10 @@
 /**
  * The shareable view state in the URL query: a link reproduces what was on screen.
  *
- *   ?v=1&scenario=rfc-case-1&view=compare&gib=16&seed=7&speed=0.1&t=1250&play=1&present=1
+ *   ?v=1&scenario=rfc-case-1&view=compare&a=pv&b=hint&gib=16&seed=7&speed=0.1&t=1250&play=1&present=1
  *
+ * `view` is a mode id (that mode alone) or `compare`, whose two modes are `a` and `b` (default:
+ * Original vs PV, the RFC's pair).
  * Versioned (`v`), validated field by field with zod: a malformed or out-of-range field is
  * reported and falls back to its default, the rest of the link still applies; it never throws.
  * Defaults are left out, so the plain address is the default view.
@@ -10,12 +12,14 @@
 import * as z from 'zod/mini';
 import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, SCENARIO_PRESETS } from '../../engine/scenario';
 import { type ModeId, type Scenario, WORKLOAD_IDS } from '../../engine/types';
-import { DEFAULT_SPEED } from '../../protocol/messages';
+import { assertNever, DEFAULT_SPEED } from '../../protocol/messages';
+import { parseModeId, UI_MODES } from '../modes';
+import { type CompareView, DEFAULT_COMPARE, DEFAULT_VIEW, sameView, single, type View, viewLabel } from '../view';
 
 export const URL_STATE_VERSION = 1;
 
-export type ViewMode = ModeId | 'compare';
-export const VIEW_MODES: readonly ViewMode[] = ['original', 'pv', 'pagemap', 'hint', 'compare'];
+/** What `view=` accepts: every mode, and compare. */
+const VIEW_WORDS: readonly string[] = [...UI_MODES, 'compare'];
 
 /** Scenario fields a link may override (everything but the mode, which `view` carries). */
 type OverridableField = 'guestGiB' | 'workload' | 'linkGbps' | 'maxBandwidthMiBs' | 'downtimeMs' | 'seed';
@@ -23,7 +27,7 @@ export type ScenarioOverrides = { -readonly [K in OverridableField]?: Scenario[K
 
 export interface ViewState {
   presetId: PresetId;
-  view: ViewMode;
+  view: View;
   overrides: ScenarioOverrides;
   /** Simulated ms per wall ms; Infinity = as fast as the engine runs. */
   speed: number;
@@ -35,7 +39,7 @@ export interface ViewState {
 
 export const DEFAULT_VIEW_STATE: ViewState = {
   presetId: DEFAULT_PRESET,
-  view: 'original',
+  view: DEFAULT_VIEW,
   overrides: {},
   speed: DEFAULT_SPEED,
   timeMs: 0,
@@ -56,10 +60,17 @@ const flag = (label: string) =>
     z.transform((v) => v === '1'),
   );
 
+const modeField = (label: string) =>
+  z.string().check(z.refine((v) => parseModeId(v) !== null, { message: `${label} must be one of ${UI_MODES.join(', ')}` }));
+
 /** Query key → validator and where the value goes. */
 const FIELDS = {
   scenario: z.string().check(z.refine(isPresetId, { message: `scenario must be one of ${PRESET_IDS.join(', ')}` })),
-  view: z.enum(VIEW_MODES as [ViewMode, ...ViewMode[]], { error: `view must be one of ${VIEW_MODES.join(', ')}` }),
+  view: z.string().check(
+    z.refine((v) => v === 'compare' || parseModeId(v) !== null, { message: `view must be one of ${VIEW_WORDS.join(', ')}` }),
+  ),
+  a: modeField('a (left mode of view=compare)'),
+  b: modeField('b (right mode of view=compare)'),
   gib: num('gib (guest size, GiB)', LIMITS.guestGiB),
   workload: z.enum(WORKLOAD_IDS as [string, ...string[]], { error: `workload must be one of ${WORKLOAD_IDS.join(', ')}` }),
   link: num('link (Gbit/s)', LIMITS.linkGbps),
@@ -93,21 +104,21 @@ export function parseUrlState(search: string): ParsedUrlState {
     errors.push(`link version v=${v} is not known; read as v=${URL_STATE_VERSION}`);
   }
   for (const key of params.keys()) {
-    if (key !== 'v' && !(key in FIELDS)) errors.push(`unknown link field "${key}" ignored`);
+    // Own keys only: `__proto__` or `toString` are not link fields.
+    if (key !== 'v' && !Object.hasOwn(FIELDS, key)) errors.push(`unknown link field "${key}" ignored`);
   }
-  const read = <K extends FieldKey>(key: K): z.output<(typeof FIELDS)[K]> | undefined => {
+  const read = <K extends FieldKey>(key: K, fallback = 'using the default'): z.output<(typeof FIELDS)[K]> | undefined => {
     const raw = params.get(key);
     if (raw === null) return undefined;
     const r = FIELDS[key].safeParse(raw);
     if (r.success) return r.data as z.output<(typeof FIELDS)[K]>;
-    errors.push(`${r.error.issues[0]?.message ?? `${key} is malformed`} (got "${raw}"); using the default`);
+    errors.push(`${r.error.issues[0]?.message ?? `${key} is malformed`} (got "${raw}"); ${fallback}`);
     return undefined;
   };
 
   const scenario = read('scenario');
   if (scenario !== undefined) state.presetId = scenario as PresetId;
-  const view = read('view');
-  if (view !== undefined) state.view = view;
+  state.view = readView(params, read, errors);
   const o = state.overrides;
   const gib = read('gib');
   if (gib !== undefined) o.guestGiB = gib;
@@ -143,7 +154,21 @@ export function serializeUrlState(state: ViewState): string {
   const p = new URLSearchParams();
   const preset = SCENARIO_PRESETS[state.presetId];
   if (state.presetId !== DEFAULT_VIEW_STATE.presetId) p.set('scenario', state.presetId);
-  if (state.view !== DEFAULT_VIEW_STATE.view) p.set('view', state.view);
+  const v = state.view;
+  switch (v.kind) {
+    case 'single':
+      if (!sameView(v, DEFAULT_VIEW)) p.set('view', v.mode);
+      break;
+    case 'compare':
+      p.set('view', 'compare');
+      if (v.a !== DEFAULT_COMPARE.a || v.b !== DEFAULT_COMPARE.b) {
+        p.set('a', v.a);
+        p.set('b', v.b);
+      }
+      break;
+    default:
+      assertNever(v, 'view');
+  }
   const o = state.overrides;
   const put = (key: string, field: keyof ScenarioOverrides) => {
     const value = o[field];
@@ -166,4 +191,39 @@ export function serializeUrlState(state: ViewState): string {
 /** The scenario a view state describes, for one mode. */
 export function scenarioOf(state: ViewState, mode: ModeId): Scenario {
   return { ...SCENARIO_PRESETS[state.presetId], ...state.overrides, mode };
+}
+
+type Reader = <K extends FieldKey>(key: K, fallback?: string) => z.output<(typeof FIELDS)[K]> | undefined;
+
+/**
+ * `view`, `a` and `b` together. A missing side of a compare takes the default pair's side (or
+ * the other one, if that is the mode given for the other side); a bad mode on either side, or
+ * the same mode twice, falls back to the default pair with a notice.
+ */
+function readView(params: URLSearchParams, read: Reader, errors: string[]): View {
+  const word = read('view');
+  const pairText = `comparing ${viewLabel(DEFAULT_COMPARE)}`;
+  const hasA = params.has('a');
+  const hasB = params.has('b');
+  if (word !== 'compare') {
+    if (hasA || hasB) errors.push('a and b choose the two modes of view=compare; ignored');
+    const mode = word === undefined ? null : parseModeId(word);
+    return mode === null ? DEFAULT_VIEW : single(mode);
+  }
+  const rawA = read('a', pairText);
+  const rawB = read('b', pairText);
+  if ((hasA && rawA === undefined) || (hasB && rawB === undefined)) return DEFAULT_COMPARE;
+  const a = rawA === undefined ? undefined : parseModeId(rawA);
+  const b = rawB === undefined ? undefined : parseModeId(rawB);
+  if (a && b && a === b) {
+    errors.push(`a and b must be two different modes (got both "${a}"); ${pairText}`);
+    return DEFAULT_COMPARE;
+  }
+  const other = (given: ModeId | null | undefined, own: ModeId, theirs: ModeId): ModeId => (given === own ? theirs : own);
+  const pair: CompareView = {
+    kind: 'compare',
+    a: a ?? other(b, DEFAULT_COMPARE.a, DEFAULT_COMPARE.b),
+    b: b ?? other(a, DEFAULT_COMPARE.b, DEFAULT_COMPARE.a),
+  };
+  return pair;
 }

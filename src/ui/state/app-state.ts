@@ -1,0 +1,33 @@
+/** The page's app-wide low-rate state (one store per page, owned by the Session). */
+import type { StoreApi } from 'zustand/vanilla';
+import type { Theme, ThemePref } from '../theme';
+import type { View } from '../view';
+import type { PanelController } from './panel-controller';
+
+export type Overlay = 'none' | 'shortcuts' | 'exports';
+
+export interface AppState {
+  view: View;
+  /** The panels on screen, one per mode of `view`, left to right. */
+  panels: readonly PanelController[];
+  themePref: ThemePref;
+  systemDark: boolean;
+  /** Resolved from themePref and systemDark (set only by the Session, together with them). */
+  theme: Theme;
+  /** prefers-reduced-motion: views swap movement for fades. */
+  reducedMotion: boolean;
+  presenting: boolean;
+  /** Presentation mode hides the controls until the pointer moves. */
+  chromeVisible: boolean;
+  overlay: Overlay;
+  /** Index into TOUR of the step on screen, or null outside the tour. */
+  tourStep: number | null;
+  /** What was wrong with the link the page was opened with (dismissible). */
+  urlErrors: readonly string[];
+  /** Why the last scenario file could not be opened (dismissible), or null. */
+  fileError: string | null;
+  /** Latest status message for screen readers; `seq` makes a repeated text announce again. */
+  announcement: { text: string; seq: number };
+}
+
+export type AppStore = StoreApi<AppState>;

@@ -1,0 +1,86 @@
+/**
+ * The shareable link, kept current: what is on screen as the URL state (viewStateOf), written
+ * soon after it changes (debounced) with replaceState, never pushState, so scrubbing and playing
+ * do not flood the history, and never per frame.
+ */
+import { SCENARIO_PRESETS } from '../../engine/scenario';
+import { type ScenarioOverrides, serializeUrlState, type ViewState } from '../url/url-state';
+import type { View } from '../view';
+import type { PanelState } from './panel-store';
+
+const URL_DEBOUNCE_MS = 300;
+
+/** What a link needs besides the lead panel's scenario and speed. */
+export interface OnScreen {
+  view: View;
+  timeMs: number;
+  playing: boolean;
+  presenting: boolean;
+}
+
+/** The URL state of the screen: the lead panel's scenario as overrides of its preset. */
+export function viewStateOf(lead: PanelState, on: OnScreen): ViewState {
+  const preset = SCENARIO_PRESETS[lead.presetId];
+  const overrides: ScenarioOverrides = {};
+  const s = lead.scenario;
+  if (s.guestGiB !== preset.guestGiB) overrides.guestGiB = s.guestGiB;
+  if (s.workload !== preset.workload) overrides.workload = s.workload;
+  if (s.linkGbps !== preset.linkGbps) overrides.linkGbps = s.linkGbps;
+  if (s.maxBandwidthMiBs !== preset.maxBandwidthMiBs) overrides.maxBandwidthMiBs = s.maxBandwidthMiBs;
+  if (s.downtimeMs !== preset.downtimeMs) overrides.downtimeMs = s.downtimeMs;
+  if (s.seed !== preset.seed) overrides.seed = s.seed;
+  return {
+    presetId: lead.presetId,
+    view: on.view,
+    overrides,
+    speed: lead.speed,
+    timeMs: on.timeMs,
+    autoplay: on.playing,
+    present: on.presenting,
+  };
+}
+
+export interface UrlSyncOptions {
+  /** The view state to write, read when the write happens. */
+  read: () => ViewState;
+  /** Where the query string goes; default: history.replaceState on this page. */
+  write?: (search: string) => void;
+  debounceMs?: number;
+}
+
+export class UrlSync {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly opts: UrlSyncOptions) {}
+
+  /** The query string of the view on screen ('' for the default view). */
+  search(): string {
+    return serializeUrlState(this.opts.read());
+  }
+
+  /** Write the URL soon; a later call within the debounce replaces this one. */
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.write(this.search());
+    }, this.opts.debounceMs ?? URL_DEBOUNCE_MS);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private write(search: string): void {
+    if (this.opts.write) {
+      this.opts.write(search);
+      return;
+    }
+    if (typeof window === 'undefined') return;
+    const url = `${window.location.pathname}${search}${window.location.hash}`;
+    if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
+      window.history.replaceState(window.history.state, '', url);
+    }
+  }
+}
