@@ -33,6 +33,17 @@ describe('URL view state', () => {
     expect(scenarioOf(state, 'pv')).toMatchObject({ id: 'rfc-case-1', mode: 'pv', guestGiB: 16, seed: 7, linkGbps: 25 });
   });
 
+  it('settle is the settle time in ms, round trip; out of range is reported', () => {
+    const { state, errors } = parseUrlState('?v=1&view=report&settle=30000');
+    expect(errors).toEqual([]);
+    expect(state.overrides.settleMs).toBe(30000);
+    expect(scenarioOf(state, 'report').settleMs).toBe(30000);
+    expect(serializeUrlState(state)).toBe('?v=1&view=report&settle=30000');
+    const bad = parseUrlState('?settle=-5');
+    expect(bad.state.overrides.settleMs).toBeUndefined();
+    expect(bad.errors).toEqual(['settle (ms before the migration) must be from 0 to 600000 (got "-5"); using the default']);
+  });
+
   it('speed max means as fast as the engine runs', () => {
     expect(parseUrlState('speed=max').state.speed).toBe(Number.POSITIVE_INFINITY);
     expect(serializeUrlState({ ...DEFAULT_VIEW_STATE, speed: Number.POSITIVE_INFINITY })).toBe('?v=1&speed=max');

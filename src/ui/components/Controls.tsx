@@ -32,8 +32,12 @@ function ScenarioControls() {
   const presetId = useStoreOf(lead, (s) => s.presetId);
   const inputs = useStoreOf(lead, (s) => s.inputs);
   const inputError = useStoreOf(lead, (s) => s.inputError);
-  const field = (key: keyof ScenarioInputs, label: string, props: { min?: number; step?: string; width: string }) => (
-    <label className="field">
+  const field = (
+    key: keyof ScenarioInputs,
+    label: string,
+    props: { min?: number; step?: string; width: string; title?: string },
+  ) => (
+    <label className="field" title={props.title}>
       <span>{label}</span>
       <input
         type="number"
@@ -96,6 +100,12 @@ function ScenarioControls() {
       {field('guestGiB', 'Guest GiB', { min: 0, step: 'any', width: '5em' })}
       {field('linkGbps', 'Link Gbit/s', { min: 0, step: 'any', width: '5em' })}
       {field('seed', 'Seed', { step: '1', width: '6em' })}
+      {field('settleS', 'Settle s', {
+        min: 0,
+        step: 'any',
+        width: '4.5em',
+        title: 'How long the guest ran after its memory took shape (boot, or the hog exiting) before the migration: time for free page reporting to catch up',
+      })}
       <p className="input-error" role="alert" aria-live="polite">
         {inputError ?? ''}
       </p>

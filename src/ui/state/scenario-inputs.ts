@@ -14,30 +14,47 @@ export interface ScenarioInputs {
   guestGiB: string;
   linkGbps: string;
   seed: string;
+  /** Settle time in seconds (the scenario keeps ms): read more easily on screen. */
+  settleS: string;
 }
 
 export function inputsOf(s: Scenario): ScenarioInputs {
-  return { guestGiB: String(s.guestGiB), linkGbps: String(s.linkGbps), seed: String(s.seed) };
+  return {
+    guestGiB: String(s.guestGiB),
+    linkGbps: String(s.linkGbps),
+    seed: String(s.seed),
+    settleS: String(s.settleMs / 1000),
+  };
 }
 
 const LABELS: Record<keyof ScenarioInputs, string> = {
   guestGiB: 'Guest size (GiB)',
   linkGbps: 'Link speed (Gbit/s)',
   seed: 'Seed',
+  settleS: 'Settle time (s)',
+};
+
+/** Scenario field each input sets, and the factor from what is typed to the field's unit. */
+const FIELD_OF: Record<keyof ScenarioInputs, { field: keyof Scenario; scale: number }> = {
+  guestGiB: { field: 'guestGiB', scale: 1 },
+  linkGbps: { field: 'linkGbps', scale: 1 },
+  seed: { field: 'seed', scale: 1 },
+  settleS: { field: 'settleMs', scale: 1000 },
 };
 
 export type Resolved = { ok: true; scenario: Scenario } | { ok: false; error: string };
 
 export function resolveInputs(presetId: string, mode: ModeId, inputs: ScenarioInputs): Resolved {
-  const overrides: Partial<Record<keyof ScenarioInputs, number>> = {};
+  const overrides: Record<string, number> = {};
   for (const key of Object.keys(LABELS) as (keyof ScenarioInputs)[]) {
     const text = inputs[key].trim();
     const value = Number(text);
     if (text === '' || !Number.isFinite(value)) return { ok: false, error: `${LABELS[key]} must be a number.` };
-    overrides[key] = value;
+    const { field, scale } = FIELD_OF[key];
+    overrides[field] = scale === 1 ? value : Math.round(value * scale * 1000) / 1000;
   }
   try {
-    return { ok: true, scenario: resolveScenario(presetId, { ...overrides, mode }) };
+    return { ok: true, scenario: resolveScenario(presetId, { ...(overrides as Partial<Scenario>), mode }) };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }

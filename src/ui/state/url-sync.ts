@@ -29,6 +29,7 @@ export function viewStateOf(lead: PanelState, on: OnScreen): ViewState {
   if (s.maxBandwidthMiBs !== preset.maxBandwidthMiBs) overrides.maxBandwidthMiBs = s.maxBandwidthMiBs;
   if (s.downtimeMs !== preset.downtimeMs) overrides.downtimeMs = s.downtimeMs;
   if (s.seed !== preset.seed) overrides.seed = s.seed;
+  if (s.settleMs !== preset.settleMs) overrides.settleMs = s.settleMs;
   return {
     presetId: lead.presetId,
     view: on.view,

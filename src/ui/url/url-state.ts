@@ -1,7 +1,7 @@
 /**
  * The shareable view state in the URL query: a link reproduces what was on screen.
  *
- *   ?v=1&scenario=rfc-case-1&view=compare&a=pv&b=hint&gib=16&seed=7&speed=0.1&t=1250&play=1&present=1
+ *   ?v=1&scenario=rfc-case-1&view=compare&a=pv&b=hint&gib=16&seed=7&settle=30000&speed=0.1&t=1250&play=1&present=1
  *
  * `view` is a mode id (that mode alone) or `compare`, whose two modes are `a` and `b` (default:
  * Original vs PV, the RFC's pair).
@@ -22,7 +22,7 @@ export const URL_STATE_VERSION = 1;
 const VIEW_WORDS: readonly string[] = [...UI_MODES, 'compare'];
 
 /** Scenario fields a link may override (everything but the mode, which `view` carries). */
-type OverridableField = 'guestGiB' | 'workload' | 'linkGbps' | 'maxBandwidthMiBs' | 'downtimeMs' | 'seed';
+type OverridableField = 'guestGiB' | 'workload' | 'linkGbps' | 'maxBandwidthMiBs' | 'downtimeMs' | 'seed' | 'settleMs';
 export type ScenarioOverrides = { -readonly [K in OverridableField]?: Scenario[K] };
 
 export interface ViewState {
@@ -77,6 +77,7 @@ const FIELDS = {
   maxbw: num('maxbw (MiB/s)', LIMITS.maxBandwidthMiBs),
   downtime: num('downtime (ms)', LIMITS.downtimeMs),
   seed: num('seed', LIMITS.seed, true),
+  settle: num('settle (ms before the migration)', LIMITS.settleMs),
   speed: z.union([z.literal('max'), num('speed (sim ms per wall ms)', { min: 0.001, max: 10_000 })], {
     error: 'speed must be a number from 0.001 to 10000, or max',
   }),
@@ -132,6 +133,8 @@ export function parseUrlState(search: string): ParsedUrlState {
   if (downtime !== undefined) o.downtimeMs = downtime;
   const seed = read('seed');
   if (seed !== undefined) o.seed = seed;
+  const settle = read('settle');
+  if (settle !== undefined) o.settleMs = settle;
   const speed = read('speed');
   if (speed !== undefined) state.speed = speed === 'max' ? Number.POSITIVE_INFINITY : speed;
   const t = read('t');
@@ -180,6 +183,7 @@ export function serializeUrlState(state: ViewState): string {
   put('maxbw', 'maxBandwidthMiBs');
   put('downtime', 'downtimeMs');
   put('seed', 'seed');
+  put('settle', 'settleMs');
   if (state.speed !== DEFAULT_VIEW_STATE.speed) p.set('speed', Number.isFinite(state.speed) ? String(state.speed) : 'max');
   if (state.timeMs > 0) p.set('t', String(Math.round(state.timeMs * 1000) / 1000));
   if (state.autoplay) p.set('play', '1');
