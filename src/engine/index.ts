@@ -9,7 +9,7 @@
  *
  * The CLI, the tests, the benchmarks and the Web Worker all drive the same `Simulation`.
  */
-export { Simulation, SIM_CAP_MS, GUEST_TICK_MS, type Series, type SimulationOptions } from './simulation';
+export { Simulation, MIN_SIM_CAP_MS, SERIES_CAPACITY, simCapMs, type Series, type SimulationOptions } from './simulation';
 export type { EngineFaults } from './migration/precopy';
 export {
   SCENARIO_PRESETS,
@@ -24,6 +24,8 @@ export {
   parseScenarioFile,
   scenarioFileOf,
   SCENARIO_FILE_KEYS,
+  STRESS_DEFAULTS,
+  AUTO_CONVERGE_DEFAULTS,
   type PresetId,
 } from './scenario';
 export { PROFILES, getProfile, type HostProfile } from './migration/profiles';

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import table from '../data/rfc-2016-table.json';
-import { MODE_IDS, WORKLOAD_IDS, type Scenario } from './types';
+import { MODE_IDS, STRESS_PATTERNS, WORKLOAD_IDS, type Scenario } from './types';
 import { PROFILES } from './migration/profiles';
 
 export type PresetId = 'rfc-case-1' | 'rfc-case-2';
@@ -19,6 +19,29 @@ export const LIMITS = {
   maxBandwidthMiBs: { min: 1, max: 1_000_000 },
   downtimeMs: { min: 1, max: 60_000 },
   seed: { min: 0, max: 2 ** 32 - 1 },
+  /** stress: from about 1 MiB to the largest guest; it must also fit in the guest (validateScenario). */
+  workingSetGiB: { min: 0.001, max: 1024 },
+  /** stress: up to 16 GiB/s, a few vCPUs running memset flat out (DDR4 on Haswell-EP: ~60 GB/s). */
+  dirtyMiBs: { min: 0, max: 16_384 },
+  /** QEMU's migrate_params_check: each throttle parameter is an integer from 1 to 99. */
+  cpuThrottle: { min: 1, max: 99 },
+} as const;
+
+/**
+ * stress defaults: a 1 GiB buffer written at 100 MiB/s at random. On the rfc-2016 testbed
+ * (10 GbE, ~1.1 GiB/s sent) that is a busy guest that still converges in a few syncs.
+ */
+export const STRESS_DEFAULTS = { workingSetGiB: 1, dirtyMiBs: 100, pattern: 'random' } as const;
+
+/**
+ * auto-converge defaults as QEMU has them (migration/options.c; 2.5/2.6 had the first two as
+ * x-cpu-throttle-initial/-increment and the 99 % cap hard-coded as CPU_THROTTLE_PCT_MAX).
+ */
+export const AUTO_CONVERGE_DEFAULTS = {
+  autoConverge: false,
+  cpuThrottleInitial: 20,
+  cpuThrottleIncrement: 10,
+  maxCpuThrottle: 99,
 } as const;
 
 const range = (name: string, lim: { min: number; max: number }) =>
@@ -27,6 +50,9 @@ const range = (name: string, lim: { min: number; max: number }) =>
       message: `${name} must be from ${lim.min} to ${lim.max}`,
     }),
   );
+
+const throttlePct = (name: string) =>
+  range(name, LIMITS.cpuThrottle).check(z.refine((v) => Number.isInteger(v), { message: `${name} must be an integer` }));
 
 export const ScenarioSchema = z.object({
   id: z.string(),
@@ -42,7 +68,27 @@ export const ScenarioSchema = z.object({
     z.refine((p) => p in PROFILES, { message: `profile must be one of ${Object.keys(PROFILES).join(', ')}` }),
   ),
   seed: range('seed', LIMITS.seed).check(z.refine((v) => Number.isInteger(v), { message: 'seed must be an integer' })),
+  workingSetGiB: range('working set (GiB)', LIMITS.workingSetGiB),
+  dirtyMiBs: range('dirty rate (MiB/s)', LIMITS.dirtyMiBs),
+  pattern: z.enum(STRESS_PATTERNS as [string, ...string[]], { error: `pattern must be one of ${STRESS_PATTERNS.join(', ')}` }),
+  autoConverge: z.boolean({ error: 'auto-converge must be true or false' }),
+  cpuThrottleInitial: throttlePct('cpu-throttle-initial (%)'),
+  cpuThrottleIncrement: throttlePct('cpu-throttle-increment (%)'),
+  maxCpuThrottle: throttlePct('max-cpu-throttle (%)'),
 });
+
+/** Rules between fields, checked after each field is in range (messages as the flags name them). */
+function crossFieldErrors(s: Scenario): string[] {
+  const errors: string[] = [];
+  if (s.workload === 'stress' && s.workingSetGiB > s.guestGiB) {
+    errors.push(`working set (${s.workingSetGiB} GiB) must not exceed the guest size (${s.guestGiB} GiB)`);
+  }
+  // QEMU rejects the same (migrate_params_check).
+  if (s.maxCpuThrottle < s.cpuThrottleInitial) {
+    errors.push(`max-cpu-throttle (${s.maxCpuThrottle} %) must be at least cpu-throttle-initial (${s.cpuThrottleInitial} %)`);
+  }
+  return errors;
+}
 
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
@@ -58,6 +104,8 @@ const rfcCase = (id: PresetId, workload: Scenario['workload']): Scenario => ({
   downtimeMs: 300,
   profile: 'rfc-2016',
   seed: 1,
+  ...STRESS_DEFAULTS,
+  ...AUTO_CONVERGE_DEFAULTS,
 });
 
 export const SCENARIO_PRESETS: Readonly<Record<PresetId, Scenario>> = {
@@ -80,7 +128,10 @@ export function isPresetId(id: string): id is PresetId {
 export function validateScenario(s: unknown): Scenario {
   const r = ScenarioSchema.safeParse(s);
   if (!r.success) throw new ScenarioError(r.error.issues.map((i) => i.message).join('; '));
-  return r.data as Scenario;
+  const scenario = r.data as Scenario;
+  const errors = crossFieldErrors(scenario);
+  if (errors.length > 0) throw new ScenarioError(errors.join('; '));
+  return scenario;
 }
 
 /** A preset with some fields overridden, validated. */
@@ -116,6 +167,13 @@ export const SCENARIO_FILE_KEYS = [
   'downtimeMs',
   'profile',
   'seed',
+  'workingSetGiB',
+  'dirtyMiBs',
+  'pattern',
+  'autoConverge',
+  'cpuThrottleInitial',
+  'cpuThrottleIncrement',
+  'maxCpuThrottle',
 ] as const;
 
 const ScenarioFileFields = z.partial(z.omit(ScenarioSchema, { id: true }));

@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { countAll } from '../../../src/engine/bitmap';
 import { BuddyAllocator, ORDERS } from '../../../src/engine/guest/buddy';
 import { GuestMemory } from '../../../src/engine/guest/memory';
-import { buildWorkload } from '../../../src/engine/guest/workloads';
+import { buildWorkload, STRESS, type WorkloadSpec } from '../../../src/engine/guest/workloads';
+import { STRESS_DEFAULTS } from '../../../src/engine/scenario';
 import { Rng } from '../../../src/engine/rng';
 import type { WorkloadId } from '../../../src/engine/types';
 
 const PAGES_8G = 2 * 1024 * 1024;
 
-function build(id: WorkloadId, pages: number, seed = 1) {
+function build(id: WorkloadId, pages: number, seed = 1, stress: Partial<WorkloadSpec> = {}) {
   const mem = new GuestMemory(pages);
-  const w = buildWorkload(id, mem, new Rng(seed));
+  const w = buildWorkload({ ...STRESS_DEFAULTS, workload: id, ...stress }, mem, new Rng(seed));
   const used = pages - mem.buddy.freePages;
   const data = countAll(mem.data);
   return { mem, w, usedMiB: used / 256, dataMiB: data / 256, staleMiB: (data - used) / 256 };
