@@ -411,9 +411,10 @@ class StressWriter implements Workload {
   private readonly chunks: Int32Array;
   private readonly size: number;
   private readonly idle: IdleActivity;
-  private readonly writesPerMs: number;
+  /** Page writes per ms, in millionths of a write (integers, so counts add up exactly). */
+  private readonly microWritesPerMs: number;
   private readonly sequential: boolean;
-  /** Writes owed but not yet made (the fraction of a write left from earlier ticks). */
+  /** Millionths of a write owed but not yet made (the fraction left from earlier ticks). */
   private owed = 0;
   private cursor = 0;
   /** Page writes made by the writer since the build (the prefault not counted). */
@@ -427,7 +428,7 @@ class StressWriter implements Workload {
   ) {
     this.idle = new IdleActivity('stress', mem, rng, hot);
     // mm_dirty counts MiB as 256 pages of 4 KiB.
-    this.writesPerMs = (spec.dirtyMiBs * PAGES_PER_MIB) / 1000;
+    this.microWritesPerMs = (spec.dirtyMiBs * PAGES_PER_MIB * 1e6) / 1000;
     this.sequential = spec.pattern === 'sequential';
     const reserve = Math.round(mem.pages * STRESS.reserveFraction);
     const wanted = Math.min(Math.round(spec.workingSetGiB * 1024 * PAGES_PER_MIB), Math.max(0, mem.buddy.freePages - reserve));
@@ -455,11 +456,11 @@ class StressWriter implements Workload {
 
   tick(t: number, dtMs: number, runShare = 1): void {
     this.idle.tick(t, dtMs, runShare);
-    this.owed += this.writesPerMs * dtMs * runShare;
-    const n = Math.floor(this.owed);
+    this.owed += Math.round(this.microWritesPerMs * dtMs * runShare);
+    const n = Math.floor(this.owed / 1e6);
     const size = this.size;
     if (n === 0 || size === 0) return;
-    this.owed -= n;
+    this.owed -= n * 1e6;
     this.writes += n;
     const mem = this.mem;
     const chunks = this.chunks;

@@ -25,6 +25,8 @@ export interface SyncRecord {
   dirtied: number;
   /** Pages sent so far. */
   sent: number;
+  /** Page writes the guest made so far (every write, also to pages already dirty). */
+  writes: number;
   /** Bytes left to send right after this sync (query-migrate `remaining`). */
   remaining: number;
   /** auto-converge's throttle after this sync, % (0 when off). */
@@ -61,11 +63,14 @@ export function notConvergingReason(c: ConvergenceContext): string | null {
   }
   const dirtyRate = (dirtied * PAGE_SIZE) / seconds;
   const sendRate = (sent * PAGE_SIZE) / seconds;
+  const writeRate = ((last.writes - first.writes) * PAGE_SIZE) / seconds;
   const throttled = c.autoConverge ? ` with auto-converge at its ${c.maxThrottle} % maximum` : '';
+  // Four digits: the two rates are often close (a working set rewritten within every pass).
   return (
-    `not converging: dirty rate ${formatBytes(dirtyRate)}/s ≥ ${formatBytes(sendRate)}/s sent over the last ` +
-    `${CONVERGENCE_WINDOW_SYNCS} syncs (${formatSeconds(seconds)})${throttled}; ${formatBytes(last.remaining)} ` +
-    `stay to send, above the ${formatBytes(c.threshold)} a ${c.downtimeLimitMs} ms downtime allows`
+    `not converging: dirty rate ${formatBytes(dirtyRate, 4)}/s ≥ ${formatBytes(sendRate, 4)}/s sent over the last ` +
+    `${CONVERGENCE_WINDOW_SYNCS} syncs (${formatSeconds(seconds)})${throttled}, the guest writing ` +
+    `${formatBytes(writeRate)}/s; ${formatBytes(last.remaining)} stay to send, above the ` +
+    `${formatBytes(c.threshold)} a ${c.downtimeLimitMs} ms downtime allows`
   );
 }
 
@@ -94,8 +99,8 @@ export function simTimeCapReason(c: CapContext): string {
   );
 }
 
-/** Decimal units, three significant digits at most: 8.3 GB, 11.8 MB, 35.2 MB, 512 kB. */
-export function formatBytes(b: number): string {
+/** Decimal units, `digits` significant digits at most: 8.3 GB, 11.8 MB, 35.2 MB, 512 kB. */
+export function formatBytes(b: number, digits = 3): string {
   const units: [number, string][] = [
     [1e12, 'TB'],
     [1e9, 'GB'],
@@ -103,7 +108,7 @@ export function formatBytes(b: number): string {
     [1e3, 'kB'],
   ];
   for (const [size, unit] of units) {
-    if (Math.abs(b) >= size) return `${sig3(b / size)} ${unit}`;
+    if (Math.abs(b) >= size) return `${significant(b / size, digits)} ${unit}`;
   }
   return `${Math.round(b)} B`;
 }
@@ -113,6 +118,9 @@ export function formatSeconds(s: number): string {
   return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
 }
 
-function sig3(x: number): string {
-  return x >= 100 ? String(Math.round(x)) : x >= 10 ? x.toFixed(1) : x.toFixed(2).replace(/0$/, '');
+/** x (1 <= x < 1000) to `digits` significant digits, without a trailing zero after the point. */
+function significant(x: number, digits: number): string {
+  const decimals = Math.max(0, digits - String(Math.floor(x)).length);
+  const text = x.toFixed(decimals);
+  return decimals > 0 ? text.replace(/0$/, '').replace(/\.$/, '') : text;
 }

@@ -423,6 +423,7 @@ export class Precopy {
       t: this.now,
       dirtied: this.dirtiedTotal,
       sent: this.duplicate + this.normal,
+      writes: this.mem.writes,
       remaining: this.remaining,
       throttle: this.autoConverge?.throttle ?? 0,
     });
