@@ -165,6 +165,16 @@ describe('resolveScenario', () => {
 });
 
 describe('scenario files', () => {
+  it('a file sets the stress and auto-converge fields', () => {
+    const { presetId, overrides } = parseScenarioFile(
+      '{"scenario": "rfc-case-1", "workload": "stress", "workingSetGiB": 4, "dirtyMiBs": 400, "pattern": "sequential", "autoConverge": true, "maxCpuThrottle": 80}',
+    );
+    expect(overrides).toEqual({ workload: 'stress', workingSetGiB: 4, dirtyMiBs: 400, pattern: 'sequential', autoConverge: true, maxCpuThrottle: 80 });
+    const s = resolveScenario(presetId, overrides);
+    expect(parseScenarioFile(scenarioFileOf(s)).overrides).toMatchObject({ autoConverge: true, cpuThrottleInitial: 20, maxCpuThrottle: 80 });
+    expect(() => parseScenarioFile('{"autoConverge": "yes"}')).toThrow('scenario file: auto-converge must be true or false');
+  });
+
   it('a file names a preset and overrides fields; it round-trips', () => {
     const { presetId, overrides } = parseScenarioFile('{"scenario": "rfc-case-1", "mode": "pv", "guestGiB": 16, "seed": 9}');
     expect(presetId).toBe('rfc-case-1');
