@@ -401,7 +401,7 @@ class RunningWriter implements Workload {
 }
 
 /** The stress writer (see STRESS). */
-class StressWriter implements Workload {
+export class StressWriter implements Workload {
   readonly id = 'stress' as const;
   readonly tickMs = STRESS.tickMs;
   /**

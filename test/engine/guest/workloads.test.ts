@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countAll } from '../../../src/engine/bitmap';
 import { BuddyAllocator, ORDERS } from '../../../src/engine/guest/buddy';
 import { GuestMemory } from '../../../src/engine/guest/memory';
-import { buildWorkload, STRESS, type WorkloadSpec } from '../../../src/engine/guest/workloads';
+import { buildWorkload, STRESS, StressWriter, type Workload, type WorkloadSpec } from '../../../src/engine/guest/workloads';
 import { STRESS_DEFAULTS } from '../../../src/engine/scenario';
 import { Rng } from '../../../src/engine/rng';
 import type { WorkloadId } from '../../../src/engine/types';
@@ -94,29 +94,32 @@ describe('workloads on small guests', () => {
 
 describe('stress (mm_dirty-like writer)', () => {
   const GiB = 262_144;
+  /** The writer's own page writes (the idle guest's background writes not counted). */
+  const writerWrites = (w: Workload): number => {
+    if (!(w instanceof StressWriter)) throw new Error('not a stress writer');
+    return w.writes;
+  };
   it('allocates its working set (2 MiB blocks, written once) and writes 256 pages per MiB/s per second', () => {
     const { mem, w } = build('stress', GiB, 1, { workingSetGiB: 0.25, dirtyMiBs: 100 });
     expect(w.tickMs).toBe(STRESS.tickMs);
     expect(w.workingSetPages).toBe(65_536);
     // Boot (~130 MiB on a 1 GiB guest) + 256 MiB of working set, all holding data.
     expect((mem.pages - mem.buddy.freePages) / 256).toBeGreaterThan(256 + 100);
-    const writer = w as unknown as { writes: number };
     mem.logging = true;
-    const before = writer.writes;
+    const before = writerWrites(w);
     for (let t = 0; t < 1000; t += 10) w.tick(t, 10);
     // 100 MiB/s x 256 pages per MiB = 25 600 page writes in one second, exactly (no randomness in the count).
-    expect(writer.writes - before).toBe(25_600);
+    expect(writerWrites(w) - before).toBe(25_600);
   });
 
   it('the throttle scales the dirty rate: vCPUs running 30 % of the time write 30 % as much', () => {
     const { w } = build('stress', GiB, 1, { workingSetGiB: 0.25, dirtyMiBs: 100 });
-    const writer = w as unknown as { writes: number };
     for (let t = 0; t < 1000; t += 10) w.tick(t, 10, 0.3);
-    expect(writer.writes).toBe(7680);
+    expect(writerWrites(w)).toBe(7680);
     // 1 MiB/s at 1 % of the time (99 % throttle): 2.56 writes/s, carried over between ticks.
     const slow = build('stress', GiB, 1, { workingSetGiB: 0.25, dirtyMiBs: 1 }).w;
     for (let t = 0; t < 10_000; t += 10) slow.tick(t, 10, 0.01);
-    expect((slow as unknown as { writes: number }).writes).toBe(25);
+    expect(writerWrites(slow)).toBe(25);
   });
 
   /** The writer's pages: in use after building stress, not after building the same guest idle. */
@@ -162,7 +165,7 @@ describe('stress (mm_dirty-like writer)', () => {
     w.tick(0, 0); // a tick of 0 ms writes nothing
     expect(countAll(mem.dirtyLog)).toBe(0);
     w.tick(0, 10);
-    expect((w as unknown as { writes: number }).writes).toBe(512);
+    expect(writerWrites(w)).toBe(512);
     // 1024 x (1 - e^-0.5) = 403 distinct pages expected (binomial spread ~ +-10).
     const hit = loggedIn(mem, ws).length;
     expect(hit).toBeGreaterThan(370);
@@ -182,7 +185,7 @@ describe('stress (mm_dirty-like writer)', () => {
     mem.logging = true;
     const before = mem.writes;
     w.tick(0, 10); // 16 GiB/s for 10 ms = 41 943 writes over 1024 pages
-    expect((w as unknown as { writes: number }).writes).toBe(41_943);
+    expect(writerWrites(w)).toBe(41_943);
     expect(mem.writes - before).toBeGreaterThanOrEqual(41_943);
     expect(countAll(mem.dirtyLog)).toBeGreaterThanOrEqual(1024);
   });
