@@ -12,6 +12,7 @@ import {
   PROFILES,
   parseScenarioFile,
   resolveScenario,
+  STRESS_PATTERNS,
   WORKLOAD_IDS,
   type Scenario,
 } from '../engine/index';
@@ -41,6 +42,13 @@ export const SCENARIO_FLAGS: Record<string, FlagSpec> = {
   '--profile': { kind: 'choice', choices: Object.keys(PROFILES), field: 'profile' },
   '--seed': { kind: 'integer', ...LIMITS.seed, field: 'seed' },
   '--settle-ms': { kind: 'number', ...LIMITS.settleMs, field: 'settleMs' },
+  '--working-set-gib': { kind: 'number', ...LIMITS.workingSetGiB, field: 'workingSetGiB' },
+  '--dirty-mibs': { kind: 'number', ...LIMITS.dirtyMiBs, field: 'dirtyMiBs' },
+  '--pattern': { kind: 'choice', choices: STRESS_PATTERNS, field: 'pattern' },
+  '--auto-converge': { kind: 'switch', field: 'autoConverge' },
+  '--cpu-throttle-initial': { kind: 'integer', ...LIMITS.cpuThrottle, field: 'cpuThrottleInitial' },
+  '--cpu-throttle-increment': { kind: 'integer', ...LIMITS.cpuThrottle, field: 'cpuThrottleIncrement' },
+  '--max-cpu-throttle': { kind: 'integer', ...LIMITS.cpuThrottle, field: 'maxCpuThrottle' },
   '--json': { kind: 'switch' },
 };
 

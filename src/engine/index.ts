@@ -10,7 +10,7 @@
  *
  * The CLI, the tests, the benchmarks and the Web Worker all drive the same `Simulation`.
  */
-export { Simulation, SIM_CAP_MS, GUEST_TICK_MS, type Series, type SimulationOptions } from './simulation';
+export { Simulation, MIN_SIM_CAP_MS, SERIES_CAPACITY, simCapMs, type Series, type SimulationOptions } from './simulation';
 export type { EngineFaults } from './migration/modes/mode';
 export { MODES, MODE_IDS, isModeId, type ModeCounterKey } from './migration/modes';
 export {
@@ -26,6 +26,8 @@ export {
   parseScenarioFile,
   scenarioFileOf,
   SCENARIO_FILE_KEYS,
+  STRESS_DEFAULTS,
+  AUTO_CONVERGE_DEFAULTS,
   type PresetId,
 } from './scenario';
 export { PROFILES, getProfile, type HostProfile } from './migration/profiles';

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import table from '../data/rfc-2016-table.json';
 import { MODE_IDS } from './migration/modes';
-import { WORKLOAD_IDS, type Scenario } from './types';
+import { STRESS_PATTERNS, WORKLOAD_IDS, type Scenario } from './types';
 import { PROFILES } from './migration/profiles';
 
 export type PresetId = 'rfc-case-1' | 'rfc-case-2';
@@ -21,6 +21,29 @@ export const LIMITS = {
   downtimeMs: { min: 1, max: 60_000 },
   seed: { min: 0, max: 2 ** 32 - 1 },
   settleMs: { min: 0, max: 600_000 },
+  /** stress: from about 1 MiB to the largest guest; it must also fit in the guest (validateScenario). */
+  workingSetGiB: { min: 0.001, max: 1024 },
+  /** stress: up to 16 GiB/s, a few vCPUs running memset flat out (DDR4 on Haswell-EP: ~60 GB/s). */
+  dirtyMiBs: { min: 0, max: 16_384 },
+  /** QEMU's migrate_params_check: each throttle parameter is an integer from 1 to 99. */
+  cpuThrottle: { min: 1, max: 99 },
+} as const;
+
+/**
+ * stress defaults: a 1 GiB buffer written at 100 MiB/s at random. On the rfc-2016 testbed
+ * (10 GbE, ~1.1 GiB/s sent) that is a busy guest that still converges in a few syncs.
+ */
+export const STRESS_DEFAULTS = { workingSetGiB: 1, dirtyMiBs: 100, pattern: 'random' } as const;
+
+/**
+ * auto-converge defaults as QEMU has them (migration/options.c; 2.5/2.6 had the first two as
+ * x-cpu-throttle-initial/-increment and the 99 % cap hard-coded as CPU_THROTTLE_PCT_MAX).
+ */
+export const AUTO_CONVERGE_DEFAULTS = {
+  autoConverge: false,
+  cpuThrottleInitial: 20,
+  cpuThrottleIncrement: 10,
+  maxCpuThrottle: 99,
 } as const;
 
 const range = (name: string, lim: { min: number; max: number }) =>
@@ -29,6 +52,9 @@ const range = (name: string, lim: { min: number; max: number }) =>
       message: `${name} must be from ${lim.min} to ${lim.max}`,
     }),
   );
+
+const throttlePct = (name: string) =>
+  range(name, LIMITS.cpuThrottle).check(z.refine((v) => Number.isInteger(v), { message: `${name} must be an integer` }));
 
 export const ScenarioSchema = z.object({
   id: z.string(),
@@ -45,7 +71,27 @@ export const ScenarioSchema = z.object({
   ),
   seed: range('seed', LIMITS.seed).check(z.refine((v) => Number.isInteger(v), { message: 'seed must be an integer' })),
   settleMs: range('settle time (ms)', LIMITS.settleMs),
+  workingSetGiB: range('working set (GiB)', LIMITS.workingSetGiB),
+  dirtyMiBs: range('dirty rate (MiB/s)', LIMITS.dirtyMiBs),
+  pattern: z.enum(STRESS_PATTERNS as [string, ...string[]], { error: `pattern must be one of ${STRESS_PATTERNS.join(', ')}` }),
+  autoConverge: z.boolean({ error: 'auto-converge must be true or false' }),
+  cpuThrottleInitial: throttlePct('cpu-throttle-initial (%)'),
+  cpuThrottleIncrement: throttlePct('cpu-throttle-increment (%)'),
+  maxCpuThrottle: throttlePct('max-cpu-throttle (%)'),
 });
+
+/** Rules between fields, checked after each field is in range (messages as the flags name them). */
+function crossFieldErrors(s: Scenario): string[] {
+  const errors: string[] = [];
+  if (s.workload === 'stress' && s.workingSetGiB > s.guestGiB) {
+    errors.push(`working set (${s.workingSetGiB} GiB) must not exceed the guest size (${s.guestGiB} GiB)`);
+  }
+  // QEMU rejects the same (migrate_params_check).
+  if (s.maxCpuThrottle < s.cpuThrottleInitial) {
+    errors.push(`max-cpu-throttle (${s.maxCpuThrottle} %) must be at least cpu-throttle-initial (${s.cpuThrottleInitial} %)`);
+  }
+  return errors;
+}
 
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
@@ -62,6 +108,8 @@ const rfcCase = (id: PresetId, workload: Scenario['workload']): Scenario => ({
   profile: 'rfc-2016',
   seed: 1,
   settleMs: 0,
+  ...STRESS_DEFAULTS,
+  ...AUTO_CONVERGE_DEFAULTS,
 });
 
 export const SCENARIO_PRESETS: Readonly<Record<PresetId, Scenario>> = {
@@ -84,7 +132,10 @@ export function isPresetId(id: string): id is PresetId {
 export function validateScenario(s: unknown): Scenario {
   const r = ScenarioSchema.safeParse(s);
   if (!r.success) throw new ScenarioError(r.error.issues.map((i) => i.message).join('; '));
-  return r.data as Scenario;
+  const scenario = r.data as Scenario;
+  const errors = crossFieldErrors(scenario);
+  if (errors.length > 0) throw new ScenarioError(errors.join('; '));
+  return scenario;
 }
 
 /** A preset with some fields overridden, validated. */
@@ -121,6 +172,13 @@ export const SCENARIO_FILE_KEYS = [
   'profile',
   'seed',
   'settleMs',
+  'workingSetGiB',
+  'dirtyMiBs',
+  'pattern',
+  'autoConverge',
+  'cpuThrottleInitial',
+  'cpuThrottleIncrement',
+  'maxCpuThrottle',
 ] as const;
 
 const ScenarioFileFields = z.partial(z.omit(ScenarioSchema, { id: true }));

@@ -3,8 +3,10 @@
  * migration thread on a single simulated clock.
  *
  * Time moves in small units of the migration thread (see Precopy); after each unit the guest is
- * brought up to the thread's clock: its workload ticks every GUEST_TICK_MS, and scheduled device
- * and driver actions (the virtqueue exchange) run at their times. Nothing here reads a wall
+ * brought up to the thread's clock: its workload ticks every `workload.tickMs` (1 ms for the RFC
+ * guests, 10 ms for stress), each tick applying the writes of its slice before the thread reads
+ * pages past the slice's start, and scheduled device and driver actions (the virtqueue exchange)
+ * run at their times. Nothing here reads a wall
  * clock, so `step(t)` in any slices gives the same result as one `runToEnd()`.
  */
 import { GuestMemory } from './guest/memory';
@@ -43,12 +45,32 @@ import type {
   VirtqueueSnapshot,
 } from './types';
 
-/** The guest's workload acts in slices of this length, ms. */
-export const GUEST_TICK_MS = 1;
-/** Runs that have not completed by then end as failed, as QEMU would go on forever. */
-export const SIM_CAP_MS = 600_000;
+/**
+ * Runs that have not completed by their cap end as failed (outcome `sim-time-cap`), as QEMU would
+ * go on forever. The cap is at least an hour of simulated time, so that a slow link or a run
+ * auto-converge rescues has room to finish (see simCapMs).
+ */
+export const MIN_SIM_CAP_MS = 3_600_000;
+/** ...and at least this many passes over all of guest RAM at the binding rate. */
+const CAP_PASSES = 3;
 const PAGES_PER_GIB = 262_144;
-const SERIES_CAPACITY = 8192;
+/** Points the time series keeps; it halves its resolution when full, so memory stays bounded. */
+export const SERIES_CAPACITY = 8192;
+
+/** Link goodput of a scenario on a profile, bytes per ms. */
+function linkBytesPerMs(s: Scenario, profile: HostProfile): number {
+  return (s.linkGbps * 1e9 * profile.linkEfficiency) / 8 / 1000;
+}
+
+/**
+ * The simulated time at which a run that has not completed stops: an hour, or CAP_PASSES passes
+ * over all of guest RAM at min(link goodput, max-bandwidth) when that is longer.
+ */
+export function simCapMs(s: Scenario, profile: HostProfile = getProfile(s.profile)): number {
+  const bytesPerMs = Math.min(linkBytesPerMs(s, profile), (s.maxBandwidthMiBs * 1048576) / 1000);
+  const passMs = (s.guestGiB * 2 ** 30) / bytesPerMs;
+  return Math.max(MIN_SIM_CAP_MS, Math.ceil((CAP_PASSES * passMs) / 1000) * 1000);
+}
 
 export interface SimulationOptions {
   faults?: EngineFaults;
@@ -61,6 +83,14 @@ export interface Series {
   t: Float64Array;
   transferred: Float64Array;
   remaining: Float64Array;
+  /** The stop condition: bytes sendable within the downtime limit (measured bandwidth x limit). */
+  threshold: Float64Array;
+  /** QEMU's dirty-pages-rate in bytes/s (pages newly dirtied per second, updated at syncs >= 1 s apart). */
+  dirtyRate: Float64Array;
+  /** The bandwidth the migration thread measured over its last 100 ms window, bytes/s. */
+  sendRate: Float64Array;
+  /** auto-converge's CPU throttle, % (0 when not throttling). */
+  throttle: Float64Array;
   length: number;
   generation: number;
   intervalMs: number;
@@ -85,6 +115,8 @@ export class Simulation {
   private readonly strategy: ModeParticipant;
   /** Guest states participants paint over the guest's own (held, discarded...). */
   private readonly layers: readonly GuestLayer[];
+  /** Simulated time at which an unfinished run stops (simCapMs). */
+  readonly capMs: number;
   private guestClock = 0;
   /** Time of the guest or device action running now (Scheduler.now). */
   private guestNow = 0;
@@ -98,17 +130,21 @@ export class Simulation {
     this.pageCount = Math.floor(this.scenario.guestGiB * PAGES_PER_GIB);
     const rng = new Rng(this.scenario.seed);
     this.mem = new GuestMemory(this.pageCount);
-    this.workload = buildWorkload(this.scenario.workload, this.mem, rng);
-    const linkBytesPerMs = (this.scenario.linkGbps * 1e9 * this.profile.linkEfficiency) / 8 / 1000;
+    this.workload = buildWorkload(this.scenario, this.mem, rng);
+    this.capMs = simCapMs(this.scenario, this.profile);
+    const sc = this.scenario;
     const faults: EngineFaults = options.faults ?? {};
     this.precopy = new Precopy(
       this.mem,
       this.profile,
       {
-        linkBytesPerMs,
-        maxBandwidthBytesPerMs: (this.scenario.maxBandwidthMiBs * 1048576) / 1000,
-        downtimeLimitMs: this.scenario.downtimeMs,
-        capMs: SIM_CAP_MS,
+        linkBytesPerMs: linkBytesPerMs(sc, this.profile),
+        maxBandwidthBytesPerMs: (sc.maxBandwidthMiBs * 1048576) / 1000,
+        downtimeLimitMs: sc.downtimeMs,
+        capMs: this.capMs,
+        autoConverge: sc.autoConverge
+          ? { initial: sc.cpuThrottleInitial, increment: sc.cpuThrottleIncrement, max: sc.maxCpuThrottle }
+          : null,
       },
       (e) => this.events.push(e),
       faults,
@@ -136,6 +172,10 @@ export class Simulation {
       t: new Float64Array(SERIES_CAPACITY),
       transferred: new Float64Array(SERIES_CAPACITY),
       remaining: new Float64Array(SERIES_CAPACITY),
+      threshold: new Float64Array(SERIES_CAPACITY),
+      dirtyRate: new Float64Array(SERIES_CAPACITY),
+      sendRate: new Float64Array(SERIES_CAPACITY),
+      throttle: new Float64Array(SERIES_CAPACITY),
       length: 0,
       generation: 0,
       intervalMs: interval,
@@ -184,6 +224,7 @@ export class Simulation {
   /** Runs guest ticks and scheduled actions, in time order, up to `t` (or just before it). */
   private runGuestUntil(t: number, inclusive = true): void {
     const after = (x: number) => (inclusive ? x > t : x >= t);
+    const dt = this.workload.tickMs;
     for (;;) {
       const timer = this.timers[0];
       const nextTimer = timer ? timer.t : Number.POSITIVE_INFINITY;
@@ -195,8 +236,9 @@ export class Simulation {
         timer.fn(timer.t);
       } else {
         this.guestNow = nextTick;
-        if (this.precopy.vmRunning) this.workload.tick(nextTick, GUEST_TICK_MS);
-        this.guestClock += GUEST_TICK_MS;
+        // auto-converge's throttle slows the vCPUs, so every guest rate scales by their run share.
+        if (this.precopy.vmRunning) this.workload.tick(nextTick, dt, this.precopy.autoConverge?.runShare ?? 1);
+        this.guestClock += dt;
       }
     }
   }
@@ -210,19 +252,23 @@ export class Simulation {
     const s = this.series;
     if (s.length === SERIES_CAPACITY) {
       // Keep every other sample and sample half as often from now on.
-      for (let i = 0; i < s.length / 2; i++) {
-        s.t[i] = s.t[2 * i];
-        s.transferred[i] = s.transferred[2 * i];
-        s.remaining[i] = s.remaining[2 * i];
+      for (const a of [s.t, s.transferred, s.remaining, s.threshold, s.dirtyRate, s.sendRate, s.throttle]) {
+        for (let i = 0; i < s.length / 2; i++) a[i] = a[2 * i];
       }
       s.length /= 2;
       s.intervalMs *= 2;
       s.generation++;
       this.nextSample = s.t[s.length - 1] + s.intervalMs;
     }
-    s.t[s.length] = t;
-    s.transferred[s.length] = this.precopy.transferred;
-    s.remaining[s.length] = this.precopy.remaining;
+    const m = this.precopy;
+    const i = s.length;
+    s.t[i] = t;
+    s.transferred[i] = m.transferred;
+    s.remaining[i] = m.remaining;
+    s.threshold[i] = m.thresholdBytes;
+    s.dirtyRate[i] = m.dirtyPagesRate * 4096;
+    s.sendRate[i] = m.sendRateBytesPerSec;
+    s.throttle[i] = m.autoConverge?.throttle ?? 0;
     s.length++;
   }
 
@@ -230,8 +276,10 @@ export class Simulation {
     const m = this.precopy;
     const completed = m.status === 'completed';
     const vq = this.strategy.virtqueue;
+    const throttle = m.autoConverge?.throttle ?? 0;
     return {
       status: m.status,
+      ...(m.status === 'active' && throttle > 0 ? { 'cpu-throttle-percentage': throttle } : {}),
       'total-time': round3(completed || m.status === 'failed' ? m.totalTime : m.now),
       'setup-time': round3(m.setupTime),
       downtime: round3(completed ? m.downtime : 0),
@@ -261,6 +309,9 @@ export class Simulation {
         kicks: vq.kicks,
         interrupts: vq.interrupts,
         'failure-reason': m.failureReason,
+        outcome: m.outcome,
+        'max-cpu-throttle-percentage': m.autoConverge?.maxThrottle ?? 0,
+        'working-set-pages': this.workload.workingSetPages,
       },
       verification: { ...m.verification },
     };

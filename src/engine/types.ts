@@ -11,9 +11,23 @@ import type { GuestStateId, MigrationStateId } from './model/page-state';
 /** Migration modes: one file each in migration/modes/, listed in its registry (index.ts). */
 export type { ModeId } from './migration/modes';
 
-/** What the guest did before (and does during) the migration. */
-export type WorkloadId = 'idle-boot' | 'after-hog' | 'running';
-export const WORKLOAD_IDS: readonly WorkloadId[] = ['idle-boot', 'after-hog', 'running'];
+/**
+ * What the guest did before (and does during) the migration. `stress` is a writer like mig_mon's
+ * `mm_dirty`: the scenario's working set, dirty rate and pattern (see src/engine/guest/workloads.ts).
+ */
+export type WorkloadId = 'idle-boot' | 'after-hog' | 'running' | 'stress';
+export const WORKLOAD_IDS: readonly WorkloadId[] = ['idle-boot', 'after-hog', 'running', 'stress'];
+
+/** Order in which `stress` walks its working set: uniformly at random, or a cursor that wraps. */
+export type StressPattern = 'random' | 'sequential';
+export const STRESS_PATTERNS: readonly StressPattern[] = ['random', 'sequential'];
+
+/**
+ * How a run ended: `completed`; `not-converging` (the engine measured the guest dirtying pages at
+ * least as fast as they were sent over several syncs; QEMU itself never gives up);
+ * `sim-time-cap` (the simulation stopped at its time cap, see SimulationOptions).
+ */
+export type Outcome = 'completed' | 'not-converging' | 'sim-time-cap';
 
 /** A fully resolved scenario: everything the engine needs, nothing implicit. */
 export interface Scenario {
@@ -36,6 +50,20 @@ export interface Scenario {
    * hog's exit) and the start of the migration, ms. Time for free page reporting to catch up.
    */
   readonly settleMs: number;
+  /** `stress` only: memory the writer allocates and writes, GiB. */
+  readonly workingSetGiB: number;
+  /** `stress` only: MiB written per second, one write per 4 KiB page touched (as mm_dirty counts). */
+  readonly dirtyMiBs: number;
+  /** `stress` only: order of the writes. */
+  readonly pattern: StressPattern;
+  /** QEMU capability `auto-converge`: throttle the vCPUs when the guest dirties memory too fast. */
+  readonly autoConverge: boolean;
+  /** QEMU `cpu-throttle-initial`, %: the first throttle step. */
+  readonly cpuThrottleInitial: number;
+  /** QEMU `cpu-throttle-increment`, %: every later step. */
+  readonly cpuThrottleIncrement: number;
+  /** QEMU `max-cpu-throttle`, %: the throttle never goes above it. */
+  readonly maxCpuThrottle: number;
 }
 
 /** Migration status as QEMU's MigrationStatus names it, plus `none` before the start. */
@@ -50,6 +78,8 @@ export type Phase = 'idle' | 'setup' | 'bulk' | 'iterate' | 'stop-copy' | 'compl
 /** `query-migrate` as QEMU returns it (all keys always present), plus migviz's own figures. */
 export interface QueryMigrate {
   status: MigrationStatus;
+  /** Present only while auto-converge throttles the vCPUs (QEMU 2.7+ shows it the same way). */
+  'cpu-throttle-percentage'?: number;
   'total-time': number;
   'setup-time': number;
   downtime: number;
@@ -91,6 +121,12 @@ export type MigvizStats = {
   interrupts: number;
   /** Why the run failed (empty unless status is `failed`). */
   'failure-reason': string;
+  /** How the run ended; empty while it runs. */
+  outcome: Outcome | '';
+  /** Highest throttle auto-converge applied during the run, % (0 = never throttled). */
+  'max-cpu-throttle-percentage': number;
+  /** stress: pages of the working set the writer got from the guest's allocator. */
+  'working-set-pages': number;
 } & Record<ModeCounterKey, number>;
 
 export interface Verification {

@@ -67,6 +67,14 @@ export interface SeriesChunk {
   t: Float64Array;
   transferred: Float64Array;
   remaining: Float64Array;
+  /** Stop-condition threshold (measured bandwidth x downtime limit), bytes. */
+  threshold: Float64Array;
+  /** QEMU's dirty-pages-rate, bytes/s. */
+  dirtyRate: Float64Array;
+  /** Bandwidth measured over the last 100 ms window, bytes/s. */
+  sendRate: Float64Array;
+  /** auto-converge's CPU throttle, %. */
+  throttle: Float64Array;
 }
 
 export interface FrameMessage {

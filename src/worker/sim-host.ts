@@ -37,6 +37,10 @@ export interface SimulationLike {
     readonly t: Float64Array;
     readonly transferred: Float64Array;
     readonly remaining: Float64Array;
+    readonly threshold: Float64Array;
+    readonly dirtyRate: Float64Array;
+    readonly sendRate: Float64Array;
+    readonly throttle: Float64Array;
     readonly length: number;
     readonly generation: number;
   };
@@ -294,7 +298,16 @@ export class SimHost {
         virtqueue,
         series,
       },
-      [buffer, series.t.buffer, series.transferred.buffer, series.remaining.buffer],
+      [
+        buffer,
+        series.t.buffer,
+        series.transferred.buffer,
+        series.remaining.buffer,
+        series.threshold.buffer,
+        series.dirtyRate.buffer,
+        series.sendRate.buffer,
+        series.throttle.buffer,
+      ],
     );
     this.dirty = false;
     if (done && !this.doneSent) {
@@ -316,6 +329,10 @@ export class SimHost {
       t: s.t.slice(from, s.length),
       transferred: s.transferred.slice(from, s.length),
       remaining: s.remaining.slice(from, s.length),
+      threshold: s.threshold.slice(from, s.length),
+      dirtyRate: s.dirtyRate.slice(from, s.length),
+      sendRate: s.sendRate.slice(from, s.length),
+      throttle: s.throttle.slice(from, s.length),
     };
   }
 

@@ -22,6 +22,29 @@ describe('CLI flags', () => {
     expect(o).toEqual({ mode: 'pv', guestGiB: 0.5, seed: 42, workload: 'running' });
   });
 
+  it('maps the stress and auto-converge flags; --auto-converge is a switch', () => {
+    const o = scenarioOverrides(
+      parse(
+        '--workload', 'stress', '--working-set-gib', '4', '--dirty-mibs', '400', '--pattern', 'sequential',
+        '--auto-converge', '--cpu-throttle-initial', '30', '--cpu-throttle-increment', '5', '--max-cpu-throttle', '90',
+      ),
+    );
+    expect(o).toEqual({
+      workload: 'stress',
+      workingSetGiB: 4,
+      dirtyMiBs: 400,
+      pattern: 'sequential',
+      autoConverge: true,
+      cpuThrottleInitial: 30,
+      cpuThrottleIncrement: 5,
+      maxCpuThrottle: 90,
+    });
+    rejects(['--pattern', 'zigzag'], /^--pattern "zigzag" is not accepted: one of random, sequential$/);
+    rejects(['--dirty-mibs', '20000'], /^--dirty-mibs 20000 is out of range: a number from 0 to 16384$/);
+    rejects(['--max-cpu-throttle', '100'], /^--max-cpu-throttle 100 is out of range: an integer from 1 to 99$/);
+    rejects(['--cpu-throttle-initial', '12.5'], /is not an integer/);
+  });
+
   it('a negative number is the value of a numeric flag, and out of range', () => {
     rejects(['--guest-gib', '-4'], /^--guest-gib -4 is out of range: a number from 0.0625 to 1024$/);
   });

@@ -40,6 +40,13 @@ describe('presets', () => {
       profile: 'rfc-2016',
       seed: 1,
       settleMs: 0,
+      workingSetGiB: 1,
+      dirtyMiBs: 100,
+      pattern: 'random',
+      autoConverge: false,
+      cpuThrottleInitial: 20,
+      cpuThrottleIncrement: 10,
+      maxCpuThrottle: 99,
     });
     expect(SCENARIO_PRESETS['rfc-case-2'].workload).toBe('after-hog');
     expect(presetTitle('rfc-case-1')).toBe('Idle guest just boots');
@@ -103,7 +110,7 @@ describe('resolveScenario', () => {
     expect(rejection(() => resolveScenario('rfc-case-1', { linkGbps: 401 })).message).toBe('link speed (Gbit/s) must be from 0.1 to 400');
     expect(rejection(() => resolveScenario('rfc-case-1', { mode: 'turbo' as 'pv' })).message).toBe('mode must be one of original, pv, pagemap, hint, report');
     expect(rejection(() => resolveScenario('rfc-case-1', { workload: 'x' as 'running' })).message).toBe(
-      'workload must be one of idle-boot, after-hog, running',
+      'workload must be one of idle-boot, after-hog, running, stress',
     );
     expect(rejection(() => resolveScenario('rfc-case-1', { profile: 'x' })).message).toBe('profile must be one of rfc-2016');
     const both = rejection(() => resolveScenario('rfc-case-1', { downtimeMs: 0, maxBandwidthMiBs: 0 })).message;
@@ -119,6 +126,39 @@ describe('resolveScenario', () => {
     expect(validateScenario(SCENARIO_PRESETS['rfc-case-2'])).toEqual(SCENARIO_PRESETS['rfc-case-2']);
   });
 
+  it('checks the stress and auto-converge fields with their ranges and the rules between fields', () => {
+    expect(resolveScenario('rfc-case-1', { workload: 'stress', workingSetGiB: 4, dirtyMiBs: 400, pattern: 'sequential' })).toMatchObject({
+      workload: 'stress',
+      workingSetGiB: 4,
+      dirtyMiBs: 400,
+      pattern: 'sequential',
+    });
+    expect(rejection(() => resolveScenario('rfc-case-1', { dirtyMiBs: -1 })).message).toBe('dirty rate (MiB/s) must be from 0 to 16384');
+    expect(rejection(() => resolveScenario('rfc-case-1', { pattern: 'zigzag' as 'random' })).message).toBe(
+      'pattern must be one of random, sequential',
+    );
+    expect(rejection(() => resolveScenario('rfc-case-1', { workingSetGiB: 0 })).message).toBe(
+      'working set (GiB) must be from 0.001 to 1024',
+    );
+    // Only a stress guest must hold its working set: the preset's 1 GiB does not bar a small idle guest.
+    expect(resolveScenario('rfc-case-1', { guestGiB: 0.5 }).workingSetGiB).toBe(1);
+    expect(rejection(() => resolveScenario('rfc-case-1', { guestGiB: 0.5, workload: 'stress' })).message).toBe(
+      'working set (1 GiB) must not exceed the guest size (0.5 GiB)',
+    );
+    expect(rejection(() => resolveScenario('rfc-case-1', { cpuThrottleInitial: 0 })).message).toBe(
+      'cpu-throttle-initial (%) must be from 1 to 99',
+    );
+    expect(rejection(() => resolveScenario('rfc-case-1', { cpuThrottleIncrement: 2.5 })).message).toBe(
+      'cpu-throttle-increment (%) must be an integer',
+    );
+    expect(rejection(() => resolveScenario('rfc-case-1', { cpuThrottleInitial: 50, maxCpuThrottle: 40 })).message).toBe(
+      'max-cpu-throttle (40 %) must be at least cpu-throttle-initial (50 %)',
+    );
+    expect(rejection(() => resolveScenario('rfc-case-1', { autoConverge: 1 as unknown as boolean })).message).toBe(
+      'auto-converge must be true or false',
+    );
+  });
+
   it('the guest size sets the page count: 0.0625 GiB = 16384 pages, 0.1 GiB = 26214', () => {
     expect(new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.0625 })).pageCount).toBe(16384);
     expect(new Simulation(resolveScenario('rfc-case-1', { guestGiB: 0.1 })).pageCount).toBe(26214);
@@ -126,6 +166,16 @@ describe('resolveScenario', () => {
 });
 
 describe('scenario files', () => {
+  it('a file sets the stress and auto-converge fields', () => {
+    const { presetId, overrides } = parseScenarioFile(
+      '{"scenario": "rfc-case-1", "workload": "stress", "workingSetGiB": 4, "dirtyMiBs": 400, "pattern": "sequential", "autoConverge": true, "maxCpuThrottle": 80}',
+    );
+    expect(overrides).toEqual({ workload: 'stress', workingSetGiB: 4, dirtyMiBs: 400, pattern: 'sequential', autoConverge: true, maxCpuThrottle: 80 });
+    const s = resolveScenario(presetId, overrides);
+    expect(parseScenarioFile(scenarioFileOf(s)).overrides).toMatchObject({ autoConverge: true, cpuThrottleInitial: 20, maxCpuThrottle: 80 });
+    expect(() => parseScenarioFile('{"autoConverge": "yes"}')).toThrow('scenario file: auto-converge must be true or false');
+  });
+
   it('a file names a preset and overrides fields; it round-trips', () => {
     const { presetId, overrides } = parseScenarioFile('{"scenario": "rfc-case-1", "mode": "pv", "guestGiB": 16, "seed": 9}');
     expect(presetId).toBe('rfc-case-1');

@@ -19,7 +19,7 @@ import {
 import { MODE_IDS } from '../../src/engine/migration/modes';
 import { resolveScenario } from '../../src/engine/scenario';
 import { Simulation } from '../../src/engine/simulation';
-import type { ModeId, PageInfo, Scenario, WorkloadId } from '../../src/engine/types';
+import type { ModeId, StressPattern, PageInfo, Scenario, WorkloadId } from '../../src/engine/types';
 
 const small = (o: Partial<Scenario>): Scenario => resolveScenario('rfc-case-1', { guestGiB: 0.0625, ...o });
 
@@ -87,12 +87,17 @@ function referenceMap(sim: Simulation, shift: number, started: boolean): Uint8Ar
 describe('determinism and correctness over random small scenarios (property)', () => {
   const scenarioArb = fc.record({
     seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-    workload: fc.constantFrom<WorkloadId>('idle-boot', 'after-hog', 'running'),
+    workload: fc.constantFrom<WorkloadId>('idle-boot', 'after-hog', 'running', 'stress'),
     mode: fc.constantFrom<ModeId>(...MODE_IDS),
     settleMs: fc.constantFrom(0, 2500, 12_000),
     guestGiB: fc.constantFrom(0.0625, 0.1, 0.125, 0.25),
     linkGbps: fc.integer({ min: 2, max: 40 }),
     downtimeMs: fc.integer({ min: 30, max: 1000 }),
+    // stress: a writer that converges on these links (at most ~52 MB/s against >= 235 MB/s).
+    workingSetGiB: fc.constantFrom(0.005, 0.01, 0.02),
+    dirtyMiBs: fc.integer({ min: 0, max: 50 }),
+    pattern: fc.constantFrom<StressPattern>('random', 'sequential'),
+    autoConverge: fc.boolean(),
   });
   const slicesArb = fc.array(fc.double({ min: 0.001, max: 40, noNaN: true }), { minLength: 1, maxLength: 8 });
 

@@ -19,7 +19,16 @@ function frame(epoch: number, over: Partial<FrameMessage> = {}): FrameMessage {
     layout: { bucketShift: 0, cells: 4, cols: 2, rows: 2, scale: 1 },
     events: [],
     virtqueue: null as unknown as FrameMessage['virtqueue'],
-    series: { replace: false, t: new Float64Array(), transferred: new Float64Array(), remaining: new Float64Array() },
+    series: {
+      replace: false,
+      t: new Float64Array(),
+      transferred: new Float64Array(),
+      remaining: new Float64Array(),
+      threshold: new Float64Array(),
+      dirtyRate: new Float64Array(),
+      sendRate: new Float64Array(),
+      throttle: new Float64Array(),
+    },
     ...over,
   };
 }
@@ -47,6 +56,10 @@ describe('LiveRun', () => {
       t: Float64Array.from(t),
       transferred: Float64Array.from(t),
       remaining: Float64Array.from(t),
+      threshold: Float64Array.from(t),
+      dirtyRate: Float64Array.from(t),
+      sendRate: Float64Array.from(t),
+      throttle: Float64Array.from(t),
     });
     live.ingest(frame(1, { series: pts(1, 2), events: [{ t: 1, kind: 'round', round: 1 }] }));
     live.ingest(frame(1, { series: pts(3) }));

@@ -130,7 +130,7 @@ describe('the compare headline', () => {
     ).runToEnd();
     expect(failed.status).toBe('failed');
     const reason = failed.migviz['failure-reason'];
-    expect(reason).toMatch(/^did not converge within 600 s/);
+    expect(reason).toMatch(/^not converging: dirty rate/);
     const pv = after.pv;
     const t = `${(pv['total-time'] / 1000).toFixed(2)} s`;
     expect(summaryText({ mode: 'original', final: failed }, { mode: 'pv', final: pv })).toBe(

@@ -17,6 +17,7 @@ import {
   pageCode,
 } from '../../src/engine/model/page-state';
 import type { SimulationLike } from '../../src/worker/sim-host';
+import { AUTO_CONVERGE_DEFAULTS, STRESS_DEFAULTS } from '../../src/engine/scenario';
 
 export const FAKE_PAGES_PER_MS = 100;
 export const FAKE_SETUP_MS = 10;
@@ -33,6 +34,10 @@ export class FakeSimulation implements SimulationLike {
     t: new Float64Array(4096),
     transferred: new Float64Array(4096),
     remaining: new Float64Array(4096),
+    threshold: new Float64Array(4096),
+    dirtyRate: new Float64Array(4096),
+    sendRate: new Float64Array(4096),
+    throttle: new Float64Array(4096),
     length: 0,
     generation: 0,
   };
@@ -183,6 +188,9 @@ export class FakeSimulation implements SimulationLike {
         interrupts: this.interrupts,
         'free-page-walk-ms': this.scenario.mode === 'pv' ? 1 : 0,
         'failure-reason': '',
+        outcome: this.done ? 'completed' : '',
+        'max-cpu-throttle-percentage': 0,
+        'working-set-pages': 0,
       },
       verification: { ok: this.done, 'pages-checked': this.done ? this.pageCount : 0, mismatches: 0, 'first-mismatch': -1 },
     };
@@ -254,6 +262,8 @@ export function fakeScenario(over: Partial<Scenario> = {}): Scenario {
     profile: 'rfc-2016',
     seed: 1,
     settleMs: 0,
+    ...STRESS_DEFAULTS,
+    ...AUTO_CONVERGE_DEFAULTS,
     ...over,
   };
 }

@@ -9,7 +9,7 @@
  *
  * Sizes are in MiB of guest memory and scale as stated; rates are per second of simulated time.
  */
-import type { WorkloadId } from '../types';
+import type { StressPattern, WorkloadId } from '../types';
 import type { Rng } from '../rng';
 import type { GuestMemory } from './memory';
 import { clearRange, newBitmap, setRange } from '../bitmap';
@@ -70,6 +70,12 @@ export const AFTER_HOG = {
   pcpBatchPages: 32,
 } as const;
 
+/**
+ * `running`, the first busy guest migviz had, kept as it was: in stress terms a 1 GiB working
+ * set (in blocks of up to 32 KiB) written at random at 25 000 pages/s (97.7 MiB/s), plus
+ * 2000 allocations of 4 to 16 KiB per second that it frees again (allocator churn), plus the
+ * idle guest's activity. Its writes are drawn per 1 ms tick (Poisson), as the RFC guests'.
+ */
 export const RUNNING = {
   workingSetMiB: 1024,
   /** Largest block of the working set, as the allocator hands it out (order 3 = 32 KiB). */
@@ -80,15 +86,63 @@ export const RUNNING = {
   heldAllocations: 4096,
 } as const;
 
+/**
+ * `stress`: a writer like mig_mon's `mm_dirty` or QEMU's guestperf stress. It allocates a buffer
+ * (the working set), writes all of it once (prefault), then writes `dirtyMiBs` per second, one
+ * write per 4 KiB page (as mm_dirty counts), either at random pages of the buffer (a page may be
+ * written again before QEMU looks) or with a cursor that walks the buffer and wraps. The rest of
+ * the guest is the booted idle guest with its background activity (IDLE_ACTIVITY).
+ */
+export const STRESS = {
+  /**
+   * Anonymous memory is backed by transparent huge pages where the allocator has them (2 MiB,
+   * order 9); smaller blocks when it has not.
+   */
+  blockOrder: 9,
+  /**
+   * Smallest block the writer takes: 32 pages (128 KiB), one bitmap word, so the buffer is held
+   * as a list of 32-page chunks (small enough to stay in cache while writing at random). The
+   * working set is a whole number of chunks.
+   */
+  minBlockOrder: 5,
+  /**
+   * The kernel keeps its watermarks and reserves free (as AFTER_HOG.untouchedFraction): a working
+   * set larger than what is left is cut to it (query-migrate reports the pages it got).
+   */
+  reserveFraction: AFTER_HOG.untouchedFraction,
+  /**
+   * The writer acts in slices of 10 ms, the vCPU timeslice of QEMU's CPU throttle
+   * (cpus.c: CPU_THROTTLE_TIMESLICE_NS), so a throttle step takes effect from the next slice.
+   */
+  tickMs: 10,
+} as const;
+
+/** What a workload is: its id and, for `stress`, the writer's parameters (the scenario's fields). */
+export interface WorkloadSpec {
+  readonly workload: WorkloadId;
+  readonly workingSetGiB: number;
+  readonly dirtyMiBs: number;
+  readonly pattern: StressPattern;
+}
+
 /** What a workload does while the simulation runs. */
 export interface Workload {
   readonly id: WorkloadId;
-  /** Guest activity in [t, t + dtMs). */
-  tick(t: number, dtMs: number): void;
+  /** The simulation calls tick once per this many ms of guest time. */
+  readonly tickMs: number;
+  /** Pages the stress writer holds (0 for the other workloads). */
+  readonly workingSetPages: number;
+  /**
+   * Guest activity in [t, t + dtMs). `runShare` is the share of that time the vCPUs run: 1, or
+   * 1 - throttle when auto-converge throttles them (cpus.c: a vCPU runs 10 ms, then sleeps
+   * pct / (1 - pct) x 10 ms), so every rate scales by it.
+   */
+  tick(t: number, dtMs: number, runShare?: number): void;
 }
 
 /** Builds the guest's memory for the workload and returns its runtime behaviour. */
-export function buildWorkload(id: WorkloadId, mem: GuestMemory, rng: Rng): Workload {
+export function buildWorkload(spec: WorkloadSpec, mem: GuestMemory, rng: Rng): Workload {
+  const id = spec.workload;
   switch (id) {
     case 'idle-boot': {
       const hot = bootGuest(mem, rng);
@@ -102,6 +156,10 @@ export function buildWorkload(id: WorkloadId, mem: GuestMemory, rng: Rng): Workl
     case 'running': {
       const hot = bootGuest(mem, rng);
       return new RunningWriter(mem, rng, hot);
+    }
+    case 'stress': {
+      const hot = bootGuest(mem, rng);
+      return new StressWriter(mem, rng, hot, spec);
     }
   }
 }
@@ -273,7 +331,12 @@ class Churn {
   }
 }
 
+/** The RFC guests act every simulated ms, as they always have (their numbers depend on it). */
+const IDLE_TICK_MS = 1;
+
 class IdleActivity implements Workload {
+  readonly tickMs = IDLE_TICK_MS;
+  readonly workingSetPages = 0;
   private readonly churn = new Churn(IDLE_ACTIVITY.heldAllocations);
   constructor(
     readonly id: WorkloadId,
@@ -282,10 +345,10 @@ class IdleActivity implements Workload {
     private readonly hot: Int32Array,
   ) {}
 
-  tick(_t: number, dtMs: number): void {
-    const writes = this.rng.poisson((IDLE_ACTIVITY.writesPerSec * dtMs) / 1000);
+  tick(_t: number, dtMs: number, runShare = 1): void {
+    const writes = this.rng.poisson((IDLE_ACTIVITY.writesPerSec * dtMs * runShare) / 1000);
     for (let i = 0; i < writes; i++) this.mem.write(this.hot[this.rng.int(this.hot.length)]);
-    const allocs = this.rng.poisson((IDLE_ACTIVITY.allocsPerSec * dtMs) / 1000);
+    const allocs = this.rng.poisson((IDLE_ACTIVITY.allocsPerSec * dtMs * runShare) / 1000);
     for (let i = 0; i < allocs; i++) this.churn.step(this.mem, 0);
   }
 }
@@ -293,6 +356,8 @@ class IdleActivity implements Workload {
 /** A steady writer: a working set written at a fixed rate, plus allocation churn. */
 class RunningWriter implements Workload {
   readonly id = 'running' as const;
+  readonly tickMs = IDLE_TICK_MS;
+  readonly workingSetPages = 0;
   private readonly blocks: Int32Array;
   private readonly blockOrders: Uint8Array;
   private readonly churn = new Churn(RUNNING.heldAllocations);
@@ -320,17 +385,119 @@ class RunningWriter implements Workload {
     this.blockOrders = Uint8Array.from(orders);
   }
 
-  tick(t: number, dtMs: number): void {
-    this.idle.tick(t, dtMs);
+  tick(t: number, dtMs: number, runShare = 1): void {
+    this.idle.tick(t, dtMs, runShare);
     const rng = this.rng;
     if (this.blocks.length > 0) {
-      const writes = rng.poisson((RUNNING.dirtyPagesPerSec * dtMs) / 1000);
+      const writes = rng.poisson((RUNNING.dirtyPagesPerSec * dtMs * runShare) / 1000);
       for (let i = 0; i < writes; i++) {
         const b = rng.int(this.blocks.length);
         this.mem.write(this.blocks[b] + rng.int(1 << this.blockOrders[b]));
       }
     }
-    const allocs = rng.poisson((RUNNING.allocsPerSec * dtMs) / 1000);
+    const allocs = rng.poisson((RUNNING.allocsPerSec * dtMs * runShare) / 1000);
     for (let i = 0; i < allocs; i++) this.churn.step(this.mem, rng.int(RUNNING.maxAllocOrder + 1));
+  }
+}
+
+/** The stress writer (see STRESS). */
+export class StressWriter implements Workload {
+  readonly id = 'stress' as const;
+  readonly tickMs = STRESS.tickMs;
+  /**
+   * The buffer as 32-page chunks (first pfn of each) in its (virtual) address order: page r of
+   * the buffer is chunks[r >>> 5] + (r & 31), the order a sequential writer goes.
+   */
+  private readonly chunks: Int32Array;
+  private readonly size: number;
+  private readonly idle: IdleActivity;
+  /** Page writes per ms, in millionths of a write (integers, so counts add up exactly). */
+  private readonly microWritesPerMs: number;
+  private readonly sequential: boolean;
+  /** Millionths of a write owed but not yet made (the fraction left from earlier ticks). */
+  private owed = 0;
+  private cursor = 0;
+  /** Page writes made by the writer since the build (the prefault not counted). */
+  writes = 0;
+
+  constructor(
+    private readonly mem: GuestMemory,
+    private readonly rng: Rng,
+    hot: Int32Array,
+    spec: WorkloadSpec,
+  ) {
+    this.idle = new IdleActivity('stress', mem, rng, hot);
+    // mm_dirty counts MiB as 256 pages of 4 KiB.
+    this.microWritesPerMs = (spec.dirtyMiBs * PAGES_PER_MIB * 1e6) / 1000;
+    this.sequential = spec.pattern === 'sequential';
+    const reserve = Math.round(mem.pages * STRESS.reserveFraction);
+    const wanted = Math.min(Math.round(spec.workingSetGiB * 1024 * PAGES_PER_MIB), Math.max(0, mem.buddy.freePages - reserve));
+    let left = wanted >>> 5;
+    const chunks = new Int32Array(left);
+    let n = 0;
+    let order = STRESS.blockOrder - 5;
+    while (left > 0 && order >= STRESS.minBlockOrder - 5) {
+      const want = Math.min(order, 31 - Math.clz32(left));
+      const pfn = mem.allocAndWrite(want + 5);
+      if (pfn < 0) {
+        order = want - 1;
+        continue;
+      }
+      for (let i = 0; i < 1 << want; i++) chunks[n++] = pfn + (i << 5);
+      left -= 1 << want;
+    }
+    this.chunks = n === chunks.length ? chunks : chunks.slice(0, n);
+    this.size = n << 5;
+  }
+
+  get workingSetPages(): number {
+    return this.size;
+  }
+
+  tick(t: number, dtMs: number, runShare = 1): void {
+    this.idle.tick(t, dtMs, runShare);
+    this.owed += Math.round(this.microWritesPerMs * dtMs * runShare);
+    const n = Math.floor(this.owed / 1e6);
+    const size = this.size;
+    if (n === 0 || size === 0) return;
+    this.owed -= n * 1e6;
+    this.writes += n;
+    const mem = this.mem;
+    const chunks = this.chunks;
+    if (n < size) {
+      if (this.sequential) {
+        let c = this.cursor;
+        for (let i = 0; i < n; i++) {
+          mem.write(chunks[c >>> 5] + (c & 31));
+          if (++c === size) c = 0;
+        }
+        this.cursor = c;
+      } else {
+        for (let i = 0; i < n; i++) {
+          const r = this.rng.int(size);
+          mem.write(chunks[r >>> 5] + (r & 31));
+        }
+      }
+      return;
+    }
+    // At least as many writes as pages in one tick. Within a tick only whether a page was
+    // written matters (QEMU reads the dirty log and the pages between ticks), so each page
+    // written is written once, and the count is made up; the work stays bounded by the buffer.
+    let touched = 0;
+    if (this.sequential) {
+      for (let i = 0; i < size; i++) mem.write(chunks[i >>> 5] + (i & 31));
+      touched = size;
+      this.cursor = (this.cursor + n) % size;
+    } else {
+      // n uniform picks leave a given page untouched with probability (1 - 1/size)^n.
+      const p = 1 - (1 - 1 / size) ** n;
+      for (let i = 0; i < size; i++) {
+        if (this.rng.next() < p) {
+          mem.write(chunks[i >>> 5] + (i & 31));
+          touched++;
+        }
+      }
+    }
+    mem.writes += n - touched;
   }
 }

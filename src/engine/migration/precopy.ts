@@ -18,8 +18,10 @@
 import { clearRange, countAll, countRange, findNextSet, popcount32 } from '../bitmap';
 import type { GuestMemory } from '../guest/memory';
 import { PAGE_SIZE } from '../guest/memory';
-import type { MigrationStatus, Phase, SimEvent, Verification } from '../types';
+import type { MigrationStatus, Outcome, Phase, SimEvent, Verification } from '../types';
+import { AutoConverge, type AutoConvergeParams } from './auto-converge';
 import type { EngineFaults, MigrationThread, Participant, SetupStep } from './modes/mode';
+import { CONVERGENCE_WINDOW_SYNCS, notConvergingReason, type SyncRecord, simTimeCapReason } from './outcome';
 import type { HostProfile } from './profiles';
 import * as wire from './wire';
 
@@ -38,6 +40,8 @@ export interface PrecopyParams {
   downtimeLimitMs: number;
   /** Give up (status failed) at this simulated time. */
   capMs: number;
+  /** The auto-converge capability with its parameters; absent or null when off. */
+  autoConverge?: AutoConvergeParams | null;
 }
 
 type Step = 'start' | 'setup' | 'setup-sync' | 'loop' | 'iterate' | 'stop' | 'final' | 'drain' | 'done';
@@ -98,6 +102,16 @@ export class Precopy implements MigrationThread {
   /** Pages participants dropped from the bitmap without sending them (migviz.skipped-pages). */
   skippedPages = 0;
   failureReason = '';
+  /** How the run ended ('' while it runs). */
+  outcome: Outcome | '' = '';
+  /** auto-converge, when the capability is on: evaluated at every sync, throttles the guest. */
+  readonly autoConverge: AutoConverge | null;
+  /** The last syncs, for the not-converging verdict (outcome.ts). */
+  private readonly syncHistory: SyncRecord[] = [];
+  /** Pages all syncs so far newly set in the bitmap. */
+  private dirtiedTotal = 0;
+  /** Measured bandwidth of the last 100 ms window, bytes per ms. */
+  private bandwidth = 0;
   verification: Verification = { ok: false, 'pages-checked': 0, mismatches: 0, 'first-mismatch': -1 };
 
   // Iterate state.
@@ -127,6 +141,7 @@ export class Precopy implements MigrationThread {
     this.sendCount = new Uint8Array(pages);
     this.sentEver = new Uint32Array(mem.data.length);
     this.expectedDowntime = params.downtimeLimitMs;
+    this.autoConverge = params.autoConverge ? new AutoConverge(params.autoConverge) : null;
   }
 
   /**
@@ -213,6 +228,16 @@ export class Precopy implements MigrationThread {
   /** Pending bytes as QEMU reports `remaining`. */
   get remaining(): number {
     return this.dirtyPages * PAGE_SIZE;
+  }
+
+  /** The stop condition's threshold: measured bandwidth x downtime limit, bytes (0 until measured). */
+  get thresholdBytes(): number {
+    return this.threshold;
+  }
+
+  /** The bandwidth the thread measured over its last 100 ms window, bytes per second. */
+  get sendRateBytesPerSec(): number {
+    return this.bandwidth * 1000;
   }
 
   /** Advances the thread by one unit of work. */
@@ -306,10 +331,18 @@ export class Precopy implements MigrationThread {
     this.dirtyPages += fresh;
     this.dirtyBytesLastSync = this.dirtyPages * PAGE_SIZE;
     this.periodDirty += fresh;
+    this.dirtiedTotal += fresh;
     this.syncCount++;
     const p = this.profile;
     this.now += (this.mem.pages * p.syncNsPerPage + logged * p.syncNsPerDirtyPage) / 1e6;
-    if (this.now > this.periodStart + RATE_PERIOD_MS) {
+    const periodEnds = this.now > this.periodStart + RATE_PERIOD_MS;
+    this.autoConverge?.afterSync({
+      transferred: this.transferred,
+      periodDirtyPages: periodEnds ? this.periodDirty : null,
+      dirtyPagesRate: this.dirtyPagesRate,
+    });
+    this.recordSync();
+    if (periodEnds) {
       this.dirtyPagesRate = Math.round((this.periodDirty * 1000) / (this.now - this.periodStart));
       this.periodStart = this.now;
       this.periodDirty = 0;
@@ -318,10 +351,24 @@ export class Precopy implements MigrationThread {
     for (const p of this.participants) p.afterSync?.(this);
   }
 
+  /** Keeps the last syncs the not-converging verdict looks at. */
+  private recordSync(): void {
+    const h = this.syncHistory;
+    h.push({
+      t: this.now,
+      dirtied: this.dirtiedTotal,
+      sent: this.duplicate + this.normal,
+      writes: this.mem.writes,
+      remaining: this.remaining,
+      throttle: this.autoConverge?.throttle ?? 0,
+    });
+    if (h.length > CONVERGENCE_WINDOW_SYNCS + 1) h.shift();
+  }
+
   /** One turn of migration_thread's loop (2.5): pending check, then iterate or complete. */
   private loopOnce(): void {
     if (this.now >= this.params.capMs) {
-      this.fail(`did not converge within ${this.params.capMs / 1000} s of simulated time: the guest dirties memory faster than the link can send it within the ${this.params.downtimeLimitMs} ms downtime limit`);
+      this.fail('sim-time-cap', this.capReason());
       return;
     }
     if (!this.rateExceeded()) {
@@ -330,6 +377,12 @@ export class Precopy implements MigrationThread {
       if (pending < this.threshold) {
         this.sync();
         pending = this.remaining;
+        // Going round again: migviz stops when the last syncs show no progress (QEMU would not).
+        const stuck = pending >= this.threshold ? this.notConverging() : null;
+        if (stuck) {
+          this.fail('not-converging', stuck);
+          return;
+        }
       }
       if (pending > 0 && pending >= this.threshold) {
         this.iterStart = this.now;
@@ -485,6 +538,7 @@ export class Precopy implements MigrationThread {
     const bytes = this.wireBytes - this.windowStartBytes;
     const bandwidth = bytes / spent; // bytes per ms
     this.threshold = bandwidth * this.params.downtimeLimitMs;
+    this.bandwidth = bandwidth;
     this.mbps = (bytes * 8) / spent / 1000;
     this.pagesPerSecond = Math.round((this.windowPages * 1000) / spent);
     // As modern QEMU computes it (2.5's dirty_bytes_rate / bandwidth has no time unit):
@@ -498,7 +552,31 @@ export class Precopy implements MigrationThread {
     this.windowStartBytes = this.wireBytes;
   }
 
+  private notConverging(): string | null {
+    return notConvergingReason({
+      history: this.syncHistory,
+      autoConverge: this.autoConverge !== null,
+      maxThrottle: this.autoConverge?.ceiling ?? 0,
+      threshold: this.threshold,
+      downtimeLimitMs: this.params.downtimeLimitMs,
+    });
+  }
+
+  private capReason(): string {
+    const sig4 = (x: number) => Number(x.toPrecision(4));
+    return simTimeCapReason({
+      capMs: this.params.capMs,
+      remaining: this.remaining,
+      linkBytesPerMs: this.params.linkBytesPerMs,
+      linkGbps: sig4((this.params.linkBytesPerMs * 8000) / 1e9 / this.profile.linkEfficiency),
+      maxBandwidthBytesPerMs: this.params.maxBandwidthBytesPerMs,
+      maxBandwidthMiBs: sig4((this.params.maxBandwidthBytesPerMs * 1000) / 1048576),
+    });
+  }
+
   private finish(): void {
+    this.autoConverge?.stop();
+    this.outcome = 'completed';
     this.totalTime = this.now;
     this.downtime = this.now - this.stopStart;
     // 2.5: mbps over the whole migration, qemu_ftell bytes.
@@ -510,7 +588,9 @@ export class Precopy implements MigrationThread {
     this.step = 'done';
   }
 
-  private fail(reason: string): void {
+  private fail(outcome: Outcome, reason: string): void {
+    this.autoConverge?.stop();
+    this.outcome = outcome;
     this.failureReason = reason;
     this.status = 'failed';
     this.totalTime = this.now;

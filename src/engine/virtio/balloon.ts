@@ -73,7 +73,7 @@ export class FreePageBalloon {
   /** QEMU side (balloon_get_free_pages): ask the guest; `onReply` runs when the bitmap is in. */
   requestFreePages(t: number, onReply: (t: number, reply: FreePageReply) => void): void {
     const chain = this.vq.pop(t);
-    if (!chain || chain.payload.kind !== 'request-slot') {
+    if (chain?.payload.kind !== 'request-slot') {
       throw new Error('balloon: the driver has no request buffer posted');
     }
     this.pendingReply = onReply;
@@ -85,7 +85,7 @@ export class FreePageBalloon {
 
   private driverHandleRequest(t: number): void {
     const used = this.vq.reclaim(t);
-    if (!used || used.payload.kind !== 'request') return;
+    if (used?.payload.kind !== 'request') return;
     const id = used.payload.id;
     // The snapshot is what the free lists hold now; zone->lock keeps it consistent.
     const bitmap = this.mem.buddy.free.slice();
@@ -113,7 +113,7 @@ export class FreePageBalloon {
 
   private deviceHandleReply(t: number): void {
     const chain = this.vq.pop(t);
-    if (!chain || chain.payload.kind !== 'free-pages') return;
+    if (chain?.payload.kind !== 'free-pages') return;
     const { bitmap, freePages } = chain.payload;
     const copyMs = bitmap.byteLength / this.profile.memcpyBytesPerMs;
     const done = t + copyMs;

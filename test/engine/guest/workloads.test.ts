@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { countAll } from '../../../src/engine/bitmap';
 import { BuddyAllocator, ORDERS } from '../../../src/engine/guest/buddy';
 import { GuestMemory } from '../../../src/engine/guest/memory';
-import { buildWorkload } from '../../../src/engine/guest/workloads';
+import { buildWorkload, STRESS, StressWriter, type Workload, type WorkloadSpec } from '../../../src/engine/guest/workloads';
+import { STRESS_DEFAULTS } from '../../../src/engine/scenario';
 import { Rng } from '../../../src/engine/rng';
 import type { WorkloadId } from '../../../src/engine/types';
 
 const PAGES_8G = 2 * 1024 * 1024;
 
-function build(id: WorkloadId, pages: number, seed = 1) {
+function build(id: WorkloadId, pages: number, seed = 1, stress: Partial<WorkloadSpec> = {}) {
   const mem = new GuestMemory(pages);
-  const w = buildWorkload(id, mem, new Rng(seed));
+  const w = buildWorkload({ ...STRESS_DEFAULTS, workload: id, ...stress }, mem, new Rng(seed));
   const used = pages - mem.buddy.freePages;
   const data = countAll(mem.data);
   return { mem, w, usedMiB: used / 256, dataMiB: data / 256, staleMiB: (data - used) / 256 };
@@ -88,5 +89,104 @@ describe('workloads on small guests', () => {
     const b = build('running', 32768, 9).mem;
     expect(Array.from(a.buddy.free)).toEqual(Array.from(b.buddy.free));
     expect(Buffer.from(a.version.buffer).equals(Buffer.from(b.version.buffer))).toBe(true);
+  });
+});
+
+describe('stress (mm_dirty-like writer)', () => {
+  const GiB = 262_144;
+  /** The writer's own page writes (the idle guest's background writes not counted). */
+  const writerWrites = (w: Workload): number => {
+    if (!(w instanceof StressWriter)) throw new Error('not a stress writer');
+    return w.writes;
+  };
+  it('allocates its working set (2 MiB blocks, written once) and writes 256 pages per MiB/s per second', () => {
+    const { mem, w } = build('stress', GiB, 1, { workingSetGiB: 0.25, dirtyMiBs: 100 });
+    expect(w.tickMs).toBe(STRESS.tickMs);
+    expect(w.workingSetPages).toBe(65_536);
+    // Boot (~130 MiB on a 1 GiB guest) + 256 MiB of working set, all holding data.
+    expect((mem.pages - mem.buddy.freePages) / 256).toBeGreaterThan(256 + 100);
+    mem.logging = true;
+    const before = writerWrites(w);
+    for (let t = 0; t < 1000; t += 10) w.tick(t, 10);
+    // 100 MiB/s x 256 pages per MiB = 25 600 page writes in one second, exactly (no randomness in the count).
+    expect(writerWrites(w) - before).toBe(25_600);
+  });
+
+  it('the throttle scales the dirty rate: vCPUs running 30 % of the time write 30 % as much', () => {
+    const { w } = build('stress', GiB, 1, { workingSetGiB: 0.25, dirtyMiBs: 100 });
+    for (let t = 0; t < 1000; t += 10) w.tick(t, 10, 0.3);
+    expect(writerWrites(w)).toBe(7680);
+    // 1 MiB/s at 1 % of the time (99 % throttle): 2.56 writes/s, carried over between ticks.
+    const slow = build('stress', GiB, 1, { workingSetGiB: 0.25, dirtyMiBs: 1 }).w;
+    for (let t = 0; t < 10_000; t += 10) slow.tick(t, 10, 0.01);
+    expect(writerWrites(slow)).toBe(25);
+  });
+
+  /** The writer's pages: in use after building stress, not after building the same guest idle. */
+  function workingSet(pages: number, seed: number, spec: Partial<WorkloadSpec>) {
+    const stress = build('stress', pages, seed, spec);
+    const idle = build('idle-boot', pages, seed).mem;
+    const ws = new Uint8Array(pages);
+    let size = 0;
+    for (let p = 0; p < pages; p++) {
+      if (!stress.mem.isFree(p) && idle.isFree(p)) {
+        ws[p] = 1;
+        size++;
+      }
+    }
+    expect(size).toBe(stress.w.workingSetPages);
+    return { ...stress, ws };
+  }
+  const loggedIn = (mem: GuestMemory, ws: Uint8Array) => {
+    const out: number[] = [];
+    for (let p = 0; p < mem.pages; p++) if (ws[p] && mem.dirtyLog[p >>> 5] & (1 << (p & 31))) out.push(p);
+    return out;
+  };
+
+  it('sequential writes walk the buffer: 256 writes in a tick dirty 256 consecutive pages of it', () => {
+    const { mem, w, ws } = workingSet(GiB, 2, { workingSetGiB: 0.25, dirtyMiBs: 100, pattern: 'sequential' });
+    mem.logging = true;
+    w.tick(0, 10); // 100 MiB/s for 10 ms = 256 writes, into the first 2 MiB block
+    const first = loggedIn(mem, ws);
+    expect(first).toHaveLength(256);
+    expect(first[255] - first[0]).toBe(255);
+    mem.dirtyLog.fill(0);
+    w.tick(10, 10); // the next 256: the block's second half
+    const second = loggedIn(mem, ws);
+    expect(second).toHaveLength(256);
+    expect(second[0]).toBe(first[255] + 1);
+  });
+
+  it('random writes may hit a page again: 512 writes over 1024 pages dirty ~403 of them', () => {
+    // 1024 pages = 4 MiB; 512 writes in a 10 ms tick = 51 200 pages/s = 200 MiB/s.
+    const { mem, w, ws } = workingSet(GiB / 4, 3, { workingSetGiB: 4 / 1024, dirtyMiBs: 200 });
+    expect(w.workingSetPages).toBe(1024);
+    mem.logging = true;
+    w.tick(0, 0); // a tick of 0 ms writes nothing
+    expect(countAll(mem.dirtyLog)).toBe(0);
+    w.tick(0, 10);
+    expect(writerWrites(w)).toBe(512);
+    // 1024 x (1 - e^-0.5) = 403 distinct pages expected (binomial spread ~ +-10).
+    const hit = loggedIn(mem, ws).length;
+    expect(hit).toBeGreaterThan(370);
+    expect(hit).toBeLessThan(435);
+  });
+
+  it('a working set larger than the free memory is cut to it, keeping 3 % of RAM for the kernel', () => {
+    const { mem, w } = build('stress', GiB / 4, 4, { workingSetGiB: 0.25 });
+    expect(w.workingSetPages).toBeLessThan(65_536);
+    expect(w.workingSetPages % 32).toBe(0);
+    expect(mem.buddy.freePages).toBeGreaterThanOrEqual(Math.round((GiB / 4) * STRESS.reserveFraction));
+  });
+
+  it('more writes in a tick than pages: every page of a sequential buffer written once, the count kept', () => {
+    const { mem, w } = build('stress', GiB / 4, 5, { workingSetGiB: 1 / 256, dirtyMiBs: 16_384, pattern: 'sequential' });
+    expect(w.workingSetPages).toBe(1024);
+    mem.logging = true;
+    const before = mem.writes;
+    w.tick(0, 10); // 16 GiB/s for 10 ms = 41 943 writes over 1024 pages
+    expect(writerWrites(w)).toBe(41_943);
+    expect(mem.writes - before).toBeGreaterThanOrEqual(41_943);
+    expect(countAll(mem.dirtyLog)).toBeGreaterThanOrEqual(1024);
   });
 });
