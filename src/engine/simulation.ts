@@ -12,7 +12,8 @@
 import { GuestMemory } from './guest/memory';
 import { buildWorkload, type Workload } from './guest/workloads';
 import { getMode, MODES, type ModeCounterKey } from './migration/modes';
-import type { EngineFaults, GuestLayer, ModeParticipant, RunContext } from './migration/modes/mode';
+import { AutoConverge } from './migration/auto-converge';
+import type { EngineFaults, GuestLayer, ModeParticipant, Participant, RunContext } from './migration/modes/mode';
 import { Precopy } from './migration/precopy';
 import { getProfile, type HostProfile } from './migration/profiles';
 import {
@@ -113,6 +114,9 @@ export class Simulation {
   private readonly precopy: Precopy;
   /** The mode's free-page strategy (modes/), the one participant every run has. */
   private readonly strategy: ModeParticipant;
+  /** QEMU's auto-converge capability (inert when off): throttles the vCPUs from the syncs. */
+  private readonly autoConverge: AutoConverge;
+  private readonly participants: readonly Participant[];
   /** Guest states participants paint over the guest's own (held, discarded...). */
   private readonly layers: readonly GuestLayer[];
   /** Simulated time at which an unfinished run stops (simCapMs). */
@@ -142,9 +146,6 @@ export class Simulation {
         maxBandwidthBytesPerMs: (sc.maxBandwidthMiBs * 1048576) / 1000,
         downtimeLimitMs: sc.downtimeMs,
         capMs: this.capMs,
-        autoConverge: sc.autoConverge
-          ? { initial: sc.cpuThrottleInitial, increment: sc.cpuThrottleIncrement, max: sc.maxCpuThrottle }
-          : null,
       },
       (e) => this.events.push(e),
       faults,
@@ -160,7 +161,11 @@ export class Simulation {
       faults,
     };
     this.strategy = getMode(this.scenario.mode).create(run);
-    const participants = [this.strategy];
+    this.autoConverge = new AutoConverge(
+      sc.autoConverge ? { initial: sc.cpuThrottleInitial, increment: sc.cpuThrottleIncrement, max: sc.maxCpuThrottle } : null,
+    );
+    const participants: Participant[] = [this.strategy, this.autoConverge];
+    this.participants = participants;
     this.precopy.attach(participants);
     this.layers = participants.flatMap((p) => p.guestLayers ?? []);
     // The guest lived settleMs between the moment its memory took shape and the migration:
@@ -216,6 +221,13 @@ export class Simulation {
     if (this.precopy.done) this.sampleAt(this.precopy.now);
   }
 
+  /** Share of time the vCPUs run: the product of what every participant allows. */
+  private vcpuRunShare(): number {
+    let share = 1;
+    for (const p of this.participants) share *= p.vcpuRunShare?.() ?? 1;
+    return share;
+  }
+
   private schedule(t: number, fn: (t: number) => void): void {
     this.timers.push({ t, seq: this.timerSeq++, fn });
     this.timers.sort((a, b) => a.t - b.t || a.seq - b.seq);
@@ -237,7 +249,7 @@ export class Simulation {
       } else {
         this.guestNow = nextTick;
         // auto-converge's throttle slows the vCPUs, so every guest rate scales by their run share.
-        if (this.precopy.vmRunning) this.workload.tick(nextTick, dt, this.precopy.autoConverge?.runShare ?? 1);
+        if (this.precopy.vmRunning) this.workload.tick(nextTick, dt, this.vcpuRunShare());
         this.guestClock += dt;
       }
     }
@@ -268,7 +280,7 @@ export class Simulation {
     s.threshold[i] = m.thresholdBytes;
     s.dirtyRate[i] = m.dirtyPagesRate * 4096;
     s.sendRate[i] = m.sendRateBytesPerSec;
-    s.throttle[i] = m.autoConverge?.throttle ?? 0;
+    s.throttle[i] = this.autoConverge.throttle;
     s.length++;
   }
 
@@ -276,7 +288,7 @@ export class Simulation {
     const m = this.precopy;
     const completed = m.status === 'completed';
     const vq = this.strategy.virtqueue;
-    const throttle = m.autoConverge?.throttle ?? 0;
+    const throttle = this.autoConverge.throttle;
     return {
       status: m.status,
       ...(m.status === 'active' && throttle > 0 ? { 'cpu-throttle-percentage': throttle } : {}),
@@ -310,7 +322,7 @@ export class Simulation {
         interrupts: vq.interrupts,
         'failure-reason': m.failureReason,
         outcome: m.outcome,
-        'max-cpu-throttle-percentage': m.autoConverge?.maxThrottle ?? 0,
+        'max-cpu-throttle-percentage': this.autoConverge.maxThrottle,
         'working-set-pages': this.workload.workingSetPages,
       },
       verification: { ...m.verification },

@@ -26,6 +26,7 @@
  * throttle-trigger-threshold parameter) belongs to later profiles, not to rfc-2016.
  */
 import { PAGE_SIZE } from '../guest/memory';
+import type { ConvergenceAid, Participant, SyncStats } from './modes/mode';
 
 /** cpus.c: CPU_THROTTLE_PCT_MIN / CPU_THROTTLE_PCT_MAX. */
 const THROTTLE_PCT_MIN = 1;
@@ -40,20 +41,11 @@ export interface AutoConvergeParams {
   max: number;
 }
 
-/** What migration_bitmap_sync knows when it runs the check. */
-export interface SyncContext {
-  /** ram_bytes_transferred() at this sync. */
-  transferred: number;
-  /**
-   * Set only when this sync closes a statistics period (more than 1 s since the last):
-   * num_dirty_pages_period, the pages this period's syncs newly set in the migration bitmap.
-   */
-  periodDirtyPages: number | null;
-  /** s->dirty_pages_rate as it stood before this sync updates it (0 until a period closed). */
-  dirtyPagesRate: number;
-}
-
-export class AutoConverge {
+/**
+ * A participant of every run: with the capability off (params null) it never acts and the guest
+ * runs unthrottled, so nothing else needs to ask whether it is there.
+ */
+export class AutoConverge implements Participant {
   /** dirty_rate_high_cnt. */
   private highCount = 0;
   /** bytes_xfer_prev (0 = not taken yet, as in QEMU). */
@@ -61,7 +53,7 @@ export class AutoConverge {
   private pct = 0;
   private maxPct = 0;
 
-  constructor(private readonly params: AutoConvergeParams) {}
+  constructor(private readonly params: AutoConvergeParams | null) {}
 
   /** cpu_throttle_get_percentage(): 0 while not throttling. */
   get throttle(): number {
@@ -80,11 +72,27 @@ export class AutoConverge {
 
   /** The highest throttle this run can reach: max-cpu-throttle, within cpu_throttle_set's 99 %. */
   get ceiling(): number {
+    if (!this.params) return 0;
     return Math.min(Math.max(this.params.max, this.params.initial), THROTTLE_PCT_MAX);
   }
 
-  /** Called at the end of every migration_bitmap_sync. Returns true when the throttle moved. */
-  afterSync(ctx: SyncContext): boolean {
+  vcpuRunShare(): number {
+    return this.runShare;
+  }
+
+  convergenceAid(): ConvergenceAid | null {
+    if (!this.params) return null;
+    return { atLimit: this.pct >= this.ceiling, note: `with auto-converge at its ${this.ceiling} % maximum` };
+  }
+
+  /** cpu_throttle_stop, at the end of the migration. */
+  onEnd(): void {
+    this.pct = 0;
+  }
+
+  /** The check inside every migration_bitmap_sync. Returns true when the throttle moved. */
+  onSyncStats(ctx: SyncStats): boolean {
+    if (!this.params) return false;
     if (!this.bytesXferPrev) this.bytesXferPrev = ctx.transferred;
     if (ctx.periodDirtyPages === null) return false;
     const xfer = ctx.transferred - this.bytesXferPrev;
@@ -97,13 +105,9 @@ export class AutoConverge {
     return false;
   }
 
-  /** cpu_throttle_stop, at the end of the migration. */
-  stop(): void {
-    this.pct = 0;
-  }
-
   /** mig_throttle_guest_down and cpu_throttle_set. */
   private throttleDown(): void {
+    if (!this.params) return;
     const next = this.pct === 0 ? this.params.initial : Math.min(this.pct + this.params.increment, this.params.max);
     this.pct = Math.max(THROTTLE_PCT_MIN, Math.min(next, THROTTLE_PCT_MAX));
     this.maxPct = Math.max(this.maxPct, this.pct);

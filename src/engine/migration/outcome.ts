@@ -7,12 +7,14 @@
  *   pages dirtied minus the pages sent, so that is the same as "no fewer pages left than
  *   CONVERGENCE_WINDOW_SYNCS syncs ago": the stop condition (pages left below the threshold) gets
  *   no nearer. With auto-converge the verdict waits until the throttle is at max-cpu-throttle for
- *   the whole window, as the throttle could still slow the guest before that.
+ *   the whole window, as the throttle could still slow the guest before that (any participant that
+ *   acts on the dirty rate says so through Participant.convergenceAid).
  * - `sim-time-cap`: the simulated time reached the cap. The reason names the binding limit and
  *   the time one more pass over what is left would take; it says nothing about the dirty rate,
  *   which may not be the problem (a slow link still in its first pass is not).
  */
 import { PAGE_SIZE } from '../guest/memory';
+import type { ConvergenceAid } from './modes/mode';
 
 /** How many syncs the dirty rate must stay at or above the send rate: five passes that did not help. */
 export const CONVERGENCE_WINDOW_SYNCS = 5;
@@ -29,17 +31,16 @@ export interface SyncRecord {
   writes: number;
   /** Bytes left to send right after this sync (query-migrate `remaining`). */
   remaining: number;
-  /** auto-converge's throttle after this sync, % (0 when off). */
-  throttle: number;
+  /**
+   * What still acted on the dirty rate after this sync (auto-converge's throttle), or null when
+   * nothing does. A verdict needs every aid at its limit for the whole window.
+   */
+  aid: ConvergenceAid | null;
 }
 
 export interface ConvergenceContext {
   /** Syncs oldest first; the last one is the sync just made. */
   history: readonly SyncRecord[];
-  /** auto-converge on: then a verdict needs the throttle at `maxThrottle` for the whole window. */
-  autoConverge: boolean;
-  /** The highest throttle auto-converge can reach, %. */
-  maxThrottle: number;
   /** Bytes that could be sent within the downtime limit (measured bandwidth x downtime limit). */
   threshold: number;
   downtimeLimitMs: number;
@@ -56,15 +57,13 @@ export function notConvergingReason(c: ConvergenceContext): string | null {
   const dirtied = last.dirtied - first.dirtied;
   const sent = last.sent - first.sent;
   if (dirtied < sent) return null;
-  if (c.autoConverge) {
-    for (let i = h.length - 1 - CONVERGENCE_WINDOW_SYNCS; i < h.length; i++) {
-      if (h[i].throttle < c.maxThrottle) return null;
-    }
+  for (let i = h.length - 1 - CONVERGENCE_WINDOW_SYNCS; i < h.length; i++) {
+    if (h[i].aid?.atLimit === false) return null;
   }
   const dirtyRate = (dirtied * PAGE_SIZE) / seconds;
   const sendRate = (sent * PAGE_SIZE) / seconds;
   const writeRate = ((last.writes - first.writes) * PAGE_SIZE) / seconds;
-  const throttled = c.autoConverge ? ` with auto-converge at its ${c.maxThrottle} % maximum` : '';
+  const throttled = last.aid ? ` ${last.aid.note}` : '';
   // Four digits: the two rates are often close (a working set rewritten within every pass).
   return (
     `not converging: dirty rate ${formatBytes(dirtyRate, 4)}/s ≥ ${formatBytes(sendRate, 4)}/s sent over the last ` +

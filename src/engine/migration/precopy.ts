@@ -19,8 +19,7 @@ import { clearRange, countAll, countRange, findNextSet, popcount32 } from '../bi
 import type { GuestMemory } from '../guest/memory';
 import { PAGE_SIZE } from '../guest/memory';
 import type { MigrationStatus, Outcome, Phase, SimEvent, Verification } from '../types';
-import { AutoConverge, type AutoConvergeParams } from './auto-converge';
-import type { EngineFaults, MigrationThread, Participant, SetupStep } from './modes/mode';
+import type { ConvergenceAid, EngineFaults, MigrationThread, Participant, SetupStep } from './modes/mode';
 import { CONVERGENCE_WINDOW_SYNCS, notConvergingReason, type SyncRecord, simTimeCapReason } from './outcome';
 import type { HostProfile } from './profiles';
 import * as wire from './wire';
@@ -40,8 +39,6 @@ export interface PrecopyParams {
   downtimeLimitMs: number;
   /** Give up (status failed) at this simulated time. */
   capMs: number;
-  /** The auto-converge capability with its parameters; absent or null when off. */
-  autoConverge?: AutoConvergeParams | null;
 }
 
 type Step = 'start' | 'setup' | 'setup-sync' | 'loop' | 'iterate' | 'stop' | 'final' | 'drain' | 'done';
@@ -104,8 +101,6 @@ export class Precopy implements MigrationThread {
   failureReason = '';
   /** How the run ended ('' while it runs). */
   outcome: Outcome | '' = '';
-  /** auto-converge, when the capability is on: evaluated at every sync, throttles the guest. */
-  readonly autoConverge: AutoConverge | null;
   /** The last syncs, for the not-converging verdict (outcome.ts). */
   private readonly syncHistory: SyncRecord[] = [];
   /** Pages all syncs so far newly set in the bitmap. */
@@ -141,7 +136,6 @@ export class Precopy implements MigrationThread {
     this.sendCount = new Uint8Array(pages);
     this.sentEver = new Uint32Array(mem.data.length);
     this.expectedDowntime = params.downtimeLimitMs;
-    this.autoConverge = params.autoConverge ? new AutoConverge(params.autoConverge) : null;
   }
 
   /**
@@ -336,11 +330,12 @@ export class Precopy implements MigrationThread {
     const p = this.profile;
     this.now += (this.mem.pages * p.syncNsPerPage + logged * p.syncNsPerDirtyPage) / 1e6;
     const periodEnds = this.now > this.periodStart + RATE_PERIOD_MS;
-    this.autoConverge?.afterSync({
+    const stats = {
       transferred: this.transferred,
       periodDirtyPages: periodEnds ? this.periodDirty : null,
       dirtyPagesRate: this.dirtyPagesRate,
-    });
+    };
+    for (const p of this.participants) p.onSyncStats?.(stats);
     this.recordSync();
     if (periodEnds) {
       this.dirtyPagesRate = Math.round((this.periodDirty * 1000) / (this.now - this.periodStart));
@@ -360,7 +355,7 @@ export class Precopy implements MigrationThread {
       sent: this.duplicate + this.normal,
       writes: this.mem.writes,
       remaining: this.remaining,
-      throttle: this.autoConverge?.throttle ?? 0,
+      aid: this.convergenceAid(),
     });
     if (h.length > CONVERGENCE_WINDOW_SYNCS + 1) h.shift();
   }
@@ -552,11 +547,16 @@ export class Precopy implements MigrationThread {
     this.windowStartBytes = this.wireBytes;
   }
 
+  /** What still acts on the dirty rate, all participants together (null when nothing does). */
+  private convergenceAid(): ConvergenceAid | null {
+    const aids = this.participants.map((p) => p.convergenceAid?.() ?? null).filter((a) => a !== null);
+    if (aids.length === 0) return null;
+    return { atLimit: aids.every((a) => a.atLimit), note: aids.map((a) => a.note).join(', ') };
+  }
+
   private notConverging(): string | null {
     return notConvergingReason({
       history: this.syncHistory,
-      autoConverge: this.autoConverge !== null,
-      maxThrottle: this.autoConverge?.ceiling ?? 0,
       threshold: this.threshold,
       downtimeLimitMs: this.params.downtimeLimitMs,
     });
@@ -575,7 +575,7 @@ export class Precopy implements MigrationThread {
   }
 
   private finish(): void {
-    this.autoConverge?.stop();
+    for (const p of this.participants) p.onEnd?.();
     this.outcome = 'completed';
     this.totalTime = this.now;
     this.downtime = this.now - this.stopStart;
@@ -589,7 +589,7 @@ export class Precopy implements MigrationThread {
   }
 
   private fail(outcome: Outcome, reason: string): void {
-    this.autoConverge?.stop();
+    for (const p of this.participants) p.onEnd?.();
     this.outcome = outcome;
     this.failureReason = reason;
     this.status = 'failed';

@@ -13,13 +13,13 @@ const MB = 1e6;
 function drive(dirtyPages: readonly number[], params = QEMU_DEFAULTS, sentMB = 100): number[] {
   const ac = new AutoConverge(params);
   const after: number[] = [];
-  ac.afterSync({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 });
+  ac.onSyncStats({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 });
   after.push(ac.throttle);
   let transferred = 0;
   let rate = 0;
   for (const pages of dirtyPages) {
     transferred += sentMB * MB;
-    ac.afterSync({ transferred, periodDirtyPages: pages, dirtyPagesRate: rate });
+    ac.onSyncStats({ transferred, periodDirtyPages: pages, dirtyPagesRate: rate });
     rate = Math.floor((pages * 1000) / 2000);
     after.push(ac.throttle);
   }
@@ -61,8 +61,8 @@ describe('auto-converge, QEMU 2.5/2.6 rule', () => {
 
   it('syncs that close no period (less than 1 s since the last) never count', () => {
     const ac = new AutoConverge(QEMU_DEFAULTS);
-    ac.afterSync({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 });
-    for (let i = 1; i <= 20; i++) ac.afterSync({ transferred: i * 1e8, periodDirtyPages: null, dirtyPagesRate: 5000 });
+    ac.onSyncStats({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 });
+    for (let i = 1; i <= 20; i++) ac.onSyncStats({ transferred: i * 1e8, periodDirtyPages: null, dirtyPagesRate: 5000 });
     expect(ac.throttle).toBe(0);
   });
 
@@ -82,12 +82,25 @@ describe('auto-converge, QEMU 2.5/2.6 rule', () => {
     expect(t[28]).toBe(99); // 90 + 10 clamped to 99
     expect(t[40]).toBe(99);
     const ac = new AutoConverge(QEMU_DEFAULTS);
-    ac.afterSync({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 });
-    for (let i = 1; i <= 4; i++) ac.afterSync({ transferred: i * 1e8, periodDirtyPages: HIT, dirtyPagesRate: i > 1 ? 10_000 : 0 });
+    ac.onSyncStats({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 });
+    for (let i = 1; i <= 4; i++) ac.onSyncStats({ transferred: i * 1e8, periodDirtyPages: HIT, dirtyPagesRate: i > 1 ? 10_000 : 0 });
     expect(ac.throttle).toBe(20);
     expect(ac.runShare).toBeCloseTo(0.8, 12);
-    ac.stop();
+    ac.onEnd();
     expect(ac.throttle).toBe(0);
     expect(ac.maxThrottle).toBe(20);
+  });
+});
+
+describe('auto-converge off', () => {
+  it('is inert: no throttle, full run share, nothing for the not-converging verdict to wait for', () => {
+    const ac = new AutoConverge(null);
+    ac.onSyncStats({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 });
+    for (let i = 1; i <= 30; i++) {
+      expect(ac.onSyncStats({ transferred: i * 1e6, periodDirtyPages: 1e6, dirtyPagesRate: 1e6 })).toBe(false);
+    }
+    expect(ac.throttle).toBe(0);
+    expect(ac.vcpuRunShare()).toBe(1);
+    expect(ac.convergenceAid()).toBeNull();
   });
 });

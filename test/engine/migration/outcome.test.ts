@@ -12,7 +12,7 @@ import { RFC_2016 } from '../../../src/engine/migration/profiles';
  * Syncs every 36 s (a 4 GiB working set sent over a 1 Gbit/s link). Each pass sends `sent` pages,
  * the sync after it finds `dirtied` new ones, and the guest writes `writes` pages in between.
  */
-function passes(n: number, dirtied: number, sent: number, throttle = (_i: number) => 0): SyncRecord[] {
+function passes(n: number, dirtied: number, sent: number, throttle?: (i: number) => number): SyncRecord[] {
   const h: SyncRecord[] = [];
   for (let i = 0; i < n; i++) {
     h.push({
@@ -21,16 +21,15 @@ function passes(n: number, dirtied: number, sent: number, throttle = (_i: number
       sent: 2_000_000 + i * sent,
       writes: i * 3_686_400,
       remaining: 1_000_000 * 4096,
-      throttle: throttle(i),
+      // auto-converge with a 99 % ceiling, when a throttle is given.
+      aid: throttle ? { atLimit: throttle(i) >= 99, note: 'with auto-converge at its 99 % maximum' } : null,
     });
   }
   return h;
 }
 
-const ctx = (history: SyncRecord[], autoConverge = false) => ({
+const ctx = (history: SyncRecord[]) => ({
   history,
-  autoConverge,
-  maxThrottle: 99,
   threshold: 35.3e6,
   downtimeLimitMs: 300,
 });
@@ -69,8 +68,8 @@ describe('not converging', () => {
   });
 
   it('with auto-converge, only once the throttle has been at its maximum for the whole window', () => {
-    expect(notConvergingReason(ctx(passes(6, 1_100_000, 1_000_000, (i) => (i < 1 ? 90 : 99)), true))).toBeNull();
-    expect(notConvergingReason(ctx(passes(6, 1_100_000, 1_000_000, () => 99), true))).toBe(
+    expect(notConvergingReason(ctx(passes(6, 1_100_000, 1_000_000, (i) => (i < 1 ? 90 : 99))))).toBeNull();
+    expect(notConvergingReason(ctx(passes(6, 1_100_000, 1_000_000, () => 99)))).toBe(
       'not converging: dirty rate 125.2 MB/s ≥ 113.8 MB/s sent over the last 5 syncs (180 s) with auto-converge ' +
         'at its 99 % maximum, the guest writing 419 MB/s; 4.1 GB stay to send, above the 35.3 MB a 300 ms downtime allows',
     );

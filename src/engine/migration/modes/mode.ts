@@ -6,8 +6,13 @@
  *
  *   setup        QEMU's own steps (fixed cost, bitmap, dirty log start), with each participant's
  *                setup steps placed before or after the dirty log start
- *   every sync   beforeSync (hinting stops), the sync, afterSync (hinting restarts, or DONE)
- *   completion   onComplete (the guest runs on the destination)
+ *   every sync   beforeSync (hinting stops), the sync with onSyncStats inside it where QEMU
+ *                updates its statistics (auto-converge's check), afterSync (hinting restarts, or DONE)
+ *   completion   onComplete (the guest runs on the destination); onEnd after completion or failure
+ *
+ * And between them: vcpuRunShare (how much of the time the guest's vCPUs run, which a throttle
+ * lowers) and convergenceAid (something still acting on the dirty rate, so a not-converging
+ * verdict must wait until it is at its limit).
  *
  * A participant may also act on its own schedule (a guest driver, a device handler) through the
  * run's scheduler, and change the migration bitmap through the thread it was created with.
@@ -86,14 +91,43 @@ export interface VirtqueueView {
   snapshot(): VirtqueueSnapshot;
 }
 
+/** What migration_bitmap_sync knows where it updates its statistics. */
+export interface SyncStats {
+  /** ram_bytes_transferred() at this sync. */
+  transferred: number;
+  /**
+   * Set only when this sync closes a statistics period (more than 1 s since the last):
+   * num_dirty_pages_period, the pages this period's syncs newly set in the migration bitmap.
+   */
+  periodDirtyPages: number | null;
+  /** s->dirty_pages_rate as it stood before this sync updates it (0 until a period closed). */
+  dirtyPagesRate: number;
+}
+
+/** A participant that still acts on the guest's dirty rate (auto-converge's throttle). */
+export interface ConvergenceAid {
+  /** It can do no more (the throttle is at max-cpu-throttle). */
+  atLimit: boolean;
+  /** Words for the not-converging reason, e.g. "with auto-converge at its 99 % maximum". */
+  note: string;
+}
+
 export interface Participant {
   readonly setupSteps?: readonly SetupStep[];
   /** PRECOPY_NOTIFY_BEFORE_BITMAP_SYNC. */
   beforeSync?(thread: MigrationThread): void;
   /** PRECOPY_NOTIFY_AFTER_BITMAP_SYNC: `thread.vmRunning` tells the final sync from the others. */
   afterSync?(thread: MigrationThread): void;
+  /** Inside migration_bitmap_sync, before the dirty-pages rate is updated. */
+  onSyncStats?(stats: SyncStats): void;
   /** The migration completed; the guest runs on the destination. */
   onComplete?(thread: MigrationThread): void;
+  /** The migration ended, completed or failed (cpu_throttle_stop). */
+  onEnd?(): void;
+  /** Share of time the guest's vCPUs run, 0..1; 1 when absent. */
+  vcpuRunShare?(): number;
+  /** Null (or absent) while it does not act on the dirty rate. */
+  convergenceAid?(): ConvergenceAid | null;
   readonly guestLayers?: readonly GuestLayer[];
   readonly virtqueue?: VirtqueueView;
   /** Bytes of per-page state the participant keeps (counts in the engine's budget). */
