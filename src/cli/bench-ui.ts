@@ -1,7 +1,7 @@
 /**
  * npm run -s bench:ui [-- --json] [-- --runs N] [-- --seconds S]
  *
- * The page's budgets (DESIGN.md §5), measured in headless Chromium (Debian's /usr/bin/chromium,
+ * The page's budgets (ARCHITECTURE.md §7), measured in headless Chromium (Debian's /usr/bin/chromium,
  * or $CHROMIUM) against the production build served by `vite preview`, at 1440x900:
  * - first contentful paint <= 1 s after load;
  * - while an 8 GiB migration plays at the default speed: p95 frame time <= 17 ms and no

@@ -1,7 +1,7 @@
 /**
  * npm run -s bench [-- --json] [-- --runs N]
  * Engine wall time on one core (building the guest included), median of N runs after a warm-up,
- * and bytes of engine state per guest page. Budgets (DESIGN.md §5): an 8 GiB RFC case <= 50 ms,
+ * and bytes of engine state per guest page. Budgets (ARCHITECTURE.md §7): an 8 GiB RFC case <= 50 ms,
  * a 128 GiB idle guest <= 1 s, <= 8 bytes per page; issue #10: 600 s of simulated time of an
  * 8 GiB stress guest <= 2 s.
  */

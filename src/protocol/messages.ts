@@ -1,7 +1,7 @@
 /**
  * The typed message protocol between the UI and the simulation worker.
  *
- * Design rules (DESIGN.md §3):
+ * Design rules (ARCHITECTURE.md §5):
  * - Discriminated unions on `type`; both ends switch exhaustively.
  * - Per-page data only ever crosses as a transferred ArrayBuffer (the page-map cells at display
  *   resolution). The UI hands each buffer back with `returnBuffer` once it has painted it, so two

@@ -1,5 +1,5 @@
 /**
- * The keyboard shortcuts of DESIGN.md §4, page-wide: Space play/pause, → step, ← step back,
+ * The keyboard shortcuts (README, "Using the visualizer"), page-wide: Space play/pause, → step, ← step back,
  * R reset, one key per mode (src/ui/modes.ts: O, P, M, H), C compare, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
  * Escape closes the topmost overlay. Ignored while typing in a text field or with Ctrl/Cmd/Alt
  * held (so browser shortcuts like Ctrl+R keep working). On a slider, arrows and Home/End keep
