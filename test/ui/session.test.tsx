@@ -181,7 +181,7 @@ describe('compare', () => {
     expect([a.store.getState().mode, b.store.getState().mode]).toEqual(['original', 'pv']);
     expect(screen.getByTestId('compare-col-a')).toHaveAttribute('data-mode', 'original');
     expect(screen.getByTestId('compare-col-b')).toHaveAttribute('data-mode', 'pv');
-    expect(screen.getAllByRole('img', { name: 'free-page virtqueue' })).toHaveLength(2);
+    expect(screen.getAllByRole('img', { name: 'balloon virtqueue' })).toHaveLength(2);
 
     act(() => s().seek(30));
     expect(sentTo(0, 'seek').at(-1)).toEqual({ type: 'seek', simMs: 30 });

@@ -1,4 +1,4 @@
-/** The balloon's free-page virtqueue (SVG via VirtqueueView) with its counters. */
+/** The mode's balloon virtqueue (SVG via VirtqueueView) with its counters, headed by the queue's name. */
 import { useEffect, useRef } from 'react';
 import { formatBytes, formatInt } from '../format';
 import { VirtqueueView } from '../render/virtqueue-view';
@@ -13,6 +13,7 @@ export function VirtqueuePanel() {
   const svgRef = useRef<SVGSVGElement>(null);
   // The view reads the mode and motion preference on each paint; keep them in a ref.
   const opts = useRef({ mode, reducedMotion });
+  const nameRef = useRef<HTMLElement>(null);
   opts.current = { mode, reducedMotion };
 
   useEffect(() => {
@@ -32,6 +33,9 @@ export function VirtqueuePanel() {
         view.clear();
       }
       view.update({ snapshot: l.virtqueue, events: l.takeVqEvents(), ...opts.current });
+      // The queue differs by mode (free_pages, free_page_vq, reporting_vq): name the one drawn.
+      const name = nameRef.current;
+      if (name && l.virtqueue && name.textContent !== l.virtqueue.name) name.textContent = l.virtqueue.name;
     };
     const remove = scheduler.add(paint);
     return remove;
@@ -44,7 +48,9 @@ export function VirtqueuePanel() {
   return (
     <section className="panel vq-panel" aria-labelledby="vq-title">
       <header className="panel-head">
-        <h2 id="vq-title">virtio-balloon free-page virtqueue</h2>
+        <h2 id="vq-title">
+          virtio-balloon virtqueue <code ref={nameRef} data-testid="vq-name" />
+        </h2>
       </header>
       <svg ref={svgRef} className="vq-svg" data-testid="virtqueue" />
       <VqCounters />

@@ -1,6 +1,6 @@
 /**
  * The keyboard shortcuts (README, "Using the visualizer"), page-wide: Space play/pause, → step, ← step back,
- * R reset, one key per mode (src/ui/modes.ts: O, P, M, H), C compare, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
+ * R reset, one key per mode (src/ui/modes.ts: O, P, M, H, E), C compare, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
  * Escape closes the topmost overlay. Ignored while typing in a text field or with Ctrl/Cmd/Alt
  * held (so browser shortcuts like Ctrl+R keep working). On a slider, arrows and Home/End keep
  * their native meaning; everything else (Space, clicker keys) still drives the page, so a

@@ -1,5 +1,5 @@
 /**
- * VirtqueueView: the balloon's free-page virtqueue as SVG, drawn with d3 (framework-free; a React
+ * VirtqueueView: the mode's balloon virtqueue as SVG, drawn with d3 (framework-free; a React
  * effect owns it). The descriptor table is a ring of `size` segments coloured by owner; buffer
  * chains travel as tokens  guest driver -> avail ring -> device -> used ring -> driver,
  * kicks and interrupts flash the ring they notify on. In original mode the queue carries no
@@ -90,7 +90,7 @@ export class VirtqueueView {
     this.root = select(svg)
       .attr('viewBox', `0 0 ${VQ_VIEWBOX.width} ${VQ_VIEWBOX.height}`)
       .attr('role', 'img')
-      .attr('aria-label', 'free-page virtqueue');
+      .attr('aria-label', 'balloon virtqueue');
     this.root.selectAll('*').remove();
     const c = theme.vq;
     const diagram = this.root.append('g').attr('class', 'vq-diagram');
