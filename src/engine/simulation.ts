@@ -32,6 +32,7 @@ import {
   migrationOf,
   pageCode,
 } from './model/page-state';
+import { invariant } from './invariant';
 import { Rng } from './rng';
 import { validateScenario } from './scenario';
 import type { Scheduler } from './scheduler';
@@ -55,6 +56,11 @@ export const MIN_SIM_CAP_MS = 3_600_000;
 /** ...and at least this many passes over all of guest RAM at the binding rate. */
 const CAP_PASSES = 3;
 const PAGES_PER_GIB = 262_144;
+/**
+ * A unit without time passing is a setup step or a loop turn that changes state; a few in a row
+ * are normal, a hundred thousand are a loop (the largest legitimate run is a setup plan's length).
+ */
+const MAX_STALLED_UNITS = 100_000;
 /** Points the time series keeps; it halves its resolution when full, so memory stays bounded. */
 export const SERIES_CAPACITY = 8192;
 
@@ -122,6 +128,8 @@ export class Simulation {
   /** Simulated time at which an unfinished run stops (simCapMs). */
   readonly capMs: number;
   private guestClock = 0;
+  /** Units of the thread's work since its clock last moved (see advance). */
+  private stalledUnits = 0;
   /** Time of the guest or device action running now (Scheduler.now). */
   private guestNow = 0;
   private readonly timers: Timed[] = [];
@@ -215,7 +223,15 @@ export class Simulation {
   }
 
   private advance(): void {
+    const before = this.precopy.now;
     this.precopy.advance();
+    // Every unit of the thread's work moves its clock or its state; a long run of units that
+    // leaves the clock where it was is a loop that would never end.
+    this.stalledUnits = this.precopy.now === before ? this.stalledUnits + 1 : 0;
+    invariant(
+      this.stalledUnits <= MAX_STALLED_UNITS,
+      () => `the migration thread did ${MAX_STALLED_UNITS} units of work at ${before} ms without its clock moving`,
+    );
     this.runGuestUntil(this.precopy.now);
     while (this.nextSample <= this.precopy.now) this.sample();
     if (this.precopy.done) this.sampleAt(this.precopy.now);
