@@ -33,3 +33,13 @@ export {
 export { PROFILES, getProfile, type HostProfile } from './migration/profiles';
 export * from './types';
 export * from './model/page-state';
+export {
+  publishedCells,
+  trustLabel,
+  MEASURED_MODES,
+  type PublishedCell,
+  type CellRole,
+  type TableId,
+  type TrustKind,
+  type TrustLabel,
+} from './calibration';

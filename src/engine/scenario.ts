@@ -104,7 +104,7 @@ const rfcCase = (id: PresetId, workload: Scenario['workload']): Scenario => ({
   workload,
   linkGbps: PROFILES['rfc-2016'].defaultLinkGbps,
   maxBandwidthMiBs: PROFILES['rfc-2016'].defaultMaxBandwidthMiBs,
-  downtimeMs: 300,
+  downtimeMs: PROFILES['rfc-2016'].defaultDowntimeMs,
   profile: 'rfc-2016',
   seed: 1,
   settleMs: 0,
@@ -151,6 +151,7 @@ export function resolveScenario(presetId: string, overrides: Partial<Scenario> =
       if (overrides.linkGbps === undefined) (merged as { linkGbps: number }).linkGbps = prof.defaultLinkGbps;
       if (overrides.maxBandwidthMiBs === undefined)
         (merged as { maxBandwidthMiBs: number }).maxBandwidthMiBs = prof.defaultMaxBandwidthMiBs;
+      if (overrides.downtimeMs === undefined) (merged as { downtimeMs: number }).downtimeMs = prof.defaultDowntimeMs;
     }
   }
   return validateScenario(merged);
