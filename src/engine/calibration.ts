@@ -97,6 +97,13 @@ export function publishedCells(): PublishedCell[] {
   return cells;
 }
 
+let cells: readonly PublishedCell[] | null = null;
+/** The published cells, built once (the badge asks on every render). */
+function cachedCells(): readonly PublishedCell[] {
+  cells ??= publishedCells();
+  return cells;
+}
+
 export type TrustKind = 'calibrated' | 'predicted' | 'extrapolated' | 'mechanism-only';
 
 export interface TrustLabel {
@@ -119,7 +126,7 @@ const EXPERIMENT_FIELDS = ['workload', 'guestGiB', 'linkGbps', 'maxBandwidthMiBs
  * testbed, but another guest size, workload, link or setting than any published cell; says how
  * far), or mechanism only (nobody published a measurement of this mode on this testbed).
  */
-export function trustLabel(s: Scenario, cells: readonly PublishedCell[] = publishedCells()): TrustLabel {
+export function trustLabel(s: Scenario, cells: readonly PublishedCell[] = cachedCells()): TrustLabel {
   const table = tableOfProfile(s.profile);
   const testbed = table ? TABLE_TITLES[table] : (PROFILES[s.profile]?.title ?? s.profile);
   if (!table || !MEASURED_MODES[table].includes(s.mode)) {

@@ -20,6 +20,7 @@ export {
   LIMITS,
   ScenarioError,
   resolveScenario,
+  presetOn,
   validateScenario,
   presetTitle,
   isPresetId,
