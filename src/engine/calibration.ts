@@ -118,7 +118,15 @@ function tableOfProfile(profile: string): TableId | null {
 }
 
 /** Fields that make a scenario a different experiment from a published cell (mode and seed aside). */
-const EXPERIMENT_FIELDS = ['workload', 'guestGiB', 'linkGbps', 'maxBandwidthMiBs', 'downtimeMs', 'autoConverge'] as const;
+const EXPERIMENT_FIELDS = [
+  'workload',
+  'guestGiB',
+  'linkGbps',
+  'maxBandwidthMiBs',
+  'downtimeMs',
+  'autoConverge',
+  'settleMs',
+] as const;
 
 /**
  * How far to trust what a scenario shows: calibrated (it is a cell a constant was derived from),
@@ -168,6 +176,7 @@ function extrapolation(s: Scenario, cells: readonly PublishedCell[]): string {
   if (s.maxBandwidthMiBs !== ref.maxBandwidthMiBs) parts.push(`max-bandwidth ${fmt(s.maxBandwidthMiBs)} MiB/s (measured at ${fmt(ref.maxBandwidthMiBs)})`);
   if (s.downtimeMs !== ref.downtimeMs) parts.push(`downtime limit ${fmt(s.downtimeMs)} ms (measured at ${fmt(ref.downtimeMs)})`);
   if (s.autoConverge !== ref.autoConverge) parts.push('auto-converge on (never measured)');
+  if (s.settleMs !== ref.settleMs) parts.push(`guest settled ${fmt(s.settleMs / 1000)} s (measured at once)`);
   return parts.length > 0 ? parts.join('; ') : 'a combination no published cell has';
 }
 

@@ -55,6 +55,9 @@ describe('trustLabel', () => {
       'extrapolated: link 1 Gbit/s (measured at 10); downtime limit 500 ms (measured at 300)',
     );
     expect(label('rfc-case-1', { autoConverge: true }).text).toBe('extrapolated: auto-converge on (never measured)');
+    expect(label('rfc-case-2', { mode: 'pv', settleMs: 30_000 }).text).toBe('extrapolated: guest settled 30 s (measured at once)');
+    // The seed is not part of the experiment.
+    expect(label('rfc-case-1', { seed: 7 }).kind).toBe('calibrated');
   });
   it('a mode nobody measured on that testbed is mechanism only', () => {
     expect(label('rfc-case-1', { mode: 'pagemap' })).toEqual({
