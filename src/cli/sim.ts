@@ -7,7 +7,7 @@
  * Runs one migration headless and prints query-migrate (JSON) or a readable summary.
  * Mode ids: every key of the mode registry (src/engine/migration/modes/index.ts).
  */
-import { MODES, Simulation, type QueryMigrate, type Scenario } from '../engine/index';
+import { MODES, Simulation, trustLabel, type QueryMigrate, type Scenario } from '../engine/index';
 import type { CounterSpec } from '../engine/migration/modes/mode';
 import { parseFlags, runCli, SCENARIO_FLAGS, scenarioFromFlags } from './args';
 
@@ -29,7 +29,8 @@ function summary(r: QueryMigrate, s: Scenario): string {
     return `${`${c.label}: `.padEnd(20)}${text}`;
   };
   const lines = [
-    `migviz ${m.scenario} (${s.guestGiB} GiB), mode ${m.mode}, seed ${m.seed}`,
+    `migviz ${m.scenario} (${s.guestGiB} GiB), mode ${m.mode}, seed ${m.seed}, profile ${s.profile}`,
+    `trust:              ${trustLabel(s).text}`,
     `workload:           ${workloadText(s, m['working-set-pages'])}`,
     `status:             ${r.status}${m['failure-reason'] ? ` (${m['failure-reason']})` : ''}`,
     `outcome:            ${m.outcome}`,

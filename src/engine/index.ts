@@ -20,6 +20,7 @@ export {
   LIMITS,
   ScenarioError,
   resolveScenario,
+  presetOn,
   validateScenario,
   presetTitle,
   isPresetId,
@@ -33,3 +34,13 @@ export {
 export { PROFILES, getProfile, type HostProfile } from './migration/profiles';
 export * from './types';
 export * from './model/page-state';
+export {
+  publishedCells,
+  trustLabel,
+  MEASURED_MODES,
+  type PublishedCell,
+  type CellRole,
+  type TableId,
+  type TrustKind,
+  type TrustLabel,
+} from './calibration';

@@ -104,7 +104,7 @@ const rfcCase = (id: PresetId, workload: Scenario['workload']): Scenario => ({
   workload,
   linkGbps: PROFILES['rfc-2016'].defaultLinkGbps,
   maxBandwidthMiBs: PROFILES['rfc-2016'].defaultMaxBandwidthMiBs,
-  downtimeMs: 300,
+  downtimeMs: PROFILES['rfc-2016'].defaultDowntimeMs,
   profile: 'rfc-2016',
   seed: 1,
   settleMs: 0,
@@ -143,21 +143,27 @@ export function resolveScenario(presetId: string, overrides: Partial<Scenario> =
   if (!isPresetId(presetId)) {
     throw new ScenarioError(`unknown scenario "${presetId}"; accepted: ${PRESET_IDS.join(', ')}`);
   }
-  const base = SCENARIO_PRESETS[presetId];
-  const merged: Scenario = { ...base, ...overrides, id: presetId };
-  if (profileDefaultsChanged(base, merged, overrides)) {
-    const prof = PROFILES[merged.profile];
-    if (prof) {
-      if (overrides.linkGbps === undefined) (merged as { linkGbps: number }).linkGbps = prof.defaultLinkGbps;
-      if (overrides.maxBandwidthMiBs === undefined)
-        (merged as { maxBandwidthMiBs: number }).maxBandwidthMiBs = prof.defaultMaxBandwidthMiBs;
-    }
-  }
-  return validateScenario(merged);
+  const base = presetOn(presetId, overrides.profile);
+  return validateScenario({ ...base, ...overrides, id: presetId });
 }
 
-function profileDefaultsChanged(base: Scenario, merged: Scenario, overrides: Partial<Scenario>): boolean {
-  return overrides.profile !== undefined && merged.profile !== base.profile;
+/**
+ * A preset on a testbed: the profile, with the profile's link, max-bandwidth and downtime limit
+ * (the testbed's settings) unless it is the preset's own profile. An unknown profile is left for
+ * validateScenario to reject.
+ */
+export function presetOn(id: PresetId, profile: string = SCENARIO_PRESETS[id].profile): Scenario {
+  const base = SCENARIO_PRESETS[id];
+  const prof = Object.hasOwn(PROFILES, profile) ? PROFILES[profile] : undefined;
+  if (profile === base.profile) return base;
+  if (!prof) return { ...base, profile };
+  return {
+    ...base,
+    profile,
+    linkGbps: prof.defaultLinkGbps,
+    maxBandwidthMiBs: prof.defaultMaxBandwidthMiBs,
+    downtimeMs: prof.defaultDowntimeMs,
+  };
 }
 
 /** Fields a scenario file may hold: a preset to start from, then any scenario field. */

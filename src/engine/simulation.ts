@@ -83,6 +83,11 @@ export interface SimulationOptions {
   faults?: EngineFaults;
   /** Initial sampling interval of the time series, ms (doubles when the series fills up). */
   seriesIntervalMs?: number;
+  /**
+   * Host costs to use instead of the scenario's profile (same id): for sensitivity studies that
+   * vary one constant (validate's candidates). Never set by the app.
+   */
+  profileOverride?: HostProfile;
 }
 
 /** Time series as struct-of-arrays; halved in place (generation++) when it fills up. */
@@ -138,7 +143,7 @@ export class Simulation {
 
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = validateScenario(scenario);
-    this.profile = getProfile(this.scenario.profile);
+    this.profile = options.profileOverride ?? getProfile(this.scenario.profile);
     this.pageCount = Math.floor(this.scenario.guestGiB * PAGES_PER_GIB);
     const rng = new Rng(this.scenario.seed);
     this.mem = new GuestMemory(this.pageCount);

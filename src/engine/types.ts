@@ -13,10 +13,11 @@ export type { ModeId } from './migration/modes';
 
 /**
  * What the guest did before (and does during) the migration. `stress` is a writer like mig_mon's
- * `mm_dirty`: the scenario's working set, dirty rate and pattern (see src/engine/guest/workloads.ts).
+ * `mm_dirty`: the scenario's working set, dirty rate and pattern; `kernel-compile` is `make bzImage
+ * -j4` in a 4-vCPU guest, as Wei Wang's free page hint letters ran it (see src/engine/guest/workloads.ts).
  */
-export type WorkloadId = 'idle-boot' | 'after-hog' | 'running' | 'stress';
-export const WORKLOAD_IDS: readonly WorkloadId[] = ['idle-boot', 'after-hog', 'running', 'stress'];
+export type WorkloadId = 'idle-boot' | 'after-hog' | 'running' | 'stress' | 'kernel-compile';
+export const WORKLOAD_IDS: readonly WorkloadId[] = ['idle-boot', 'after-hog', 'running', 'stress', 'kernel-compile'];
 
 /** Order in which `stress` walks its working set: uniformly at random, or a cursor that wraps. */
 export type StressPattern = 'random' | 'sequential';

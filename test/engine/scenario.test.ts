@@ -110,9 +110,9 @@ describe('resolveScenario', () => {
     expect(rejection(() => resolveScenario('rfc-case-1', { linkGbps: 401 })).message).toBe('link speed (Gbit/s) must be from 0.1 to 400');
     expect(rejection(() => resolveScenario('rfc-case-1', { mode: 'turbo' as 'pv' })).message).toBe('mode must be one of original, pv, pagemap, hint, report');
     expect(rejection(() => resolveScenario('rfc-case-1', { workload: 'x' as 'running' })).message).toBe(
-      'workload must be one of idle-boot, after-hog, running, stress',
+      'workload must be one of idle-boot, after-hog, running, stress, kernel-compile',
     );
-    expect(rejection(() => resolveScenario('rfc-case-1', { profile: 'x' })).message).toBe('profile must be one of rfc-2016');
+    expect(rejection(() => resolveScenario('rfc-case-1', { profile: 'x' })).message).toBe('profile must be one of rfc-2016, wang-2018');
     const both = rejection(() => resolveScenario('rfc-case-1', { downtimeMs: 0, maxBandwidthMiBs: 0 })).message;
     expect(both).toContain('max-bandwidth (MiB/s) must be from 1 to 1000000');
     expect(both).toContain('downtime limit (ms) must be from 1 to 60000');

@@ -173,6 +173,27 @@ describe('App controls', () => {
     expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { guestGiB: 2, mode: 'original', id: 'rfc-case-2' } });
   });
 
+  it('the trust badge says how far to trust the run; the Testbed picker switches profile and keeps it', () => {
+    const { sent, ctl } = setup();
+    expect(screen.getByTestId('trust').textContent).toBe('predicted: RFC 2016 testbed, 8 GiB, published 7436 ms');
+    fireEvent.change(screen.getByRole('combobox', { name: 'Testbed' }), { target: { value: 'wang-2018' } });
+    // The testbed brings migrate_set_speed 100G, migrate_set_downtime 2 and its loopback link.
+    expect(sent.at(-1)).toMatchObject({
+      type: 'load',
+      scenario: { id: 'rfc-case-2', profile: 'wang-2018', downtimeMs: 2000, maxBandwidthMiBs: 102400, linkGbps: 40 },
+    });
+    expect(screen.getByTestId('trust').textContent).toBe(
+      'extrapolated: workload after-hog never measured (measured: idle-boot, kernel-compile)',
+    );
+    // Editing a field keeps the testbed; so does another preset.
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'Guest GiB' }), { target: { value: '16' } });
+    expect(ctl().store.getState().scenario).toMatchObject({ profile: 'wang-2018', guestGiB: 16, downtimeMs: 2000 });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Scenario' }), { target: { value: 'rfc-case-1' } });
+    expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { id: 'rfc-case-1', profile: 'wang-2018', downtimeMs: 2000 } });
+    fireEvent.click(screen.getByRole('button', { name: 'PV' }));
+    expect(screen.getByTestId('trust').textContent).toBe('mechanism only: no published measurement of pv on the Wang 2018 testbed');
+  });
+
   it('changing the preset loads it with the preset values in the inputs', () => {
     const { sent } = setup();
     fireEvent.change(screen.getByRole('combobox', { name: 'Scenario' }), { target: { value: 'rfc-case-1' } });

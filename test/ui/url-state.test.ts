@@ -44,6 +44,21 @@ describe('URL view state', () => {
     expect(bad.errors).toEqual(['settle (ms before the migration) must be from 0 to 600000 (got "-5"); using the default']);
   });
 
+  it('profile: a testbed brings its link, maxbw and downtime; round trip; a bad one is reported', () => {
+    const link = '?v=1&scenario=rfc-case-1&view=hint&profile=wang-2018';
+    const { state, errors } = parseUrlState(link);
+    expect(errors).toEqual([]);
+    expect(state.overrides).toEqual({ profile: 'wang-2018' });
+    expect(scenarioOf(state, 'hint')).toMatchObject({ profile: 'wang-2018', linkGbps: 40, maxBandwidthMiBs: 102400, downtimeMs: 2000 });
+    expect(serializeUrlState(state)).toBe(link);
+    // A field set away from the testbed's value stays, even when it equals the preset's.
+    const ten = parseUrlState('?v=1&profile=wang-2018&link=10').state;
+    expect(scenarioOf(ten, 'original').linkGbps).toBe(10);
+    expect(serializeUrlState(ten)).toBe('?v=1&profile=wang-2018&link=10');
+    expect(parseUrlState('?profile=rfc-2016').state.overrides).toEqual({});
+    expect(parseUrlState('?profile=x').errors).toEqual(['profile must be one of rfc-2016, wang-2018 (got "x"); using the default']);
+  });
+
   it('speed max means as fast as the engine runs', () => {
     expect(parseUrlState('speed=max').state.speed).toBe(Number.POSITIVE_INFINITY);
     expect(serializeUrlState({ ...DEFAULT_VIEW_STATE, speed: Number.POSITIVE_INFINITY })).toBe('?v=1&speed=max');

@@ -117,6 +117,49 @@ export const STRESS = {
   tickMs: 10,
 } as const;
 
+/**
+ * `kernel-compile`: a Linux kernel build, `make bzImage -j4`, in a 4-vCPU guest, as Wei Wang's free
+ * page hint letters ran it during the migration (v29, 2018-03-26: the build took 4 min 58 s).
+ * Built on the stress writer's model (a working set written at a rate, allocator churn), with what
+ * such a build does to memory: four compiler processes (cc1) that grow a heap, write it over and
+ * over and exit, their memory freed (free but stale, as after the hog); and page cache that grows
+ * with every source file read and object file written. Estimates where no measurement is cited.
+ */
+export const KERNEL_COMPILE = {
+  /** make -j4: four compiler processes at once, one per vCPU. */
+  jobs: 4,
+  /**
+   * Mean life of one cc1 process: 298 s of build (the letters' 4 min 58 s) x 4 jobs over ~2400
+   * compilations (the object files of an x86_64 defconfig bzImage, an estimate) = 0.5 s.
+   * Lives are exponential around it; builds mix tiny and large files.
+   */
+  jobLifetimeMs: 500,
+  /** Peak resident heap of one cc1 compiling a kernel .c file at -O2 (40 to 100 MiB; estimate). */
+  jobPeakMiB: 64,
+  /**
+   * GCC's garbage-collected heap is written again while the file compiles (allocate, fill,
+   * collect): each heap page written this many more times over the process's life (estimate).
+   */
+  jobRewritesPerPage: 2,
+  /**
+   * Compiler heap in 32-page (128 KiB) chunks, the stress writer's smallest block: GCC maps its
+   * heap in chunks of about 1 MiB, so a chunk stays within one.
+   */
+  chunkOrder: 5,
+  /**
+   * Page cache at the migration, the build half done: the headers and sources read so far
+   * (~400 MiB of a 4.16 tree) and half of ~1 GiB of object files (estimate).
+   */
+  pageCacheAtStartMiB: 900,
+  /**
+   * Page cache growth: ~1 GiB of objects and ~300 MiB of first-read sources over the 298 s build,
+   * ~4.4 MiB/s, written a page at a time (file pages are order-0 allocations).
+   */
+  pageCacheGrowthMiBs: 4.4,
+  /** The writer's 10 ms slice (STRESS.tickMs), for the same reason. */
+  tickMs: STRESS.tickMs,
+} as const;
+
 /** What a workload is: its id and, for `stress`, the writer's parameters (the scenario's fields). */
 export interface WorkloadSpec {
   readonly workload: WorkloadId;
@@ -160,6 +203,10 @@ export function buildWorkload(spec: WorkloadSpec, mem: GuestMemory, rng: Rng): W
     case 'stress': {
       const hot = bootGuest(mem, rng);
       return new StressWriter(mem, rng, hot, spec);
+    }
+    case 'kernel-compile': {
+      const hot = bootGuest(mem, rng);
+      return new KernelCompile(mem, rng, hot);
     }
   }
 }
@@ -499,5 +546,93 @@ export class StressWriter implements Workload {
       }
     }
     mem.writes += n - touched;
+  }
+}
+
+/** One cc1 process of a kernel build: a heap that grows to its peak, rewritten, freed at exit. */
+interface CompileJob {
+  age: number;
+  life: number;
+  /** First pfn of each chunk of its heap (KERNEL_COMPILE.chunkOrder). */
+  chunks: number[];
+}
+
+/** The kernel build (see KERNEL_COMPILE). */
+export class KernelCompile implements Workload {
+  readonly id = 'kernel-compile' as const;
+  readonly tickMs = KERNEL_COMPILE.tickMs;
+  readonly workingSetPages = 0;
+  private readonly idle: IdleActivity;
+  private readonly jobs: CompileJob[] = [];
+  private readonly peakChunks: number;
+  /** Page-cache pages owed (fraction carried between ticks). */
+  private cacheOwed = 0;
+
+  constructor(
+    private readonly mem: GuestMemory,
+    private readonly rng: Rng,
+    hot: Int32Array,
+  ) {
+    const K = KERNEL_COMPILE;
+    this.idle = new IdleActivity('kernel-compile', mem, rng, hot);
+    this.peakChunks = Math.round((K.jobPeakMiB * PAGES_PER_MIB) >>> K.chunkOrder);
+    // Page cache so far: file pages, order 0 to 3 (readahead hands out small runs).
+    let cache = Math.round(K.pageCacheAtStartMiB * PAGES_PER_MIB);
+    while (cache > 0) {
+      const order = Math.min(rng.int(4), 31 - Math.clz32(cache));
+      if (mem.allocAndWrite(order) < 0) break;
+      cache -= 1 << order;
+    }
+    // The four compilers at the moment the migration starts: each somewhere in its life.
+    for (let j = 0; j < K.jobs; j++) {
+      const job: CompileJob = { age: 0, life: this.lifetime(), chunks: [] };
+      job.age = rng.next() * job.life;
+      this.grow(job);
+      this.jobs.push(job);
+    }
+  }
+
+  private lifetime(): number {
+    return -KERNEL_COMPILE.jobLifetimeMs * Math.log(1 - this.rng.next());
+  }
+
+  /** Allocates (and so writes) heap chunks up to the share of the peak the job's age calls for. */
+  private grow(job: CompileJob): void {
+    const want = Math.min(this.peakChunks, Math.ceil((this.peakChunks * job.age) / job.life));
+    while (job.chunks.length < want) {
+      const pfn = this.mem.allocAndWrite(KERNEL_COMPILE.chunkOrder);
+      if (pfn < 0) return;
+      job.chunks.push(pfn);
+    }
+  }
+
+  tick(t: number, dtMs: number, runShare = 1): void {
+    this.idle.tick(t, dtMs, runShare);
+    const K = KERNEL_COMPILE;
+    const mem = this.mem;
+    const rng = this.rng;
+    const chunkPages = 1 << K.chunkOrder;
+    const run = dtMs * runShare;
+    for (const job of this.jobs) {
+      job.age += run;
+      if (job.age >= job.life) {
+        // cc1 exits: its heap goes back to the allocator, stale; the next file's cc1 starts.
+        for (const pfn of job.chunks) mem.buddy.freeBlock(pfn, K.chunkOrder);
+        job.chunks.length = 0;
+        job.age = 0;
+        job.life = this.lifetime();
+      }
+      this.grow(job);
+      // Rewrites over the heap it has: jobRewritesPerPage x peak pages over a life.
+      const n = job.chunks.length;
+      if (n === 0) continue;
+      const writes = rng.poisson((K.jobRewritesPerPage * this.peakChunks * chunkPages * run) / job.life);
+      for (let i = 0; i < writes; i++) mem.write(job.chunks[rng.int(n)] + rng.int(chunkPages));
+    }
+    this.cacheOwed += (K.pageCacheGrowthMiBs * PAGES_PER_MIB * run) / 1000;
+    while (this.cacheOwed >= 1) {
+      this.cacheOwed -= 1;
+      mem.allocAndWrite(0);
+    }
   }
 }

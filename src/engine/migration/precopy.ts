@@ -15,7 +15,7 @@
  * fetches and clears; a page written after a sync but before it is sent goes out in this pass
  * and again in the next.
  */
-import { clearRange, countAll, countRange, findNextSet, popcount32 } from '../bitmap';
+import { clearRange, countRange, findNextSet, popcount32 } from '../bitmap';
 import type { GuestMemory } from '../guest/memory';
 import { PAGE_SIZE } from '../guest/memory';
 import { invariant } from '../invariant';
@@ -96,6 +96,7 @@ export class Precopy implements MigrationThread {
   private periodStart = 0;
   private periodDirty = 0;
   private blockNameSent = false;
+  /** ram_counters.remaining as the last sync left it (2.12's expected-downtime), bytes. */
   private dirtyBytesLastSync = 0;
   /** Pages participants dropped from the bitmap without sending them (migviz.skipped-pages). */
   skippedPages = 0;
@@ -262,8 +263,9 @@ export class Precopy implements MigrationThread {
         this.setupTime = this.now;
         this.status = 'active';
         this.setPhase('bulk');
-        this.windowStart = this.now;
-        this.windowStartBytes = this.wireBytes;
+        // The bandwidth window is not reset here: 2.5's migration_thread sets initial_time and
+        // initial_bytes when the thread starts, before setup, so the first measurement spans
+        // setup too (a long setup makes the first threshold small).
         this.periodStart = this.now;
         this.step = 'loop';
         return;
@@ -292,7 +294,9 @@ export class Precopy implements MigrationThread {
         this.step = 'drain';
         return;
       case 'drain':
-        this.now = Math.max(this.now, this.linkFree);
+        // 2.5 takes end_time when qemu_savevm_state_complete_precopy's qemu_fflush returns: the
+        // last byte is in the socket's send buffer, up to socketBufferBytes still on the wire.
+        // downtime and total-time end there, not when the destination has received everything.
         this.finish();
         return;
       case 'done':
@@ -307,9 +311,10 @@ export class Precopy implements MigrationThread {
 
   private startDirtyLog(): void {
     const p = this.profile;
-    const mapped = countAll(this.mem.data);
+    const m = hostMappings(this.mem.data, p.hostHugePages);
     this.mem.logging = !this.faults.noDirtyLog;
-    this.now += (this.mem.pages * p.logStartNsPerPage + mapped * p.logStartNsPerMappedPage) / 1e6;
+    this.now +=
+      (this.mem.pages * p.logStartNsPerPage + m.small * p.logStartNsPer4kSpte + m.huge * p.logStartNsPerHugeSpte) / 1e6;
   }
 
   /** migration_bitmap_sync: pull KVM's dirty log into the migration bitmap. */
@@ -513,13 +518,21 @@ export class Precopy implements MigrationThread {
       this.windowPages += nAll;
     }
     const p = this.profile;
-    const cpuMs = (nZero * p.zeroPageNs + nData * p.dataPageNs + scannedWords * p.scanNsPerWord) / 1e6;
+    const cpuMs =
+      (nZero * p.zeroPageNs + nData * p.dataPageNs + nAll * p.bitmapLockNsPerPage + scannedWords * p.scanNsPerWord) / 1e6;
     this.pushToLink(cpuMs, bytes);
     return nAll;
   }
 
   /** The thread spends cpuMs producing `bytes`; the link drains them; a full socket blocks the thread. */
   private pushToLink(cpuMs: number, bytes: number): void {
+    if (this.profile.loopback) {
+      // Over loopback the socket's copies and protocol work run in the sending thread (sendmsg,
+      // then the loopback softirq on the same CPU): no second resource to overlap with.
+      this.now += cpuMs + bytes / this.params.linkBytesPerMs;
+      this.linkFree = this.now;
+      return;
+    }
     const start = this.now;
     const cpuEnd = start + cpuMs;
     let linkEnd = Math.max(this.linkFree, start) + bytes / this.params.linkBytesPerMs;
@@ -543,10 +556,21 @@ export class Precopy implements MigrationThread {
     this.bandwidth = bandwidth;
     this.mbps = (bytes * 8) / spent / 1000;
     this.pagesPerSecond = Math.round((this.windowPages * 1000) / spent);
-    // As modern QEMU computes it (2.5's dirty_bytes_rate / bandwidth has no time unit):
-    // the time to send what the last sync left, at the measured bandwidth.
-    if (this.syncCount > 1 && bytes > 10000 && bandwidth > 0) {
-      this.expectedDowntime = this.dirtyBytesLastSync / bandwidth;
+    // Until the first statistics period closes the dirty rate is 0 and expected-downtime keeps
+    // its first value, the downtime limit (migrate_fd_connect). Then, by the profile's QEMU:
+    if (this.dirtyPagesRate > 0 && bytes > 10000) {
+      switch (this.profile.expectedDowntime) {
+        case 'dirty-rate-over-bandwidth':
+          // 2.5: s->dirty_bytes_rate / bandwidth, bytes per second over bytes per ms, reported
+          // as ms: the ratio of the two rates times 1000, not a time to send anything.
+          this.expectedDowntime = (this.dirtyPagesRate * PAGE_SIZE) / bandwidth;
+          break;
+        case 'remaining-at-sync-over-bandwidth':
+          // 2.12/3.0 (migration_update_counters): ram_counters.remaining, the bytes dirty at the
+          // last sync, over the bandwidth: the time to send them.
+          this.expectedDowntime = this.dirtyBytesLastSync / bandwidth;
+          break;
+      }
     }
     this.bytesXfer = 0;
     this.windowPages = 0;
@@ -631,4 +655,29 @@ export class Precopy implements MigrationThread {
     }
     return { ok: mismatches === 0, 'pages-checked': checked, mismatches, 'first-mismatch': first };
   }
+}
+
+/** Words of the page bitmaps per 2 MiB region (512 pages of 4 KiB, 32 pages a word). */
+const WORDS_PER_HUGE = 512 / 32;
+
+/**
+ * How the host maps guest RAM when dirty logging starts: the pages that hold data are the pages
+ * the host has backed. With transparent huge pages the first touch of an aligned 2 MiB region
+ * allocates all of it, so KVM maps the region with one 2 MiB spte; without, one 4 KiB spte per
+ * touched page. A partial region at the end of RAM is mapped in 4 KiB units.
+ */
+export function hostMappings(data: Uint32Array, hugePages: boolean): { huge: number; small: number } {
+  let huge = 0;
+  let small = 0;
+  const whole = hugePages ? Math.floor(data.length / WORDS_PER_HUGE) * WORDS_PER_HUGE : 0;
+  for (let w = 0; w < whole; w += WORDS_PER_HUGE) {
+    for (let i = w; i < w + WORDS_PER_HUGE; i++) {
+      if (data[i] !== 0) {
+        huge++;
+        break;
+      }
+    }
+  }
+  for (let w = whole; w < data.length; w++) small += popcount32(data[w]);
+  return { huge, small };
 }

@@ -15,8 +15,17 @@ export interface HostProfile {
   readonly defaultLinkGbps: number;
   /** max-bandwidth when the scenario does not set one, MiB/s. */
   readonly defaultMaxBandwidthMiBs: number;
+  /** downtime-limit when the scenario does not set one, ms. */
+  readonly defaultDowntimeMs: number;
+  /** How query-migrate's expected-downtime is computed by this testbed's QEMU. */
+  readonly expectedDowntime: 'dirty-rate-over-bandwidth' | 'remaining-at-sync-over-bandwidth';
   /** TCP goodput as a fraction of the line rate. */
   readonly linkEfficiency: number;
+  /**
+   * Both ends on one host over the loopback device: sending costs the migration thread the
+   * socket's copy and protocol work (bytes / goodput) instead of overlapping with a NIC.
+   */
+  readonly loopback: boolean;
   /** Kernel socket send buffer: how far the migration thread may run ahead of the wire, bytes. */
   readonly socketBufferBytes: number;
 
@@ -24,6 +33,8 @@ export interface HostProfile {
   readonly zeroPageNs: number;
   /** Migration thread CPU per data page: zero check exits early, 4 KiB copied into the QEMUFile, ns. */
   readonly dataPageNs: number;
+  /** Migration thread CPU per page sent for taking the migration bitmap's lock (0: no lock), ns. */
+  readonly bitmapLockNsPerPage: number;
   /** find_next_bit over one 32-page bitmap word with nothing set, ns. */
   readonly scanNsPerWord: number;
 
@@ -31,10 +42,17 @@ export interface HostProfile {
   readonly setupFixedMs: number;
   /** Allocating and filling the migration bitmap, per guest page, ns. */
   readonly bitmapInitNsPerPage: number;
-  /** KVM_MEM_LOG_DIRTY_PAGES on: visiting every gfn's rmap, per guest page, ns. */
+  /** KVM_MEM_LOG_DIRTY_PAGES on: visiting every gfn's rmap head at the 4 KiB level, per guest page, ns. */
   readonly logStartNsPerPage: number;
-  /** ... and write-protecting each page the host has mapped (sptes present), per mapped page, ns. */
-  readonly logStartNsPerMappedPage: number;
+  /** ... and write-protecting (or D-bit clearing) one 4 KiB spte, per page the host maps in 4 KiB units, ns. */
+  readonly logStartNsPer4kSpte: number;
+  /** ... and write-protecting one 2 MiB spte, per huge mapping, ns. */
+  readonly logStartNsPerHugeSpte: number;
+  /**
+   * The host backs guest RAM with transparent huge pages (QEMU madvises MADV_HUGEPAGE on guest RAM,
+   * host THP enabled): an aligned 2 MiB region the guest touched is one 2 MiB mapping.
+   */
+  readonly hostHugePages: boolean;
   /** migration_bitmap_sync: KVM_GET_DIRTY_LOG and the merge, per guest page, ns. */
   readonly syncNsPerPage: number;
   /** ... plus re-protecting each dirty page, ns. */
@@ -73,6 +91,10 @@ export interface HostProfile {
   readonly discardNsPerMappedPage: number;
 }
 
+/** wang-2018's derived constants (see WANG_2018). */
+const WANG_ZERO_PAGE_NS = 737;
+const WANG_SETUP_FIXED_MS = 56;
+
 export const RFC_2016: HostProfile = {
   id: 'rfc-2016',
   title: 'RFC 2016 testbed: E5-2699 v3, QEMU 2.5/2.6, 10 GbE',
@@ -80,8 +102,14 @@ export const RFC_2016: HostProfile = {
   defaultLinkGbps: 10,
   // The RFC moved 8.3 GB in 7.4 s, so max-bandwidth was raised above line rate: 10 Gbit/s in MiB/s.
   defaultMaxBandwidthMiBs: 1192,
+  // QEMU's default downtime-limit (300 ms); the RFC does not say it changed it.
+  defaultDowntimeMs: 300,
+  // 2.5's migration_thread: s->expected_downtime = s->dirty_bytes_rate / bandwidth.
+  expectedDowntime: 'dirty-rate-over-bandwidth',
   // TCP over Ethernet, MTU 1500: 1448 payload bytes (MSS with timestamps) per 1538 bytes on the wire.
   linkEfficiency: 1448 / 1538,
+  // Two hosts, a NIC between them: the NIC's DMA overlaps with the migration thread.
+  loopback: false,
   // Linux tcp_wmem maximum (4 MiB) with send-buffer autotuning.
   socketBufferBytes: 4 << 20,
   // Derived from case 1 original, the CPU-bound cell: ~1745 ms of bulk stage for ~2.0 M zero pages
@@ -89,18 +117,31 @@ export const RFC_2016: HostProfile = {
   zeroPageNs: 800,
   // Zero check exits at the first word, 4 KiB memcpy into the QEMUFile buffer (~10 GB/s), header, writev share.
   dataPageNs: 1000,
+  // 2.5's send loop clears a page's bit with test_and_clear_bit, no lock (migration_bitmap_clear_dirty).
+  bitmapLockNsPerPage: 0,
   // find_next_bit: one load and test per 32 clean pages.
   scanNsPerWord: 1,
-  // Derived from case 1 pv: what 421 ms leave after every modelled cost (README). Consistent with
-  // 2.5's setup: savevm header and device setup, each memslot update waiting for an SRCU grace period.
-  setupFixedMs: 65,
+  // Derived from case 1 pv: 421 ms - 338 ms of every other modelled cost (setup: bitmap, log start
+  // 2.4 ms, free-list walk 22 ms; ~299 ms of wire for 353 MB; syncs, stop) = 83 ms. Consistent
+  // with 2.5's setup: savevm header and device setup, each memslot update waiting for an SRCU
+  // grace period.
+  setupFixedMs: 83,
   // bitmap_new + bitmap_set over 2 Mi bits: a memset.
   bitmapInitNsPerPage: 0.1,
-  // kvm_mmu_slot_remove_write_access visits every gfn's rmap at each page-size level.
-  logStartNsPerPage: 5,
-  // Derived from case 2 pv minus case 1 pv: ~125 ms over ~1.9 M more pages mapped on the host
-  // (the hog touched them) = ~60 ns per spte write-protected (a cache miss plus the update).
-  logStartNsPerMappedPage: 60,
+  // kvm_mmu_slot_remove_write_access visits every gfn's rmap head (8 bytes, read in gfn order): one
+  // core streams ~8 GB/s, ~1 ns per gfn.
+  logStartNsPerPage: 1,
+  // Measured: Jay Zhou, "KVM: x86: enable dirty log gradually in small chunks" (kvm list, 2020,
+  // commit 3c9bd4006bfc): memory_global_dirty_log_start of a 128 GiB guest took 460 ms, i.e.
+  // 460 ms / 32 Mi pages = 13.7 ns per 4 KiB spte, of which ~1 ns is the rmap visit above: 13 ns.
+  logStartNsPer4kSpte: 13,
+  // Measured: Keqian Zhu, "KVM: arm64: Support enabling dirty log gradually in small chunks" (2020,
+  // commit c862626e19ef): 128 GiB guest with 127 GiB touched, 2 MiB pages: 4 ms for 65 024 huge
+  // mappings = 61 ns per 2 MiB spte (4 KiB pages: 650 ms, 20 ns per spte, the same order as Zhou).
+  logStartNsPerHugeSpte: 61,
+  // QEMU has madvised guest RAM MADV_HUGEPAGE since 1.x (ram_block_add), and host kernels of 2016
+  // (4.2) enable THP; the RFC's host kernel config is not published.
+  hostHugePages: true,
   // KVM_GET_DIRTY_LOG copies a bitmap of RAM/32768 bytes; QEMU merges it a word at a time.
   syncNsPerPage: 0.5,
   // Re-write-protecting each page reported dirty.
@@ -143,8 +184,49 @@ export const RFC_2016: HostProfile = {
   discardNsPerMappedPage: 100,
 };
 
+/**
+ * `wang-2018`: the testbed of Wei Wang's free page hint series (Linux, v29 2018-03-26 to v36
+ * 2018-07-20): Xeon E5-2699 v4 (Broadwell-EP, 2.2 GHz), 8 GiB guest with 4 vCPUs, QEMU of that
+ * era with the series' QEMU side, both ends on one host (local migration), `migrate_set_speed
+ * 100G`, `migrate_set_downtime 2`. Hardware-independent constants are those of rfc-2016 (same
+ * code, same per-page work); what differs says why.
+ */
+export const WANG_2018: HostProfile = {
+  ...RFC_2016,
+  id: 'wang-2018',
+  title: 'Wang 2018 testbed: E5-2699 v4, QEMU 2.12 era, loopback',
+  // Local migration: the stream goes over the loopback device. A single TCP stream over lo moves
+  // ~40 Gbit/s on a Broadwell-EP core (two memcpys per byte, sender and receiver; iperf on lo
+  // reports 30 to 50 Gbit/s on such hosts): an estimate, the letters do not measure it.
+  defaultLinkGbps: 40,
+  // lo has a 65 536-byte MTU: 65 483 bytes of payload (MSS with timestamps) per 65 536.
+  linkEfficiency: 65483 / 65536,
+  // "local migration": source and destination QEMU on the same host.
+  loopback: true,
+  // migrate_set_speed 100G: HMP's suffix G is GiB, 100 GiB/s.
+  defaultMaxBandwidthMiBs: 100 * 1024,
+  // migrate_set_downtime 2 (seconds).
+  defaultDowntimeMs: 2000,
+  // QEMU 2.12/3.0 migration_update_counters: expected_downtime = ram_counters.remaining / bandwidth.
+  expectedDowntime: 'remaining-at-sync-over-bandwidth',
+  // The series' QEMU side takes rs->bitmap_mutex around each page's clear in
+  // migration_bitmap_clear_dirty ("migration: use bitmap_mutex in migration_bitmap_clear_dirty"),
+  // because the hint path clears bits from another thread: an uncontended pthread mutex lock and
+  // unlock, two atomic read-modify-writes of ~20 cycles each at 2.2 GHz, ~20 ns.
+  bitmapLockNsPerPage: 20,
+  // Derived from the idle legacy cell (v29: 1769 ms), the CPU-bound one: see README, "Model and
+  // calibration", wang-2018.
+  zeroPageNs: WANG_ZERO_PAGE_NS,
+  // Derived from the idle hinting cell (v29: 261 ms): see README.
+  setupFixedMs: WANG_SETUP_FIXED_MS,
+  // Broadwell has PML: KVM clears the D bit of each 4 KiB spte instead of write-protecting it
+  // (vmx_slot_enable_log_dirty); Zhou's 13.7 ns per spte was measured on the same mechanism
+  // (Xeon Gold 6152, PML), so rfc-2016's 13 ns and 61 ns apply.
+};
+
 export const PROFILES: Readonly<Record<string, HostProfile>> = {
   [RFC_2016.id]: RFC_2016,
+  [WANG_2018.id]: WANG_2018,
 };
 
 export function getProfile(id: string): HostProfile {

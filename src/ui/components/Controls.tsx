@@ -5,6 +5,7 @@
  * lead panel (its scenario and speed are the ones every panel runs).
  */
 import { useEffect, useRef } from 'react';
+import { PROFILES } from '../../engine/migration/profiles';
 import { formatClock, formatSpeed } from '../format';
 import { usePanelsValue } from '../hooks/use-panels-value';
 import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
@@ -30,6 +31,7 @@ function ScenarioControls() {
   const lead = useAppState((s) => s.panels[0]);
   const view = useAppState((s) => s.view);
   const presetId = useStoreOf(lead, (s) => s.presetId);
+  const profile = useStoreOf(lead, (s) => s.scenario.profile);
   const inputs = useStoreOf(lead, (s) => s.inputs);
   const inputError = useStoreOf(lead, (s) => s.inputError);
   const field = (
@@ -64,6 +66,16 @@ function ScenarioControls() {
           {PRESET_IDS.map((id) => (
             <option key={id} value={id}>
               {presetTitle(id)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field" title="The testbed whose costs the engine uses; it brings its link, max-bandwidth and downtime limit">
+        <span>Testbed</span>
+        <select value={profile} onChange={(e) => session.setProfile(e.target.value)}>
+          {Object.values(PROFILES).map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.title}
             </option>
           ))}
         </select>

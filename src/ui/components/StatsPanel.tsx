@@ -3,7 +3,8 @@
  * then the mode's own counters (its `stats` rows in src/ui/modes.ts); plus the verification
  * result and, for an unmodified preset, what the RFC measured on real hardware.
  */
-import type { QueryMigrate } from '../../engine/types';
+import { trustLabel } from '../../engine/calibration';
+import type { QueryMigrate, Scenario } from '../../engine/types';
 import { formatBytes, formatInt, formatMs } from '../format';
 import { MODE_UI, type ModeStatRow } from '../modes';
 import { publishedFor } from '../published';
@@ -52,6 +53,7 @@ export function StatsPanel() {
         <h2 id="stats-title">query-migrate</h2>
         <Verification q={q} done={done} />
       </header>
+      <TrustBadge scenario={scenario} />
       <dl className="stats" data-testid="stats">
         {rows.map((r) => (
           <div key={r.key} title={r.title}>
@@ -67,6 +69,16 @@ export function StatsPanel() {
         </p>
       )}
     </section>
+  );
+}
+
+/** How far to trust the numbers above: the one rule is trustLabel (src/engine/calibration.ts). */
+function TrustBadge({ scenario }: { scenario: Scenario }) {
+  const t = trustLabel(scenario);
+  return (
+    <p className={`trust trust-${t.kind}`} data-testid="trust">
+      {t.text}
+    </p>
   );
 }
 

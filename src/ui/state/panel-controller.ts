@@ -204,7 +204,7 @@ export class PanelController {
   setInput(field: keyof ScenarioInputs, text: string): void {
     const s = this.state;
     const inputs = { ...s.inputs, [field]: text };
-    const r = resolveInputs(s.presetId, s.mode, inputs);
+    const r = resolveInputs(s.presetId, s.mode, inputs, s.scenario);
     if (!r.ok) {
       this.store.setState({ inputs, inputError: r.error });
       return;

@@ -44,7 +44,11 @@ const FIELD_OF: Record<keyof ScenarioInputs, { field: keyof Scenario; scale: num
 
 export type Resolved = { ok: true; scenario: Scenario } | { ok: false; error: string };
 
-export function resolveInputs(presetId: string, mode: ModeId, inputs: ScenarioInputs): Resolved {
+/**
+ * The scenario the inputs describe. `keep`: the scenario on screen, whose other fields (profile,
+ * workload, limits a link or file set) stay as they are.
+ */
+export function resolveInputs(presetId: string, mode: ModeId, inputs: ScenarioInputs, keep?: Scenario): Resolved {
   const overrides: Record<string, number> = {};
   for (const key of Object.keys(LABELS) as (keyof ScenarioInputs)[]) {
     const text = inputs[key].trim();
@@ -54,7 +58,8 @@ export function resolveInputs(presetId: string, mode: ModeId, inputs: ScenarioIn
     overrides[field] = scale === 1 ? value : Math.round(value * scale * 1000) / 1000;
   }
   try {
-    return { ok: true, scenario: resolveScenario(presetId, { ...(overrides as Partial<Scenario>), mode }) };
+    const { id: _id, ...kept }: Partial<Scenario> = keep ?? {};
+    return { ok: true, scenario: resolveScenario(presetId, { ...kept, ...(overrides as Partial<Scenario>), mode }) };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }

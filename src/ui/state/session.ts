@@ -15,7 +15,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { EngineClient } from '../../client/engine-client';
-import { parseScenarioFile, resolveScenario, SCENARIO_PRESETS, validateScenario } from '../../engine/scenario';
+import { parseScenarioFile, presetOn, resolveScenario, SCENARIO_PRESETS, validateScenario } from '../../engine/scenario';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
 import { modeLabel } from '../modes';
 import { assertNever } from '../../protocol';
@@ -250,8 +250,21 @@ export class Session {
 
   // ---- scenario ----------------------------------------------------------------------------
 
+  /** Another preset, on the testbed on screen. */
   setPreset(id: PresetId): void {
-    this.setScenario({ ...SCENARIO_PRESETS[id], mode: this.primary.store.getState().mode });
+    const lead = this.primary.store.getState();
+    this.setScenario({ ...presetOn(id, lead.scenario.profile), mode: lead.mode });
+  }
+
+  /**
+   * Another testbed (host profile): its link, max-bandwidth and downtime limit come with it; the
+   * guest (size, workload, seed, settle time) stays.
+   */
+  setProfile(profile: string): void {
+    const lead = this.primary.store.getState();
+    const s = lead.scenario;
+    const base = presetOn(lead.presetId, profile);
+    this.setScenario({ ...base, guestGiB: s.guestGiB, workload: s.workload, seed: s.seed, settleMs: s.settleMs, mode: lead.mode });
   }
 
   setInput(field: keyof ScenarioInputs, text: string): void {

@@ -3,7 +3,7 @@
  * soon after it changes (debounced) with replaceState, never pushState, so scrubbing and playing
  * do not flood the history, and never per frame.
  */
-import { SCENARIO_PRESETS } from '../../engine/scenario';
+import { presetOn, SCENARIO_PRESETS } from '../../engine/scenario';
 import { type ScenarioOverrides, serializeUrlState, type ViewState } from '../url/url-state';
 import type { View } from '../view';
 import type { PanelState } from './panel-store';
@@ -18,11 +18,12 @@ export interface OnScreen {
   presenting: boolean;
 }
 
-/** The URL state of the screen: the lead panel's scenario as overrides of its preset. */
+/** The URL state of the screen: the lead panel's scenario as overrides of its preset on its testbed. */
 export function viewStateOf(lead: PanelState, on: OnScreen): ViewState {
-  const preset = SCENARIO_PRESETS[lead.presetId];
-  const overrides: ScenarioOverrides = {};
   const s = lead.scenario;
+  const preset = presetOn(lead.presetId, s.profile);
+  const overrides: ScenarioOverrides = {};
+  if (s.profile !== SCENARIO_PRESETS[lead.presetId].profile) overrides.profile = s.profile;
   if (s.guestGiB !== preset.guestGiB) overrides.guestGiB = s.guestGiB;
   if (s.workload !== preset.workload) overrides.workload = s.workload;
   if (s.linkGbps !== preset.linkGbps) overrides.linkGbps = s.linkGbps;

@@ -2,6 +2,7 @@
  * The shareable view state in the URL query: a link reproduces what was on screen.
  *
  *   ?v=1&scenario=rfc-case-1&view=compare&a=pv&b=hint&gib=16&seed=7&settle=30000&speed=0.1&t=1250&play=1&present=1
+ *   ?v=1&scenario=rfc-case-1&profile=wang-2018&view=hint   (a testbed brings its link, maxbw and downtime)
  *
  * `view` is a mode id (that mode alone) or `compare`, whose two modes are `a` and `b` (default:
  * Original vs PV, the RFC's pair).
@@ -10,7 +11,8 @@
  * Defaults are left out, so the plain address is the default view.
  */
 import * as z from 'zod/mini';
-import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, SCENARIO_PRESETS } from '../../engine/scenario';
+import { PROFILES } from '../../engine/migration/profiles';
+import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, presetOn, SCENARIO_PRESETS } from '../../engine/scenario';
 import { type ModeId, type Scenario, WORKLOAD_IDS } from '../../engine/types';
 import { assertNever, DEFAULT_SPEED } from '../../protocol/messages';
 import { parseModeId, UI_MODES } from '../modes';
@@ -22,7 +24,15 @@ export const URL_STATE_VERSION = 1;
 const VIEW_WORDS: readonly string[] = [...UI_MODES, 'compare'];
 
 /** Scenario fields a link may override (everything but the mode, which `view` carries). */
-type OverridableField = 'guestGiB' | 'workload' | 'linkGbps' | 'maxBandwidthMiBs' | 'downtimeMs' | 'seed' | 'settleMs';
+type OverridableField =
+  | 'guestGiB'
+  | 'workload'
+  | 'linkGbps'
+  | 'maxBandwidthMiBs'
+  | 'downtimeMs'
+  | 'profile'
+  | 'seed'
+  | 'settleMs';
 export type ScenarioOverrides = { -readonly [K in OverridableField]?: Scenario[K] };
 
 export interface ViewState {
@@ -76,6 +86,9 @@ const FIELDS = {
   link: num('link (Gbit/s)', LIMITS.linkGbps),
   maxbw: num('maxbw (MiB/s)', LIMITS.maxBandwidthMiBs),
   downtime: num('downtime (ms)', LIMITS.downtimeMs),
+  profile: z.string().check(
+    z.refine((v) => Object.hasOwn(PROFILES, v), { message: `profile must be one of ${Object.keys(PROFILES).join(', ')}` }),
+  ),
   seed: num('seed', LIMITS.seed, true),
   settle: num('settle (ms before the migration)', LIMITS.settleMs),
   speed: z.union([z.literal('max'), num('speed (sim ms per wall ms)', { min: 0.001, max: 10_000 })], {
@@ -131,6 +144,8 @@ export function parseUrlState(search: string): ParsedUrlState {
   if (maxbw !== undefined) o.maxBandwidthMiBs = maxbw;
   const downtime = read('downtime');
   if (downtime !== undefined) o.downtimeMs = downtime;
+  const profile = read('profile');
+  if (profile !== undefined) o.profile = profile;
   const seed = read('seed');
   if (seed !== undefined) o.seed = seed;
   const settle = read('settle');
@@ -144,18 +159,19 @@ export function parseUrlState(search: string): ParsedUrlState {
   const present = read('present');
   if (present !== undefined) state.present = present;
 
-  // Overrides equal to the preset's value are not overrides.
-  const preset = SCENARIO_PRESETS[state.presetId];
+  // Overrides equal to the preset's value on its testbed are not overrides.
+  const preset = presetOn(state.presetId, o.profile);
   for (const k of Object.keys(o) as (keyof ScenarioOverrides)[]) {
-    if (o[k] === preset[k]) delete o[k];
+    if (k !== 'profile' && o[k] === preset[k]) delete o[k];
   }
+  if (o.profile === SCENARIO_PRESETS[state.presetId].profile) delete o.profile;
   return { state, errors };
 }
 
 /** Writes the view state as a query string ('' for the default view), leaving defaults out. */
 export function serializeUrlState(state: ViewState): string {
   const p = new URLSearchParams();
-  const preset = SCENARIO_PRESETS[state.presetId];
+  const preset = presetOn(state.presetId, state.overrides.profile);
   if (state.presetId !== DEFAULT_VIEW_STATE.presetId) p.set('scenario', state.presetId);
   const v = state.view;
   switch (v.kind) {
@@ -177,6 +193,7 @@ export function serializeUrlState(state: ViewState): string {
     const value = o[field];
     if (value !== undefined && value !== preset[field]) p.set(key, String(value));
   };
+  if (o.profile !== undefined && o.profile !== SCENARIO_PRESETS[state.presetId].profile) p.set('profile', o.profile);
   put('gib', 'guestGiB');
   put('workload', 'workload');
   put('link', 'linkGbps');
@@ -194,7 +211,7 @@ export function serializeUrlState(state: ViewState): string {
 
 /** The scenario a view state describes, for one mode. */
 export function scenarioOf(state: ViewState, mode: ModeId): Scenario {
-  return { ...SCENARIO_PRESETS[state.presetId], ...state.overrides, mode };
+  return { ...presetOn(state.presetId, state.overrides.profile), ...state.overrides, mode };
 }
 
 type Reader = <K extends FieldKey>(key: K, fallback?: string) => z.output<(typeof FIELDS)[K]> | undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countAll } from '../../../src/engine/bitmap';
 import { BuddyAllocator, ORDERS } from '../../../src/engine/guest/buddy';
 import { GuestMemory } from '../../../src/engine/guest/memory';
-import { buildWorkload, STRESS, StressWriter, type Workload, type WorkloadSpec } from '../../../src/engine/guest/workloads';
+import { buildWorkload, KERNEL_COMPILE, STRESS, StressWriter, type Workload, type WorkloadSpec } from '../../../src/engine/guest/workloads';
 import { STRESS_DEFAULTS } from '../../../src/engine/scenario';
 import { Rng } from '../../../src/engine/rng';
 import type { WorkloadId } from '../../../src/engine/types';
@@ -188,5 +188,42 @@ describe('stress (mm_dirty-like writer)', () => {
     expect(writerWrites(w)).toBe(41_943);
     expect(mem.writes - before).toBeGreaterThanOrEqual(41_943);
     expect(countAll(mem.dirtyLog)).toBeGreaterThanOrEqual(1024);
+  });
+});
+
+describe('kernel-compile (make bzImage -j4 in a 4-vCPU guest)', () => {
+  it('holds the idle guest, ~900 MiB of page cache and four compilers part-way through their heaps', () => {
+    const idle = build('idle-boot', PAGES_8G);
+    const k = build('kernel-compile', PAGES_8G);
+    const extra = k.usedMiB - idle.usedMiB;
+    // Page cache plus four cc1 heaps, each between 0 and 64 MiB.
+    expect(extra).toBeGreaterThan(KERNEL_COMPILE.pageCacheAtStartMiB);
+    expect(extra).toBeLessThan(KERNEL_COMPILE.pageCacheAtStartMiB + KERNEL_COMPILE.jobs * KERNEL_COMPILE.jobPeakMiB);
+    expect(k.w.tickMs).toBe(10);
+    expectCanonical(k.mem);
+  });
+
+  it('writes ~400 k pages/s (heaps grown and rewritten), grows the page cache 4.4 MiB/s, and frees each cc1 at exit', () => {
+    const { mem, w } = build('kernel-compile', PAGES_8G);
+    const writes0 = mem.writes;
+    const free0 = mem.buddy.freePages;
+    let freedInATick = 0;
+    for (let t = 0; t < 10_000; t += 10) {
+      const before = mem.buddy.freePages;
+      w.tick(t, 10);
+      freedInATick = Math.max(freedInATick, mem.buddy.freePages - before);
+    }
+    // 4 jobs x (64 MiB grown + 2 x 64 MiB rewritten) per 0.5 s life = 393 k pages/s, give or take
+    // the lives' spread.
+    const perSec = (mem.writes - writes0) / 10;
+    expect(perSec).toBeGreaterThan(300_000);
+    expect(perSec).toBeLessThan(600_000);
+    // Over 10 s the heaps come and go; what stays is the page cache: 44 MiB, plus the heaps' swing.
+    const grownMiB = (free0 - mem.buddy.freePages) / 256;
+    expect(grownMiB).toBeGreaterThan(44 - KERNEL_COMPILE.jobs * KERNEL_COMPILE.jobPeakMiB);
+    expect(grownMiB).toBeLessThan(44 + KERNEL_COMPILE.jobs * KERNEL_COMPILE.jobPeakMiB);
+    // A compiler that exits gives back megabytes at once.
+    expect(freedInATick).toBeGreaterThan(256);
+    expectCanonical(mem);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countAll } from '../../../src/engine/bitmap';
 import { GuestMemory, PAGE_SIZE } from '../../../src/engine/guest/memory';
 import type { EngineFaults } from '../../../src/engine/migration/modes/mode';
-import { Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
+import { hostMappings, Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
 import * as wire from '../../../src/engine/migration/wire';
 import { resolveScenario } from '../../../src/engine/scenario';
@@ -93,7 +93,7 @@ describe('wire accounting on a tiny static guest', () => {
     const expected =
       p.setupFixedMs +
       (PAGES * p.bitmapInitNsPerPage) / 1e6 +
-      (PAGES * p.logStartNsPerPage + 40 * p.logStartNsPerMappedPage) / 1e6 +
+      (PAGES * p.logStartNsPerPage + 40 * p.logStartNsPer4kSpte) / 1e6 +
       (PAGES * p.syncNsPerPage) / 1e6;
     expect(pre.setupTime).toBeCloseTo(expected, 9);
     expect(mem.logging).toBe(true);
@@ -201,7 +201,8 @@ describe('threshold and bitmap sync', () => {
 describe('rate limiting (max-bandwidth)', () => {
   // QEMU checks the budget before every page, so a 100 ms window overshoots by at most one page
   // record. Stop-and-copy is exempt (migration_completion lifts the limit), so the bound holds
-  // from the end of setup to the moment the VM stops.
+  // from the start of the thread (2.5's windows start at initial_time, before setup, and setup's
+  // bytes count) to the moment the VM stops.
   const precopyRate = (guestGiB: number, workload: 'idle-boot' | 'after-hog') => {
     const sim = new Simulation(resolveScenario('rfc-case-1', { guestGiB, workload, maxBandwidthMiBs: 8 }));
     const stats = sim.runToEnd();
@@ -211,7 +212,7 @@ describe('rate limiting (max-bandwidth)', () => {
     const s = sim.series;
     let i = 0;
     while (i + 1 < s.length && s.t[i + 1] <= stop.t) i++;
-    return { bytes: s.transferred[i], ms: s.t[i] - stats['setup-time'] };
+    return { bytes: s.transferred[i], ms: s.t[i] };
   };
   const max = (8 * 1048576) / 1000; // bytes per ms
   const onePagePerWindow = 4104 / 100;
@@ -237,5 +238,73 @@ describe('rate limiting (max-bandwidth)', () => {
     expect(slow['total-time']).toBeGreaterThan(20 * fast['total-time']);
     const perWindowBudget = (8 * 1048576) / 10 + 32 * 4104 + 18;
     expect(slow['total-time']).toBeGreaterThanOrEqual((slow.ram.transferred / perWindowBudget) * 100);
+  });
+});
+
+describe('dirty log start: how the host maps guest RAM (hostMappings)', () => {
+  it('with THP a touched 2 MiB region is one mapping; without, one per touched 4 KiB page', () => {
+    // 3 regions of 512 pages plus a 100-page tail; region 0 untouched, region 1 one page,
+    // region 2 all 512, the tail 7 pages.
+    const mem = new GuestMemory(3 * 512 + 100);
+    mem.write(512 + 3);
+    for (let p = 1024; p < 1536; p++) mem.write(p);
+    for (let p = 1536; p < 1543; p++) mem.write(p);
+    expect(hostMappings(mem.data, true)).toEqual({ huge: 2, small: 7 });
+    expect(hostMappings(mem.data, false)).toEqual({ huge: 0, small: 1 + 512 + 7 });
+  });
+
+  it('rfc-case-2 pv at 64 GiB sets up in under 700 ms (THP: the hog mapped 2 MiB regions)', () => {
+    const s = new Simulation(resolveScenario('rfc-case-2', { mode: 'pv', guestGiB: 64 })).runToEnd();
+    expect(s['setup-time']).toBeLessThan(700);
+    expect(s['setup-time']).toBeGreaterThan(200);
+  });
+});
+
+describe("QEMU 2.5's migration_thread details", () => {
+  it('the first bandwidth window starts with the thread, so it spans setup', () => {
+    const mem = staticGuest(64 * 1024, range(0, 64 * 1024));
+    const { pre } = precopyFor(mem);
+    runUntil(pre, () => pre.thresholdBytes > 0);
+    // Window = setup + the first ram_save_iterate (MAX_WAIT 50 ms at most), not 100 ms of sending.
+    const spent = pre.now;
+    expect(spent).toBeGreaterThan(pre.setupTime);
+    expect(spent).toBeLessThan(pre.setupTime + 60);
+    expect(pre.thresholdBytes).toBeCloseTo((pre.wireBytes / spent) * 300, 0);
+  });
+
+  it('downtime and total-time end when the last byte is in the socket, not when it crossed the link', () => {
+    // 16 Mi of data pages over 1 Gbit/s: link-bound, so the wire is busy from start to end.
+    const mem = staticGuest(4096, range(0, 4096));
+    const link = GBPS(1);
+    const { pre } = precopyFor(mem, { linkBytesPerMs: link });
+    runUntil(pre, () => false);
+    expect(pre.status).toBe('completed');
+    // The wire idles during setup, then never: the last byte crosses at setup + all bytes' time.
+    const crossed = pre.setupTime + pre.wireBytes / link;
+    const socketMs = RFC_2016.socketBufferBytes / link; // 35.6 ms of bytes the socket may hold
+    expect(pre.totalTime).toBeLessThan(crossed - socketMs / 2);
+    expect(pre.totalTime).toBeGreaterThan(crossed - socketMs - 1);
+  });
+
+  it("expected-downtime follows the profile's QEMU: 2.5's rate ratio, 2.12's remaining over bandwidth", () => {
+    // 1 GiB written at 100 MiB/s on a 1 Gbit/s link: at 15 s the second sync has closed a period.
+    const at = (profile: 'rfc-2016' | 'wang-2018') => {
+      const sim = new Simulation(
+        resolveScenario('rfc-case-1', { workload: 'stress', workingSetGiB: 1, dirtyMiBs: 100, profile, linkGbps: 1, downtimeMs: 300 }),
+      );
+      sim.step(15_000);
+      return sim.stats();
+    };
+    const old = at('rfc-2016');
+    expect(old.ram['dirty-sync-count']).toBe(2);
+    // 2.5: dirty bytes per second over bytes per ms (mbps x 125): 14 928 x 4096 / 117 685 = 519.6.
+    const ratio = (old.ram['dirty-pages-rate'] * 4096) / (old.ram.mbps * 125);
+    expect(old['expected-downtime']).toBeCloseTo(ratio, 1);
+    expect(old['expected-downtime']).toBeGreaterThan(500);
+    expect(old['expected-downtime']).toBeLessThan(540);
+    // 2.12: the ~795 MB the last sync left over ~121 MB/s: several seconds.
+    const next = at('wang-2018');
+    expect(next['expected-downtime']).toBeGreaterThan(6000);
+    expect(next['expected-downtime']).toBeLessThan(7500);
   });
 });
