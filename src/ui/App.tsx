@@ -101,7 +101,7 @@ function Shell() {
 
   // Form controls, scrollbars and the page behind the app follow the theme.
   useEffect(() => {
-    document.documentElement.style.colorScheme = theme.name;
+    document.documentElement.style.colorScheme = theme.scheme;
     document.body.style.background = theme.css.bg;
   }, [theme]);
 

@@ -20,7 +20,7 @@ import { buildPageMapLut } from '../../src/ui/render/page-map-painter';
 import { RafScheduler } from '../../src/ui/render/raf-scheduler';
 import type { AppServices } from '../../src/ui/state/context';
 import type { Session } from '../../src/ui/state/session';
-import { darkTheme, lightTheme } from '../../src/ui/theme';
+import { darkTheme, lightTheme, projectorTheme } from '../../src/ui/theme';
 import { TOUR } from '../../src/ui/tour/tour';
 import { FakeSimulation } from '../worker/fake-simulation';
 import { installCanvasFake, words } from './canvas-fake';
@@ -516,7 +516,7 @@ describe('tour and keys', () => {
 });
 
 describe('themes', () => {
-  it('cycles system → dark → light → system, remembers it, and recolours the page map', async () => {
+  it('cycles system → dark → light → projector → system, remembers it, and recolours the page map', async () => {
     const user = userEvent.setup();
     const { root, flush, s } = setup(`?${SMALL}`);
     await waitFor(() => expect(s().lead.live.epoch).toBe(1));
@@ -535,6 +535,13 @@ describe('themes', () => {
     expect(has(pending(lightTheme))).toBe(true);
     expect(has(pending(darkTheme))).toBe(false);
     await user.click(screen.getByRole('button', { name: 'Theme: Light' }));
+    expect(root()).toHaveClass('theme-projector');
+    expect(localStorage.getItem('migviz.theme')).toBe('projector');
+    expect(has(pending(projectorTheme))).toBe(true);
+    // Projector-safe: black ground, white text.
+    expect(root().style.getPropertyValue('--bg')).toBe('#000000');
+    expect(root().style.getPropertyValue('--text')).toBe('#ffffff');
+    await user.click(screen.getByRole('button', { name: 'Theme: Projector' }));
     expect(screen.getByRole('button', { name: 'Theme: System' })).toBeInTheDocument();
     expect(root()).toHaveClass('theme-dark');
   });

@@ -1,9 +1,10 @@
 /** Title bar with the page-wide actions: tour, copy link, exports, theme, presentation, shortcuts. */
 import { useRef, useState } from 'react';
 import { useAppState, useSession } from '../state/context';
+import type { ThemePref } from '../theme';
 import { ExportMenu } from './ExportMenu';
 
-const THEME_LABEL = { system: 'System', dark: 'Dark', light: 'Light' } as const;
+const THEME_LABEL: Record<ThemePref, string> = { system: 'System', dark: 'Dark', light: 'Light', projector: 'Projector' };
 
 export function Header() {
   const session = useSession();
@@ -69,7 +70,7 @@ export function Header() {
         <button
           type="button"
           onClick={() => session.cycleTheme()}
-          title="Theme: system → dark → light"
+          title="Theme: system → dark → light → projector (high contrast)"
           aria-label={`Theme: ${THEME_LABEL[themePref]}`}
         >
           Theme: {THEME_LABEL[themePref]}
