@@ -4,87 +4,19 @@
  * announcer, through the real App on in-process engines (the fake simulation, or the real
  * engine on small guests).
  */
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InProcessEngineClient } from '../../src/client/in-process-client';
-import type { EngineClient } from '../../src/client/engine-client';
 import { GUEST_FREE_STALE, MIG_PENDING, pageCode } from '../../src/engine/model/page-state';
 import { Simulation } from '../../src/engine/simulation';
-import type { Scenario } from '../../src/engine/types';
-import type { ToWorker } from '../../src/protocol';
-import { App } from '../../src/ui/App';
 import { buildExport, composePageMaps } from '../../src/ui/export/export-actions';
 import { MODE_UI, UI_MODES } from '../../src/ui/modes';
 import { buildPageMapLut } from '../../src/ui/render/page-map-painter';
-import { RafScheduler } from '../../src/ui/render/raf-scheduler';
-import type { AppServices } from '../../src/ui/state/context';
-import type { Session } from '../../src/ui/state/session';
 import { darkTheme, lightTheme, projectorTheme } from '../../src/ui/theme';
 import { TOUR } from '../../src/ui/tour/tour';
 import { FakeSimulation } from '../worker/fake-simulation';
+import { SMALL, setup } from './app-harness';
 import { installCanvasFake, words } from './canvas-fake';
-
-function manualScheduler() {
-  const queue: FrameRequestCallback[] = [];
-  const scheduler = new RafScheduler((cb) => {
-    queue.push(cb);
-    return queue.length;
-  });
-  const flush = () =>
-    act(() => {
-      for (const cb of queue.splice(0)) cb(performance.now());
-    });
-  return { scheduler, flush };
-}
-
-interface Logged {
-  client: number;
-  msg: ToWorker;
-}
-
-/** The App on in-process engines; every client's messages are logged with the client's index. */
-function setup(search = '', createSimulation: (s: Scenario) => FakeSimulation | Simulation = (s) => new FakeSimulation(s)) {
-  const log: Logged[] = [];
-  const clients: InProcessEngineClient[] = [];
-  const createClient = (): EngineClient => {
-    const c = new InProcessEngineClient({ createSimulation });
-    const index = clients.length;
-    clients.push(c);
-    const send = c.send.bind(c);
-    c.send = (msg, transfer) => {
-      if (msg.type !== 'returnBuffer') log.push({ client: index, msg });
-      send(msg, transfer);
-    };
-    return c;
-  };
-  const { scheduler, flush } = manualScheduler();
-  let session: Session | null = null;
-  let services: AppServices | null = null;
-  const utils = render(
-    <App
-      createClient={createClient}
-      scheduler={scheduler}
-      search={search}
-      onSession={(s) => {
-        session = s;
-      }}
-      onServices={(s) => {
-        services = s;
-      }}
-      session={{ urlDebounceMs: 5, chromeHideMs: 40 }}
-    />,
-  );
-  const s = () => session as unknown as Session;
-  /** What exports read: the session and the views' registry. */
-  const svc = () => services as unknown as AppServices;
-  const sentTo = (client: number, type?: ToWorker['type']) =>
-    log.filter((l) => l.client === client && (type === undefined || l.msg.type === type)).map((l) => l.msg);
-  const root = () => utils.container.querySelector('.app') as HTMLElement;
-  return { ...utils, log, clients, flush, s, svc, sentTo, root };
-}
-
-const SMALL = 'gib=0.0625'; // 16384 pages: fast for the fake and the real engine alike
 
 let canvas: ReturnType<typeof installCanvasFake>;
 beforeEach(() => {

@@ -8,7 +8,8 @@ export function ExportMenu() {
   const open = useAppState((s) => s.overlay === 'exports');
   const run = (kind: ExportKind) => {
     session.toggleOverlay('exports');
-    runExport({ session, exports }, kind).catch((e: unknown) => session.announce(`Export failed: ${e instanceof Error ? e.message : String(e)}`));
+    session.dismissExportError();
+    runExport({ session, exports }, kind).catch((e: unknown) => session.exportFailed(e instanceof Error ? e.message : String(e)));
   };
   return (
     <div className="menu">

@@ -12,6 +12,8 @@ export function Header() {
   const presenting = useAppState((s) => s.presenting);
   const tourStep = useAppState((s) => s.tourStep);
   const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
+  // On narrow screens (styles.css) the actions fold into a menu behind this toggle.
+  const [menuOpen, setMenuOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const openFile = async (file: File | undefined) => {
     if (!file) return;
@@ -39,7 +41,16 @@ export function Header() {
       <h1>
         migviz <span className="muted subtitle">· QEMU pre-copy live migration, page by page</span>
       </h1>
-      <div className="actions chrome">
+      <button
+        type="button"
+        className="actions-toggle chrome"
+        aria-expanded={menuOpen}
+        aria-controls="header-actions"
+        onClick={() => setMenuOpen((o) => !o)}
+      >
+        Menu ☰
+      </button>
+      <div id="header-actions" className={`actions chrome${menuOpen ? ' open' : ''}`}>
         <button
           type="button"
           onClick={() => (tourStep === null ? session.goToStep(0) : session.endTour())}

@@ -1,4 +1,5 @@
 /** Things laid over the page: the bad-link and bad-file notices, the tour caption, the ? overlay, the announcer. */
+import { useEffect, useRef } from 'react';
 import { TOUR } from '../tour/tour';
 import { SHORTCUTS } from '../hooks/use-shortcuts';
 import { useAppState, useSession } from '../state/context';
@@ -54,6 +55,22 @@ export function FileNotice() {
   );
 }
 
+/** Why the last export failed; nothing was downloaded. */
+export function ExportNotice() {
+  const session = useSession();
+  const error = useAppState((s) => s.exportError);
+  if (error === null) return null;
+  return (
+    <Notice
+      title="The export failed; nothing was downloaded:"
+      items={[error]}
+      testId="export-notice"
+      what="export"
+      onDismiss={() => session.dismissExportError()}
+    />
+  );
+}
+
 export function TourCaption() {
   const session = useSession();
   const i = useAppState((s) => s.tourStep);
@@ -87,21 +104,63 @@ export function ShortcutsOverlay() {
   const session = useSession();
   const open = useAppState((s) => s.overlay === 'shortcuts');
   if (!open) return null;
+  return <ShortcutsDialog onClose={() => session.closeTopmost()} />;
+}
+
+/** The focusable elements of `root`, in tab order (what a focus trap cycles through). */
+function focusables(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter(
+    (el) => !el.hasAttribute('disabled'),
+  );
+}
+
+/**
+ * The shortcut list as a modal dialog: it takes the focus when it opens, Tab and Shift+Tab stay
+ * inside it, and the focus goes back where it was when it closes.
+ */
+function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const el = ref.current;
+    if (el) (focusables(el)[0] ?? el).focus();
+    return () => before?.focus();
+  }, []);
+  const trap = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'Tab' || !ref.current) return;
+    const f = focusables(ref.current);
+    if (f.length === 0) return;
+    const first = f[0];
+    const last = f[f.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    } else if (!ref.current.contains(document.activeElement)) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a click on the backdrop closes, as Escape does
     // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is handled page-wide
-    <div className="overlay-backdrop" onClick={() => session.closeTopmost()}>
+    <div className="overlay-backdrop" onClick={onClose}>
       {/* biome-ignore lint/a11y/useKeyWithClickEvents: only stops the backdrop's click */}
       <div
+        ref={ref}
         className="overlay"
         role="dialog"
         aria-modal="true"
         aria-labelledby="shortcuts-title"
+        tabIndex={-1}
+        onKeyDown={trap}
         onClick={(e) => e.stopPropagation()}
       >
         <header className="panel-head">
           <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-          <button type="button" onClick={() => session.closeTopmost()}>
+          <button type="button" onClick={onClose}>
             Close
           </button>
         </header>

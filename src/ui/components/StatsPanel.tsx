@@ -70,7 +70,7 @@ export function StatsPanel() {
   );
 }
 
-function Verification({ q, done }: { q: QueryMigrate | null; done: boolean }) {
+export function Verification({ q, done }: { q: QueryMigrate | null; done: boolean }) {
   if (!q || !done) return <span className="muted">verification after completion</span>;
   const v = q.verification;
   if (v.ok)

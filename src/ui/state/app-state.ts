@@ -17,6 +17,8 @@ export interface AppState {
   /** prefers-reduced-motion: views swap movement for fades. */
   reducedMotion: boolean;
   presenting: boolean;
+  /** `?embed=1`: only the view (an iframe in slides); fixed for the page's life. */
+  embed: boolean;
   /** Presentation mode hides the controls until the pointer moves. */
   chromeVisible: boolean;
   overlay: Overlay;
@@ -26,6 +28,8 @@ export interface AppState {
   urlErrors: readonly string[];
   /** Why the last scenario file could not be opened (dismissible), or null. */
   fileError: string | null;
+  /** Why the last export failed (dismissible), or null: shown on screen, not only announced. */
+  exportError: string | null;
   /** Latest status message for screen readers; `seq` makes a repeated text announce again. */
   announcement: { text: string; seq: number };
 }

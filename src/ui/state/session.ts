@@ -17,6 +17,7 @@ import { createStore } from 'zustand/vanilla';
 import type { EngineClient } from '../../client/engine-client';
 import { parseScenarioFile, resolveScenario, SCENARIO_PRESETS, validateScenario } from '../../engine/scenario';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
+import { PHASE_TEXT } from '../format';
 import { modeLabel } from '../modes';
 import { assertNever } from '../../protocol';
 import type { RafScheduler } from '../render/raf-scheduler';
@@ -44,18 +45,10 @@ export interface SessionOptions {
   writeUrl?: (search: string) => void;
   /** Delay of URL writes and of hiding the presentation chrome (tests shorten them). */
   urlDebounceMs?: number;
+  /** How often `t=` is written while playing (default URL_PLAYING_INTERVAL_MS). */
+  urlPlayingIntervalMs?: number;
   chromeHideMs?: number;
 }
-
-const PHASE_TEXT: Record<Phase, string> = {
-  idle: 'not started',
-  setup: 'setup',
-  bulk: 'bulk stage',
-  iterate: 'iterating over re-dirtied pages',
-  'stop-copy': 'stop-and-copy, guest paused',
-  completed: 'completed',
-  failed: 'failed',
-};
 
 /** Which side of a compare: `a` the left (lead) panel, `b` the right one. */
 export type CompareSide = 'a' | 'b';
@@ -98,11 +91,13 @@ export class Session {
       theme: resolveTheme(themePref, systemDark),
       reducedMotion: false,
       presenting: initial.present,
+      embed: initial.embed,
       chromeVisible: !initial.present,
       overlay: 'none',
       tourStep: null,
       urlErrors: errors,
       fileError: null,
+      exportError: null,
       announcement: { text: '', seq: 0 },
     }));
     const announce = (text: string) => this.announce(text);
@@ -187,6 +182,8 @@ export class Session {
       if (p === this.primary) {
         if (s.playing !== prev.playing || s.scenario !== prev.scenario || s.speed !== prev.speed || snap.epoch !== was.epoch) {
           this.scheduleUrlSync();
+        } else if (s.playing && snap.simTimeMs !== was.simTimeMs) {
+          this.url.progress(this.opts.urlPlayingIntervalMs);
         }
       }
     });
@@ -285,6 +282,16 @@ export class Session {
 
   dismissFileError(): void {
     this.store.setState({ fileError: null });
+  }
+
+  /** An export failed: say why on screen (a notice) and to screen readers. */
+  exportFailed(message: string): void {
+    this.store.setState({ exportError: message });
+    this.announce(`Export failed: ${message}`);
+  }
+
+  dismissExportError(): void {
+    this.store.setState({ exportError: null });
   }
 
   /** Load `scenario` in every panel, each in its own mode. */
@@ -437,6 +444,7 @@ export class Session {
       timeMs: this.timeMs(),
       playing: this.playing,
       presenting: this.state.presenting,
+      embed: this.state.embed,
     });
   }
 
