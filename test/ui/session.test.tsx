@@ -380,43 +380,63 @@ describe('timeline', () => {
 });
 
 describe('tour and keys', () => {
-  it('PageDown / "." / PageUp walk the tour: scenario, view, moment and caption', async () => {
-    const { s, sentTo } = setup();
+  it('PageDown / "." / PageUp walk the tour: scenario, view, caption; each step plays to its engine moment', async () => {
+    const { s, sentTo } = setup('', (sc) => new Simulation(sc));
     const lead = () => s().lead.store.getState();
     fireEvent.keyDown(window, { key: 'PageDown' });
-    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[0].title);
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(`1 · ${TOUR[0].title}`);
     expect(lead().scenario).toMatchObject({ id: 'rfc-case-1', mode: 'original', guestGiB: 8 });
+    // The first step holds still at once, at time 0.
     expect(sentTo(0, 'seek').at(-1)).toEqual({ type: 'seek', simMs: 0 });
+    expect(s().store.getState().tourHeld).toBe(true);
     fireEvent.keyDown(window, { key: '.' });
-    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[1].title);
-    // The seek to 0 was still running: the 900 ms one waited, and went out before the Play.
-    expect(sentTo(0).slice(-2)).toEqual([
-      { type: 'seek', simMs: 900 },
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(`2 · ${TOUR[1].title}`);
+    expect(s().store.getState().tourHeld).toBe(false);
+    // Once the engine's timeline is in, the step starts at 0 and plays towards its moment.
+    await waitFor(() => expect(lead().playing).toBe(true));
+    expect(sentTo(0).filter((m) => m.type === 'seek' || m.type === 'play').slice(-2)).toEqual([
+      { type: 'seek', simMs: 0 },
       { type: 'play' },
     ]);
-    expect(lead().playing).toBe(true);
     fireEvent.keyDown(window, { key: 'PageDown' });
     fireEvent.keyDown(window, { key: 'PageDown' });
     expect(lead().scenario).toMatchObject({ id: 'rfc-case-2', mode: 'pv' });
-    expect(lead().speed).toBe(0.01);
-    fireEvent.keyDown(window, { key: 'PageDown' });
-    const step = TOUR[4];
-    expect(screen.getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
-    expect(s().panels.map((p) => p.store.getState().scenario.mode)).toEqual(['original', 'pv']);
-    for (const c of [0, 1]) await waitFor(() => expect(sentTo(c, 'seek').at(-1)).toEqual({ type: 'seek', simMs: step.timeMs }));
-    // This step holds still: the Play left over from the previous step must not fire later.
-    await new Promise((r) => setTimeout(r, 50));
-    expect(s().playing).toBe(false);
-    expect(sentTo(1, 'play')).toHaveLength(0);
-    fireEvent.keyDown(window, { key: 'PageDown' }); // stays on the last step
-    expect(screen.getByTestId('tour-caption')).toHaveTextContent('5 / 5');
+    expect(lead().speed).toBe(0.05);
     fireEvent.keyDown(window, { key: 'PageUp' });
-    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[3].title);
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(`3 · ${TOUR[2].title}`);
     expect(s().panels).toHaveLength(1);
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByTestId('tour-caption')).toBeNull();
+    // Leaving the tour ends the wait: nothing seeks behind the speaker's back later.
     act(() => s().pause());
+    const seeks = sentTo(0, 'seek').length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sentTo(0, 'seek')).toHaveLength(seeks);
   });
+
+  it('a step that plays stops exactly at its moment and waits (the race: PV completes at 544.1 ms)', async () => {
+    const { s, sentTo, flush } = setup('', (sc) => new Simulation(sc));
+    const race = TOUR.findIndex((t) => t.id === 'race');
+    act(() => s().goToStep(race));
+    expect(screen.getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
+    // Paint as a browser would until the step has reached its moment.
+    for (let i = 0; i < 600 && !s().store.getState().tourHeld; i++) {
+      flush();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(s().store.getState().tourHeld).toBe(true);
+    const pvDone = s().panels[1].store.getState().timeline?.markers.find((m) => m.kind === 'phase' && m.phase === 'completed');
+    expect(pvDone?.t).toBeCloseTo(544.1, 1);
+    // Both engines were sent to that very moment, and nothing plays on.
+    for (const c of [0, 1]) await waitFor(() => expect(sentTo(c, 'seek').at(-1)).toEqual({ type: 'seek', simMs: pvDone?.t }));
+    expect(s().playing).toBe(false);
+    await waitFor(() => expect(s().panels[1].live.done).toBe(true));
+    expect(s().panels[0].live.phase).toBe('bulk');
+    // The next key moves on.
+    fireEvent.keyDown(window, { key: 'PageDown' });
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[race + 1].title);
+    act(() => s().endTour());
+  }, 20_000);
 
   it('? opens the shortcut list, Escape closes it; C compares, F presents', async () => {
     const { root } = setup(`?${SMALL}`);
@@ -510,7 +530,7 @@ describe('announcer', () => {
     fireEvent.keyDown(window, { key: 'c' });
     expect(region).toHaveTextContent('Compare view');
     fireEvent.keyDown(window, { key: 'PageDown' });
-    expect(region).toHaveTextContent(`Tour step 1 of 5: ${TOUR[0].title.replace(/^\d+ · /, '')}`);
+    expect(region).toHaveTextContent(`Tour step 1 of ${TOUR.length}: ${TOUR[0].title}`);
   });
 });
 

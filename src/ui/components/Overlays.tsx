@@ -1,6 +1,7 @@
 /** Things laid over the page: the bad-link and bad-file notices, the tour caption, the ? overlay, the announcer. */
 import { useEffect, useRef } from 'react';
-import { TOUR } from '../tour/tour';
+import { stepHeading, TOUR } from '../tour/tour';
+import { ResultsPanel } from './CompareView';
 import { SHORTCUTS } from '../hooks/use-shortcuts';
 import { useAppState, useSession } from '../state/context';
 
@@ -74,17 +75,21 @@ export function ExportNotice() {
 export function TourCaption() {
   const session = useSession();
   const i = useAppState((s) => s.tourStep);
+  const held = useAppState((s) => s.tourHeld);
+  const panels = useAppState((s) => s.panels);
   if (i === null) return null;
   const step = TOUR[i];
   return (
-    <section className="tour-caption" aria-label="Tour" data-testid="tour-caption">
+    <section className={`tour-caption${step.summary ? ' tour-summary' : ''}`} aria-label="Tour" data-testid="tour-caption">
       <div className="tour-text">
-        <h2>{step.title}</h2>
+        <h2>{stepHeading(i)}</h2>
         <p>{step.caption}</p>
+        {step.summary && panels.length === 2 && <ResultsPanel a={panels[0]} b={panels[1]} />}
       </div>
       <div className="tour-nav chrome">
-        <span className="muted">
+        <span className="muted" data-testid="tour-progress">
           {i + 1} / {TOUR.length}
+          {held ? '' : ' · playing to the moment…'}
         </span>
         <button type="button" onClick={() => session.prevStep()} disabled={i === 0} title="PageUp">
           Previous

@@ -24,6 +24,8 @@ export interface AppState {
   overlay: Overlay;
   /** Index into TOUR of the step on screen, or null outside the tour. */
   tourStep: number | null;
+  /** The tour step has reached its moment and waits for the next key (annotations show then). */
+  tourHeld: boolean;
   /** What was wrong with the link the page was opened with (dismissible). */
   urlErrors: readonly string[];
   /** Why the last scenario file could not be opened (dismissible), or null. */
