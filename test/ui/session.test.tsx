@@ -13,6 +13,7 @@ import { buildExport, composePageMaps } from '../../src/ui/export/export-actions
 import { MODE_UI, UI_MODES } from '../../src/ui/modes';
 import { buildPageMapLut } from '../../src/ui/render/page-map-painter';
 import { darkTheme, lightTheme, projectorTheme } from '../../src/ui/theme';
+import { pfnRangeBox, structPageRange } from '../../src/ui/tour/annotations';
 import { TOUR } from '../../src/ui/tour/tour';
 import { FakeSimulation } from '../worker/fake-simulation';
 import { SMALL, setup } from './app-harness';
@@ -389,6 +390,15 @@ describe('tour and keys', () => {
     // The first step holds still at once, at time 0.
     expect(sentTo(0, 'seek').at(-1)).toEqual({ type: 'seek', simMs: 0 });
     expect(s().store.getState().tourHeld).toBe(true);
+    // The struct-page array is pointed at where the map draws the highest pfns.
+    await waitFor(() => expect(document.querySelector('[data-label="the struct-page array"]')).not.toBeNull());
+    const layout = lead().snapshot.layout;
+    const box = layout && pfnRangeBox(structPageRange(lead().snapshot.pageCount), layout);
+    expect(box).not.toBeNull();
+    expect(document.querySelector('[data-label="the struct-page array"]')?.getAttribute('data-box')).toBe(
+      `${box?.x},${box?.y},${box?.w},${box?.h}`,
+    );
+    expect((box?.y ?? 0) + (box?.h ?? 0)).toBeCloseTo((layout?.rows ?? 0) * (layout?.scale ?? 0), 6);
     fireEvent.keyDown(window, { key: '.' });
     expect(screen.getByTestId('tour-caption')).toHaveTextContent(`2 · ${TOUR[1].title}`);
     expect(s().store.getState().tourHeld).toBe(false);
@@ -432,9 +442,19 @@ describe('tour and keys', () => {
     expect(s().playing).toBe(false);
     await waitFor(() => expect(s().panels[1].live.done).toBe(true));
     expect(s().panels[0].live.phase).toBe('bulk');
-    // The next key moves on.
+    // Annotations, placed from the engine's data: PV's skipped pages on its map (found in its
+    // cell summaries), and PV's stop-and-copy on the charts at the engine's time for it.
+    const pvCol = screen.getByTestId('compare-col-b');
+    await waitFor(() => expect(pvCol.querySelector('[data-label="skipped: free"]')).not.toBeNull());
+    expect(screen.getByTestId('compare-col-a').querySelector('[data-testid="map-annotations"]')).toBeNull();
+    const pvStop = s().panels[1].store.getState().timeline?.markers.find((m) => m.kind === 'phase' && m.phase === 'stop-copy');
+    const mark = screen.getByTestId('chart-annotation');
+    expect(Number(mark.dataset.t)).toBe(pvStop?.t);
+    expect(mark).toHaveTextContent(`PV: stop-and-copy · ${((pvStop?.t ?? 0) / 1000).toFixed(3)} s`);
+    // The next key moves on, and the annotations go with the step.
     fireEvent.keyDown(window, { key: 'PageDown' });
     expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[race + 1].title);
+    expect(screen.queryByTestId('chart-annotation')).toBeNull();
     act(() => s().endTour());
   }, 20_000);
 

@@ -13,6 +13,7 @@
  * After the fixed opening, one step per mode that has a `tour` entry in the mode table
  * (src/ui/modes.ts), then a closing summary slide with the published-vs-simulated table.
  */
+import type { GuestStateId, MigrationStateId } from '../../engine/model/page-state';
 import type { PresetId } from '../../engine/scenario';
 import type { Phase } from '../../engine/types';
 import type { TimelineMarker } from '../../protocol';
@@ -43,9 +44,9 @@ export type PfnFind =
   /** The struct-page array at the top of guest RAM (src/engine/guest/workloads.ts BOOT_LAYOUT). */
   | { readonly kind: 'struct-pages' }
   /** The longest stretch of RAM where most pages are in this guest state (engine's cell summaries). */
-  | { readonly kind: 'guest'; readonly state: 'free-stale' | 'zero' | 'used' | 'held' | 'discarded' }
+  | { readonly kind: 'guest'; readonly state: GuestStateId }
   /** The longest stretch of RAM where most pages are in this migration state. */
-  | { readonly kind: 'migration'; readonly state: 'skipped' | 'sent' | 'pending' };
+  | { readonly kind: 'migration'; readonly state: MigrationStateId };
 
 export interface TourStep {
   id: string;
