@@ -46,6 +46,10 @@ describe('annotation anchors', () => {
     const layout = { bucketShift: 0, cells: 100, cols: 10, rows: 10, scale: 4 };
     expect(pfnRangeBox({ first: 23, end: 27 }, layout)).toEqual({ x: 12, y: 8, w: 16, h: 4 });
     expect(pfnRangeBox({ first: 5, end: 5 }, layout)).toBeNull();
+    // Most of the map: the label sits in its middle, no arrow.
+    const big = pfnRangeBox({ first: 10, end: 95 }, layout);
+    expect(big).toEqual({ x: 0, y: 4, w: 40, h: 36 });
+    expect(labelPlacement(big ?? { x: 0, y: 0, w: 0, h: 0 }, 40, 40)).toMatchObject({ inside: true, ly: 22 });
   });
 
   it('finds the longest stretch where most pages are in a state, from the engine cell summaries', () => {

@@ -68,7 +68,9 @@ function Callout({ label, box, width, height, marker }: { label: string; box: Bo
   return (
     <g className="tour-callout" data-label={label} data-box={`${box.x},${box.y},${box.w},${box.h}`}>
       <rect className="tour-box" x={box.x} y={box.y} width={box.w} height={Math.max(box.h, 2)} />
-      <line className="tour-arrow" x1={p.lx} y1={p.above ? p.ly + 6 : p.ly - 18} x2={p.ax} y2={p.ay} markerEnd={`url(#${marker})`} />
+      {!p.inside && (
+        <line className="tour-arrow" x1={p.lx} y1={p.above ? p.ly + 6 : p.ly - 18} x2={p.ax} y2={p.ay} markerEnd={`url(#${marker})`} />
+      )}
       <text className="tour-label" x={p.lx} y={p.ly} textAnchor="middle">
         {label}
       </text>

@@ -92,15 +92,28 @@ export function slicesOf(pageCount: number, n = FIND_SLICES): { firstPfn: number
   return out;
 }
 
-/** Where a label with an arrow goes for a box on a map `width` x `height`: inside, on the roomier side. */
-export function labelPlacement(box: Box, width: number, height: number): { lx: number; ly: number; ax: number; ay: number; above: boolean } {
+/**
+ * Where a label with an arrow goes for a box on a map `width` x `height`: beside the box on the
+ * roomier side, pointing at its nearer edge; a box covering most of the map takes its label in
+ * its middle, without an arrow (`inside`).
+ */
+export function labelPlacement(
+  box: Box,
+  width: number,
+  height: number,
+): { lx: number; ly: number; ax: number; ay: number; above: boolean; inside: boolean } {
+  if (box.h > height / 2) {
+    const lx = Math.min(Math.max(box.x + box.w / 2, 90), width - 90);
+    const ly = box.y + box.h / 2;
+    return { lx, ly, ax: lx, ay: ly, above: false, inside: true };
+  }
   const ax = Math.min(Math.max(box.x + box.w / 2, 8), width - 8);
   const above = box.y + box.h / 2 > height / 2;
   const ay = above ? box.y : box.y + box.h;
   const gap = Math.min(60, Math.max(24, height * 0.12));
   const ly = above ? Math.max(14, ay - gap) : Math.min(height - 6, ay + gap);
   const lx = Math.min(Math.max(ax, 90), width - 90);
-  return { lx, ly, ax, ay, above };
+  return { lx, ly, ax, ay, above, inside: false };
 }
 
 /**
