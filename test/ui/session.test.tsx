@@ -332,6 +332,9 @@ describe('exports name their mode', () => {
       const doc = new DOMParser().parseFromString(svg.text ?? '', 'image/svg+xml');
       expect(doc.querySelector('title')?.textContent).toBe(label);
       expect(doc.querySelector('.export-caption')?.textContent).toBe(label);
+      // The chart explains itself on a slide: its legend and the scenario and moment.
+      expect([...doc.querySelectorAll('.export-legend')].map((t) => t.textContent)).toEqual(['bitmap sync', 'new round', 'stop-and-copy']);
+      expect(doc.querySelector('.export-subtitle')?.textContent).toBe('rfc-case-2 · seed 1 · at 0.040 s');
       const rows = (await buildExport(svc(), 'series-csv')).text?.trim().split('\n').slice(1) ?? [];
       expect(rows.length).toBeGreaterThan(0);
       for (const r of rows) expect(r.split(',')[0]).toBe(mode);
@@ -350,6 +353,12 @@ describe('exports name their mode', () => {
     const svg = await buildExport(svc(), 'charts-svg');
     expect(svg.name).toBe('migviz-rfc-case-2-compare-hint-pagemap-seed1-t40ms-charts.svg');
     expect(svg.text).toContain('<title>Hinting vs Pagemap</title>');
+    const doc = new DOMParser().parseFromString(svg.text ?? '', 'image/svg+xml');
+    const keys = [...doc.querySelectorAll('.export-legend-key')];
+    expect(keys.map((k) => k.textContent)).toEqual(['Hinting', 'Pagemap', 'sync', 'round', 'stop-and-copy']);
+    // Each mode's key in its chart colour, as its lines.
+    expect(keys[0].querySelector('line')?.getAttribute('stroke')).toBe(darkTheme.chart.hue.blue);
+    expect(keys[1].querySelector('line')?.getAttribute('stroke')).toBe(darkTheme.chart.hue.reddishPurple);
     const stats = JSON.parse((await buildExport(svc(), 'stats-json')).text ?? '');
     expect(Object.keys(stats)).toEqual(['hint', 'pagemap']);
   });
