@@ -6,6 +6,7 @@
  */
 import { type CSSProperties, useEffect, useRef, useState } from 'react';
 import type { EngineClient } from '../client/engine-client';
+import { ClipDialog } from './components/ClipDialog';
 import { CompareView } from './components/CompareView';
 import { ExportRegistry } from './export/export-registry';
 import { Controls } from './components/Controls';
@@ -156,6 +157,7 @@ function Shell() {
         </main>
       </div>
       {!embed && <ShortcutsOverlay />}
+      {!embed && <ClipDialog />}
       <Announcer />
     </div>
   );

@@ -1,4 +1,4 @@
-/** The Export menu: page map(s) and charts as images, series and final stats as files. */
+/** The Export menu: page map(s) and charts as images, series and final stats as files, a clip as video. */
 import { type ExportKind, EXPORTS, runExport } from '../export/export-actions';
 import { useAppState, useExportRegistry, useSession } from '../state/context';
 
@@ -23,6 +23,9 @@ export function ExportMenu() {
               {e.label}
             </button>
           ))}
+          <button type="button" role="menuitem" onClick={() => session.toggleOverlay('clip')}>
+            Clip (WebM)…
+          </button>
         </div>
       )}
     </div>

@@ -1,5 +1,5 @@
 /** Things laid over the page: the bad-link and bad-file notices, the tour caption, the ? overlay, the announcer. */
-import { useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { stepHeading, TOUR } from '../tour/tour';
 import { ResultsPanel } from './CompareView';
 import { SHORTCUTS } from '../hooks/use-shortcuts';
@@ -109,7 +109,28 @@ export function ShortcutsOverlay() {
   const session = useSession();
   const open = useAppState((s) => s.overlay === 'shortcuts');
   if (!open) return null;
-  return <ShortcutsDialog onClose={() => session.closeTopmost()} />;
+  const close = () => session.closeTopmost();
+  return (
+    <ModalDialog titleId="shortcuts-title" title="Keyboard shortcuts" onClose={close}>
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.action}>
+              <th scope="row">
+                {s.keys.map((k, i) => (
+                  <span key={k}>
+                    {i > 0 && ' or '}
+                    <kbd>{k}</kbd>
+                  </span>
+                ))}
+              </th>
+              <td>{s.action}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ModalDialog>
+  );
 }
 
 /** The focusable elements of `root`, in tab order (what a focus trap cycles through). */
@@ -120,10 +141,21 @@ function focusables(root: HTMLElement): HTMLElement[] {
 }
 
 /**
- * The shortcut list as a modal dialog: it takes the focus when it opens, Tab and Shift+Tab stay
- * inside it, and the focus goes back where it was when it closes.
+ * A modal dialog (the shortcut list, the clip settings): it takes the focus when it opens, Tab
+ * and Shift+Tab stay inside it, and the focus goes back where it was when it closes. Page keys do
+ * not act behind it (use-shortcuts.ts).
  */
-function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+export function ModalDialog({
+  titleId,
+  title,
+  onClose,
+  children,
+}: {
+  titleId: string;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -158,34 +190,18 @@ function ShortcutsDialog({ onClose }: { onClose: () => void }) {
         className="overlay"
         role="dialog"
         aria-modal="true"
-        aria-labelledby="shortcuts-title"
+        aria-labelledby={titleId}
         tabIndex={-1}
         onKeyDown={trap}
         onClick={(e) => e.stopPropagation()}
       >
         <header className="panel-head">
-          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+          <h2 id={titleId}>{title}</h2>
           <button type="button" onClick={onClose}>
             Close
           </button>
         </header>
-        <table className="shortcuts">
-          <tbody>
-            {SHORTCUTS.map((s) => (
-              <tr key={s.action}>
-                <th scope="row">
-                  {s.keys.map((k, i) => (
-                    <span key={k}>
-                      {i > 0 && ' or '}
-                      <kbd>{k}</kbd>
-                    </span>
-                  ))}
-                </th>
-                <td>{s.action}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {children}
       </div>
     </div>
   );

@@ -75,7 +75,8 @@ export interface ExportFile {
   blob?: Blob;
 }
 
-function stem(s: Session): string {
+/** The file name stem of the view on screen (scenario, view, seed, moment). */
+export function exportStem(s: Session): string {
   const v = s.viewState();
   const lead = s.lead.store.getState();
   return exportName(v.presetId, viewSlug(v.view), lead.scenario.seed, v.timeMs);
@@ -133,7 +134,7 @@ export function chartsLegend(theme: Theme, modes: readonly ModeId[]): ChartLegen
 /** Builds the file of an export (no download). */
 export async function buildExport(src: ExportSource, kind: ExportKind): Promise<ExportFile> {
   const s = src.session;
-  const name = stem(s);
+  const name = exportStem(s);
   const runs = s.panels.map((p) => ({ label: p.store.getState().mode, series: p.live.series }));
   switch (kind) {
     case 'series-csv':

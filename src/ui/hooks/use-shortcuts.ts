@@ -9,6 +9,7 @@
  */
 import { useEffect } from 'react';
 import { MODE_UI, modeOfKey, UI_MODES } from '../modes';
+import { DIALOG_OVERLAYS } from '../state/app-state';
 import type { Session } from '../state/session';
 import { single } from '../view';
 
@@ -46,9 +47,10 @@ export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
   // Embedded in a slide: the keys drive the view, but nothing opens over it (no presentation
   // mode inside an iframe, no shortcut list).
   if (s.store.getState().embed && (e.key === '?' || e.key === 'f' || e.key === 'F')) return false;
-  // A dialog is open (the shortcut list): it has the focus, and keys do not act behind it;
-  // only Escape and ? (which close it) get through.
-  if (s.store.getState().overlay === 'shortcuts' && e.key !== 'Escape' && e.key !== '?') return false;
+  // A dialog is open (the shortcut list, the clip settings): it has the focus, and keys do not
+  // act behind it; only Escape (and ?, which closes the shortcut list) get through.
+  const overlay = s.store.getState().overlay;
+  if (DIALOG_OVERLAYS.has(overlay) && e.key !== 'Escape' && !(e.key === '?' && overlay === 'shortcuts')) return false;
   const mode = modeOfKey(e.key);
   if (mode) {
     s.setView(single(mode));

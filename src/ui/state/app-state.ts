@@ -4,7 +4,10 @@ import type { Theme, ThemePref } from '../theme';
 import type { View } from '../view';
 import type { PanelController } from './panel-controller';
 
-export type Overlay = 'none' | 'shortcuts' | 'exports';
+export type Overlay = 'none' | 'shortcuts' | 'exports' | 'clip';
+
+/** Overlays that are modal dialogs: they hold the focus and page keys do not act behind them. */
+export const DIALOG_OVERLAYS: ReadonlySet<Overlay> = new Set<Overlay>(['shortcuts', 'clip']);
 
 export interface AppState {
   view: View;
