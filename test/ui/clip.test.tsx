@@ -50,13 +50,19 @@ const frame = (maps: number): ClipFrame => ({
 
 describe('clip frames', () => {
   it('lays a 1280x720 frame out: head band, maps on the left 62 %, charts on the right', () => {
-    const L = clipLayout(1280, 720, 2);
+    // Tall maps (aspect 0.8) show larger side by side.
+    const L = clipLayout(1280, 720, 2, 0.8);
     expect([L.pad, L.titleSize, L.clockSize, L.labelSize, L.headY]).toEqual([18, 26, 40, 20, 58]);
     expect(L.maps).toHaveLength(2);
     // Maps: 794 px (62 % of 1280) less three 18 px gaps, in two columns of 370 px.
     expect(L.maps[0]).toEqual({ x: 18, y: 106, w: 370, h: 596 });
     expect(L.maps[1].x).toBe(406);
     expect(L.charts).toEqual({ x: 794, y: 76, w: 468, h: 626 });
+    // Wide maps (977 x 537 cells) show larger one above the other: 758 px wide, two rows.
+    const W = clipLayout(1280, 720, 2, 977 / 537);
+    expect(W.maps[0]).toEqual({ x: 18, y: 106, w: 758, h: 274 });
+    expect(W.maps[1]).toEqual({ x: 18, y: 428, w: 758, h: 274 });
+    expect(W.labels[1]).toEqual({ x: 18, y: 418 });
   });
 
   it('fits an image into a box keeping its aspect', () => {
@@ -87,7 +93,10 @@ describe('clip frames', () => {
     expect(images).toHaveLength(3);
     // Maps drawn nearest-neighbour (cells stay crisp), the charts smoothed.
     expect(images.map((i) => i.fillStyle)).toEqual([false, false, true]);
-    expect(images[0].args).toEqual([18, 106, 370, 537 * (370 / 977)]);
+    // Wide maps stacked: each fitted into a 758 x 274 box, centred.
+    const h = 274;
+    const w = 977 * (h / 537);
+    expect(images[0].args).toEqual([18 + (758 - w) / 2, 106, w, h]);
     // Background first, the whole frame.
     expect(calls.find((c) => c.op === 'fillRect')?.args).toEqual([0, 0, 1280, 720]);
   });

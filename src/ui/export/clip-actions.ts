@@ -97,7 +97,9 @@ export async function buildClip(src: ExportSource, settings: ClipSettings, onPro
           draw();
           charts.refresh();
           onProgress(Math.min(1, Math.max(0, (t - settings.fromMs) / span)));
-          if (t >= settings.toMs || !s.playing || performance.now() > deadline) {
+          // Not `!s.playing`: in compare, Play starts the engines only once both have settled.
+          const over = s.panels.every((p) => p.live.done || p.failed);
+          if (t >= settings.toMs || over || performance.now() > deadline) {
             s.pause();
             draw();
             resolve();

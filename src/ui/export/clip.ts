@@ -72,10 +72,12 @@ export interface ClipLayout {
 
 /**
  * Where things go on a `width` x `height` frame: a head band (title left, clock right), then the
- * maps side by side on the left 62 % with a label line above each, the charts on the right.
- * Type scales with the frame's height (at 720 p: 26 px title, 40 px clock, 20 px labels).
+ * maps on the left 62 % with a label line above each, the charts on the right. Several maps go
+ * side by side or one above the other, whichever shows them larger for their aspect (`mapAspect`,
+ * width / height of a map image). Type scales with the frame's height (at 720 p: 26 px title,
+ * 40 px clock, 20 px labels).
  */
-export function clipLayout(width: number, height: number, mapCount: number): ClipLayout {
+export function clipLayout(width: number, height: number, mapCount: number, mapAspect = 16 / 9): ClipLayout {
   const pad = Math.round(height * 0.025);
   const titleSize = Math.round(height * 0.036);
   const clockSize = Math.round(height * 0.056);
@@ -85,15 +87,25 @@ export function clipLayout(width: number, height: number, mapCount: number): Cli
   const labelH = Math.round(labelSize * 1.5);
   const mapsW = Math.round(width * 0.62);
   const n = Math.max(1, mapCount);
-  const colW = (mapsW - pad * (n + 1)) / n;
-  const labels: { x: number; y: number }[] = [];
-  const maps: Rect[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = pad + i * (colW + pad);
-    labels.push({ x, y: top + labelSize });
-    maps.push({ x, y: top + labelH, w: colW, h: height - top - labelH - pad });
-  }
-  const charts = { x: mapsW, y: top, w: width - mapsW - pad, h: height - top - pad };
+  const areaH = height - top - pad;
+  const place = (cols: boolean) => {
+    const labels: { x: number; y: number }[] = [];
+    const maps: Rect[] = [];
+    const cellW = cols ? (mapsW - pad * (n + 1)) / n : mapsW - 2 * pad;
+    const cellH = cols ? areaH : (areaH - pad * (n - 1)) / n;
+    for (let i = 0; i < n; i++) {
+      const x = cols ? pad + i * (cellW + pad) : pad;
+      const y = cols ? top : top + i * (cellH + pad);
+      labels.push({ x, y: y + labelSize });
+      maps.push({ x, y: y + labelH, w: cellW, h: cellH - labelH });
+    }
+    const shown = fitRect(mapAspect, 1, maps[0]).w;
+    return { labels, maps, shown };
+  };
+  const side = place(true);
+  const stacked = place(false);
+  const { labels, maps } = stacked.shown > side.shown ? stacked : side;
+  const charts = { x: mapsW, y: top, w: width - mapsW - pad, h: areaH };
   return { pad, titleSize, clockSize, labelSize, headY, labels, maps, charts };
 }
 
@@ -102,7 +114,8 @@ const MONO = 'ui-monospace, "DejaVu Sans Mono", monospace';
 
 /** Draws one frame of a clip. */
 export function drawClipFrame(ctx: ClipContext, f: ClipFrame, width: number, height: number): void {
-  const L = clipLayout(width, height, f.maps.length);
+  const first = f.maps.find((m) => m.image)?.image;
+  const L = clipLayout(width, height, f.maps.length, first ? first.width / first.height : undefined);
   ctx.save();
   ctx.fillStyle = f.colors.bg;
   ctx.fillRect(0, 0, width, height);
