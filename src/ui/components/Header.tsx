@@ -54,7 +54,7 @@ export function Header() {
         <button
           type="button"
           onClick={() => (tourStep === null ? session.goToStep(0) : session.endTour())}
-          title="A five-step story for talks (PageDown / PageUp)"
+          title="The story for talks, step by step; each step waits for the next key (PageDown / PageUp)"
           aria-pressed={tourStep !== null}
         >
           Tour
