@@ -626,6 +626,7 @@ describe('exports', () => {
       'Final stats (CSV)',
       'Final stats (JSON, query-migrate)',
       'Scenario (JSON, opens again with Open…)',
+      'Clip (WebM)…',
     ]);
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByRole('menu')).toBeNull();

@@ -176,6 +176,12 @@ export function marksOf(markers: readonly TimelineMarker[], endMs: number, width
 }
 
 
+/**
+ * The row width assumed before it is measured (and where nothing is laid out, as in tests): the
+ * row at a 1280 px wide window is about 1100 px, so this errs towards fewer labels.
+ */
+const UNMEASURED_ROW_PX = 1000;
+
 /** Labels of markers past this fraction of the axis end at their marker instead of starting there. */
 const END_ANCHOR_AT = 0.9;
 
@@ -193,7 +199,7 @@ function MarkerRow({
   const timeline = useStoreOf(controller, (s) => s.timeline);
   const mode = useStoreOf(controller, (s) => s.mode);
   const theme = useAppState((s) => s.theme);
-  const marks = timeline ? marksOf(timeline.markers, endMs, widthPx) : [];
+  const marks = timeline ? marksOf(timeline.markers, endMs, widthPx > 0 ? widthPx : UNMEASURED_ROW_PX) : [];
   return (
     <div className={`timeline-row tr-${mode}`} data-testid={`timeline-${mode}`}>
       {labelled && <span className="timeline-row-label">{modeLabel(mode)}</span>}
