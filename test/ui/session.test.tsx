@@ -125,7 +125,9 @@ describe('compare', () => {
     expect(b.live.stats?.migviz['skipped-free-pages']).toBe(12288);
     expect(b.live.cursor).toBeGreaterThan(a.live.cursor); // PV's scan skips the free pages
 
-    // Play starts both (once both engines have caught up), Pause stops both.
+    // Play starts both (once both engines have caught up), Pause stops both. Slowly: the fake PV
+    // finishes 21 ms after t=30, and a busy machine must not let it finish before the Pause.
+    act(() => s().setSpeed(0.01));
     fireEvent.keyDown(window, { key: ' ' });
     await waitFor(() => expect(sentTo(0, 'play')).toHaveLength(1));
     expect(sentTo(1, 'play')).toHaveLength(1);
