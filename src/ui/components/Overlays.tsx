@@ -184,7 +184,7 @@ export function ModalDialog({
     // biome-ignore lint/a11y/noStaticElementInteractions: a click on the backdrop closes, as Escape does
     // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is handled page-wide
     <div className="overlay-backdrop" onClick={onClose}>
-      {/* biome-ignore lint/a11y/useKeyWithClickEvents: only stops the backdrop's click */}
+      {/* The dialog has its own keyboard handler (the focus trap); its click only stops the backdrop's. */}
       <div
         ref={ref}
         className="overlay"
