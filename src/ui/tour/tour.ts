@@ -202,7 +202,7 @@ const SUMMARY: TourStep = {
   id: 'summary',
   title: 'Published and simulated',
   caption:
-    'The RFC measured Original and PV on real hardware in 2016; migviz simulates the same guests. Its numbers come from a model of the costs, not from fitting this table.',
+    'The RFC measured Original and PV on real hardware in 2016. migviz takes three constants from this table (one per mechanism, the same in every case and mode; see the README) and the rest from hardware facts, then simulates each run page by page.',
   presetId: 'rfc-case-2',
   view: DEFAULT_COMPARE,
   from: COMPLETED,
