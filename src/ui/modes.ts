@@ -182,7 +182,7 @@ export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
     tour: {
       title: 'Reporting: free page reporting is not a migration feature',
       caption:
-        'Since Linux 5.7 and QEMU 5.1 the guest reports free 4 MiB blocks every 2 s and the host discards them, so they go as zero pages. Nothing tells migration to skip a page: every page is still read, and the run takes 7.26 s against the Original\u2019s 7.34 s.',
+        'Since Linux 5.7 and QEMU 5.1 the guest reports free 2 and 4 MiB blocks a couple of seconds after they were freed, and the host discards them, so they go as zero pages. Nothing tells migration to skip a page: every page is still read, and the run takes 7.26 s against the Original\u2019s 7.34 s.',
       presetId: 'rfc-case-2',
       against: 'original',
       // 7.3 s of simulated time at 1x: about 7 s.
