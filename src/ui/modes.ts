@@ -158,7 +158,7 @@ export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
       // 0.86 s of simulated time at 0.25x: about 3.4 s.
       speed: 0.25,
       expect: ['completed', 'completed'],
-      annotation: { label: 'hinted: held by the guest', find: { kind: 'guest', state: 'held' } },
+      annotation: { label: 'skipped: hinted free blocks', find: { kind: 'migration', state: 'skipped' } },
       facts: { totalTimeMs: 856, transferredMiB: 728, againstTotalTimeMs: 544 },
     },
   },
