@@ -6,12 +6,14 @@
  */
 import { type CSSProperties, useEffect, useRef, useState } from 'react';
 import type { EngineClient } from '../client/engine-client';
+import { ClipDialog } from './components/ClipDialog';
 import { CompareView } from './components/CompareView';
 import { ExportRegistry } from './export/export-registry';
 import { Controls } from './components/Controls';
 import { Header } from './components/Header';
-import { Announcer, ShortcutsOverlay, TourCaption, UrlNotice, FileNotice } from './components/Overlays';
+import { Announcer, ExportNotice, FileNotice, ShortcutsOverlay, TourCaption, UrlNotice } from './components/Overlays';
 import { SimulationPanel } from './components/SimulationPanel';
+import { StageHud } from './components/StageHud';
 import { useReducedMotion } from './hooks/use-reduced-motion';
 import { useShortcuts } from './hooks/use-shortcuts';
 import { RafScheduler } from './render/raf-scheduler';
@@ -33,11 +35,15 @@ export interface AppProps {
   /** Receives the app-wide services (tests: exports read the registry). */
   onServices?: (s: AppServices) => void;
   /** Test knobs passed to the Session (URL debounce, presentation chrome timeout, URL sink). */
-  session?: Pick<SessionOptions, 'urlDebounceMs' | 'chromeHideMs' | 'writeUrl'>;
+  session?: Pick<SessionOptions, 'urlDebounceMs' | 'urlPlayingIntervalMs' | 'chromeHideMs' | 'writeUrl'>;
 }
 
-/** Presentation mode lays the page out on a fixed 16:9 stage of this size, scaled to the screen. */
-export const STAGE = { width: 1440, height: 810 };
+/**
+ * Presentation mode lays the page out on a fixed 16:9 stage of this size, scaled to the screen:
+ * 1280x720 is the smallest common projector resolution (720p), so there the stage is 1:1 and on
+ * a 1920x1080 projector every stage pixel is 1.5 screen pixels (12 px type shows at 18 px).
+ */
+export const STAGE = { width: 1280, height: 720 };
 
 export function App({ createClient, scheduler, search, onController, onSession, onServices, session: knobs }: AppProps) {
   const [services] = useState<AppServices>(() => {
@@ -95,13 +101,14 @@ function Shell() {
   const theme = useAppState((s) => s.theme);
   const view = useAppState((s) => s.view);
   const presenting = useAppState((s) => s.presenting);
+  const embed = useAppState((s) => s.embed);
   const chromeVisible = useAppState((s) => s.chromeVisible);
   const panels = useAppState((s) => s.panels);
   const stageRef = useRef<HTMLDivElement>(null);
 
   // Form controls, scrollbars and the page behind the app follow the theme.
   useEffect(() => {
-    document.documentElement.style.colorScheme = theme.name;
+    document.documentElement.style.colorScheme = theme.scheme;
     document.body.style.background = theme.css.bg;
   }, [theme]);
 
@@ -118,17 +125,27 @@ function Shell() {
     return () => window.removeEventListener('resize', fitStage);
   }, [presenting]);
 
-  const cls = ['app', `theme-${theme.name}`, `view-${view.kind}`, presenting ? 'presenting' : '', chromeVisible ? 'chrome-visible' : '']
+  const cls = [
+    'app',
+    `theme-${theme.name}`,
+    `view-${view.kind}`,
+    presenting ? 'presenting' : '',
+    embed ? 'embed' : '',
+    chromeVisible ? 'chrome-visible' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
     <div className={cls} style={cssVars(theme)} onPointerMove={presenting ? () => session.pointerActivity() : undefined}>
       <div className="stage" ref={stageRef}>
-        <Header />
-        <UrlNotice />
-        <FileNotice />
-        <Controls />
+        {/* Embedded in a slide (?embed=1): the view and its clock only, no page actions. */}
+        {!embed && <Header />}
+        {!embed && <UrlNotice />}
+        {!embed && <FileNotice />}
+        {!embed && <ExportNotice />}
+        {!embed && <Controls />}
         <TourCaption />
+        {(presenting || embed) && <StageHud />}
         <main className="workspace">
           {view.kind === 'compare' && panels.length === 2 ? (
             <CompareView a={panels[0]} b={panels[1]} />
@@ -139,7 +156,8 @@ function Shell() {
           )}
         </main>
       </div>
-      <ShortcutsOverlay />
+      {!embed && <ShortcutsOverlay />}
+      {!embed && <ClipDialog />}
       <Announcer />
     </div>
   );

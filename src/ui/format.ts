@@ -1,4 +1,16 @@
 /** Number formatting for readouts. Binary units (KiB, MiB) like QEMU's own output. */
+import type { Phase } from '../engine/types';
+
+/** A migration phase in words (announcements, the presentation stage's phase line). */
+export const PHASE_TEXT: Readonly<Record<Phase, string>> = {
+  idle: 'not started',
+  setup: 'setup',
+  bulk: 'bulk stage',
+  iterate: 'iterating over re-dirtied pages',
+  'stop-copy': 'stop-and-copy, guest paused',
+  completed: 'completed',
+  failed: 'failed',
+};
 
 export function formatBytes(bytes: number): string {
   const abs = Math.abs(bytes);

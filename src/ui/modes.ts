@@ -9,8 +9,31 @@
  * merged instead of the RFC (free page hinting, QEMU 4.0 / Linux 4.20).
  */
 import { MODE_IDS } from '../engine/migration/modes';
-import type { ModeId, QueryMigrate } from '../engine/types';
+import type { PresetId } from '../engine/scenario';
+import type { ModeId, Phase, QueryMigrate } from '../engine/types';
 import type { ChartHue, Theme } from './theme';
+import type { PfnFind } from './tour/tour';
+
+/**
+ * A mode's step in the tour (src/ui/tour/tour.ts): it plays beside the mode it answers, on one
+ * preset, until this mode's run completes, and holds there. Numbers in the caption are the
+ * engine's at the preset's seed; the tour test holds the engine to them.
+ */
+export interface ModeTour {
+  title: string;
+  caption: string;
+  presetId: PresetId;
+  /** The mode on the left, the one this mode answers. */
+  against: ModeId;
+  /** Playback speed, chosen so the run plays over a few seconds. */
+  speed: number;
+  /** Phases of [against, this mode] when this mode's run completes. */
+  expect: readonly [Phase, Phase];
+  /** What to point at on this mode's page map when the step holds. */
+  annotation?: { label: string; find: PfnFind };
+  /** Figures the caption states, checked against the engine by the tour test. */
+  facts: { totalTimeMs: number; transferredMiB: number; againstTotalTimeMs: number };
+}
 
 /** The numeric keys of query-migrate's `migviz` object (the ones a stats row can show). */
 export type MigvizNumberKey = {
@@ -43,6 +66,8 @@ export interface ModeUi {
   vqIdle: string | null;
   /** The mode's own counters, shown after the query-migrate rows every mode has. */
   stats: readonly ModeStatRow[];
+  /** Its own tour step, or null when the tour's opening already tells it (Original, PV). */
+  tour: ModeTour | null;
 }
 
 export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
@@ -54,6 +79,7 @@ export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
     hue: 'vermillion',
     vqIdle: 'No traffic: original QEMU never asks the guest',
     stats: [],
+    tour: null,
   },
   pv: {
     label: 'PV',
@@ -76,6 +102,7 @@ export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
         unit: 'ms',
       },
     ],
+    tour: null,
   },
   pagemap: {
     label: 'Pagemap',
@@ -93,6 +120,18 @@ export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
         unit: 'count',
       },
     ],
+    tour: {
+      title: 'Pagemap: the counter-argument from the RFC thread',
+      caption:
+        'Why ask the guest? QEMU could skip the pages the host never mapped. On the idle guest that works; after the hog the host has mapped nearly every page, so pagemap skips only 3 % of them and takes 7.2 s, against PV\u2019s 0.43 s.',
+      presetId: 'rfc-case-2',
+      against: 'pv',
+      // 7.2 s of simulated time at 1x: about 7 s.
+      speed: 1,
+      expect: ['completed', 'completed'],
+      annotation: { label: 'skipped: never mapped', find: { kind: 'migration', state: 'skipped' } },
+      facts: { totalTimeMs: 7217, transferredMiB: 7961, againstTotalTimeMs: 429 },
+    },
   },
   hint: {
     label: 'Hinting',
@@ -110,6 +149,18 @@ export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
       },
       { key: 'hint-rounds', label: 'hint rounds', title: 'hinting rounds, one per sync with the guest running', unit: 'count' },
     ],
+    tour: {
+      title: 'Hinting: what upstream merged (QEMU 4.0, Linux 4.20)',
+      caption:
+        'Instead of one bitmap, the guest streams its free 4 MiB blocks to QEMU after every sync. Only whole 4 MiB blocks are hinted, and the kernel allocations made during the hog split some: 0.74 s and 728 MiB here, against PV\u2019s 0.43 s and 353 MiB.',
+      presetId: 'rfc-case-2',
+      against: 'pv',
+      // 0.86 s of simulated time at 0.25x: about 3.4 s.
+      speed: 0.25,
+      expect: ['completed', 'completed'],
+      annotation: { label: 'skipped: hinted free blocks', find: { kind: 'migration', state: 'skipped' } },
+      facts: { totalTimeMs: 741, transferredMiB: 728, againstTotalTimeMs: 429 },
+    },
   },
   report: {
     label: 'Reporting',
@@ -128,6 +179,18 @@ export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
       },
       { key: 'report-passes', label: 'report passes', title: 'page-reporting passes of the guest, one every 2 s while there is work', unit: 'count' },
     ],
+    tour: {
+      title: 'Reporting: free page reporting is not a migration feature',
+      caption:
+        'Since Linux 5.7 and QEMU 5.1 the guest reports free 2 and 4 MiB blocks a couple of seconds after they were freed, and the host discards them, so they go as zero pages. Nothing tells migration to skip a page: every page is still read, and the run takes 7.14 s against the Original\u2019s 7.23 s (this guest migrates right after the hog: given 30 s to settle, it would take 1.9 s).',
+      presetId: 'rfc-case-2',
+      against: 'original',
+      // 7.2 s of simulated time at 1x: about 7 s.
+      speed: 1,
+      expect: ['stop-copy', 'completed'],
+      annotation: { label: 'discarded: reads as zero', find: { kind: 'guest', state: 'discarded' } },
+      facts: { totalTimeMs: 7140, transferredMiB: 7862, againstTotalTimeMs: 7229 },
+    },
   },
 };
 

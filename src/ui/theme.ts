@@ -15,13 +15,15 @@ import type { GuestStateId } from '../engine/model/page-state';
 /** One hue family per guest state (src/engine/model/page-state.ts). */
 export type GuestFamily = GuestStateId;
 
-export type ThemeName = 'dark' | 'light';
+export type ThemeName = 'dark' | 'light' | 'projector';
 
 /** Okabe-Ito hues a mode's runs can be drawn in (dark: sky blue for `blue`, light: blue). */
 export type ChartHue = 'vermillion' | 'bluishGreen' | 'reddishPurple' | 'blue' | 'orange';
 
 export interface Theme {
   readonly name: ThemeName;
+  /** The CSS color-scheme for form controls and scrollbars. */
+  readonly scheme: 'dark' | 'light';
   readonly css: {
     readonly bg: string;
     readonly panel: string;
@@ -70,6 +72,7 @@ export interface Theme {
 
 export const darkTheme: Theme = {
   name: 'dark',
+  scheme: 'dark',
   css: {
     bg: '#0e1115',
     panel: '#161b21',
@@ -123,6 +126,7 @@ export const darkTheme: Theme = {
  */
 export const lightTheme: Theme = {
   name: 'light',
+  scheme: 'light',
   css: {
     bg: '#f4f5f7',
     panel: '#ffffff',
@@ -170,12 +174,69 @@ export const lightTheme: Theme = {
   },
 };
 
-export const THEMES: Readonly<Record<ThemeName, Theme>> = { dark: darkTheme, light: lightTheme };
+/**
+ * For projectors, which wash out pale tints and dark greys alike: pure black ground, white text,
+ * and every page-map state at full strength. The hue families stay the Okabe-Ito ones (the
+ * encoding and its colour-blind safety do not change); only lightness moves apart: "to send" is
+ * the hue at about half lightness, "sent" the hue at full saturation, and "never touched" is a
+ * mid grey that stays visible on black (the dark theme's #4b515a disappears on a projector).
+ * Chart lines are 100 % saturated hues so they survive a bright room.
+ */
+export const projectorTheme: Theme = {
+  name: 'projector',
+  scheme: 'dark',
+  css: {
+    bg: '#000000',
+    panel: '#000000',
+    border: '#8a8a8a',
+    text: '#ffffff',
+    muted: '#d6d6d6',
+    accent: '#56b4e9',
+    danger: '#ff8c69',
+    ok: '#4ff0b8',
+  },
+  pageMap: {
+    background: '#000000',
+    families: {
+      zero: { pending: '#6e6e6e', sent: '#e0e0e0' },
+      used: { pending: '#1f6fb0', sent: '#6cc8ff' },
+      'free-stale': { pending: '#a06d00', sent: '#ffc233' },
+      held: { pending: '#00795a', sent: '#3ef0b8' },
+      discarded: { pending: '#9a3b00', sent: '#ff7a2e' },
+    },
+    redirtied: '#ff8fd0',
+    cursor: '#fff200',
+    cursorOutline: '#000000',
+  },
+  chart: {
+    throughput: '#6cc8ff',
+    transferred: '#ffc233',
+    remaining: '#ff8fd0',
+    sync: '#b0b0b0',
+    round: '#d6d6d6',
+    stopCopy: '#fff200',
+    grid: '#3a3a3a',
+    axis: '#ffffff',
+    hue: { vermillion: '#ff7a3d', bluishGreen: '#3ef0b8', reddishPurple: '#ff8fd0', blue: '#6cc8ff', orange: '#ffb000' },
+  },
+  vq: {
+    free: '#4a4a4a',
+    avail: '#6cc8ff',
+    device: '#ffc233',
+    used: '#3ef0b8',
+    kick: '#fff200',
+    interrupt: '#ff8fd0',
+    token: '#ffffff',
+    box: '#1a1a1a',
+  },
+};
+
+export const THEMES: Readonly<Record<ThemeName, Theme>> = { dark: darkTheme, light: lightTheme, projector: projectorTheme };
 
 /** What the user chose: follow the operating system, or a fixed theme. */
-export type ThemePref = 'system' | 'dark' | 'light';
+export type ThemePref = 'system' | ThemeName;
 
-/** The theme button cycles system -> dark -> light -> system. */
+/** The theme button cycles system -> dark -> light -> projector -> system. */
 export function nextThemePref(p: ThemePref): ThemePref {
   switch (p) {
     case 'system':
@@ -183,6 +244,8 @@ export function nextThemePref(p: ThemePref): ThemePref {
     case 'dark':
       return 'light';
     case 'light':
+      return 'projector';
+    case 'projector':
       return 'system';
     default: {
       const never: never = p;
@@ -202,7 +265,7 @@ const STORAGE_KEY = 'migviz.theme';
 export function loadThemePref(): ThemePref {
   try {
     const v = globalThis.localStorage?.getItem(STORAGE_KEY);
-    return v === 'dark' || v === 'light' || v === 'system' ? v : 'system';
+    return v === 'system' || (v !== null && v !== undefined && Object.hasOwn(THEMES, v)) ? (v as ThemePref) : 'system';
   } catch {
     return 'system'; // storage disabled (privacy mode, sandboxed iframe): just do not remember
   }

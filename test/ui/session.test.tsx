@@ -4,87 +4,20 @@
  * announcer, through the real App on in-process engines (the fake simulation, or the real
  * engine on small guests).
  */
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InProcessEngineClient } from '../../src/client/in-process-client';
-import type { EngineClient } from '../../src/client/engine-client';
 import { GUEST_FREE_STALE, MIG_PENDING, pageCode } from '../../src/engine/model/page-state';
 import { Simulation } from '../../src/engine/simulation';
-import type { Scenario } from '../../src/engine/types';
-import type { ToWorker } from '../../src/protocol';
-import { App } from '../../src/ui/App';
 import { buildExport, composePageMaps } from '../../src/ui/export/export-actions';
 import { MODE_UI, UI_MODES } from '../../src/ui/modes';
 import { buildPageMapLut } from '../../src/ui/render/page-map-painter';
-import { RafScheduler } from '../../src/ui/render/raf-scheduler';
-import type { AppServices } from '../../src/ui/state/context';
-import type { Session } from '../../src/ui/state/session';
-import { darkTheme, lightTheme } from '../../src/ui/theme';
+import { darkTheme, lightTheme, projectorTheme } from '../../src/ui/theme';
+import { pfnRangeBox, structPageRange } from '../../src/ui/tour/annotations';
 import { TOUR } from '../../src/ui/tour/tour';
 import { FakeSimulation } from '../worker/fake-simulation';
+import { SMALL, setup } from './app-harness';
 import { installCanvasFake, words } from './canvas-fake';
-
-function manualScheduler() {
-  const queue: FrameRequestCallback[] = [];
-  const scheduler = new RafScheduler((cb) => {
-    queue.push(cb);
-    return queue.length;
-  });
-  const flush = () =>
-    act(() => {
-      for (const cb of queue.splice(0)) cb(performance.now());
-    });
-  return { scheduler, flush };
-}
-
-interface Logged {
-  client: number;
-  msg: ToWorker;
-}
-
-/** The App on in-process engines; every client's messages are logged with the client's index. */
-function setup(search = '', createSimulation: (s: Scenario) => FakeSimulation | Simulation = (s) => new FakeSimulation(s)) {
-  const log: Logged[] = [];
-  const clients: InProcessEngineClient[] = [];
-  const createClient = (): EngineClient => {
-    const c = new InProcessEngineClient({ createSimulation });
-    const index = clients.length;
-    clients.push(c);
-    const send = c.send.bind(c);
-    c.send = (msg, transfer) => {
-      if (msg.type !== 'returnBuffer') log.push({ client: index, msg });
-      send(msg, transfer);
-    };
-    return c;
-  };
-  const { scheduler, flush } = manualScheduler();
-  let session: Session | null = null;
-  let services: AppServices | null = null;
-  const utils = render(
-    <App
-      createClient={createClient}
-      scheduler={scheduler}
-      search={search}
-      onSession={(s) => {
-        session = s;
-      }}
-      onServices={(s) => {
-        services = s;
-      }}
-      session={{ urlDebounceMs: 5, chromeHideMs: 40 }}
-    />,
-  );
-  const s = () => session as unknown as Session;
-  /** What exports read: the session and the views' registry. */
-  const svc = () => services as unknown as AppServices;
-  const sentTo = (client: number, type?: ToWorker['type']) =>
-    log.filter((l) => l.client === client && (type === undefined || l.msg.type === type)).map((l) => l.msg);
-  const root = () => utils.container.querySelector('.app') as HTMLElement;
-  return { ...utils, log, clients, flush, s, svc, sentTo, root };
-}
-
-const SMALL = 'gib=0.0625'; // 16384 pages: fast for the fake and the real engine alike
 
 let canvas: ReturnType<typeof installCanvasFake>;
 beforeEach(() => {
@@ -192,7 +125,9 @@ describe('compare', () => {
     expect(b.live.stats?.migviz['skipped-free-pages']).toBe(12288);
     expect(b.live.cursor).toBeGreaterThan(a.live.cursor); // PV's scan skips the free pages
 
-    // Play starts both (once both engines have caught up), Pause stops both.
+    // Play starts both (once both engines have caught up), Pause stops both. Slowly: the fake PV
+    // finishes 21 ms after t=30, and a busy machine must not let it finish before the Pause.
+    act(() => s().setSpeed(0.01));
     fireEvent.keyDown(window, { key: ' ' });
     await waitFor(() => expect(sentTo(0, 'play')).toHaveLength(1));
     expect(sentTo(1, 'play')).toHaveLength(1);
@@ -400,6 +335,9 @@ describe('exports name their mode', () => {
       const doc = new DOMParser().parseFromString(svg.text ?? '', 'image/svg+xml');
       expect(doc.querySelector('title')?.textContent).toBe(label);
       expect(doc.querySelector('.export-caption')?.textContent).toBe(label);
+      // The chart explains itself on a slide: its legend and the scenario and moment.
+      expect([...doc.querySelectorAll('.export-legend')].map((t) => t.textContent)).toEqual(['bitmap sync', 'new round', 'stop-and-copy']);
+      expect(doc.querySelector('.export-subtitle')?.textContent).toBe('rfc-case-2 · seed 1 · at 0.040 s');
       const rows = (await buildExport(svc(), 'series-csv')).text?.trim().split('\n').slice(1) ?? [];
       expect(rows.length).toBeGreaterThan(0);
       for (const r of rows) expect(r.split(',')[0]).toBe(mode);
@@ -418,6 +356,12 @@ describe('exports name their mode', () => {
     const svg = await buildExport(svc(), 'charts-svg');
     expect(svg.name).toBe('migviz-rfc-case-2-compare-hint-pagemap-seed1-t40ms-charts.svg');
     expect(svg.text).toContain('<title>Hinting vs Pagemap</title>');
+    const doc = new DOMParser().parseFromString(svg.text ?? '', 'image/svg+xml');
+    const keys = [...doc.querySelectorAll('.export-legend-key')];
+    expect(keys.map((k) => k.textContent)).toEqual(['Hinting', 'Pagemap', 'sync', 'round', 'stop-and-copy']);
+    // Each mode's key in its chart colour, as its lines.
+    expect(keys[0].querySelector('line')?.getAttribute('stroke')).toBe(darkTheme.chart.hue.blue);
+    expect(keys[1].querySelector('line')?.getAttribute('stroke')).toBe(darkTheme.chart.hue.reddishPurple);
     const stats = JSON.parse((await buildExport(svc(), 'stats-json')).text ?? '');
     expect(Object.keys(stats)).toEqual(['hint', 'pagemap']);
   });
@@ -449,43 +393,82 @@ describe('timeline', () => {
 });
 
 describe('tour and keys', () => {
-  it('PageDown / "." / PageUp walk the tour: scenario, view, moment and caption', async () => {
-    const { s, sentTo } = setup();
+  it('PageDown / "." / PageUp walk the tour: scenario, view, caption; each step plays to its engine moment', async () => {
+    const { s, sentTo } = setup('', (sc) => new Simulation(sc));
     const lead = () => s().lead.store.getState();
     fireEvent.keyDown(window, { key: 'PageDown' });
-    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[0].title);
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(`1 · ${TOUR[0].title}`);
     expect(lead().scenario).toMatchObject({ id: 'rfc-case-1', mode: 'original', guestGiB: 8 });
+    // The first step holds still at once, at time 0.
     expect(sentTo(0, 'seek').at(-1)).toEqual({ type: 'seek', simMs: 0 });
+    expect(s().store.getState().tourHeld).toBe(true);
+    // The struct-page array is pointed at where the map draws the highest pfns.
+    await waitFor(() => expect(document.querySelector('[data-label="the struct-page array"]')).not.toBeNull());
+    const layout = lead().snapshot.layout;
+    const box = layout && pfnRangeBox(structPageRange(lead().snapshot.pageCount), layout);
+    expect(box).not.toBeNull();
+    expect(document.querySelector('[data-label="the struct-page array"]')?.getAttribute('data-box')).toBe(
+      `${box?.x},${box?.y},${box?.w},${box?.h}`,
+    );
+    expect((box?.y ?? 0) + (box?.h ?? 0)).toBeCloseTo((layout?.rows ?? 0) * (layout?.scale ?? 0), 6);
     fireEvent.keyDown(window, { key: '.' });
-    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[1].title);
-    // The seek to 0 was still running: the 900 ms one waited, and went out before the Play.
-    expect(sentTo(0).slice(-2)).toEqual([
-      { type: 'seek', simMs: 900 },
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(`2 · ${TOUR[1].title}`);
+    expect(s().store.getState().tourHeld).toBe(false);
+    // Once the engine's timeline is in, the step starts at 0 and plays towards its moment.
+    await waitFor(() => expect(lead().playing).toBe(true));
+    expect(sentTo(0).filter((m) => m.type === 'seek' || m.type === 'play').slice(-2)).toEqual([
+      { type: 'seek', simMs: 0 },
       { type: 'play' },
     ]);
-    expect(lead().playing).toBe(true);
     fireEvent.keyDown(window, { key: 'PageDown' });
     fireEvent.keyDown(window, { key: 'PageDown' });
     expect(lead().scenario).toMatchObject({ id: 'rfc-case-2', mode: 'pv' });
-    expect(lead().speed).toBe(0.01);
-    fireEvent.keyDown(window, { key: 'PageDown' });
-    const step = TOUR[4];
-    expect(screen.getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
-    expect(s().panels.map((p) => p.store.getState().scenario.mode)).toEqual(['original', 'pv']);
-    for (const c of [0, 1]) await waitFor(() => expect(sentTo(c, 'seek').at(-1)).toEqual({ type: 'seek', simMs: step.timeMs }));
-    // This step holds still: the Play left over from the previous step must not fire later.
-    await new Promise((r) => setTimeout(r, 50));
-    expect(s().playing).toBe(false);
-    expect(sentTo(1, 'play')).toHaveLength(0);
-    fireEvent.keyDown(window, { key: 'PageDown' }); // stays on the last step
-    expect(screen.getByTestId('tour-caption')).toHaveTextContent('5 / 5');
+    expect(lead().speed).toBe(0.05);
     fireEvent.keyDown(window, { key: 'PageUp' });
-    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[3].title);
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(`3 · ${TOUR[2].title}`);
     expect(s().panels).toHaveLength(1);
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByTestId('tour-caption')).toBeNull();
+    // Leaving the tour ends the wait: nothing seeks behind the speaker's back later.
     act(() => s().pause());
+    const seeks = sentTo(0, 'seek').length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sentTo(0, 'seek')).toHaveLength(seeks);
   });
+
+  it('a step that plays stops exactly at its moment and waits (the race: PV completes at 428.6 ms)', async () => {
+    const { s, sentTo, flush } = setup('', (sc) => new Simulation(sc));
+    const race = TOUR.findIndex((t) => t.id === 'race');
+    act(() => s().goToStep(race));
+    expect(screen.getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
+    // Paint as a browser would until the step has reached its moment.
+    for (let i = 0; i < 600 && !s().store.getState().tourHeld; i++) {
+      flush();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(s().store.getState().tourHeld).toBe(true);
+    const pvDone = s().panels[1].store.getState().timeline?.markers.find((m) => m.kind === 'phase' && m.phase === 'completed');
+    expect(pvDone?.t).toBeCloseTo(428.6, 1);
+    // Both engines were sent to that very moment, and nothing plays on.
+    for (const c of [0, 1]) await waitFor(() => expect(sentTo(c, 'seek').at(-1)).toEqual({ type: 'seek', simMs: pvDone?.t }));
+    expect(s().playing).toBe(false);
+    await waitFor(() => expect(s().panels[1].live.done).toBe(true));
+    expect(s().panels[0].live.phase).toBe('bulk');
+    // Annotations, placed from the engine's data: PV's skipped pages on its map (found in its
+    // cell summaries), and PV's stop-and-copy on the charts at the engine's time for it.
+    const pvCol = screen.getByTestId('compare-col-b');
+    await waitFor(() => expect(pvCol.querySelector('[data-label="skipped: free"]')).not.toBeNull());
+    expect(screen.getByTestId('compare-col-a').querySelector('[data-testid="map-annotations"]')).toBeNull();
+    const pvStop = s().panels[1].store.getState().timeline?.markers.find((m) => m.kind === 'phase' && m.phase === 'stop-copy');
+    const mark = screen.getByTestId('chart-annotation');
+    expect(Number(mark.dataset.t)).toBe(pvStop?.t);
+    expect(mark).toHaveTextContent(`PV: stop-and-copy · ${((pvStop?.t ?? 0) / 1000).toFixed(3)} s`);
+    // The next key moves on, and the annotations go with the step.
+    fireEvent.keyDown(window, { key: 'PageDown' });
+    expect(screen.getByTestId('tour-caption')).toHaveTextContent(TOUR[race + 1].title);
+    expect(screen.queryByTestId('chart-annotation')).toBeNull();
+    act(() => s().endTour());
+  }, 20_000);
 
   it('? opens the shortcut list, Escape closes it; C compares, F presents', async () => {
     const { root } = setup(`?${SMALL}`);
@@ -517,7 +500,7 @@ describe('tour and keys', () => {
 });
 
 describe('themes', () => {
-  it('cycles system → dark → light → system, remembers it, and recolours the page map', async () => {
+  it('cycles system → dark → light → projector → system, remembers it, and recolours the page map', async () => {
     const user = userEvent.setup();
     const { root, flush, s } = setup(`?${SMALL}`);
     await waitFor(() => expect(s().lead.live.epoch).toBe(1));
@@ -536,6 +519,13 @@ describe('themes', () => {
     expect(has(pending(lightTheme))).toBe(true);
     expect(has(pending(darkTheme))).toBe(false);
     await user.click(screen.getByRole('button', { name: 'Theme: Light' }));
+    expect(root()).toHaveClass('theme-projector');
+    expect(localStorage.getItem('migviz.theme')).toBe('projector');
+    expect(has(pending(projectorTheme))).toBe(true);
+    // Projector-safe: black ground, white text.
+    expect(root().style.getPropertyValue('--bg')).toBe('#000000');
+    expect(root().style.getPropertyValue('--text')).toBe('#ffffff');
+    await user.click(screen.getByRole('button', { name: 'Theme: Projector' }));
     expect(screen.getByRole('button', { name: 'Theme: System' })).toBeInTheDocument();
     expect(root()).toHaveClass('theme-dark');
   });
@@ -572,7 +562,7 @@ describe('announcer', () => {
     fireEvent.keyDown(window, { key: 'c' });
     expect(region).toHaveTextContent('Compare view');
     fireEvent.keyDown(window, { key: 'PageDown' });
-    expect(region).toHaveTextContent(`Tour step 1 of 5: ${TOUR[0].title.replace(/^\d+ · /, '')}`);
+    expect(region).toHaveTextContent(`Tour step 1 of ${TOUR.length}: ${TOUR[0].title}`);
   });
 });
 
@@ -639,6 +629,7 @@ describe('exports', () => {
       'Final stats (CSV)',
       'Final stats (JSON, query-migrate)',
       'Scenario (JSON, opens again with Open…)',
+      'Clip (WebM)…',
     ]);
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByRole('menu')).toBeNull();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  capNotices,
   DEFAULT_VIEW_STATE,
   parseUrlState,
   scenarioOf,
@@ -29,6 +30,7 @@ describe('URL view state', () => {
       timeMs: 1250.5,
       autoplay: true,
       present: true,
+      embed: false,
     });
     expect(scenarioOf(state, 'pv')).toMatchObject({ id: 'rfc-case-1', mode: 'pv', guestGiB: 16, seed: 7, linkGbps: 25 });
   });
@@ -71,17 +73,46 @@ describe('URL view state', () => {
     expect(state.overrides).toEqual({});
     expect(state.timeMs).toBe(0);
     expect(state.autoplay).toBe(false);
-    expect(errors).toHaveLength(6);
+    // Six problems: four lines, and a fifth counting the rest (capped at five lines).
+    expect(errors).toHaveLength(5);
     expect(errors.join('\n')).toMatch(/scenario must be one of rfc-case-1, rfc-case-2 \(got "rfc-case-9"\)/);
     expect(errors.join('\n')).toMatch(/gib \(guest size, GiB\) must be from 0.0625 to 1024 \(got "-4"\)/);
     expect(errors.join('\n')).toMatch(/seed must be an integer/);
     expect(errors.join('\n')).toMatch(/unknown link field "foo"/);
+    expect(errors[4]).toBe('and 2 more problems with this link');
   });
 
   it('an unknown version is said and read as the current one', () => {
     const { state, errors } = parseUrlState('?v=7&view=pv');
     expect(state.view).toEqual(single('pv'));
     expect(errors).toEqual(['link version v=7 is not known; read as v=1']);
+  });
+
+  it('tracking parameters are ignored without a notice', () => {
+    const { state, errors } = parseUrlState('?view=pv&utm_source=newsletter&utm_medium=email&fbclid=IwAR0abc&gclid=xyz');
+    expect(state.view).toEqual(single('pv'));
+    expect(errors).toEqual([]);
+  });
+
+  it('notices are merged, cut to 40 characters and capped at five lines', () => {
+    const long = 'x'.repeat(300);
+    expect(parseUrlState(`?gib=${long}`).errors).toEqual([
+      `gib (guest size, GiB) must be a number (got "${'x'.repeat(39)}…"); using the default`,
+    ]);
+    // The same unknown field three times is one line.
+    expect(parseUrlState('?foo=1&foo=2&foo=3').errors).toEqual(['unknown link field "foo" ignored (3 times)']);
+    const junk = Array.from({ length: 12 }, (_, i) => `junk${i}=1`).join('&');
+    const errors = parseUrlState(`?${junk}`).errors;
+    expect(errors).toHaveLength(5);
+    expect(errors.slice(0, 4)).toEqual([0, 1, 2, 3].map((i) => `unknown link field "junk${i}" ignored`));
+    expect(errors[4]).toBe('and 8 more problems with this link');
+    expect(capNotices(['a', 'b', 'a'])).toEqual(['a (2 times)', 'b']);
+  });
+
+  it('embed=1 is read and written back', () => {
+    expect(parseUrlState('?embed=1').state.embed).toBe(true);
+    expect(serializeUrlState({ ...DEFAULT_VIEW_STATE, embed: true })).toBe('?v=1&embed=1');
+    expect(parseUrlState('?embed=yes').errors).toEqual(['embed must be 0 or 1 (got "yes"); using the default']);
   });
 
   it('overrides equal to the preset are left out', () => {
@@ -112,6 +143,7 @@ describe('URL view state', () => {
       timeMs: fc.integer({ min: 0, max: 600_000 }),
       autoplay: fc.boolean(),
       present: fc.boolean(),
+      embed: fc.boolean(),
     });
     fc.assert(
       fc.property(arb, (s) => {

@@ -42,7 +42,7 @@ export interface PrecopyParams {
   capMs: number;
 }
 
-type Step = 'start' | 'setup' | 'setup-sync' | 'loop' | 'iterate' | 'stop' | 'final' | 'drain' | 'done';
+type Step = 'start' | 'setup' | 'setup-sync' | 'loop' | 'iterate' | 'stop' | 'final' | 'done';
 
 export class Precopy implements MigrationThread {
   status: MigrationStatus = 'none';
@@ -291,12 +291,10 @@ export class Precopy implements MigrationThread {
         this.transferred += wire.EOS_BYTES;
         this.wireBytes += wire.EOS_BYTES + p.deviceStateBytes + wire.SECTION_OVERHEAD_BYTES;
         this.pushToLink(0, wire.EOS_BYTES + p.deviceStateBytes + wire.SECTION_OVERHEAD_BYTES);
-        this.step = 'drain';
-        return;
-      case 'drain':
         // 2.5 takes end_time when qemu_savevm_state_complete_precopy's qemu_fflush returns: the
         // last byte is in the socket's send buffer, up to socketBufferBytes still on the wire.
         // downtime and total-time end there, not when the destination has received everything.
+        // In the same unit as that last write, so that step(t) at the completion time shows it.
         this.finish();
         return;
       case 'done':

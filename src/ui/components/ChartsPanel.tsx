@@ -10,6 +10,7 @@ import { useApp, useAppState, useExportRegistry, useSession, useStoreOf } from '
 import type { PanelController } from '../state/panel-controller';
 import { modeColor, modeLabel } from '../modes';
 import type { Theme } from '../theme';
+import { ChartAnnotations } from './TourAnnotations';
 
 /** Axes and paths cost more than a canvas blit; 20 Hz looks continuous for slow-moving lines. */
 const CHART_MIN_INTERVAL_MS = 50;
@@ -99,7 +100,10 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
           )}
         </span>
       </header>
-      <svg ref={svgRef} className="charts-svg" data-testid="charts" />
+      <div className="charts-area">
+        <svg ref={svgRef} className="charts-svg" data-testid="charts" />
+        <ChartAnnotations panels={panels} overlay={overlay} />
+      </div>
     </section>
   );
 }

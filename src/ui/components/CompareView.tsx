@@ -156,8 +156,8 @@ function CompareSummary({ a, b }: { a: PanelController; b: PanelController }) {
   );
 }
 
-/** Simulated vs published, for the sides the RFC measured (none: no panel). */
-function ResultsPanel({ a, b }: { a: PanelController; b: PanelController }) {
+/** Simulated vs published, for the sides the RFC measured (none: no panel). The tour's summary shows it too. */
+export function ResultsPanel({ a, b }: { a: PanelController; b: PanelController }) {
   const scenario = useStoreOf(a, (s) => s.scenario);
   const fa = useStoreOf(a, (s) => s.timeline?.final ?? null);
   const fb = useStoreOf(b, (s) => s.timeline?.final ?? null);

@@ -199,7 +199,7 @@ function PlaybackControls() {
 }
 
 /** The shared simulated clock, updated by the rAF loop (no React render per frame). */
-export function SimClock() {
+export function SimClock({ testId = 'sim-clock' }: { testId?: string }) {
   const session = useSession();
   const { scheduler } = useApp();
   const ref = useRef<HTMLSpanElement>(null);
@@ -213,7 +213,7 @@ export function SimClock() {
     });
   }, [session, scheduler]);
   return (
-    <span className="sim-clock" ref={ref} data-testid="sim-clock">
+    <span className="sim-clock" ref={ref} data-testid={testId}>
       {formatClock(0)}
     </span>
   );

@@ -1,4 +1,4 @@
-/** The Export menu: page map(s) and charts as images, series and final stats as files. */
+/** The Export menu: page map(s) and charts as images, series and final stats as files, a clip as video. */
 import { type ExportKind, EXPORTS, runExport } from '../export/export-actions';
 import { useAppState, useExportRegistry, useSession } from '../state/context';
 
@@ -8,7 +8,8 @@ export function ExportMenu() {
   const open = useAppState((s) => s.overlay === 'exports');
   const run = (kind: ExportKind) => {
     session.toggleOverlay('exports');
-    runExport({ session, exports }, kind).catch((e: unknown) => session.announce(`Export failed: ${e instanceof Error ? e.message : String(e)}`));
+    session.dismissExportError();
+    runExport({ session, exports }, kind).catch((e: unknown) => session.exportFailed(e instanceof Error ? e.message : String(e)));
   };
   return (
     <div className="menu">
@@ -22,6 +23,9 @@ export function ExportMenu() {
               {e.label}
             </button>
           ))}
+          <button type="button" role="menuitem" onClick={() => session.toggleOverlay('clip')}>
+            Clip (WebM)…
+          </button>
         </div>
       )}
     </div>

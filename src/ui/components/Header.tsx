@@ -1,9 +1,10 @@
 /** Title bar with the page-wide actions: tour, copy link, exports, theme, presentation, shortcuts. */
 import { useRef, useState } from 'react';
 import { useAppState, useSession } from '../state/context';
+import type { ThemePref } from '../theme';
 import { ExportMenu } from './ExportMenu';
 
-const THEME_LABEL = { system: 'System', dark: 'Dark', light: 'Light' } as const;
+const THEME_LABEL: Record<ThemePref, string> = { system: 'System', dark: 'Dark', light: 'Light', projector: 'Projector' };
 
 export function Header() {
   const session = useSession();
@@ -11,6 +12,8 @@ export function Header() {
   const presenting = useAppState((s) => s.presenting);
   const tourStep = useAppState((s) => s.tourStep);
   const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
+  // On narrow screens (styles.css) the actions fold into a menu behind this toggle.
+  const [menuOpen, setMenuOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const openFile = async (file: File | undefined) => {
     if (!file) return;
@@ -38,11 +41,20 @@ export function Header() {
       <h1>
         migviz <span className="muted subtitle">· QEMU pre-copy live migration, page by page</span>
       </h1>
-      <div className="actions chrome">
+      <button
+        type="button"
+        className="actions-toggle chrome"
+        aria-expanded={menuOpen}
+        aria-controls="header-actions"
+        onClick={() => setMenuOpen((o) => !o)}
+      >
+        Menu ☰
+      </button>
+      <div id="header-actions" className={`actions chrome${menuOpen ? ' open' : ''}`}>
         <button
           type="button"
           onClick={() => (tourStep === null ? session.goToStep(0) : session.endTour())}
-          title="A five-step story for talks (PageDown / PageUp)"
+          title="The story for talks, step by step; each step waits for the next key (PageDown / PageUp)"
           aria-pressed={tourStep !== null}
         >
           Tour
@@ -69,7 +81,7 @@ export function Header() {
         <button
           type="button"
           onClick={() => session.cycleTheme()}
-          title="Theme: system → dark → light"
+          title="Theme: system → dark → light → projector (high contrast)"
           aria-label={`Theme: ${THEME_LABEL[themePref]}`}
         >
           Theme: {THEME_LABEL[themePref]}

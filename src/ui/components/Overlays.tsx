@@ -1,5 +1,7 @@
 /** Things laid over the page: the bad-link and bad-file notices, the tour caption, the ? overlay, the announcer. */
-import { TOUR } from '../tour/tour';
+import { type ReactNode, useEffect, useRef } from 'react';
+import { stepHeading, TOUR } from '../tour/tour';
+import { ResultsPanel } from './CompareView';
 import { SHORTCUTS } from '../hooks/use-shortcuts';
 import { useAppState, useSession } from '../state/context';
 
@@ -54,20 +56,40 @@ export function FileNotice() {
   );
 }
 
+/** Why the last export failed; nothing was downloaded. */
+export function ExportNotice() {
+  const session = useSession();
+  const error = useAppState((s) => s.exportError);
+  if (error === null) return null;
+  return (
+    <Notice
+      title="The export failed; nothing was downloaded:"
+      items={[error]}
+      testId="export-notice"
+      what="export"
+      onDismiss={() => session.dismissExportError()}
+    />
+  );
+}
+
 export function TourCaption() {
   const session = useSession();
   const i = useAppState((s) => s.tourStep);
+  const held = useAppState((s) => s.tourHeld);
+  const panels = useAppState((s) => s.panels);
   if (i === null) return null;
   const step = TOUR[i];
   return (
-    <section className="tour-caption" aria-label="Tour" data-testid="tour-caption">
+    <section className={`tour-caption${step.summary ? ' tour-summary' : ''}`} aria-label="Tour" data-testid="tour-caption">
       <div className="tour-text">
-        <h2>{step.title}</h2>
+        <h2>{stepHeading(i)}</h2>
         <p>{step.caption}</p>
+        {step.summary && panels.length === 2 && <ResultsPanel a={panels[0]} b={panels[1]} />}
       </div>
       <div className="tour-nav chrome">
-        <span className="muted">
+        <span className="muted" data-testid="tour-progress">
           {i + 1} / {TOUR.length}
+          {held ? '' : ' · playing to the moment…'}
         </span>
         <button type="button" onClick={() => session.prevStep()} disabled={i === 0} title="PageUp">
           Previous
@@ -87,41 +109,99 @@ export function ShortcutsOverlay() {
   const session = useSession();
   const open = useAppState((s) => s.overlay === 'shortcuts');
   if (!open) return null;
+  const close = () => session.closeTopmost();
+  return (
+    <ModalDialog titleId="shortcuts-title" title="Keyboard shortcuts" onClose={close}>
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.action}>
+              <th scope="row">
+                {s.keys.map((k, i) => (
+                  <span key={k}>
+                    {i > 0 && ' or '}
+                    <kbd>{k}</kbd>
+                  </span>
+                ))}
+              </th>
+              <td>{s.action}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ModalDialog>
+  );
+}
+
+/** The focusable elements of `root`, in tab order (what a focus trap cycles through). */
+function focusables(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter(
+    (el) => !el.hasAttribute('disabled'),
+  );
+}
+
+/**
+ * A modal dialog (the shortcut list, the clip settings): it takes the focus when it opens, Tab
+ * and Shift+Tab stay inside it, and the focus goes back where it was when it closes. Page keys do
+ * not act behind it (use-shortcuts.ts).
+ */
+export function ModalDialog({
+  titleId,
+  title,
+  onClose,
+  children,
+}: {
+  titleId: string;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const el = ref.current;
+    if (el) (focusables(el)[0] ?? el).focus();
+    return () => before?.focus();
+  }, []);
+  const trap = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'Tab' || !ref.current) return;
+    const f = focusables(ref.current);
+    if (f.length === 0) return;
+    const first = f[0];
+    const last = f[f.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    } else if (!ref.current.contains(document.activeElement)) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a click on the backdrop closes, as Escape does
     // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is handled page-wide
-    <div className="overlay-backdrop" onClick={() => session.closeTopmost()}>
-      {/* biome-ignore lint/a11y/useKeyWithClickEvents: only stops the backdrop's click */}
+    <div className="overlay-backdrop" onClick={onClose}>
+      {/* The dialog has its own keyboard handler (the focus trap); its click only stops the backdrop's. */}
       <div
+        ref={ref}
         className="overlay"
         role="dialog"
         aria-modal="true"
-        aria-labelledby="shortcuts-title"
+        aria-labelledby={titleId}
+        tabIndex={-1}
+        onKeyDown={trap}
         onClick={(e) => e.stopPropagation()}
       >
         <header className="panel-head">
-          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-          <button type="button" onClick={() => session.closeTopmost()}>
+          <h2 id={titleId}>{title}</h2>
+          <button type="button" onClick={onClose}>
             Close
           </button>
         </header>
-        <table className="shortcuts">
-          <tbody>
-            {SHORTCUTS.map((s) => (
-              <tr key={s.action}>
-                <th scope="row">
-                  {s.keys.map((k, i) => (
-                    <span key={k}>
-                      {i > 0 && ' or '}
-                      <kbd>{k}</kbd>
-                    </span>
-                  ))}
-                </th>
-                <td>{s.action}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {children}
       </div>
     </div>
   );

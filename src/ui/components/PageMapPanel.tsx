@@ -12,6 +12,7 @@ import { PageMapView } from '../render/page-map-view';
 import { MODE_UI } from '../modes';
 import { useApp, useAppState, useExportRegistry, usePanel, usePanelState } from '../state/context';
 import { guestStatesOf, Legend } from './Legend';
+import { PageMapAnnotations } from './TourAnnotations';
 
 export interface PageMapPanelProps {
   /** Heading; compare names the mode here. */
@@ -115,6 +116,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
             onPointerMove={onMove}
             onPointerLeave={onLeave}
           />
+          <PageMapAnnotations />
           {pointer && <PageTooltip at={pointer} />}
           {showLegend && (
             <div ref={legendRef}>

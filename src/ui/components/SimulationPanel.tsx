@@ -3,7 +3,7 @@
  * PanelController, found through PanelProvider. Compare renders CompareView instead.
  */
 import { useMemo } from 'react';
-import { usePanel } from '../state/context';
+import { useAppState, usePanel } from '../state/context';
 import { ChartsPanel } from './ChartsPanel';
 import { ErrorBanner } from './ErrorBanner';
 import { PageMapPanel } from './PageMapPanel';
@@ -13,6 +13,8 @@ import { VirtqueuePanel } from './VirtqueuePanel';
 export function SimulationPanel() {
   const c = usePanel();
   const panels = useMemo(() => [c], [c]);
+  // Embedded, the stage line above carries the numbers that matter; the full table is left out.
+  const embed = useAppState((s) => s.embed);
   return (
     <div className="sim-panel">
       <ErrorBanner />
@@ -23,7 +25,7 @@ export function SimulationPanel() {
         <div className="sim-side">
           <VirtqueuePanel />
           <ChartsPanel panels={panels} />
-          <StatsPanel />
+          {!embed && <StatsPanel />}
         </div>
       </div>
     </div>

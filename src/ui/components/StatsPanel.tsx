@@ -82,7 +82,7 @@ function TrustBadge({ scenario }: { scenario: Scenario }) {
   );
 }
 
-function Verification({ q, done }: { q: QueryMigrate | null; done: boolean }) {
+export function Verification({ q, done }: { q: QueryMigrate | null; done: boolean }) {
   if (!q || !done) return <span className="muted">verification after completion</span>;
   const v = q.verification;
   if (v.ok)

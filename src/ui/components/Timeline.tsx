@@ -5,7 +5,7 @@
  * complete before anyone presses Play. Dragging seeks every panel (coalesced in the controller:
  * one re-simulation at a time); the thumb follows playback from the rAF loop, not from React.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TimelineMarker } from '../../protocol';
 import { formatClock } from '../format';
 import { modeColor, modeLabel } from '../modes';
@@ -22,6 +22,20 @@ export function Timeline() {
   const inputRef = useRef<HTMLInputElement>(null);
   const timeRef = useRef<HTMLSpanElement>(null);
   const dragging = useRef(false);
+  const rowsRef = useRef<HTMLDivElement>(null);
+  // The rows' width in layout pixels (offsetWidth: unaffected by the presentation stage's
+  // scale), so marker labels are placed without collisions at any size.
+  const [rowsWidth, setRowsWidth] = useState(0);
+  useEffect(() => {
+    const el = rowsRef.current;
+    if (!el) return;
+    const measure = () => setRowsWidth(el.offsetWidth);
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
 
   useEffect(() => {
     let shown = -1;
@@ -71,9 +85,15 @@ export function Timeline() {
           }}
           onChange={(e) => onInput(Number(e.target.value))}
         />
-        <div className="timeline-rows" aria-hidden="true">
+        <div className="timeline-rows" aria-hidden="true" ref={rowsRef}>
           {panels.map((p) => (
-            <MarkerRow key={p.store.getState().mode} controller={p} endMs={endMs} labelled={panels.length > 1} />
+            <MarkerRow
+              key={p.store.getState().mode}
+              controller={p}
+              endMs={endMs}
+              labelled={panels.length > 1}
+              widthPx={rowsWidth}
+            />
           ))}
         </div>
       </div>
@@ -84,33 +104,55 @@ export function Timeline() {
   );
 }
 
-interface Mark {
+export interface Mark {
   t: number;
   cls: string;
   label: string;
   title: string;
+  /** The label ends at the marker (near the right edge) instead of starting there. */
+  endAnchored: boolean;
 }
 
-/** Labels closer than this (fraction of the axis) to the previous label are left out. */
-const MIN_LABEL_GAP = 0.035;
+/**
+ * Label width estimate: px per character at the largest label type (12 px in presentation mode;
+ * DejaVu Sans' average lowercase advance is about 0.58 em, so 7 px errs wide), plus padding.
+ */
+const LABEL_PX_PER_CHAR = 7;
+const LABEL_PAD_PX = 4;
+/** Space kept between two labels and between a label and the row's ends. */
+const LABEL_GAP_PX = 4;
+/** Offset of a label from its marker line (styles.css .tm-label: left/right 3px). */
+const LABEL_DX = 3;
 
-export function marksOf(markers: readonly TimelineMarker[], endMs: number): Mark[] {
+/** The horizontal extent of `m`'s label on a row `widthPx` wide. */
+export function labelExtent(m: Mark, endMs: number, widthPx: number): [number, number] {
+  const x = (m.t / endMs) * widthPx;
+  const w = m.label.length * LABEL_PX_PER_CHAR + LABEL_PAD_PX;
+  return m.endAnchored ? [x - LABEL_DX - w, x - LABEL_DX] : [x + LABEL_DX, x + LABEL_DX + w];
+}
+
+/**
+ * The timeline's marks, with each label kept only where it does not run into the label before
+ * it (left to right, in pixels of a row `widthPx` wide) or past either end of the row: a label
+ * that would collide is left out (its marker line and tooltip stay).
+ */
+export function marksOf(markers: readonly TimelineMarker[], endMs: number, widthPx: number): Mark[] {
   const out: Mark[] = [];
   for (const e of markers) {
     switch (e.kind) {
       case 'phase':
-        if (e.phase === 'setup') out.push({ t: e.t, cls: 'tm-phase', label: 'setup', title: 'setup: dirty logging on, first sync' });
-        else if (e.phase === 'bulk') out.push({ t: e.t, cls: 'tm-phase', label: 'bulk', title: 'bulk stage: first pass over every page' });
-        else if (e.phase === 'iterate') out.push({ t: e.t, cls: 'tm-phase', label: 'iterate', title: 'iterating: re-sending dirtied pages' });
-        else if (e.phase === 'stop-copy') out.push({ t: e.t, cls: 'tm-stop', label: 'stop', title: 'stop-and-copy: the guest is paused' });
-        else if (e.phase === 'completed') out.push({ t: e.t, cls: 'tm-done', label: 'done', title: 'completed' });
-        else if (e.phase === 'failed') out.push({ t: e.t, cls: 'tm-done', label: 'failed', title: 'failed' });
+        if (e.phase === 'setup') out.push({ t: e.t, cls: 'tm-phase', label: 'setup', title: 'setup: dirty logging on, first sync', endAnchored: false });
+        else if (e.phase === 'bulk') out.push({ t: e.t, cls: 'tm-phase', label: 'bulk', title: 'bulk stage: first pass over every page', endAnchored: false });
+        else if (e.phase === 'iterate') out.push({ t: e.t, cls: 'tm-phase', label: 'iterate', title: 'iterating: re-sending dirtied pages', endAnchored: false });
+        else if (e.phase === 'stop-copy') out.push({ t: e.t, cls: 'tm-stop', label: 'stop', title: 'stop-and-copy: the guest is paused', endAnchored: false });
+        else if (e.phase === 'completed') out.push({ t: e.t, cls: 'tm-done', label: 'done', title: 'completed', endAnchored: false });
+        else if (e.phase === 'failed') out.push({ t: e.t, cls: 'tm-done', label: 'failed', title: 'failed', endAnchored: false });
         break;
       case 'sync':
-        out.push({ t: e.t, cls: 'tm-sync', label: '', title: `dirty-bitmap sync ${e.count}` });
+        out.push({ t: e.t, cls: 'tm-sync', label: '', title: `dirty-bitmap sync ${e.count}`, endAnchored: false });
         break;
       case 'free-page-bitmap':
-        out.push({ t: e.t, cls: 'tm-bitmap', label: '', title: `free-page bitmap: ${e.freePages} free pages` });
+        out.push({ t: e.t, cls: 'tm-bitmap', label: '', title: `free-page bitmap: ${e.freePages} free pages`, endAnchored: false });
         break;
       case 'round':
       case 'free-page-request':
@@ -121,22 +163,43 @@ export function marksOf(markers: readonly TimelineMarker[], endMs: number): Mark
       }
     }
   }
-  let lastLabel = Number.NEGATIVE_INFINITY;
+  let lastEnd = Number.NEGATIVE_INFINITY;
   for (const m of out) {
     if (!m.label) continue;
-    const at = m.t / endMs;
-    if (at - lastLabel < MIN_LABEL_GAP) m.label = '';
-    else lastLabel = at;
+    // Near the right end a label reads leftwards from its marker, so it stays on the row.
+    m.endAnchored = m.t / endMs > END_ANCHOR_AT;
+    const [x0, x1] = labelExtent(m, endMs, widthPx);
+    if (x0 < Math.max(0, lastEnd + LABEL_GAP_PX) || x1 > widthPx) m.label = '';
+    else lastEnd = x1;
   }
   return out;
 }
 
 
-function MarkerRow({ controller, endMs, labelled }: { controller: PanelController; endMs: number; labelled: boolean }) {
+/**
+ * The row width assumed before it is measured (and where nothing is laid out, as in tests): the
+ * row at a 1280 px wide window is about 1100 px, so this errs towards fewer labels.
+ */
+const UNMEASURED_ROW_PX = 1000;
+
+/** Labels of markers past this fraction of the axis end at their marker instead of starting there. */
+const END_ANCHOR_AT = 0.9;
+
+function MarkerRow({
+  controller,
+  endMs,
+  labelled,
+  widthPx,
+}: {
+  controller: PanelController;
+  endMs: number;
+  labelled: boolean;
+  widthPx: number;
+}) {
   const timeline = useStoreOf(controller, (s) => s.timeline);
   const mode = useStoreOf(controller, (s) => s.mode);
   const theme = useAppState((s) => s.theme);
-  const marks = timeline ? marksOf(timeline.markers, endMs) : [];
+  const marks = timeline ? marksOf(timeline.markers, endMs, widthPx > 0 ? widthPx : UNMEASURED_ROW_PX) : [];
   return (
     <div className={`timeline-row tr-${mode}`} data-testid={`timeline-${mode}`}>
       {labelled && <span className="timeline-row-label">{modeLabel(mode)}</span>}
@@ -158,7 +221,7 @@ function MarkerRow({ controller, endMs, labelled }: { controller: PanelControlle
           style={{ left: `${(m.t / endMs) * 100}%` }}
           title={`${m.title} at ${formatClock(m.t)}`}
         >
-          {m.label && <span className={`tm-label${m.t / endMs > 0.9 ? ' tm-label-end' : ''}`}>{m.label}</span>}
+          {m.label && <span className={`tm-label${m.endAnchored ? ' tm-label-end' : ''}`}>{m.label}</span>}
         </span>
       ))}
     </div>

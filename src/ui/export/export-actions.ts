@@ -5,7 +5,9 @@
  * (viewSlug), seed and moment; images carry the modes' labels; CSV and JSON the mode ids.
  */
 import type { ModeId, QueryMigrate } from '../../engine/types';
-import { modeLabel } from '../modes';
+import { formatClock } from '../format';
+import { modeColor, modeLabel } from '../modes';
+import type { Theme } from '../theme';
 import type { Session } from '../state/session';
 import { viewSlug } from '../view';
 import type { ExportRegistry } from './export-registry';
@@ -19,8 +21,9 @@ import {
   seriesToJson,
   statsToCsv,
   statsToJson,
-  SVG_CAPTION_HEIGHT,
+  type ChartLegendEntry,
   svgDocument,
+  svgHeaderHeight,
   svgToPng,
 } from './exports';
 import { scenarioFileOf } from '../../engine/scenario';
@@ -72,7 +75,8 @@ export interface ExportFile {
   blob?: Blob;
 }
 
-function stem(s: Session): string {
+/** The file name stem of the view on screen (scenario, view, seed, moment). */
+export function exportStem(s: Session): string {
   const v = s.viewState();
   const lead = s.lead.store.getState();
   return exportName(v.presetId, viewSlug(v.view), lead.scenario.seed, v.timeMs);
@@ -97,15 +101,40 @@ export function chartsSvgDocument(src: ExportSource): { doc: string; width: numb
   const s = src.session;
   const theme = s.store.getState().theme;
   const markup = new XMLSerializer().serializeToString(svg);
-  const caption = chartsCaption(s.panels.map((p) => p.store.getState().mode));
-  const doc = svgDocument(markup, w, h, theme.css.panel, chartStyleSheet(theme.css), caption);
-  return { doc, width: w, height: h + SVG_CAPTION_HEIGHT };
+  const modes = s.panels.map((p) => p.store.getState().mode);
+  const caption = chartsCaption(modes);
+  const legend = chartsLegend(theme, modes);
+  const v = s.viewState();
+  const subtitle = `${v.presetId} · seed ${s.lead.store.getState().scenario.seed} · at ${formatClock(v.timeMs)}`;
+  const doc = svgDocument(markup, w, h, theme.css.panel, chartStyleSheet(theme.css), caption, legend, subtitle);
+  return { doc, width: w, height: h + svgHeaderHeight(caption, legend) };
+}
+
+/**
+ * The legend an exported chart carries, as the panel shows it: one run, the marker kinds in their
+ * colours; several runs, each mode's line colour and the marker kinds' line styles.
+ */
+export function chartsLegend(theme: Theme, modes: readonly ModeId[]): ChartLegendEntry[] {
+  const c = theme.chart;
+  if (modes.length > 1) {
+    return [
+      ...modes.map((m) => ({ label: modeLabel(m), color: modeColor(theme, m) })),
+      { label: 'sync', color: theme.css.muted, dash: '2 3' },
+      { label: 'round', color: theme.css.muted },
+      { label: 'stop-and-copy', color: theme.css.text },
+    ];
+  }
+  return [
+    { label: 'bitmap sync', color: c.sync, dash: '2 3' },
+    { label: 'new round', color: c.round },
+    { label: 'stop-and-copy', color: c.stopCopy },
+  ];
 }
 
 /** Builds the file of an export (no download). */
 export async function buildExport(src: ExportSource, kind: ExportKind): Promise<ExportFile> {
   const s = src.session;
-  const name = stem(s);
+  const name = exportStem(s);
   const runs = s.panels.map((p) => ({ label: p.store.getState().mode, series: p.live.series }));
   switch (kind) {
     case 'series-csv':

@@ -76,25 +76,69 @@ export function statsToCsv(stats: Readonly<Record<string, QueryMigrate>>): strin
 
 /** Height of the caption band an exported chart gets above the chart (px). */
 export const SVG_CAPTION_HEIGHT = 22;
+/** Height of the legend band under the caption (px). */
+export const SVG_LEGEND_HEIGHT = 18;
+
+/** One key of an exported chart's legend: a line sample in `color` (dashed for markers) and its label. */
+export interface ChartLegendEntry {
+  label: string;
+  color: string;
+  /** SVG stroke-dasharray of the sample (markers: dotted syncs), or none for a solid line. */
+  dash?: string;
+}
+
+/** How much an exported chart grows above the chart for its caption and legend. */
+export function svgHeaderHeight(caption: string, legend: readonly ChartLegendEntry[]): number {
+  return (caption ? SVG_CAPTION_HEIGHT : 0) + (legend.length > 0 ? SVG_LEGEND_HEIGHT : 0);
+}
+
+/** Legend width estimate per label character (11 px type) and per sample (line + gaps). */
+const LEGEND_CHAR_PX = 6.2;
+const LEGEND_SAMPLE_PX = 26;
 
 /**
  * A standalone SVG document from an on-screen chart: namespaces set and the computed colours of
  * the page's CSS variables inlined, so it opens the same in a browser, Inkscape or a slide deck.
- * A `caption` (which modes the chart shows) goes in a band above the chart and in <title>.
+ * A `caption` (which modes the chart shows, and `subtitle`: scenario and moment) goes in a band
+ * above the chart and in <title>; the `legend` (what each line and marker is) in a band under it,
+ * so a chart on a slide explains itself.
  */
-export function svgDocument(svgMarkup: string, width: number, height: number, background: string, css = '', caption = ''): string {
+export function svgDocument(
+  svgMarkup: string,
+  width: number,
+  height: number,
+  background: string,
+  css = '',
+  caption = '',
+  legend: readonly ChartLegendEntry[] = [],
+  subtitle = '',
+): string {
   const body = svgMarkup.replace(/^<svg\b[^>]*>/, '').replace(/<\/svg>\s*$/, '');
   const style = css ? `<style>${css.replace(/[<>&]/g, '')}</style>` : '';
-  const top = caption ? SVG_CAPTION_HEIGHT : 0;
+  const top = svgHeaderHeight(caption, legend);
   const h = height + top;
   const text = xmlText(caption);
-  const head = caption
-    ? `<title>${text}</title><text class="export-caption" x="8" y="15" font-size="13" font-weight="600">${text}</text>`
+  const sub = subtitle
+    ? `<text class="export-subtitle" x="${width - 8}" y="15" font-size="11" text-anchor="end">${xmlText(subtitle)}</text>`
     : '';
+  const head = caption
+    ? `<title>${text}</title><text class="export-caption" x="8" y="15" font-size="13" font-weight="600">${text}</text>${sub}`
+    : '';
+  let x = 8;
+  const y = (caption ? SVG_CAPTION_HEIGHT : 0) + 11;
+  const keys = legend
+    .map((e) => {
+      const g =
+        `<g class="export-legend-key"><line x1="${x}" y1="${y - 4}" x2="${x + 18}" y2="${y - 4}" stroke="${xmlText(e.color)}" stroke-width="2"` +
+        `${e.dash ? ` stroke-dasharray="${e.dash}"` : ''}/><text class="export-legend" x="${x + 22}" y="${y}" font-size="11">${xmlText(e.label)}</text></g>`;
+      x += LEGEND_SAMPLE_PX + e.label.length * LEGEND_CHAR_PX + 10;
+      return g;
+    })
+    .join('');
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}">` +
-    `${style}<rect width="100%" height="100%" fill="${background}"/>${head}` +
+    `${style}<rect width="100%" height="100%" fill="${background}"/>${head}${keys}` +
     (top ? `<g transform="translate(0,${top})">${body}</g>` : body) +
     '</svg>\n'
   );
@@ -116,6 +160,7 @@ export function chartStyleSheet(c: { text: string; muted: string; border: string
     `.chart-title { fill: ${c.text}; font-size: 11px; }`,
     `.chart-readout { fill: ${c.text}; font-size: 11px; text-anchor: end; }`,
     `.export-caption { fill: ${c.text}; }`,
+    `.export-legend, .export-subtitle { fill: ${c.muted}; }`,
     `.marker text { font-size: 9px; }`,
   ].join(' ');
 }

@@ -2,12 +2,14 @@
  * The keyboard shortcuts (README, "Using the visualizer"), page-wide: Space play/pause, → step, ← step back,
  * R reset, one key per mode (src/ui/modes.ts: O, P, M, H, E), C compare, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
  * Escape closes the topmost overlay. Ignored while typing in a text field or with Ctrl/Cmd/Alt
- * held (so browser shortcuts like Ctrl+R keep working). On a slider, arrows and Home/End keep
- * their native meaning; everything else (Space, clicker keys) still drives the page, so a
- * presenter who just dragged the timeline is not stuck.
+ * held (so browser shortcuts like Ctrl+R keep working). On a slider, arrows, Home/End and
+ * PageUp/PageDown keep their native meaning (the slider moves, the tour does not); everything else
+ * (Space, ".") still drives the page, so a presenter who just dragged the timeline is not stuck.
+ * While the ? dialog is open, keys do not act behind it.
  */
 import { useEffect } from 'react';
 import { MODE_UI, modeOfKey, UI_MODES } from '../modes';
+import { DIALOG_OVERLAYS } from '../state/app-state';
 import type { Session } from '../state/session';
 import { single } from '../view';
 
@@ -36,11 +38,19 @@ export function isTypingTarget(t: EventTarget | null): boolean {
   return t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
 }
 
-const SLIDER_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End']);
+/** Keys a focused slider uses itself (PageUp/PageDown move it by a large step, as ARIA says). */
+const SLIDER_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown']);
 
 export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
   if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return false;
   if (e.target instanceof HTMLInputElement && e.target.type === 'range' && SLIDER_KEYS.has(e.key)) return false;
+  // Embedded in a slide: the keys drive the view, but nothing opens over it (no presentation
+  // mode inside an iframe, no shortcut list).
+  if (s.store.getState().embed && (e.key === '?' || e.key === 'f' || e.key === 'F')) return false;
+  // A dialog is open (the shortcut list, the clip settings): it has the focus, and keys do not
+  // act behind it; only Escape (and ?, which closes the shortcut list) get through.
+  const overlay = s.store.getState().overlay;
+  if (DIALOG_OVERLAYS.has(overlay) && e.key !== 'Escape' && !(e.key === '?' && overlay === 'shortcuts')) return false;
   const mode = modeOfKey(e.key);
   if (mode) {
     s.setView(single(mode));

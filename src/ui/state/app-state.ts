@@ -4,7 +4,10 @@ import type { Theme, ThemePref } from '../theme';
 import type { View } from '../view';
 import type { PanelController } from './panel-controller';
 
-export type Overlay = 'none' | 'shortcuts' | 'exports';
+export type Overlay = 'none' | 'shortcuts' | 'exports' | 'clip';
+
+/** Overlays that are modal dialogs: they hold the focus and page keys do not act behind them. */
+export const DIALOG_OVERLAYS: ReadonlySet<Overlay> = new Set<Overlay>(['shortcuts', 'clip']);
 
 export interface AppState {
   view: View;
@@ -17,15 +20,21 @@ export interface AppState {
   /** prefers-reduced-motion: views swap movement for fades. */
   reducedMotion: boolean;
   presenting: boolean;
+  /** `?embed=1`: only the view (an iframe in slides); fixed for the page's life. */
+  embed: boolean;
   /** Presentation mode hides the controls until the pointer moves. */
   chromeVisible: boolean;
   overlay: Overlay;
   /** Index into TOUR of the step on screen, or null outside the tour. */
   tourStep: number | null;
+  /** The tour step has reached its moment and waits for the next key (annotations show then). */
+  tourHeld: boolean;
   /** What was wrong with the link the page was opened with (dismissible). */
   urlErrors: readonly string[];
   /** Why the last scenario file could not be opened (dismissible), or null. */
   fileError: string | null;
+  /** Why the last export failed (dismissible), or null: shown on screen, not only announced. */
+  exportError: string | null;
   /** Latest status message for screen readers; `seq` makes a repeated text announce again. */
   announcement: { text: string; seq: number };
 }

@@ -17,11 +17,13 @@ import { createStore } from 'zustand/vanilla';
 import type { EngineClient } from '../../client/engine-client';
 import { parseScenarioFile, presetOn, resolveScenario, SCENARIO_PRESETS, validateScenario } from '../../engine/scenario';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
+import { PHASE_TEXT } from '../format';
 import { modeLabel } from '../modes';
 import { assertNever } from '../../protocol';
 import type { RafScheduler } from '../render/raf-scheduler';
 import { loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
-import { TOUR } from '../tour/tour';
+import type { TimelineMarker, TimelineMessage } from '../../protocol';
+import { momentMs, TOUR, type TourMoment } from '../tour/tour';
 import { DEFAULT_VIEW_STATE, scenarioOf, type ViewState } from '../url/url-state';
 import { type CompareView, DEFAULT_COMPARE, sameView, single, type View, viewLabel, viewModes } from '../view';
 import type { AppState, AppStore, Overlay } from './app-state';
@@ -44,18 +46,10 @@ export interface SessionOptions {
   writeUrl?: (search: string) => void;
   /** Delay of URL writes and of hiding the presentation chrome (tests shorten them). */
   urlDebounceMs?: number;
+  /** How often `t=` is written while playing (default URL_PLAYING_INTERVAL_MS). */
+  urlPlayingIntervalMs?: number;
   chromeHideMs?: number;
 }
-
-const PHASE_TEXT: Record<Phase, string> = {
-  idle: 'not started',
-  setup: 'setup',
-  bulk: 'bulk stage',
-  iterate: 'iterating over re-dirtied pages',
-  'stop-copy': 'stop-and-copy, guest paused',
-  completed: 'completed',
-  failed: 'failed',
-};
 
 /** Which side of a compare: `a` the left (lead) panel, `b` the right one. */
 export type CompareSide = 'a' | 'b';
@@ -72,6 +66,10 @@ export class Session {
   private readonly playback: PlaybackSync;
   private readonly url: UrlSync;
   private readonly presentation: Presentation;
+  /** Removes the frame check of a tour step playing to its moment, or null. */
+  private hold: (() => void) | null = null;
+  /** Bumped by every tour step change: a step still waiting for its timeline gives up. */
+  private tourToken = 0;
 
   constructor(private readonly opts: SessionOptions) {
     const initial = opts.initial ?? DEFAULT_VIEW_STATE;
@@ -98,11 +96,14 @@ export class Session {
       theme: resolveTheme(themePref, systemDark),
       reducedMotion: false,
       presenting: initial.present,
+      embed: initial.embed,
       chromeVisible: !initial.present,
       overlay: 'none',
       tourStep: null,
+      tourHeld: false,
       urlErrors: errors,
       fileError: null,
+      exportError: null,
       announcement: { text: '', seq: 0 },
     }));
     const announce = (text: string) => this.announce(text);
@@ -131,6 +132,8 @@ export class Session {
   }
 
   dispose(): void {
+    this.cancelHold();
+    this.tourToken++;
     for (const p of this.panels) p.dispose();
     for (const u of this.unsubs.values()) u();
     this.unsubs.clear();
@@ -187,6 +190,8 @@ export class Session {
       if (p === this.primary) {
         if (s.playing !== prev.playing || s.scenario !== prev.scenario || s.speed !== prev.speed || snap.epoch !== was.epoch) {
           this.scheduleUrlSync();
+        } else if (s.playing && snap.simTimeMs !== was.simTimeMs) {
+          this.url.progress(this.opts.urlPlayingIntervalMs);
         }
       }
     });
@@ -216,31 +221,40 @@ export class Session {
     return this.playback.playing;
   }
 
+  // The user taking the controls ends a tour step's wait for its moment.
+
   togglePlay(): void {
+    this.cancelHold();
     this.playback.togglePlay();
   }
 
   play(): void {
+    this.cancelHold();
     this.playback.play();
   }
 
   pause(): void {
+    this.cancelHold();
     this.playback.pause();
   }
 
   step(): void {
+    this.cancelHold();
     this.playback.step();
   }
 
   stepBack(): void {
+    this.cancelHold();
     this.playback.stepBack();
   }
 
   seek(simMs: number): void {
+    this.cancelHold();
     this.playback.seek(simMs);
   }
 
   reset(): void {
+    this.cancelHold();
     this.playback.reset();
   }
 
@@ -298,6 +312,16 @@ export class Session {
 
   dismissFileError(): void {
     this.store.setState({ fileError: null });
+  }
+
+  /** An export failed: say why on screen (a notice) and to screen readers. */
+  exportFailed(message: string): void {
+    this.store.setState({ exportError: message });
+    this.announce(`Export failed: ${message}`);
+  }
+
+  dismissExportError(): void {
+    this.store.setState({ exportError: null });
   }
 
   /** Load `scenario` in every panel, each in its own mode. */
@@ -367,23 +391,66 @@ export class Session {
     this.goToStep(i === null ? 0 : Math.max(0, i - 1));
   }
 
-  /** Show tour step `i`: its scenario (the plain preset), view and moment, and its caption. */
+  /**
+   * Show tour step `i`: its scenario (the plain preset), view and caption; then play its stretch
+   * of the run, from `from` to `until` (engine moments, read from the run's timeline once the
+   * engine has sent it), and hold there until the next key press.
+   */
   goToStep(i: number): void {
     const step = TOUR[i];
     if (!step) return;
-    this.store.setState({ tourStep: i, overlay: 'none' });
+    this.cancelHold();
+    const token = ++this.tourToken;
+    this.store.setState({ tourStep: i, tourHeld: false, overlay: 'none' });
     const lead = this.primary.store.getState();
     const preset = SCENARIO_PRESETS[step.presetId];
     if (!sameScenario(lead.scenario, { ...preset, mode: lead.mode })) this.setScenario(preset);
     this.setView(step.view);
-    this.setSpeed(step.speed);
-    this.seek(step.timeMs);
-    if (step.play) this.play();
-    this.announce(`Tour step ${i + 1} of ${TOUR.length}: ${step.title.replace(/^\d+ · /, '')}`);
+    this.playback.setSpeed(step.speed);
+    this.announce(`Tour step ${i + 1} of ${TOUR.length}: ${step.title}`);
+    const go = (events: readonly TimelineMarker[]) => {
+      if (token !== this.tourToken) return; // the speaker has moved on
+      const from = momentMs(step.from, events) ?? 0;
+      const until = Math.max(from, momentMs(step.until, events) ?? from);
+      this.playback.seek(from);
+      if (until > from) this.playUntil(until, token);
+      else this.store.setState({ tourHeld: true });
+    };
+    if (isStart(step.from) && isStart(step.until)) {
+      go([]);
+      return;
+    }
+    const panel = this.panels[step.momentsOf ?? 0] ?? this.primary;
+    void timelineOf(panel).then((t) => go(t.markers));
+  }
+
+  /**
+   * Play, and stop exactly at `untilMs`: checked every frame, then a seek to `untilMs` (the
+   * engine re-simulates deterministically, so the screen shows that very moment, not the frame
+   * that happened to pass it).
+   */
+  private playUntil(untilMs: number, token: number): void {
+    this.playback.play();
+    const remove = this.opts.scheduler.add(() => {
+      if (token !== this.tourToken) return;
+      if (this.timeMs() < untilMs && this.panels.some((p) => !p.live.done && !p.failed)) return;
+      this.cancelHold();
+      this.playback.seek(untilMs);
+      this.store.setState({ tourHeld: true });
+    });
+    this.hold = remove;
+  }
+
+  /** Stop waiting for a step's moment (the user took the controls, or the step changed). */
+  private cancelHold(): void {
+    this.hold?.();
+    this.hold = null;
   }
 
   endTour(): void {
-    this.store.setState({ tourStep: null });
+    this.cancelHold();
+    this.tourToken++;
+    this.store.setState({ tourStep: null, tourHeld: false });
   }
 
   // ---- presentation (presentation.ts), overlays, theme ---------------------------------------
@@ -450,6 +517,7 @@ export class Session {
       timeMs: this.timeMs(),
       playing: this.playing,
       presenting: this.state.presenting,
+      embed: this.state.embed,
     });
   }
 
@@ -461,6 +529,23 @@ export class Session {
   scheduleUrlSync(): void {
     this.url.schedule();
   }
+}
+
+function isStart(m: TourMoment): boolean {
+  return m.at === 'start';
+}
+
+/** The panel's timeline of its current scenario: now, or when the engine sends it. */
+function timelineOf(p: PanelController): Promise<TimelineMessage> {
+  const now = p.store.getState().timeline;
+  if (now) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const unsub = p.store.subscribe((s) => {
+      if (!s.timeline) return;
+      unsub();
+      resolve(s.timeline);
+    });
+  });
 }
 
 function sameScenario(a: Scenario, b: Scenario): boolean {

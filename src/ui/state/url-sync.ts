@@ -9,6 +9,12 @@ import type { View } from '../view';
 import type { PanelState } from './panel-store';
 
 const URL_DEBOUNCE_MS = 300;
+/**
+ * While a run plays, `t=` is written at most this often: the address bar stays close to the
+ * moment on screen (a link copied from it lands within a second of it) without a replaceState
+ * per frame (browsers throttle those, Safari throws after 100 in 30 s).
+ */
+export const URL_PLAYING_INTERVAL_MS = 1000;
 
 /** What a link needs besides the lead panel's scenario and speed. */
 export interface OnScreen {
@@ -16,6 +22,7 @@ export interface OnScreen {
   timeMs: number;
   playing: boolean;
   presenting: boolean;
+  embed: boolean;
 }
 
 /** The URL state of the screen: the lead panel's scenario as overrides of its preset on its testbed. */
@@ -39,6 +46,7 @@ export function viewStateOf(lead: PanelState, on: OnScreen): ViewState {
     timeMs: on.timeMs,
     autoplay: on.playing,
     present: on.presenting,
+    embed: on.embed,
   };
 }
 
@@ -67,6 +75,18 @@ export class UrlSync {
       this.timer = null;
       this.write(this.search());
     }, this.opts.debounceMs ?? URL_DEBOUNCE_MS);
+  }
+
+  /**
+   * The clock moved while playing: write the URL within `intervalMs` unless a write is already
+   * pending (a throttle, not a debounce: a debounce would wait until the run stops).
+   */
+  progress(intervalMs = URL_PLAYING_INTERVAL_MS): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.write(this.search());
+    }, intervalMs);
   }
 
   dispose(): void {

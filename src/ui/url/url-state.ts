@@ -4,6 +4,9 @@
  *   ?v=1&scenario=rfc-case-1&view=compare&a=pv&b=hint&gib=16&seed=7&settle=30000&speed=0.1&t=1250&play=1&present=1
  *   ?v=1&scenario=rfc-case-1&profile=wang-2018&view=hint   (a testbed brings its link, maxbw and downtime)
  *
+ * `embed=1` shows only the view (page map, charts, clock) for an iframe in slides.
+ * Tracking parameters that sharing adds (utm_*, fbclid, gclid) are ignored without a notice.
+ *
  * `view` is a mode id (that mode alone) or `compare`, whose two modes are `a` and `b` (default:
  * Original vs PV, the RFC's pair).
  * Versioned (`v`), validated field by field with zod: a malformed or out-of-range field is
@@ -45,6 +48,8 @@ export interface ViewState {
   timeMs: number;
   autoplay: boolean;
   present: boolean;
+  /** Only the view, none of the page's actions (an iframe in slides). */
+  embed: boolean;
 }
 
 export const DEFAULT_VIEW_STATE: ViewState = {
@@ -55,6 +60,7 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   timeMs: 0,
   autoplay: false,
   present: false,
+  embed: false,
 };
 
 const num = (label: string, lim: { min: number; max: number }, integer = false) =>
@@ -97,7 +103,41 @@ const FIELDS = {
   t: num('t (simulated ms)', { min: 0, max: 600_000 }),
   play: flag('play'),
   present: flag('present'),
+  embed: flag('embed'),
 } as const;
+
+/**
+ * Parameters that link shorteners, newsletters and social sites append when a link is shared:
+ * Google Analytics campaign tags (utm_source, utm_medium, …), Facebook's click id (fbclid) and
+ * Google Ads' (gclid). They say nothing about the view, so they are dropped without a notice.
+ */
+export function isTrackingParam(key: string): boolean {
+  return key.startsWith('utm_') || key === 'fbclid' || key === 'gclid';
+}
+
+/** A notice shows at most this many lines; the rest are counted in one more line. */
+export const MAX_URL_NOTICES = 5;
+/** Text copied from the link into a notice is cut to this many characters. */
+export const MAX_QUOTED_CHARS = 40;
+
+/** `text` cut to MAX_QUOTED_CHARS, with an ellipsis when it was longer. */
+export function quoteText(text: string): string {
+  return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS - 1)}…` : text;
+}
+
+/**
+ * The notices of a link as the page shows them: the same message once (with a count when it
+ * came several times), at most MAX_URL_NOTICES lines, then how many more there were. A link
+ * pasted with junk must not bury the page under its notice.
+ */
+export function capNotices(errors: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const e of errors) counts.set(e, (counts.get(e) ?? 0) + 1);
+  const merged = [...counts].map(([e, n]) => (n > 1 ? `${e} (${n} times)` : e));
+  if (merged.length <= MAX_URL_NOTICES) return merged;
+  const rest = merged.length - (MAX_URL_NOTICES - 1);
+  return [...merged.slice(0, MAX_URL_NOTICES - 1), `and ${rest} more problems with this link`];
+}
 
 type FieldKey = keyof typeof FIELDS;
 
@@ -115,18 +155,19 @@ export function parseUrlState(search: string): ParsedUrlState {
 
   const v = params.get('v');
   if (v !== null && v !== String(URL_STATE_VERSION)) {
-    errors.push(`link version v=${v} is not known; read as v=${URL_STATE_VERSION}`);
+    errors.push(`link version v=${quoteText(v)} is not known; read as v=${URL_STATE_VERSION}`);
   }
   for (const key of params.keys()) {
     // Own keys only: `__proto__` or `toString` are not link fields.
-    if (key !== 'v' && !Object.hasOwn(FIELDS, key)) errors.push(`unknown link field "${key}" ignored`);
+    if (key === 'v' || Object.hasOwn(FIELDS, key) || isTrackingParam(key)) continue;
+    errors.push(`unknown link field "${quoteText(key)}" ignored`);
   }
   const read = <K extends FieldKey>(key: K, fallback = 'using the default'): z.output<(typeof FIELDS)[K]> | undefined => {
     const raw = params.get(key);
     if (raw === null) return undefined;
     const r = FIELDS[key].safeParse(raw);
     if (r.success) return r.data as z.output<(typeof FIELDS)[K]>;
-    errors.push(`${r.error.issues[0]?.message ?? `${key} is malformed`} (got "${raw}"); ${fallback}`);
+    errors.push(`${r.error.issues[0]?.message ?? `${key} is malformed`} (got "${quoteText(raw)}"); ${fallback}`);
     return undefined;
   };
 
@@ -158,6 +199,8 @@ export function parseUrlState(search: string): ParsedUrlState {
   if (play !== undefined) state.autoplay = play;
   const present = read('present');
   if (present !== undefined) state.present = present;
+  const embed = read('embed');
+  if (embed !== undefined) state.embed = embed;
 
   // Overrides equal to the preset's value on its testbed are not overrides.
   const preset = presetOn(state.presetId, o.profile);
@@ -165,7 +208,7 @@ export function parseUrlState(search: string): ParsedUrlState {
     if (k !== 'profile' && o[k] === preset[k]) delete o[k];
   }
   if (o.profile === SCENARIO_PRESETS[state.presetId].profile) delete o.profile;
-  return { state, errors };
+  return { state, errors: capNotices(errors) };
 }
 
 /** Writes the view state as a query string ('' for the default view), leaving defaults out. */
@@ -205,6 +248,7 @@ export function serializeUrlState(state: ViewState): string {
   if (state.timeMs > 0) p.set('t', String(Math.round(state.timeMs * 1000) / 1000));
   if (state.autoplay) p.set('play', '1');
   if (state.present) p.set('present', '1');
+  if (state.embed) p.set('embed', '1');
   const q = p.toString();
   return q === '' ? '' : `?v=${URL_STATE_VERSION}&${q}`;
 }

@@ -1,0 +1,81 @@
+/**
+ * The App on in-process engines, for component tests: a hand-driven rAF scheduler, every
+ * client's messages logged with the client's index, and handles on the session and services.
+ */
+import { act, render } from '@testing-library/react';
+import { InProcessEngineClient } from '../../src/client/in-process-client';
+import type { EngineClient } from '../../src/client/engine-client';
+import type { Simulation } from '../../src/engine/simulation';
+import type { Scenario } from '../../src/engine/types';
+import type { ToWorker } from '../../src/protocol';
+import { App, type AppProps } from '../../src/ui/App';
+import { RafScheduler } from '../../src/ui/render/raf-scheduler';
+import type { AppServices } from '../../src/ui/state/context';
+import type { Session } from '../../src/ui/state/session';
+import { FakeSimulation } from '../worker/fake-simulation';
+
+export function manualScheduler() {
+  const queue: FrameRequestCallback[] = [];
+  const scheduler = new RafScheduler((cb) => {
+    queue.push(cb);
+    return queue.length;
+  });
+  const flush = () =>
+    act(() => {
+      for (const cb of queue.splice(0)) cb(performance.now());
+    });
+  return { scheduler, flush };
+}
+
+export interface Logged {
+  client: number;
+  msg: ToWorker;
+}
+
+/** The App on in-process engines; every client's messages are logged with the client's index. */
+export function setup(
+  search = '',
+  createSimulation: (s: Scenario) => FakeSimulation | Simulation = (s) => new FakeSimulation(s),
+  knobs: AppProps['session'] = { urlDebounceMs: 5, chromeHideMs: 40 },
+) {
+  const log: Logged[] = [];
+  const clients: InProcessEngineClient[] = [];
+  const createClient = (): EngineClient => {
+    const c = new InProcessEngineClient({ createSimulation });
+    const index = clients.length;
+    clients.push(c);
+    const send = c.send.bind(c);
+    c.send = (msg, transfer) => {
+      if (msg.type !== 'returnBuffer') log.push({ client: index, msg });
+      send(msg, transfer);
+    };
+    return c;
+  };
+  const { scheduler, flush } = manualScheduler();
+  let session: Session | null = null;
+  let services: AppServices | null = null;
+  const utils = render(
+    <App
+      createClient={createClient}
+      scheduler={scheduler}
+      search={search}
+      onSession={(s) => {
+        session = s;
+      }}
+      onServices={(s) => {
+        services = s;
+      }}
+      session={knobs}
+    />,
+  );
+  const s = () => session as unknown as Session;
+  /** What exports read: the session and the views' registry. */
+  const svc = () => services as unknown as AppServices;
+  const sentTo = (client: number, type?: ToWorker['type']) =>
+    log.filter((l) => l.client === client && (type === undefined || l.msg.type === type)).map((l) => l.msg);
+  const root = () => utils.container.querySelector('.app') as HTMLElement;
+  return { ...utils, log, clients, flush, s, svc, sentTo, root };
+}
+
+export const SMALL = 'gib=0.0625'; // 16384 pages: fast for the fake and the real engine alike
+
