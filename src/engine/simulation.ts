@@ -271,14 +271,20 @@ export class Simulation {
   }
 
   /**
-   * Writes one state code per cell: cell i covers pages [i << shift, (i + 1) << shift) and shows
-   * its most significant page (by the ranks in model/page-state). Works a bitmap word at a time:
-   * per cell it ORs one bit per guest state and one per migration state seen, then looks up the
-   * code of the highest-ranked pair.
+   * Writes one state code per cell: cell i covers pages [first + (i << shift), first + ((i + 1)
+   * << shift)) and shows its most significant page (by the ranks in model/page-state). The map
+   * covers the window [firstPfn, firstPfn + pages) (default: the whole guest; a zoomed map asks
+   * for the part it shows, so the cost follows the window, not the guest). Works a bitmap word at
+   * a time: per cell it ORs one bit per guest state and one per migration state seen, then looks
+   * up the code of the highest-ranked pair.
    */
-  renderPageMap(out: Uint8Array, bucketShift: number): void {
-    const pages = this.pageCount;
-    const cells = Math.ceil(pages / (1 << bucketShift));
+  renderPageMap(out: Uint8Array, bucketShift: number, firstPfn = 0, pages = this.pageCount - firstPfn): void {
+    const size = 1 << bucketShift;
+    if (!Number.isInteger(firstPfn) || firstPfn < 0 || firstPfn >= this.pageCount || firstPfn % size !== 0) {
+      throw new RangeError(`page map window must start at a multiple of ${size} from 0 to ${this.pageCount - 1}`);
+    }
+    const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
+    const cells = Math.ceil((end - firstPfn) / size);
     if (out.length < cells) throw new RangeError(`page map needs ${cells} cells, got ${out.length}`);
     const free = this.mem.buddy.free;
     const data = this.mem.data;
@@ -287,10 +293,10 @@ export class Simulation {
     const sent = this.precopy.sentEver;
     const layers = this.layers;
     const layerCodes = layers.map((l) => guestCode(l.state));
-    const words = free.length;
-    const lastMask = (pages & 31) === 0 ? 0xffffffff : (1 << (pages & 31)) - 1;
+    const firstWord = firstPfn >>> 5;
+    const lastWord = (end - 1) >>> 5;
+    const lastMask = (end & 31) === 0 ? 0xffffffff : (1 << (end & 31)) - 1;
     const started = this.precopy.status !== 'none';
-    const size = 1 << bucketShift;
     // Per word, the pages in each guest state (index = guest code) and migration state.
     const g = new Int32Array(GUEST_STATES.length);
     const mg = new Int32Array(MIGRATION_STATES.length);
@@ -298,8 +304,8 @@ export class Simulation {
     let mAcc = 0;
     let accPages = 0;
     let c = 0;
-    for (let w = 0; w < words && c < cells; w++) {
-      const m = w === words - 1 ? lastMask : 0xffffffff;
+    for (let w = firstWord; w <= lastWord && c < cells; w++) {
+      const m = w === lastWord ? lastMask : 0xffffffff;
       let own = m;
       g.fill(0);
       for (let i = 0; i < layers.length; i++) {
@@ -326,7 +332,7 @@ export class Simulation {
         for (let k = 0; k < g.length; k++) if (g[k] !== 0) gAcc |= 1 << k;
         for (let k = 0; k < mg.length; k++) if (mg[k] !== 0) mAcc |= 1 << k;
         accPages += 32;
-        if (accPages >= size || w === words - 1) {
+        if (accPages >= size || w === lastWord) {
           out[c++] = pageCode(TOP_MIG[mAcc], TOP_GUEST[gAcc]);
           gAcc = 0;
           mAcc = 0;
@@ -335,7 +341,8 @@ export class Simulation {
         continue;
       }
       const cellBits = (1 << size) - 1;
-      for (let shift = 0; shift < 32 && c < cells; shift += size) {
+      // The window starts inside the first word (at a multiple of the cell size).
+      for (let shift = w === firstWord ? firstPfn & 31 : 0; shift < 32 && c < cells; shift += size) {
         const cm = (cellBits << shift) & m;
         if (cm === 0) {
           out[c++] = CELL_OUTSIDE;

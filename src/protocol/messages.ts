@@ -19,7 +19,7 @@ import type {
   SimEvent,
   VirtqueueSnapshot,
 } from '../engine/types';
-import type { PageMapLayout } from './page-map-layout';
+import type { PageMapLayout, PageWindow } from './page-map-layout';
 
 // ---------------------------------------------------------------------------------------------
 // UI -> worker
@@ -40,8 +40,11 @@ export type ToWorker =
   /** Back to time 0, paused. */
   | { type: 'reset' }
   | { type: 'runToEnd' }
-  /** The CSS-pixel area the page map has; the worker picks the bucketing from it. */
-  | { type: 'setViewport'; width: number; height: number }
+  /**
+   * The CSS-pixel area the page map has; the worker picks the bucketing from it. `window`: the
+   * pages the map shows when zoomed in (absent: the whole guest); the worker renders only those.
+   */
+  | { type: 'setViewport'; width: number; height: number; window?: PageWindow }
   /** A page-map buffer the UI has painted and no longer needs. Transferred back. */
   | { type: 'returnBuffer'; buffer: ArrayBuffer }
   /** Details of one page for the hover tooltip; answered by a `pageInfo` message. */
@@ -97,7 +100,16 @@ export interface FrameMessage {
   events: SimEvent[];
   virtqueue: VirtqueueSnapshot;
   series: SeriesChunk;
+  /**
+   * While zoomed in: the whole guest at a coarse bucketing (at most OVERVIEW_CELLS cells, cell i
+   * = pages [i << bucketShift, (i + 1) << bucketShift)), for the overview strip. Absent when the
+   * map shows the whole guest.
+   */
+  overview?: { cells: Uint8Array; bucketShift: number };
 }
+
+/** Cells of the overview strip: one per ~1.4 CSS px of a 1440 px wide page. */
+export const OVERVIEW_CELLS = 1024;
 
 /** One event worth a mark on the time axis (everything but virtqueue traffic). */
 export type TimelineMarker = Exclude<SimEvent, { kind: 'vq' }>;

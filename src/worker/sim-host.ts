@@ -11,10 +11,13 @@ import type { CellSummary, PageInfo, Phase, QueryMigrate, Scenario, SimEvent, Vi
 import {
   DEFAULT_SPEED,
   assertNever,
+  isWholeGuest,
+  OVERVIEW_CELLS,
   pageMapLayout,
   stepSizeMs,
   type FromWorker,
   type PageMapLayout,
+  type PageWindow,
   type SeriesChunk,
   type TimelineMarker,
   type ToWorker,
@@ -41,7 +44,7 @@ export interface SimulationLike {
     readonly generation: number;
   };
   virtqueue(): VirtqueueSnapshot;
-  renderPageMap(out: Uint8Array, bucketShift: number): void;
+  renderPageMap(out: Uint8Array, bucketShift: number, firstPfn?: number, pages?: number): void;
   pageInfo(pfn: number): PageInfo;
   cellSummary(firstPfn: number, pages: number): CellSummary;
 }
@@ -72,7 +75,7 @@ export class SimHost {
   /** Simulated time the playback clock has reached; may run a little ahead of sim.clockMs. */
   private targetMs = 0;
   private lastWallMs = 0;
-  private viewport = { width: 800, height: 600 };
+  private viewport: { width: number; height: number; window?: PageWindow } = { width: 800, height: 600 };
   private layout: PageMapLayout | null = null;
   private readonly pool = new FramePool(2);
   private eventCursor = 0;
@@ -157,8 +160,8 @@ export class SimHost {
         this.dirty = true;
         break;
       case 'setViewport':
-        this.viewport = { width: msg.width, height: msg.height };
-        if (this.sim) this.layout = pageMapLayout(this.sim.pageCount, msg.width, msg.height);
+        this.viewport = { width: msg.width, height: msg.height, window: msg.window };
+        if (this.sim) this.layout = this.layoutFor(this.sim);
         this.dirty = true;
         break;
       case 'returnBuffer':
@@ -202,12 +205,28 @@ export class SimHost {
     this.epoch++;
     this.targetMs = sim.clockMs;
     this.lastWallMs = this.deps.now();
-    this.layout = pageMapLayout(sim.pageCount, this.viewport.width, this.viewport.height);
+    this.layout = this.layoutFor(sim);
     this.eventCursor = 0;
     this.seriesSent = 0;
     this.seriesGeneration = -1;
     this.doneSent = false;
     this.dirty = true;
+  }
+
+  private layoutFor(sim: SimulationLike): PageMapLayout {
+    const v = this.viewport;
+    return pageMapLayout(sim.pageCount, v.width, v.height, v.window);
+  }
+
+  /** The whole guest at <= OVERVIEW_CELLS cells, while the map is zoomed in (else undefined). */
+  private overview(sim: SimulationLike): { cells: Uint8Array; bucketShift: number } | undefined {
+    const win = this.viewport.window;
+    if (!win || isWholeGuest(win, sim.pageCount)) return undefined;
+    let bucketShift = 0;
+    while (Math.ceil(sim.pageCount / 2 ** bucketShift) > OVERVIEW_CELLS) bucketShift++;
+    const cells = new Uint8Array(Math.ceil(sim.pageCount / 2 ** bucketShift));
+    sim.renderPageMap(cells, bucketShift);
+    return { cells, bucketShift };
   }
 
   /**
@@ -266,7 +285,8 @@ export class SimHost {
     const buffer = this.pool.acquire(layout.cells);
     if (!buffer) return;
     const cells = new Uint8Array(buffer, 0, layout.cells);
-    sim.renderPageMap(cells, layout.bucketShift);
+    sim.renderPageMap(cells, layout.bucketShift, layout.firstPfn, layout.cells * 2 ** layout.bucketShift);
+    const overview = this.overview(sim);
 
     const all = sim.events;
     const events = all.slice(this.eventCursor);
@@ -293,6 +313,7 @@ export class SimHost {
         events,
         virtqueue,
         series,
+        ...(overview ? { overview } : {}),
       },
       [buffer, series.t.buffer, series.transferred.buffer, series.remaining.buffer],
     );

@@ -95,7 +95,7 @@ describe('cursorMarker', () => {
   it('puts the scan cursor on its bucket, in grid and CSS pixels', () => {
     const l = pageMapLayout(8 * 262144, 940, 560); // 4 pages per px, scale 1
     expect(cursorMarker(4 * (940 * 10 + 3) + 2, l)).toEqual({ x: 3, y: 10, left: 3, top: 10, size: 1 });
-    const small = { bucketShift: 0, cells: 16384, cols: 180, rows: 92, scale: 5 }; // 180 cols of 5x5 px
+    const small = { bucketShift: 0, cells: 16384, cols: 180, rows: 92, scale: 5, firstPfn: 0 }; // 180 cols of 5x5 px
     expect(cursorMarker(230, small)).toEqual({ x: 50, y: 1, left: 250, top: 5, size: 5 });
     expect(cursorMarker(8 * 262144, l)).toBeNull();
   });
