@@ -29,11 +29,13 @@ import {
   migrationOf,
   pageCode,
 } from './model/page-state';
+import { PageProbe } from './page-probe';
 import { Rng } from './rng';
 import { validateScenario } from './scenario';
 import type { Scheduler } from './scheduler';
 import type {
   CellSummary,
+  PageHistory,
   PageInfo,
   Phase,
   QueryMigrate,
@@ -54,6 +56,11 @@ export interface SimulationOptions {
   faults?: EngineFaults;
   /** Initial sampling interval of the time series, ms (doubles when the series fills up). */
   seriesIntervalMs?: number;
+  /**
+   * Record the history of one page (pageHistory()): what the guest and QEMU did to it, step by
+   * step. Unset, the run does no extra work.
+   */
+  probe?: { pfn: number };
 }
 
 /** Time series as struct-of-arrays; halved in place (generation++) when it fills up. */
@@ -91,6 +98,7 @@ export class Simulation {
   private readonly timers: Timed[] = [];
   private timerSeq = 0;
   private nextSample = 0;
+  private readonly probe: PageProbe | null = null;
 
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = validateScenario(scenario);
@@ -129,6 +137,11 @@ export class Simulation {
     this.layers = participants.flatMap((p) => p.guestLayers ?? []);
     // The guest lived settleMs between the moment its memory took shape and the migration:
     // its activity (and free page reporting) runs up to, not including, time 0.
+    if (options.probe) {
+      this.checkPfn(options.probe.pfn);
+      this.probe = new PageProbe(options.probe.pfn);
+      this.observeProbe(this.probe, -this.scenario.settleMs);
+    }
     this.guestClock = -this.scenario.settleMs;
     this.runGuestUntil(0, false);
     const interval = options.seriesIntervalMs ?? 1;
@@ -171,6 +184,7 @@ export class Simulation {
 
   private advance(): void {
     this.precopy.advance();
+    if (this.probe) this.observeProbe(this.probe, this.precopy.now);
     this.runGuestUntil(this.precopy.now);
     while (this.nextSample <= this.precopy.now) this.sample();
     if (this.precopy.done) this.sampleAt(this.precopy.now);
@@ -198,6 +212,7 @@ export class Simulation {
         if (this.precopy.vmRunning) this.workload.tick(nextTick, GUEST_TICK_MS);
         this.guestClock += GUEST_TICK_MS;
       }
+      if (this.probe) this.observeProbe(this.probe, this.guestNow);
     }
   }
 
@@ -378,11 +393,27 @@ export class Simulation {
     const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
     const byCode = new Array<number>(pageCode(MIGRATION_STATES.length, 0)).fill(0);
     let timesSent = 0;
+    const bySendCount: [number, number, number, number] = [0, 0, 0, 0];
     for (let pfn = firstPfn; pfn < end; pfn++) {
       byCode[this.codeOf(pfn)]++;
-      timesSent += this.precopy.sendCount[pfn];
+      const n = this.precopy.sendCount[pfn];
+      timesSent += n;
+      bySendCount[Math.min(3, n)]++;
     }
-    return { firstPfn, pages: end - firstPfn, byCode, timesSent };
+    return { firstPfn, pages: end - firstPfn, byCode, timesSent, bySendCount };
+  }
+
+  /** The probed page's history so far (SimulationOptions.probe), or null without a probe. */
+  pageHistory(): PageHistory | null {
+    const p = this.probe;
+    if (!p) return null;
+    const start = p.start ?? { t: 0, guest: this.pageInfo(p.pfn).guest, version: 0 };
+    return { pfn: p.pfn, untilMs: this.clockMs, start, events: [...p.events], now: this.pageInfo(p.pfn) };
+  }
+
+  private observeProbe(p: PageProbe, t: number): void {
+    const pfn = p.pfn;
+    p.observe(t, this.codeOf(pfn), this.mem.version[pfn], this.precopy.sendCount[pfn], this.precopy.destVersion[pfn]);
   }
 
   /** The page-map code of one page (the same rules as renderPageMap at bucket size 1). */

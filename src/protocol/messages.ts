@@ -12,6 +12,7 @@
 import type {
   CellSummary,
   ModeId,
+  PageHistory,
   Phase,
   PageInfo,
   QueryMigrate,
@@ -54,6 +55,12 @@ export type ToWorker =
    * for the hover tooltip; answered by a `cellSummary` message.
    */
   | { type: 'cellSummary'; requestId: number; firstPfn: number; pages: number }
+  /**
+   * The history of one page up to the current simulated time (the pinned page), answered by a
+   * `pageHistory` message. The worker re-simulates the scenario with a probe on that page (the
+   * engine is deterministic), so no run keeps per-page logs.
+   */
+  | { type: 'pageHistory'; requestId: number; pfn: number }
   /**
    * The whole run of the current scenario, simulated to the end on the side (answered by a
    * `timeline` message): how long it lasts and where its phases fall, so the scrubber can show
@@ -131,6 +138,7 @@ export type FromWorker =
   | { type: 'done'; epoch: number; stats: QueryMigrate }
   | { type: 'pageInfo'; requestId: number; info: PageInfo | null }
   | { type: 'cellSummary'; requestId: number; summary: CellSummary | null }
+  | { type: 'pageHistory'; requestId: number; history: PageHistory | null }
   | TimelineMessage
   /** Something threw. The worker stays alive and answers the next `load`/`reset`. */
   | { type: 'error'; message: string };

@@ -7,7 +7,16 @@
  * inside the worker (sim.worker.ts) and in-process for tests (src/client/in-process-client.ts).
  * Every entry point catches exceptions and posts `error` rather than dying silently.
  */
-import type { CellSummary, PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from '../engine/types';
+import type {
+  CellSummary,
+  PageHistory,
+  PageInfo,
+  Phase,
+  QueryMigrate,
+  Scenario,
+  SimEvent,
+  VirtqueueSnapshot,
+} from '../engine/types';
 import {
   DEFAULT_SPEED,
   assertNever,
@@ -47,10 +56,18 @@ export interface SimulationLike {
   renderPageMap(out: Uint8Array, bucketShift: number, firstPfn?: number, pages?: number): void;
   pageInfo(pfn: number): PageInfo;
   cellSummary(firstPfn: number, pages: number): CellSummary;
+  /** The probed page's history (a simulation created with `probe`); fakes may leave it out. */
+  pageHistory?(): PageHistory | null;
+}
+
+/** Options a host may create a simulation with (the engine's SimulationOptions subset). */
+export interface CreateOptions {
+  /** Record the history of this page (SimulationOptions.probe). */
+  probe?: { pfn: number };
 }
 
 export interface HostDeps {
-  createSimulation(scenario: Scenario): SimulationLike;
+  createSimulation(scenario: Scenario, options?: CreateOptions): SimulationLike;
   post(msg: FromWorker, transfer: Transferable[]): void;
   /** Wall clock, ms (performance.now in the worker). */
   now(): number;
@@ -180,6 +197,9 @@ export class SimHost {
         this.deps.post({ type: 'cellSummary', requestId: msg.requestId, summary }, []);
         return;
       }
+      case 'pageHistory':
+        this.postPageHistory(msg.requestId, msg.pfn);
+        return;
       case 'timeline':
         this.postTimeline();
         return;
@@ -227,6 +247,23 @@ export class SimHost {
     const cells = new Uint8Array(Math.ceil(sim.pageCount / 2 ** bucketShift));
     sim.renderPageMap(cells, bucketShift);
     return { cells, bucketShift };
+  }
+
+  /**
+   * Re-simulates the current scenario to the playing run's moment with a probe on `pfn`, and
+   * posts that page's history (null without a run or for a pfn outside guest RAM).
+   */
+  private postPageHistory(requestId: number, pfn: number): void {
+    const sim = this.sim;
+    const scenario = this.scenario;
+    const ok = sim !== null && scenario !== null && Number.isInteger(pfn) && pfn >= 0 && pfn < sim.pageCount;
+    let history: PageHistory | null = null;
+    if (ok) {
+      const probe = this.deps.createSimulation(scenario, { probe: { pfn } });
+      probe.step(sim.clockMs);
+      history = probe.pageHistory?.() ?? null;
+    }
+    this.deps.post({ type: 'pageHistory', requestId, history }, []);
   }
 
   /**

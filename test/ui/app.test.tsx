@@ -217,7 +217,7 @@ describe('page-map tooltip', () => {
     // The fake: every 4th page in use, the rest free with stale data; nothing sent at time 0.
     await waitFor(() =>
       expect(tip).toHaveTextContent(
-        `pfn ${first}–${first + 7} (8 pages)6 free (stale) · to send, 2 in use · to send; sent 0 times`,
+        `pfn ${first}–${first + 7} (8 pages)8 pages: 6 free (stale), to send; 2 in use, to send. None sent yet.`,
       ),
     );
     fireEvent.pointerLeave(cv);

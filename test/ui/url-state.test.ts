@@ -29,6 +29,7 @@ describe('URL view state', () => {
       timeMs: 1250.5,
       autoplay: true,
       present: true,
+      zoom: null,
     });
     expect(scenarioOf(state, 'pv')).toMatchObject({ id: 'rfc-case-1', mode: 'pv', guestGiB: 16, seed: 7, linkGbps: 25 });
   });
@@ -56,6 +57,20 @@ describe('URL view state', () => {
     const { state, errors } = parseUrlState('?v=7&view=pv');
     expect(state.view).toEqual(single('pv'));
     expect(errors).toEqual(['link version v=7 is not known; read as v=1']);
+  });
+
+  it('the zoom window is from + pages; a bad one is said and the whole guest shown', () => {
+    expect(parseUrlState('?from=524288&pages=4096')).toEqual({
+      state: { ...DEFAULT_VIEW_STATE, zoom: { first: 524288, count: 4096 } },
+      errors: [],
+    });
+    expect(serializeUrlState({ ...DEFAULT_VIEW_STATE, zoom: { first: 0, count: 1024 } })).toBe('?v=1&pages=1024');
+    const bad = parseUrlState('?from=7&pages=12');
+    expect(bad.state.zoom).toBeNull();
+    expect(bad.errors).toEqual([
+      'pages (pages the zoomed map shows) must be from 256 to 268435456 (got "12"); using the default',
+      'from needs pages (how many pages the zoomed map shows); ignored',
+    ]);
   });
 
   it('overrides equal to the preset are left out', () => {
@@ -86,6 +101,7 @@ describe('URL view state', () => {
       timeMs: fc.integer({ min: 0, max: 600_000 }),
       autoplay: fc.boolean(),
       present: fc.boolean(),
+      zoom: fc.option(fc.record({ first: fc.integer({ min: 0, max: 2 ** 21 }), count: fc.integer({ min: 256, max: 2 ** 21 }) })),
     });
     fc.assert(
       fc.property(arb, (s) => {

@@ -238,7 +238,8 @@ export class FakeSimulation implements SimulationLike {
       byCode[pageCode(this.mig[p], this.guest(p))]++;
       if (this.mig[p] === MIG_SENT) timesSent++;
     }
-    return { firstPfn, pages: end - firstPfn, byCode, timesSent };
+    const n = end - firstPfn;
+    return { firstPfn, pages: n, byCode, timesSent, bySendCount: [n - timesSent, timesSent, 0, 0] };
   }
 }
 

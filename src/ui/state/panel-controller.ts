@@ -10,7 +10,7 @@
  *                                  ▼
  *                     React (8 Hz snapshot)     LiveRun ──▶ rAF painters
  */
-import type { CellSummary, ModeId, PageInfo, Scenario } from '../../engine/types';
+import type { CellSummary, ModeId, PageHistory, PageInfo, Scenario } from '../../engine/types';
 import type { EngineClient } from '../../client/engine-client';
 import {
   DEFAULT_SPEED,
@@ -18,6 +18,7 @@ import {
   stepSizeMs,
   type FrameMessage,
   type FromWorker,
+  type PageWindow,
   type ToWorker,
 } from '../../protocol';
 import type { RafScheduler } from '../render/raf-scheduler';
@@ -44,12 +45,13 @@ export class PanelController {
   readonly live: LiveRun;
   private client: EngineClient | null = null;
   private unsubscribe: (() => void) | null = null;
-  private viewport: { width: number; height: number } | null = null;
+  private viewport: { width: number; height: number; window?: PageWindow } | null = null;
   private lastSnapshotAt = Number.NEGATIVE_INFINITY;
   private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
   private nextRequestId = 1;
   private readonly pageInfoWaiters = new Map<number, (info: PageInfo | null) => void>();
   private readonly cellSummaryWaiters = new Map<number, (summary: CellSummary | null) => void>();
+  private readonly historyWaiters = new Map<number, (history: PageHistory | null) => void>();
   private readonly doneListeners = new Set<() => void>();
   /** Messages sent to the current client (compared with frames' `ack`). */
   private sentCount = 0;
@@ -213,12 +215,20 @@ export class PanelController {
     this.load(r.scenario);
   }
 
-  setViewport(width: number, height: number): void {
+  /** The map's area in CSS px and, zoomed in, the pages it shows (absent: the whole guest). */
+  setViewport(width: number, height: number, window?: PageWindow | null): void {
     const w = Math.floor(width);
     const h = Math.floor(height);
-    if (this.viewport && this.viewport.width === w && this.viewport.height === h) return;
-    this.viewport = { width: w, height: h };
-    this.send({ type: 'setViewport', width: w, height: h });
+    const win = window ?? undefined;
+    const v = this.viewport;
+    if (v && v.width === w && v.height === h && v.window?.first === win?.first && v.window?.count === win?.count) return;
+    this.viewport = win ? { width: w, height: h, window: win } : { width: w, height: h };
+    this.send({ type: 'setViewport', ...this.viewport });
+  }
+
+  /** The map's area as last reported (CSS px), or null before the first report. */
+  get viewportSize(): { width: number; height: number } | null {
+    return this.viewport ? { width: this.viewport.width, height: this.viewport.height } : null;
   }
 
   setHover(pfn: number | null): void {
@@ -240,6 +250,18 @@ export class PanelController {
     return new Promise((resolve) => {
       this.cellSummaryWaiters.set(requestId, resolve);
       this.send({ type: 'cellSummary', requestId, firstPfn, pages });
+    });
+  }
+
+  /**
+   * The history of one page up to the current moment (the pinned page): the engine re-simulates
+   * the scenario with a probe on it. Null if unknown or the engine went away.
+   */
+  requestPageHistory(pfn: number): Promise<PageHistory | null> {
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve) => {
+      this.historyWaiters.set(requestId, resolve);
+      this.send({ type: 'pageHistory', requestId, pfn });
     });
   }
 
@@ -290,13 +312,19 @@ export class PanelController {
     this.pageInfoWaiters.clear();
     for (const resolve of this.cellSummaryWaiters.values()) resolve(null);
     this.cellSummaryWaiters.clear();
+    for (const resolve of this.historyWaiters.values()) resolve(null);
+    this.historyWaiters.clear();
     for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 
   private send(msg: ToWorker, transfer?: Transferable[]): void {
     if (!this.client) return;
     const command =
-      msg.type !== 'returnBuffer' && msg.type !== 'pageInfo' && msg.type !== 'cellSummary' && msg.type !== 'timeline';
+      msg.type !== 'returnBuffer' &&
+      msg.type !== 'pageInfo' &&
+      msg.type !== 'cellSummary' &&
+      msg.type !== 'pageHistory' &&
+      msg.type !== 'timeline';
     // A seek still waiting behind another goes out before any later command (e.g. the Play of
     // a tour step), so the engine sees them in the order they were asked for.
     if (command && msg.type !== 'seek' && this.queuedSeek !== null) {
@@ -332,6 +360,12 @@ export class PanelController {
         const resolve = this.cellSummaryWaiters.get(msg.requestId);
         this.cellSummaryWaiters.delete(msg.requestId);
         resolve?.(msg.summary);
+        break;
+      }
+      case 'pageHistory': {
+        const resolve = this.historyWaiters.get(msg.requestId);
+        this.historyWaiters.delete(msg.requestId);
+        resolve?.(msg.history);
         break;
       }
       case 'timeline':

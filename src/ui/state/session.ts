@@ -18,7 +18,7 @@ import type { EngineClient } from '../../client/engine-client';
 import { parseScenarioFile, resolveScenario, SCENARIO_PRESETS, validateScenario } from '../../engine/scenario';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
 import { modeLabel } from '../modes';
-import { assertNever } from '../../protocol';
+import { assertNever, clampWindow, isWholeGuest, type PageWindow } from '../../protocol';
 import type { RafScheduler } from '../render/raf-scheduler';
 import { loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
 import { TOUR } from '../tour/tour';
@@ -104,6 +104,8 @@ export class Session {
       urlErrors: errors,
       fileError: null,
       announcement: { text: '', seq: 0 },
+      zoom: initial.zoom,
+      pinned: null,
     }));
     const announce = (text: string) => this.announce(text);
     this.playback = new PlaybackSync({ panels: () => this.panels, announce });
@@ -373,6 +375,26 @@ export class Session {
     this.store.setState({ tourStep: null });
   }
 
+  // ---- the page map's zoom and the pinned page ------------------------------------------------
+
+  /** Show pages [win.first, win.first + win.count) in every page map; null: the whole guest. */
+  setZoom(win: PageWindow | null): void {
+    const pages = this.primary.store.getState().snapshot.pageCount;
+    const next = win && pages > 0 ? clampWindow(win, pages) : win;
+    const whole = next === null || (pages > 0 && isWholeGuest(next, pages));
+    const z = whole ? null : next;
+    const prev = this.state.zoom;
+    if (z?.first === prev?.first && z?.count === prev?.count) return;
+    this.store.setState({ zoom: z });
+    this.scheduleUrlSync();
+  }
+
+  /** Pin a page (count 1) or a page-map cell for the details panel; null unpins. */
+  pin(target: PageWindow | null): void {
+    this.store.setState({ pinned: target });
+    if (target) this.announce(target.count === 1 ? `Pinned page ${target.first}` : `Pinned pages ${target.first} to ${target.first + target.count - 1}`);
+  }
+
   // ---- presentation (presentation.ts), overlays, theme ---------------------------------------
 
   togglePresent(): void {
@@ -437,6 +459,7 @@ export class Session {
       timeMs: this.timeMs(),
       playing: this.playing,
       presenting: this.state.presenting,
+      zoom: this.state.zoom,
     });
   }
 

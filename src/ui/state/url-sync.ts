@@ -5,6 +5,7 @@
  */
 import { SCENARIO_PRESETS } from '../../engine/scenario';
 import { type ScenarioOverrides, serializeUrlState, type ViewState } from '../url/url-state';
+import type { PageWindow } from '../../protocol';
 import type { View } from '../view';
 import type { PanelState } from './panel-store';
 
@@ -16,6 +17,7 @@ export interface OnScreen {
   timeMs: number;
   playing: boolean;
   presenting: boolean;
+  zoom: PageWindow | null;
 }
 
 /** The URL state of the screen: the lead panel's scenario as overrides of its preset. */
@@ -37,6 +39,7 @@ export function viewStateOf(lead: PanelState, on: OnScreen): ViewState {
     timeMs: on.timeMs,
     autoplay: on.playing,
     present: on.presenting,
+    zoom: on.zoom,
   };
 }
 

@@ -2,6 +2,7 @@
  * The shareable view state in the URL query: a link reproduces what was on screen.
  *
  *   ?v=1&scenario=rfc-case-1&view=compare&a=pv&b=hint&gib=16&seed=7&speed=0.1&t=1250&play=1&present=1
+ *   &from=524288&pages=4096   (the page map zoomed in to pages [from, from + pages))
  *
  * `view` is a mode id (that mode alone) or `compare`, whose two modes are `a` and `b` (default:
  * Original vs PV, the RFC's pair).
@@ -13,6 +14,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, SCENARIO_PRESETS } from '../../engine/scenario';
 import { type ModeId, type Scenario, WORKLOAD_IDS } from '../../engine/types';
 import { assertNever, DEFAULT_SPEED } from '../../protocol/messages';
+import { MIN_WINDOW_PAGES, type PageWindow } from '../../protocol/page-map-layout';
 import { parseModeId, UI_MODES } from '../modes';
 import { type CompareView, DEFAULT_COMPARE, DEFAULT_VIEW, sameView, single, type View, viewLabel } from '../view';
 
@@ -35,7 +37,12 @@ export interface ViewState {
   timeMs: number;
   autoplay: boolean;
   present: boolean;
+  /** The page map's zoom window, or null for the whole guest. */
+  zoom: PageWindow | null;
 }
+
+/** Pages in the largest guest (1024 GiB of 4 KiB pages): the bound of `from` and `pages`. */
+const MAX_PAGES = LIMITS.guestGiB.max * 262_144;
 
 export const DEFAULT_VIEW_STATE: ViewState = {
   presetId: DEFAULT_PRESET,
@@ -45,6 +52,7 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   timeMs: 0,
   autoplay: false,
   present: false,
+  zoom: null,
 };
 
 const num = (label: string, lim: { min: number; max: number }, integer = false) =>
@@ -83,6 +91,8 @@ const FIELDS = {
   t: num('t (simulated ms)', { min: 0, max: 600_000 }),
   play: flag('play'),
   present: flag('present'),
+  from: num('from (first page of the zoomed map)', { min: 0, max: MAX_PAGES - 1 }, true),
+  pages: num('pages (pages the zoomed map shows)', { min: MIN_WINDOW_PAGES, max: MAX_PAGES }, true),
 } as const;
 
 type FieldKey = keyof typeof FIELDS;
@@ -140,6 +150,10 @@ export function parseUrlState(search: string): ParsedUrlState {
   if (play !== undefined) state.autoplay = play;
   const present = read('present');
   if (present !== undefined) state.present = present;
+  const from = read('from');
+  const pages = read('pages');
+  if (pages !== undefined) state.zoom = { first: from ?? 0, count: pages };
+  else if (from !== undefined) errors.push('from needs pages (how many pages the zoomed map shows); ignored');
 
   // Overrides equal to the preset's value are not overrides.
   const preset = SCENARIO_PRESETS[state.presetId];
@@ -184,6 +198,10 @@ export function serializeUrlState(state: ViewState): string {
   if (state.timeMs > 0) p.set('t', String(Math.round(state.timeMs * 1000) / 1000));
   if (state.autoplay) p.set('play', '1');
   if (state.present) p.set('present', '1');
+  if (state.zoom) {
+    if (state.zoom.first > 0) p.set('from', String(state.zoom.first));
+    p.set('pages', String(state.zoom.count));
+  }
   const q = p.toString();
   return q === '' ? '' : `?v=${URL_STATE_VERSION}&${q}`;
 }
