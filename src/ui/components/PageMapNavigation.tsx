@@ -11,6 +11,7 @@ import type { PageMapLayout, PageWindow } from '../../protocol';
 import { clampWindow } from '../../protocol';
 import { formatInt } from '../format';
 import { buildPageMapLut, paintPageMap } from '../render/page-map-painter';
+import { capture } from '../hooks/use-page-map-zoom';
 import { useApp, useAppState, usePanel, useSession } from '../state/context';
 
 /** Width the address axis takes from the map's area, CSS px. */
@@ -140,7 +141,7 @@ export function OverviewStrip() {
       aria-valuenow={zoom.first}
       aria-valuetext={`pages ${formatInt(zoom.first)} to ${formatInt(zoom.first + zoom.count - 1)} of ${formatInt(pageCount)}`}
       onPointerDown={(e) => {
-        e.currentTarget.setPointerCapture?.(e.pointerId);
+        capture(e.currentTarget, e.pointerId);
         moveTo(e.clientX);
       }}
       onPointerMove={(e) => {
@@ -151,7 +152,7 @@ export function OverviewStrip() {
       <div
         className="overview-window"
         data-testid="overview-window"
-        style={{ left: `${span.left * 100}%`, width: `max(3px, ${span.width * 100}%)` }}
+        style={{ left: `${span.left * 100}%`, width: `${span.width * 100}%`, minWidth: 3 }}
       />
     </div>
   );

@@ -102,14 +102,15 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
       pageCount: () => c.live.pageCount,
       zoom: () => store.getState().zoom,
       size: () => sizeRef.current,
-      layout: () => viewRef.current?.layout ?? null,
+      // What is on screen; before the first paint, what the next paint shows.
+      layout: () => viewRef.current?.layout ?? c.live.layout,
       toLocal,
     }),
     [c, session, store],
   );
   const onPick = useCallback(
-    (pfn: number) => session.pin({ first: pfn, count: 2 ** (viewRef.current?.layout?.bucketShift ?? 0) }),
-    [session],
+    (pfn: number) => session.pin({ first: pfn, count: 2 ** (zoomDeps.layout()?.bucketShift ?? 0) }),
+    [session, zoomDeps],
   );
   usePageMapZoom(canvasRef, zoomDeps, onPick);
 

@@ -37,6 +37,8 @@ function PinnedPage({ pfn }: { pfn: number }) {
   const time = usePanelState((s) => s.snapshot.simTimeMs);
   const epoch = usePanelState((s) => s.snapshot.epoch);
   const [history, setHistory] = useState<PageHistory | null>(null);
+  /** The engine answered without a history (no run, or it went away). */
+  const [missing, setMissing] = useState(false);
   // Re-ask when the page, the run (epoch) or, while stopped, the moment changes.
   const at = playing ? -1 : time;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `at` and `epoch` are triggers
@@ -44,7 +46,9 @@ function PinnedPage({ pfn }: { pfn: number }) {
     if (playing && history?.pfn === pfn) return;
     let live = true;
     c.requestPageHistory(pfn).then((h) => {
-      if (live) setHistory(h);
+      if (!live) return;
+      setHistory(h);
+      setMissing(h === null);
     });
     return () => {
       live = false;
@@ -82,7 +86,7 @@ function PinnedPage({ pfn }: { pfn: number }) {
           </ol>
         </>
       ) : (
-        <div className="muted">simulating this page's history…</div>
+        <div className="muted">{missing ? 'no history: the simulation is not running' : "simulating this page's history…"}</div>
       )}
     </>
   );

@@ -26,6 +26,15 @@ import {
 } from '../../protocol';
 import type { Session } from '../state/session';
 
+/** Keep a drag's moves coming when the pointer leaves the element (not every pointer can be captured). */
+export function capture(el: Element, pointerId: number): void {
+  try {
+    el.setPointerCapture?.(pointerId);
+  } catch {
+    // An inactive pointer (synthetic events, a pen lifted meanwhile): the drag works inside the element.
+  }
+}
+
 /** One wheel "line" is this many pixels (Firefox reports lines, others pixels). */
 const LINE_PX = 16;
 /** Zoom factor per wheel pixel: a 100 px notch zooms by e^0.25 = 1.28. */
@@ -117,7 +126,7 @@ export function usePageMapZoom(
       if (e.button !== 0) return;
       const p = d.toLocal(e, canvas);
       down.set(e.pointerId, p);
-      canvas.setPointerCapture?.(e.pointerId);
+      capture(canvas, e.pointerId);
       const layout = d.layout();
       if (down.size === 1 && layout) drag = { ...p, win: windowOf(d), layout, moved: false };
       if (down.size === 2) {
