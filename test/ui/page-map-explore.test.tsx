@@ -41,7 +41,10 @@ function setup(
     queue.push(cb);
     return queue.length;
   });
-  const flush = () => act(() => queue.splice(0).forEach((cb) => cb(performance.now())));
+  const flush = () =>
+    act(() => {
+      for (const cb of queue.splice(0)) cb(performance.now());
+    });
   let session: Session | null = null;
   render(
     <App
