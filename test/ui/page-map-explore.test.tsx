@@ -199,3 +199,25 @@ describe('pinning', () => {
     );
   });
 });
+
+describe('address axis and overview math', () => {
+  it('ticks at round addresses: every GiB on a whole 8 GiB guest, 64 KiB steps at 256 pages', async () => {
+    const { axisTicks, formatOffset, windowSpan, windowCentredAt } = await import('../../src/ui/components/PageMapNavigation');
+    const whole = pageMapLayout(8 * 262144, 800, 600);
+    expect(axisTicks(whole, 8 * 262144).map((t) => formatOffset(t.pfn))).toEqual(
+      ['0 GiB', '1 GiB', '2 GiB', '3 GiB', '4 GiB', '5 GiB', '6 GiB', '7 GiB'],
+    );
+    const t1 = axisTicks(whole, 8 * 262144)[1];
+    // 1 GiB = pfn 262144 lies in row floor(262144 / (609 * 8)) = 53, at 1.3125 px per row
+    expect(t1).toEqual({ pfn: 262144, y: 53 * 1.3125 });
+    const deep = pageMapLayout(8 * 262144, 800, 600, { first: 1_000_000, count: 256 });
+    const ticks = axisTicks(deep, 8 * 262144);
+    // 25 pages per 32 px row: steps of 2 rows (50 pages) at least -> 64 pages (256 KiB)
+    expect(ticks.map((t) => t.pfn)).toEqual([1_000_000, 1_000_064, 1_000_128, 1_000_192]);
+    expect(ticks.map((t) => t.y)).toEqual([0, 64, 160, 224]);
+    expect(formatOffset(1_000_064)).toBe('3.8149 GiB');
+    expect(formatOffset(192)).toBe('768 KiB');
+    expect(windowSpan({ first: 4096, count: 2048 }, 16384)).toEqual({ left: 0.25, width: 0.125 });
+    expect(windowCentredAt(0.99, 2048, 16384)).toEqual({ first: 14336, count: 2048 });
+  });
+});

@@ -32,20 +32,27 @@ export function formatOffset(pfn: number): string {
 }
 
 export interface AxisTick {
-  /** CSS px from the top of the canvas to the row's top edge. */
+  /** CSS px from the top of the canvas to the top edge of the row holding `pfn`. */
   y: number;
   pfn: number;
 }
 
-/** The rows that get a label: every k-th row, k the fewest rows AXIS_SPACING_PX apart. */
+/**
+ * Round addresses down the map: every 2^k pages, the smallest power of two whose rows are at
+ * least AXIS_SPACING_PX apart, each at the row that holds it (1 GiB, 2 GiB, ... on a whole 8 GiB
+ * guest; 64 KiB steps deep in).
+ */
 export function axisTicks(layout: PageMapLayout, pageCount: number): AxisTick[] {
-  const every = Math.max(1, Math.ceil(AXIS_SPACING_PX / layout.scale));
-  const rowPages = layout.cols * 2 ** layout.bucketShift;
+  const size = 2 ** layout.bucketShift;
+  const rowPages = layout.cols * size;
+  const minStep = (AXIS_SPACING_PX / layout.scale) * rowPages;
+  let step = 1;
+  while (step < minStep) step *= 2;
+  const end = Math.min(pageCount, layout.firstPfn + layout.cells * size);
   const ticks: AxisTick[] = [];
-  for (let r = 0; r < layout.rows; r += every) {
-    const pfn = layout.firstPfn + r * rowPages;
-    if (pfn >= pageCount) break;
-    ticks.push({ y: r * layout.scale, pfn });
+  for (let pfn = Math.ceil(layout.firstPfn / step) * step; pfn < end; pfn += step) {
+    const row = Math.floor((pfn - layout.firstPfn) / rowPages);
+    ticks.push({ y: row * layout.scale, pfn });
   }
   return ticks;
 }

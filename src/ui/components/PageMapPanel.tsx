@@ -60,6 +60,8 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     };
   }, [c, scheduler, exports]);
   useEffect(() => viewRef.current?.setTheme(theme), [theme]);
+  const pinnedPfn = useAppState((s) => s.pinned?.first ?? null);
+  useEffect(() => viewRef.current?.setPinned(pinnedPfn), [pinnedPfn]);
   useEffect(() => {
     if (viewRef.current) viewRef.current.minIntervalMs = minIntervalMs;
   }, [minIntervalMs]);

@@ -33,6 +33,8 @@ export class PageMapView {
   private paintedSeq = -1;
   /** Time spent in the last paint, ms (for the perf readout). */
   lastPaintMs = 0;
+  /** The pinned page or cell (its first pfn), outlined on the map; null for none. */
+  private pinnedPfn: number | null = null;
   /** Called when a paint was deferred by the throttle (the owner schedules another frame). */
   onThrottled: (() => void) | null = null;
 
@@ -61,6 +63,13 @@ export class PageMapView {
       if (g.image && this.gridCtx) this.gridCtx.putImageData(g.image, 0, 0);
       this.compose();
     }
+  }
+
+  /** Outline the cell holding `pfn` (the pinned page), or nothing; repaints at once. */
+  setPinned(pfn: number | null): void {
+    if (pfn === this.pinnedPfn) return;
+    this.pinnedPfn = pfn;
+    this.compose();
   }
 
   /** The visible canvas (exports rasterise it). */
@@ -136,6 +145,20 @@ export class PageMapView {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.gridCanvas, 0, 0, w, h);
+    const pin = this.pinnedPfn === null ? null : cursorMarker(this.pinnedPfn, g.layout);
+    if (pin) {
+      // A square around the pinned cell, at least 9 px so a 1 px cell is still found.
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const side = Math.max(9, pin.size + 4);
+      const x = pin.left + pin.size / 2 - side / 2;
+      const y = pin.top + pin.size / 2 - side / 2;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = this.cursorOutline;
+      ctx.strokeRect(x, y, side, side);
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = this.cursorColor;
+      ctx.strokeRect(x, y, side, side);
+    }
     if (!CURSOR_PHASES.has(this.live.phase)) return;
     const m = cursorMarker(this.live.cursor, g.layout);
     if (!m) return;
