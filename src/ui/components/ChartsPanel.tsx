@@ -5,6 +5,8 @@
  * the other's are still climbing.
  */
 import { useEffect, useRef } from 'react';
+import { getProfile } from '../../engine/migration/profiles';
+import type { Scenario } from '../../engine/types';
 import { type ChartRun, ChartsView } from '../render/charts-view';
 import { useApp, useAppState, useExportRegistry, useSession, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
@@ -25,6 +27,8 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
     const svg = svgRef.current;
     if (!svg) return;
     const view = new ChartsView(svg, theme);
+    // A click on the charts moves the shared time cursor there.
+    view.onSeek = (t) => session.seek(t);
     const unregister = exports.addCharts(svg);
     const seqs = panels.map(() => -1);
     const runSeqs = panels.map(() => -1);
@@ -52,8 +56,9 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       last = now;
       shownT = t;
       const runs: ChartRun[] = panels.map((p) => {
-        const mode = p.store.getState().mode;
+        const { mode, scenario } = p.store.getState();
         return {
+          linkMBps: linkMBps(scenario),
           id: mode,
           label: modeLabel(mode),
           series: p.live.series,
@@ -102,6 +107,11 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       <svg ref={svgRef} className="charts-svg" data-testid="charts" />
     </section>
   );
+}
+
+/** The goodput of the run's wire, MB/s: the line rate times the profile's TCP efficiency, as the engine uses it. */
+export function linkMBps(s: Scenario): number {
+  return (s.linkGbps * 1e9 * getProfile(s.profile).linkEfficiency) / 8 / 1e6;
 }
 
 /** One run's line colour and mode label in the overlaid charts' key. */
