@@ -3,64 +3,19 @@
  * Issue 13 in the app: zoom and pan the page map (keys, wheel, drag), the overview strip, the
  * link's zoom window, and pinning a page whose history comes from the engine.
  */
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineClient } from '../../src/client/engine-client';
-import { InProcessEngineClient } from '../../src/client/in-process-client';
 import { Simulation } from '../../src/engine/simulation';
 import type { Scenario } from '../../src/engine/types';
-import { pageMapLayout, type ToWorker } from '../../src/protocol';
-import { App } from '../../src/ui/App';
+import { pageMapLayout } from '../../src/protocol';
 import { historyLines } from '../../src/ui/page-history-text';
-import { RafScheduler } from '../../src/ui/render/raf-scheduler';
-import type { Session } from '../../src/ui/state/session';
 import type { CreateOptions } from '../../src/worker/sim-host';
-import { FakeSimulation } from '../worker/fake-simulation';
+import { setup } from './app-harness';
 import { installCanvasFake } from './canvas-fake';
 
 /** The map's area: 896 x 600 CSS px, of which the address axis takes 96. */
 const AREA = { width: 896, height: 600 };
 const MAP = { width: 800, height: 600 };
-
-function setup(
-  search: string,
-  createSimulation: (s: Scenario, o?: CreateOptions) => FakeSimulation | Simulation = (s) => new FakeSimulation(s),
-) {
-  const sent: ToWorker[] = [];
-  const createClient = (): EngineClient => {
-    const c = new InProcessEngineClient({ createSimulation });
-    const send = c.send.bind(c);
-    c.send = (msg, transfer) => {
-      if (msg.type !== 'returnBuffer') sent.push(msg);
-      send(msg, transfer);
-    };
-    return c;
-  };
-  const queue: FrameRequestCallback[] = [];
-  const scheduler = new RafScheduler((cb) => {
-    queue.push(cb);
-    return queue.length;
-  });
-  const flush = () =>
-    act(() => {
-      for (const cb of queue.splice(0)) cb(performance.now());
-    });
-  let session: Session | null = null;
-  render(
-    <App
-      createClient={createClient}
-      scheduler={scheduler}
-      search={search}
-      onSession={(s) => {
-        session = s;
-      }}
-      session={{ urlDebounceMs: 5 }}
-    />,
-  );
-  const s = () => session as unknown as Session;
-  const viewports = () => sent.filter((m): m is Extract<ToWorker, { type: 'setViewport' }> => m.type === 'setViewport');
-  return { s, sent, viewports, flush };
-}
 
 let canvas: ReturnType<typeof installCanvasFake>;
 const restore: (() => void)[] = [];

@@ -4,7 +4,7 @@
  * (its hue in src/ui/modes.ts), with the shared time cursor: the faster run's lines end while
  * the other's are still climbing.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { getProfile } from '../../engine/migration/profiles';
 import type { Scenario } from '../../engine/types';
 import { type ChartRun, ChartsView } from '../render/charts-view';
@@ -12,6 +12,19 @@ import { useApp, useAppState, useExportRegistry, useSession, useStoreOf } from '
 import type { PanelController } from '../state/panel-controller';
 import { modeColor, modeLabel } from '../modes';
 import type { Theme } from '../theme';
+
+/**
+ * The overlaid charts' time axis (compare): follow the clock (the axis grows with the shared
+ * cursor, so the early part of the race has the width while it is run), the whole race from the
+ * start (both runs' full length), or log time (both runs readable however far apart). None of
+ * the labels says which run ends first.
+ */
+export type RaceAxis = 'follow' | 'whole' | 'log';
+export const RACE_AXES: readonly { id: RaceAxis; label: string }[] = [
+  { id: 'follow', label: 'follow the clock' },
+  { id: 'whole', label: 'whole race' },
+  { id: 'log', label: 'log time' },
+];
 
 /** Axes and paths cost more than a canvas blit; 20 Hz looks continuous for slow-moving lines. */
 const CHART_MIN_INTERVAL_MS = 50;
@@ -22,6 +35,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
   const exports = useExportRegistry();
   const theme = useAppState((s) => s.theme);
   const svgRef = useRef<SVGSVGElement>(null);
+  const [axis, setAxis] = useState<RaceAxis>('follow');
 
   useEffect(() => {
     const svg = svgRef.current;
@@ -66,9 +80,16 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
           color: overlay ? modeColor(theme, mode) : undefined,
         };
       });
-      // Overlaid, the axis spans the longer run from the start, so the race reads at a glance.
-      const endMs = overlay ? Math.max(0, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
-      view.updateRuns({ runs, simTimeMs: t, endMs: endMs && endMs > 0 ? endMs : undefined });
+      // Overlaid, 'whole' and 'log' span the longer run from the start; 'follow' grows with the clock.
+      const fixed = overlay && axis !== 'follow';
+      const endMs = fixed ? Math.max(0, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
+      view.updateRuns({
+        runs,
+        simTimeMs: t,
+        endMs: endMs && endMs > 0 ? endMs : undefined,
+        scale: overlay && axis === 'log' ? 'log' : 'linear',
+        showNow: overlay,
+      });
     };
     const remove = scheduler.add(paint);
     return () => {
@@ -76,7 +97,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       if (timer) clearTimeout(timer);
       unregister();
     };
-  }, [panels, overlay, scheduler, session, exports, theme]);
+  }, [panels, overlay, scheduler, session, exports, theme, axis]);
 
   return (
     <section className="panel charts-panel" aria-label="Charts over simulated time">
@@ -104,6 +125,18 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
           )}
         </span>
       </header>
+      {overlay && (
+        <label className="race-axis">
+          time axis{' '}
+          <select value={axis} onChange={(e) => setAxis(e.target.value as RaceAxis)} data-testid="race-axis">
+            {RACE_AXES.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <svg ref={svgRef} className="charts-svg" data-testid="charts" />
     </section>
   );

@@ -9,7 +9,17 @@
  * carry one unit per axis ("ms" or "s", never both). A crosshair follows the pointer: every
  * run's value of every pane at that time; a click seeks there (onSeek).
  */
-import { axisBottom, axisLeft, line, scaleLinear, select, type ScaleLinear, type Selection } from 'd3';
+import {
+  axisBottom,
+  axisLeft,
+  line,
+  type ScaleContinuousNumeric,
+  type ScaleLinear,
+  type Selection,
+  scaleLinear,
+  scaleSymlog,
+  select,
+} from 'd3';
 import type { MarkerEvent, SeriesBuffer } from '../state/live-run';
 import type { Theme } from '../theme';
 
@@ -193,6 +203,20 @@ export interface RunsUpdate {
   simTimeMs: number;
   /** Fix the x axis to [0, endMs] (compare: the whole race is visible from the start). */
   endMs?: number;
+  /**
+   * 'log': a logarithmic time axis (linear below 1 ms, so 0 is on it), ticks at powers of ten:
+   * a 0.5 s run and a 7 s one both get room. Default 'linear'.
+   */
+  scale?: 'linear' | 'log';
+  /** Draw the shared time cursor (compare); default: only with a fixed axis (endMs). */
+  showNow?: boolean;
+}
+
+/** Powers of ten (ms) up to `max`, with 0: the log axis' ticks. */
+export function logTicks(max: number): number[] {
+  const out = [0];
+  for (let v = 1; v <= max; v *= 10) out.push(v);
+  return out;
 }
 
 /** What the crosshair shows at one time: per pane, per run, the value there. */
@@ -206,7 +230,7 @@ export const ABOVE_LINK_NOTE = 'above the link: QEMU counts bytes as it writes t
 
 export class ChartsView {
   private readonly panes: Pane[];
-  private readonly x = scaleLinear();
+  private x: ScaleContinuousNumeric<number, number> = scaleLinear();
   private theme: Theme;
   private readonly cross: Selection<SVGGElement, unknown, null, undefined>;
   private readonly crossLine: Selection<SVGLineElement, unknown, null, undefined>;
@@ -347,6 +371,9 @@ export class ChartsView {
   updateRuns(u: RunsUpdate): void {
     let tEnd = u.simTimeMs;
     for (const r of u.runs) if (r.series.length > 0) tEnd = Math.max(tEnd, r.series.t[r.series.length - 1]);
+    const log = u.scale === 'log';
+    const range = this.x.range();
+    this.x = (log ? scaleSymlog().constant(1) : scaleLinear()).range(range);
     this.x.domain([0, u.endMs !== undefined && u.endMs > 0 ? u.endMs : niceCeil(tEnd)]);
     const x = this.x;
     const domainMax = x.domain()[1];
@@ -354,6 +381,7 @@ export class ChartsView {
       .ticks(5)
       .tickFormat((d) => formatAxisMs(Number(d), domainMax))
       .tickSizeOuter(0);
+    if (log) xAxis.tickValues(logTicks(domainMax));
     this.lastRuns = u.runs;
     const overlay = u.runs.length > 1;
     const plotted = u.runs.map((r) => ({ r, idx: plottedIndices(r.series.length) }));
@@ -396,7 +424,7 @@ export class ChartsView {
       if (p.spec.id === 'throughput') this.drawThroughputNotes(p, lines);
       const cx = x(u.simTimeMs);
       p.now
-        .attr('display', u.endMs !== undefined ? null : 'none')
+        .attr('display', (u.showNow ?? u.endMs !== undefined) ? null : 'none')
         .attr('x1', cx)
         .attr('x2', cx)
         .attr('stroke', this.theme.css.text);
