@@ -66,7 +66,16 @@ export type ToWorker =
    * `timeline` message): how long it lasts and where its phases fall, so the scrubber can show
    * the full time axis with markers before anyone has played it.
    */
-  | { type: 'timeline' };
+  | { type: 'timeline' }
+  /**
+   * Stop the long work in progress (a seek's re-simulation, the timeline pre-run) at its next
+   * chunk; the run stays where it was before that work. A worker doing its work in one piece
+   * sees this only afterwards, and ignores it.
+   */
+  | { type: 'cancel' };
+
+/** Long work the worker reports progress on. */
+export type ProgressWhat = 'load' | 'seek' | 'timeline';
 
 // ---------------------------------------------------------------------------------------------
 // worker -> UI
@@ -140,6 +149,8 @@ export type FromWorker =
   | { type: 'cellSummary'; requestId: number; summary: CellSummary | null }
   | { type: 'pageHistory'; requestId: number; history: PageHistory | null }
   | TimelineMessage
+  /** Long work under way: `fraction` 0..1 done (1: finished). */
+  | { type: 'progress'; what: ProgressWhat; fraction: number }
   /** Something threw. The worker stays alive and answers the next `load`/`reset`. */
   | { type: 'error'; message: string };
 

@@ -203,6 +203,9 @@ export class SimHost {
       case 'timeline':
         this.postTimeline();
         return;
+      case 'cancel':
+        // Seeks and the timeline run in one piece here: by the time this is read, they are done.
+        return;
       default:
         assertNever(msg, 'message');
     }

@@ -70,9 +70,7 @@ describe('App controls', () => {
     expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'false');
     const select = screen.getByRole('combobox', { name: 'Scenario' }) as HTMLSelectElement;
     expect(select.value).toBe('rfc-case-2');
-    expect(within(select).getByRole('option', { selected: true }).textContent).toBe(
-      'The guest has run a memory-consuming workload, terminated just before live migration',
-    );
+    expect(within(select).getByRole('option', { selected: true }).textContent).toBe('Case 2: after a memory hog');
     expect(types()).toEqual(['setSpeed', 'load']);
     expect(ctl().store.getState().scenario).toMatchObject({ id: 'rfc-case-2', mode: 'original', guestGiB: 8 });
     // The first frame arrives and the bucketing is said on screen.

@@ -11,6 +11,7 @@
  *                     React (8 Hz snapshot)     LiveRun ──▶ rAF painters
  */
 import type { CellSummary, ModeId, PageHistory, PageInfo, Scenario } from '../../engine/types';
+import type { ProgressWhat } from '../../protocol';
 import type { EngineClient } from '../../client/engine-client';
 import {
   DEFAULT_SPEED,
@@ -84,6 +85,7 @@ export class PanelController {
       engineError: null,
       snapshot: EMPTY_SNAPSHOT,
       timeline: null,
+      busy: null,
     };
     this.store = createPanelStore(initial);
     this.live = new LiveRun((buffer) => this.send({ type: 'returnBuffer', buffer }, [buffer]));
@@ -150,6 +152,26 @@ export class PanelController {
     }
     this.send({ type: 'seek', simMs });
     this.seekInFlight = this.sentCount;
+    this.setBusy('seek');
+  }
+
+  /** Mark long work under way (the indicator shows it if it lasts); null: none. */
+  private setBusy(what: ProgressWhat | null): void {
+    const b = this.state.busy;
+    if (what === null) {
+      if (b) this.store.setState({ busy: null });
+    } else if (!b || b.what !== what) {
+      this.store.setState({ busy: { what, since: performance.now(), fraction: null } });
+    }
+  }
+
+  /**
+   * Stop the long work under way (the worker stops at its next chunk and keeps the run where it
+   * was; a worker that works in one piece has finished by the time it reads this).
+   */
+  cancel(): void {
+    this.queuedSeek = null;
+    this.send({ type: 'cancel' });
   }
 
   /**
@@ -177,6 +199,7 @@ export class PanelController {
     this.store.setState({ mode, scenario: { ...s.scenario, mode }, timeline: null });
     this.send({ type: 'setMode', mode });
     this.send({ type: 'timeline' });
+    this.setBusy('timeline');
   }
 
   setSpeed(speed: number): void {
@@ -200,6 +223,7 @@ export class PanelController {
     this.store.setState({ timeline: null });
     this.send({ type: 'load', scenario });
     this.send({ type: 'timeline' });
+    this.setBusy('timeline');
   }
 
   /** A scenario field changed: load it if valid, otherwise only show why not. */
@@ -269,7 +293,7 @@ export class PanelController {
   restart(): void {
     this.disconnect();
     this.live.clear();
-    this.store.setState({ engineError: null, playing: false, snapshot: EMPTY_SNAPSHOT });
+    this.store.setState({ engineError: null, playing: false, snapshot: EMPTY_SNAPSHOT, busy: null });
     this.connect();
   }
 
@@ -324,7 +348,8 @@ export class PanelController {
       msg.type !== 'pageInfo' &&
       msg.type !== 'cellSummary' &&
       msg.type !== 'pageHistory' &&
-      msg.type !== 'timeline';
+      msg.type !== 'timeline' &&
+      msg.type !== 'cancel';
     // A seek still waiting behind another goes out before any later command (e.g. the Play of
     // a tour step), so the engine sees them in the order they were asked for.
     if (command && msg.type !== 'seek' && this.queuedSeek !== null) {
@@ -370,10 +395,23 @@ export class PanelController {
       }
       case 'timeline':
         // A timeline of a scenario this panel has since left is worthless.
-        if (sameScenario(msg.scenario, this.state.scenario)) this.store.setState({ timeline: msg });
+        if (sameScenario(msg.scenario, this.state.scenario)) {
+          this.store.setState({ timeline: msg });
+          if (this.state.busy?.what === 'timeline') this.setBusy(null);
+        }
         break;
+      case 'progress': {
+        const b = this.state.busy;
+        if (msg.fraction >= 1) {
+          if (b?.what === msg.what) this.setBusy(null);
+        } else {
+          const since = b?.what === msg.what ? b.since : performance.now();
+          this.store.setState({ busy: { what: msg.what, since, fraction: Math.max(0, msg.fraction) } });
+        }
+        break;
+      }
       case 'error':
-        this.store.setState({ engineError: msg.message, playing: false });
+        this.store.setState({ engineError: msg.message, playing: false, busy: null });
         this.seekInFlight = -1;
         this.queuedSeek = null;
         for (const resolve of this.settledWaiters.splice(0)) resolve();
@@ -399,6 +437,7 @@ export class PanelController {
       const next = this.queuedSeek;
       this.queuedSeek = null;
       if (next !== null) this.seek(next);
+      else if (this.state.busy?.what === 'seek') this.setBusy(null);
     }
     if (f.ack >= this.lastCommand) for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
