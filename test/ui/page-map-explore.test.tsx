@@ -176,3 +176,17 @@ describe('address axis and overview math', () => {
     expect(windowCentredAt(0.99, 2048, 16384)).toEqual({ first: 14336, count: 2048 });
   });
 });
+
+describe('one map scale across modes', () => {
+  it('the legend has as many rows in every mode, so the map above it keeps its height', async () => {
+    const { s } = setup(`?${SMALL}`);
+    await waitFor(() => expect(s().lead.live.layout).not.toBeNull());
+    const rows = () => document.querySelectorAll('table.legend tbody tr').length;
+    const guestRows = () => document.querySelectorAll('table.legend tbody tr:not(.legend-pad)').length;
+    // Original: 3 guest states + 1 pad row + the cursor; Hinting: 4 guest states + the cursor
+    expect([rows(), guestRows()]).toEqual([5, 4]);
+    act(() => s().setView({ kind: 'single', mode: 'hint' }));
+    await waitFor(() => expect(guestRows()).toBe(5));
+    expect(rows()).toBe(5);
+  });
+});
