@@ -95,8 +95,11 @@ describe('page map zoom', () => {
   });
 
   it('a link opens zoomed; the overview strip marks the window and moves it when clicked', async () => {
-    const { s } = setup(`?${SMALL}&from=4096&pages=2048`);
+    const { s, flush } = setup(`?${SMALL}&from=4096&pages=2048`);
     await waitFor(() => expect(s().lead.live.overview).not.toBeNull());
+    flush();
+    // The strip paints the whole guest: 1024 overview cells in one row.
+    expect(canvas.puts.some((p) => p.width === 1024 && p.height === 1)).toBe(true);
     expect(s().lead.live.layout).toMatchObject({ firstPfn: 4096, cells: 2048 });
     // 16384 pages in <= 1024 overview cells: 16 pages each
     expect(s().lead.live.overview?.bucketShift).toBe(4);

@@ -116,8 +116,8 @@ export function Legend({
         {range(MAX_GUEST_ROWS - guests.length).map((i) => (
           // Empty rows up to the most any mode shows: the legend, hence the map above it, keeps
           // one height, so a guest keeps one scale across modes.
-          <tr key={`pad-${i}`} className="legend-pad" aria-hidden="true">
-            <th scope="row">&nbsp;</th>
+          <tr key={`pad-${i}`} className="legend-pad">
+            <td colSpan={MIG_STATE_COUNT + 1}>&nbsp;</td>
           </tr>
         ))}
         <tr>

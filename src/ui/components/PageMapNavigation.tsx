@@ -91,8 +91,11 @@ export function OverviewStrip() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const stripRef = useRef<HTMLDivElement>(null);
   const pageCount = c.live.pageCount;
+  const zoomed = zoom !== null;
 
-  // Paints the worker's overview cells (whole guest) as one row, stretched over the strip.
+  // Paints the worker's overview cells (whole guest) as one row, stretched over the strip. The
+  // canvas exists only while zoomed: (re)attach when that changes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `zoomed` is a trigger (the canvas mounts)
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
@@ -117,7 +120,7 @@ export function OverviewStrip() {
       paintPageMap(o.cells, o.cells.length, lut, new Uint32Array(image.data.buffer));
       ctx.putImageData(image, 0, 0);
     });
-  }, [c, scheduler, theme]);
+  }, [c, scheduler, theme, zoomed]);
 
   const moveTo = (clientX: number) => {
     const el = stripRef.current;
