@@ -47,7 +47,7 @@ const SMALL = 'gib=0.0625'; // 16384 pages
 
 describe('page map zoom', () => {
   it('+ and - zoom about the centre when the map has focus, 0 shows the whole guest; arrows pan, not step', async () => {
-    const { s, sent, viewports } = setup(`?${SMALL}`);
+    const { s, sent, viewports, flush } = setup(`?${SMALL}`);
     await waitFor(() => expect(viewports().at(-1)).toMatchObject(MAP));
     await waitFor(() => expect(s().lead.live.pageCount).toBe(16384));
     const cv = screen.getByLabelText(/^page map:/);
@@ -58,6 +58,10 @@ describe('page map zoom', () => {
     expect(z?.count).toBe(8192);
     await waitFor(() => expect(viewports().at(-1)).toEqual({ type: 'setViewport', ...MAP, window: z }));
     await waitFor(() => expect(s().lead.live.layout?.firstPfn).toBe(z?.first));
+    // Zoomed in after load, the overview strip mounts its canvas and paints the whole guest.
+    await waitFor(() => expect(s().lead.live.overview).not.toBeNull());
+    flush();
+    expect(canvas.puts.some((p) => p.width === 1024 && p.height === 1)).toBe(true);
     const before = sent.filter((m) => m.type === 'step' || m.type === 'seek').length;
     fireEvent.keyDown(cv, { key: 'ArrowDown' });
     const l = pageMapLayout(16384, MAP.width, MAP.height, z ?? undefined);
