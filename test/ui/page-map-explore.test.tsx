@@ -159,6 +159,9 @@ describe('pinning', () => {
     await waitFor(() =>
       expect(screen.getByTestId('pinned-now').textContent).toBe('8 pages: 6 free (stale), to send; 2 in use, to send. None sent yet.'),
     );
+    // Escape unpins (after overlays and the tour caption).
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(s().store.getState().pinned).toBeNull();
   });
 });
 

@@ -428,6 +428,10 @@ export class Session {
       this.endTour();
       return true;
     }
+    if (s.pinned !== null) {
+      this.pin(null);
+      return true;
+    }
     return false;
   }
 
