@@ -169,6 +169,10 @@ describe('ChartsView', () => {
     const top = svg.querySelector('.chart-throughput') as SVGGElement;
     expect(top.querySelector('.marker-round text')?.textContent).toBe('R2');
     expect(top.querySelector('.marker-stop text')?.textContent).toBe('stop');
+    // in the band above the title (y < -13 in the pane), not over the lines
+    expect(top.querySelector('.marker-stop text')?.getAttribute('y')).toBe('-14');
+    // the pane's transform leaves room for that band above it: 11 + 13 px
+    expect(top.getAttribute('transform')).toBe('translate(0,24)');
     expect(pane.querySelector('.marker-stop title')?.textContent).toBe('stop-and-copy at 0.700 s');
     expect(svg.querySelectorAll('.marker-stop')).toHaveLength(3);
   });

@@ -23,7 +23,8 @@ import {
 import type { MarkerEvent, SeriesBuffer } from '../state/live-run';
 import type { Theme } from '../theme';
 
-export const CHART_SIZE = { width: 460, paneHeight: 62, gap: 6, top: 2, left: 46, right: 12, bottom: 18, title: 13 };
+/** `top` leaves a band above the first pane's title for the marker labels (R2, stop). */
+export const CHART_SIZE = { width: 460, paneHeight: 62, gap: 6, top: 11, left: 46, right: 12, bottom: 18, title: 13 };
 const PAGE_BYTES = 4096;
 
 export interface PaneSpec {
@@ -514,7 +515,8 @@ export class ChartsView {
         g.append('title');
         g.append('line').attr('class', 'marker-hit').attr('y1', 0).attr('y2', h);
         g.append('line').attr('class', 'marker-line').attr('y1', 0).attr('y2', h);
-        g.append('text').attr('y', h - 4).attr('x', MARKER_LABEL_DX);
+        // Labels sit in the band above the top pane's title, never over the lines.
+        g.append('text').attr('y', -CHART_SIZE.title - 1).attr('x', MARKER_LABEL_DX);
         return g;
       })
       .attr('class', (d) => `marker ${d.cls}`)
