@@ -144,8 +144,11 @@ describe('pinning', () => {
     const list = await screen.findByTestId('pinned-history');
     await waitFor(() => expect([...list.querySelectorAll('li')].map((li) => li.textContent?.replace(/^\S+ s(–\S+ s)? /, ''))).toEqual(expected));
     expect(screen.getByTestId('pinned-title').textContent).toBe(`pfn 1,077 (0x435) · at 4.207 MiB`);
+    // The link keeps the pinned page; opening it pins it again.
+    await waitFor(() => expect(window.location.search).toMatch(/&pin=1077/));
     fireEvent.click(screen.getByRole('button', { name: 'unpin' }));
     expect(screen.queryByTestId('pinned')).toBeNull();
+    await waitFor(() => expect(window.location.search).not.toMatch(/pin=/));
   });
 
   it('on a bucketed map a click pins the cell, said per page', async () => {
@@ -198,5 +201,13 @@ describe('one map scale across modes', () => {
     act(() => s().setView({ kind: 'single', mode: 'hint' }));
     await waitFor(() => expect(guestRows()).toBe(5));
     expect(rows()).toBe(5);
+  });
+});
+
+describe('a pinned page in the link', () => {
+  it('opens pinned', async () => {
+    const { s } = setup(`?${SMALL}&pin=42`);
+    expect(s().store.getState().pinned).toEqual({ first: 42, count: 1 });
+    await waitFor(() => expect(screen.getByTestId('pinned-title').textContent).toBe('pfn 42 (0x2a) · at 168 KiB'));
   });
 });

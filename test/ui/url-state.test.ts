@@ -30,6 +30,7 @@ describe('URL view state', () => {
       autoplay: true,
       present: true,
       zoom: null,
+      pin: null,
     });
     expect(scenarioOf(state, 'pv')).toMatchObject({ id: 'rfc-case-1', mode: 'pv', guestGiB: 16, seed: 7, linkGbps: 25 });
   });
@@ -65,6 +66,10 @@ describe('URL view state', () => {
       errors: [],
     });
     expect(serializeUrlState({ ...DEFAULT_VIEW_STATE, zoom: { first: 0, count: 1024 } })).toBe('?v=1&pages=1024');
+    expect(serializeUrlState({ ...DEFAULT_VIEW_STATE, zoom: { first: 512, count: 1024 }, pin: 700 })).toBe(
+      '?v=1&from=512&pages=1024&pin=700',
+    );
+    expect(parseUrlState('?pin=700').state.pin).toBe(700);
     const bad = parseUrlState('?from=7&pages=12');
     expect(bad.state.zoom).toBeNull();
     expect(bad.errors).toEqual([
@@ -102,6 +107,7 @@ describe('URL view state', () => {
       autoplay: fc.boolean(),
       present: fc.boolean(),
       zoom: fc.option(fc.record({ first: fc.integer({ min: 0, max: 2 ** 21 }), count: fc.integer({ min: 256, max: 2 ** 21 }) })),
+      pin: fc.option(fc.integer({ min: 0, max: 2 ** 21 })),
     });
     fc.assert(
       fc.property(arb, (s) => {

@@ -105,7 +105,8 @@ export class Session {
       fileError: null,
       announcement: { text: '', seq: 0 },
       zoom: initial.zoom,
-      pinned: null,
+      // A pin past the end of this guest finds no page: the panel says the engine had no history.
+      pinned: initial.pin === null ? null : { first: initial.pin, count: 1 },
     }));
     const announce = (text: string) => this.announce(text);
     this.playback = new PlaybackSync({ panels: () => this.panels, announce });
@@ -392,6 +393,7 @@ export class Session {
   /** Pin a page (count 1) or a page-map cell for the details panel; null unpins. */
   pin(target: PageWindow | null): void {
     this.store.setState({ pinned: target });
+    this.scheduleUrlSync();
     if (target) this.announce(target.count === 1 ? `Pinned page ${target.first}` : `Pinned pages ${target.first} to ${target.first + target.count - 1}`);
   }
 
@@ -464,6 +466,7 @@ export class Session {
       playing: this.playing,
       presenting: this.state.presenting,
       zoom: this.state.zoom,
+      pin: this.state.pinned?.count === 1 ? this.state.pinned.first : null,
     });
   }
 

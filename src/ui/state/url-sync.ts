@@ -18,6 +18,8 @@ export interface OnScreen {
   playing: boolean;
   presenting: boolean;
   zoom: PageWindow | null;
+  /** The pinned page (single pages only). */
+  pin: number | null;
 }
 
 /** The URL state of the screen: the lead panel's scenario as overrides of its preset. */
@@ -40,6 +42,7 @@ export function viewStateOf(lead: PanelState, on: OnScreen): ViewState {
     autoplay: on.playing,
     present: on.presenting,
     zoom: on.zoom,
+    pin: on.pin,
   };
 }
 

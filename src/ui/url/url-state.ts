@@ -3,6 +3,7 @@
  *
  *   ?v=1&scenario=rfc-case-1&view=compare&a=pv&b=hint&gib=16&seed=7&speed=0.1&t=1250&play=1&present=1
  *   &from=524288&pages=4096   (the page map zoomed in to pages [from, from + pages))
+ *   &pin=524300               (the pinned page)
  *
  * `view` is a mode id (that mode alone) or `compare`, whose two modes are `a` and `b` (default:
  * Original vs PV, the RFC's pair).
@@ -39,6 +40,8 @@ export interface ViewState {
   present: boolean;
   /** The page map's zoom window, or null for the whole guest. */
   zoom: PageWindow | null;
+  /** The pinned page (a single page; a pinned cell depends on the bucketing and is not kept). */
+  pin: number | null;
 }
 
 /** Pages in the largest guest (1024 GiB of 4 KiB pages): the bound of `from` and `pages`. */
@@ -53,6 +56,7 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   autoplay: false,
   present: false,
   zoom: null,
+  pin: null,
 };
 
 const num = (label: string, lim: { min: number; max: number }, integer = false) =>
@@ -93,6 +97,7 @@ const FIELDS = {
   present: flag('present'),
   from: num('from (first page of the zoomed map)', { min: 0, max: MAX_PAGES - 1 }, true),
   pages: num('pages (pages the zoomed map shows)', { min: MIN_WINDOW_PAGES, max: MAX_PAGES }, true),
+  pin: num('pin (pinned page)', { min: 0, max: MAX_PAGES - 1 }, true),
 } as const;
 
 type FieldKey = keyof typeof FIELDS;
@@ -154,6 +159,8 @@ export function parseUrlState(search: string): ParsedUrlState {
   const pages = read('pages');
   if (pages !== undefined) state.zoom = { first: from ?? 0, count: pages };
   else if (from !== undefined) errors.push('from needs pages (how many pages the zoomed map shows); ignored');
+  const pin = read('pin');
+  if (pin !== undefined) state.pin = pin;
 
   // Overrides equal to the preset's value are not overrides.
   const preset = SCENARIO_PRESETS[state.presetId];
@@ -202,6 +209,7 @@ export function serializeUrlState(state: ViewState): string {
     if (state.zoom.first > 0) p.set('from', String(state.zoom.first));
     p.set('pages', String(state.zoom.count));
   }
+  if (state.pin !== null) p.set('pin', String(state.pin));
   const q = p.toString();
   return q === '' ? '' : `?v=${URL_STATE_VERSION}&${q}`;
 }
