@@ -86,7 +86,7 @@ function PinnedPage({ pfn }: { pfn: number }) {
           </ol>
         </>
       ) : (
-        <div className="muted">{missing ? 'no history: the simulation is not running' : "simulating this page's history…"}</div>
+        <div className="muted">{missing ? 'no history: the page is outside this guest, or the simulation is not running' : "simulating this page's history…"}</div>
       )}
     </>
   );
