@@ -6,11 +6,11 @@
  */
 import type { Scenario } from '../engine/types';
 import type { FromWorker, ToWorker } from '../protocol';
-import { type HostDeps, SimHost, type SimulationLike } from '../worker/sim-host';
+import { type CreateOptions, type HostDeps, SimHost, type SimulationLike } from '../worker/sim-host';
 import { type EngineClient, type EngineListener, ListenerSet } from './engine-client';
 
 export interface InProcessOptions {
-  createSimulation: (scenario: Scenario) => SimulationLike;
+  createSimulation: (scenario: Scenario, options?: CreateOptions) => SimulationLike;
   /** Override timers/clock (e.g. for fake-timer tests); default: real ones. */
   now?: HostDeps['now'];
   setTimer?: HostDeps['setTimer'];

@@ -33,11 +33,13 @@ import {
   pageCode,
 } from './model/page-state';
 import { invariant } from './invariant';
+import { PageProbe } from './page-probe';
 import { Rng } from './rng';
 import { validateScenario } from './scenario';
 import type { Scheduler } from './scheduler';
 import type {
   CellSummary,
+  PageHistory,
   PageInfo,
   Phase,
   QueryMigrate,
@@ -88,6 +90,11 @@ export interface SimulationOptions {
    * vary one constant (validate's candidates). Never set by the app.
    */
   profileOverride?: HostProfile;
+  /**
+   * Record the history of one page (pageHistory()): what the guest and QEMU did to it, step by
+   * step. Unset, the run does no extra work.
+   */
+  probe?: { pfn: number };
 }
 
 /** Time series as struct-of-arrays; halved in place (generation++) when it fills up. */
@@ -140,6 +147,7 @@ export class Simulation {
   private readonly timers: Timed[] = [];
   private timerSeq = 0;
   private nextSample = 0;
+  private readonly probe: PageProbe | null = null;
 
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = validateScenario(scenario);
@@ -183,6 +191,11 @@ export class Simulation {
     this.layers = participants.flatMap((p) => p.guestLayers ?? []);
     // The guest lived settleMs between the moment its memory took shape and the migration:
     // its activity (and free page reporting) runs up to, not including, time 0.
+    if (options.probe) {
+      this.checkPfn(options.probe.pfn);
+      this.probe = new PageProbe(options.probe.pfn);
+      this.observeProbe(this.probe, -this.scenario.settleMs);
+    }
     this.guestClock = -this.scenario.settleMs;
     this.runGuestUntil(0, false);
     const interval = options.seriesIntervalMs ?? 1;
@@ -237,6 +250,7 @@ export class Simulation {
       this.stalledUnits <= MAX_STALLED_UNITS,
       () => `the migration thread did ${MAX_STALLED_UNITS} units of work at ${before} ms without its clock moving`,
     );
+    if (this.probe) this.observeProbe(this.probe, this.precopy.now);
     this.runGuestUntil(this.precopy.now);
     while (this.nextSample <= this.precopy.now) this.sample();
     if (this.precopy.done) this.sampleAt(this.precopy.now);
@@ -273,6 +287,7 @@ export class Simulation {
         if (this.precopy.vmRunning) this.workload.tick(nextTick, dt, this.vcpuRunShare());
         this.guestClock += dt;
       }
+      if (this.probe) this.observeProbe(this.probe, this.guestNow);
     }
   }
 
@@ -355,14 +370,20 @@ export class Simulation {
   }
 
   /**
-   * Writes one state code per cell: cell i covers pages [i << shift, (i + 1) << shift) and shows
-   * its most significant page (by the ranks in model/page-state). Works a bitmap word at a time:
-   * per cell it ORs one bit per guest state and one per migration state seen, then looks up the
-   * code of the highest-ranked pair.
+   * Writes one state code per cell: cell i covers pages [first + (i << shift), first + ((i + 1)
+   * << shift)) and shows its most significant page (by the ranks in model/page-state). The map
+   * covers the window [firstPfn, firstPfn + pages) (default: the whole guest; a zoomed map asks
+   * for the part it shows, so the cost follows the window, not the guest). Works a bitmap word at
+   * a time: per cell it ORs one bit per guest state and one per migration state seen, then looks
+   * up the code of the highest-ranked pair.
    */
-  renderPageMap(out: Uint8Array, bucketShift: number): void {
-    const pages = this.pageCount;
-    const cells = Math.ceil(pages / (1 << bucketShift));
+  renderPageMap(out: Uint8Array, bucketShift: number, firstPfn = 0, pages = this.pageCount - firstPfn): void {
+    const size = 1 << bucketShift;
+    if (!Number.isInteger(firstPfn) || firstPfn < 0 || firstPfn >= this.pageCount || firstPfn % size !== 0) {
+      throw new RangeError(`page map window must start at a multiple of ${size} from 0 to ${this.pageCount - 1}`);
+    }
+    const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
+    const cells = Math.ceil((end - firstPfn) / size);
     if (out.length < cells) throw new RangeError(`page map needs ${cells} cells, got ${out.length}`);
     const free = this.mem.buddy.free;
     const data = this.mem.data;
@@ -371,10 +392,10 @@ export class Simulation {
     const sent = this.precopy.sentEver;
     const layers = this.layers;
     const layerCodes = layers.map((l) => guestCode(l.state));
-    const words = free.length;
-    const lastMask = (pages & 31) === 0 ? 0xffffffff : (1 << (pages & 31)) - 1;
+    const firstWord = firstPfn >>> 5;
+    const lastWord = (end - 1) >>> 5;
+    const lastMask = (end & 31) === 0 ? 0xffffffff : (1 << (end & 31)) - 1;
     const started = this.precopy.status !== 'none';
-    const size = 1 << bucketShift;
     // Per word, the pages in each guest state (index = guest code) and migration state.
     const g = new Int32Array(GUEST_STATES.length);
     const mg = new Int32Array(MIGRATION_STATES.length);
@@ -382,8 +403,8 @@ export class Simulation {
     let mAcc = 0;
     let accPages = 0;
     let c = 0;
-    for (let w = 0; w < words && c < cells; w++) {
-      const m = w === words - 1 ? lastMask : 0xffffffff;
+    for (let w = firstWord; w <= lastWord && c < cells; w++) {
+      const m = w === lastWord ? lastMask : 0xffffffff;
       let own = m;
       g.fill(0);
       for (let i = 0; i < layers.length; i++) {
@@ -410,7 +431,7 @@ export class Simulation {
         for (let k = 0; k < g.length; k++) if (g[k] !== 0) gAcc |= 1 << k;
         for (let k = 0; k < mg.length; k++) if (mg[k] !== 0) mAcc |= 1 << k;
         accPages += 32;
-        if (accPages >= size || w === words - 1) {
+        if (accPages >= size || w === lastWord) {
           out[c++] = pageCode(TOP_MIG[mAcc], TOP_GUEST[gAcc]);
           gAcc = 0;
           mAcc = 0;
@@ -419,7 +440,8 @@ export class Simulation {
         continue;
       }
       const cellBits = (1 << size) - 1;
-      for (let shift = 0; shift < 32 && c < cells; shift += size) {
+      // The window starts inside the first word (at a multiple of the cell size).
+      for (let shift = w === firstWord ? firstPfn & 31 : 0; shift < 32 && c < cells; shift += size) {
         const cm = (cellBits << shift) & m;
         if (cm === 0) {
           out[c++] = CELL_OUTSIDE;
@@ -455,11 +477,27 @@ export class Simulation {
     const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
     const byCode = new Array<number>(pageCode(MIGRATION_STATES.length, 0)).fill(0);
     let timesSent = 0;
+    const bySendCount: [number, number, number, number] = [0, 0, 0, 0];
     for (let pfn = firstPfn; pfn < end; pfn++) {
       byCode[this.codeOf(pfn)]++;
-      timesSent += this.precopy.sendCount[pfn];
+      const n = this.precopy.sendCount[pfn];
+      timesSent += n;
+      bySendCount[Math.min(3, n)]++;
     }
-    return { firstPfn, pages: end - firstPfn, byCode, timesSent };
+    return { firstPfn, pages: end - firstPfn, byCode, timesSent, bySendCount };
+  }
+
+  /** The probed page's history so far (SimulationOptions.probe), or null without a probe. */
+  pageHistory(): PageHistory | null {
+    const p = this.probe;
+    if (!p) return null;
+    const start = p.start ?? { t: 0, guest: this.pageInfo(p.pfn).guest, version: 0 };
+    return { pfn: p.pfn, untilMs: this.clockMs, start, events: [...p.events], now: this.pageInfo(p.pfn) };
+  }
+
+  private observeProbe(p: PageProbe, t: number): void {
+    const pfn = p.pfn;
+    p.observe(t, this.codeOf(pfn), this.mem.version[pfn], this.precopy.sendCount[pfn], this.precopy.destVersion[pfn]);
   }
 
   /** The page-map code of one page (the same rules as renderPageMap at bucket size 1). */

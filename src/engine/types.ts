@@ -205,6 +205,43 @@ export interface CellSummary {
   byCode: number[];
   /** Sum of times sent over the cell's pages. */
   timesSent: number;
+  /**
+   * Pages by how often they were sent: [never, once, twice, three times or more] (the words
+   * "each sent once" need the spread, not only the sum).
+   */
+  bySendCount: [number, number, number, number];
+}
+
+/**
+ * One thing that happened to a probed page (SimulationOptions.probe), as the engine saw it
+ * between two of its steps (a guest tick of 1 ms, a device action, or one bitmap word of the
+ * migration thread):
+ *   written   the guest wrote it `count` times; `version` is the source version after
+ *   guest     its guest state changed from `from` to `to` (allocated, freed, hinted, reported...)
+ *   sent      QEMU sent it; `version` is the version the destination now holds
+ *   skipped   QEMU dropped it from the migration bitmap without sending it (a mode's free page)
+ *   dirtied   sent before, marked to send again (the dirty log caught a write)
+ */
+export type PageHistoryEvent =
+  | { t: number; kind: 'written'; count: number; version: number }
+  | { t: number; kind: 'guest'; from: GuestStateId; to: GuestStateId }
+  | { t: number; kind: 'sent'; version: number }
+  | { t: number; kind: 'skipped' }
+  | { t: number; kind: 'dirtied' };
+
+/** A probed page's history up to the simulation's clock, and its details now. */
+export interface PageHistory {
+  pfn: number;
+  /** Simulated ms the history runs to. */
+  untilMs: number;
+  /**
+   * The page when the guest's memory took shape (the workload builds what happened before,
+   * e.g. the hog's writes, at once), at -settleMs: its guest state and version.
+   */
+  start: { t: number; guest: GuestStateId; version: number };
+  /** In time order; times before 0 happened while the guest settled, before the migration. */
+  events: PageHistoryEvent[];
+  now: PageInfo;
 }
 
 /** One sample of the time series, taken every `seriesIntervalMs` of simulated time. */

@@ -12,6 +12,7 @@
 import type {
   CellSummary,
   ModeId,
+  PageHistory,
   Phase,
   PageInfo,
   QueryMigrate,
@@ -19,7 +20,7 @@ import type {
   SimEvent,
   VirtqueueSnapshot,
 } from '../engine/types';
-import type { PageMapLayout } from './page-map-layout';
+import type { PageMapLayout, PageWindow } from './page-map-layout';
 
 // ---------------------------------------------------------------------------------------------
 // UI -> worker
@@ -40,8 +41,11 @@ export type ToWorker =
   /** Back to time 0, paused. */
   | { type: 'reset' }
   | { type: 'runToEnd' }
-  /** The CSS-pixel area the page map has; the worker picks the bucketing from it. */
-  | { type: 'setViewport'; width: number; height: number }
+  /**
+   * The CSS-pixel area the page map has; the worker picks the bucketing from it. `window`: the
+   * pages the map shows when zoomed in (absent: the whole guest); the worker renders only those.
+   */
+  | { type: 'setViewport'; width: number; height: number; window?: PageWindow }
   /** A page-map buffer the UI has painted and no longer needs. Transferred back. */
   | { type: 'returnBuffer'; buffer: ArrayBuffer }
   /** Details of one page for the hover tooltip; answered by a `pageInfo` message. */
@@ -52,11 +56,26 @@ export type ToWorker =
    */
   | { type: 'cellSummary'; requestId: number; firstPfn: number; pages: number }
   /**
+   * The history of one page up to the current simulated time (the pinned page), answered by a
+   * `pageHistory` message. The worker re-simulates the scenario with a probe on that page (the
+   * engine is deterministic), so no run keeps per-page logs.
+   */
+  | { type: 'pageHistory'; requestId: number; pfn: number }
+  /**
    * The whole run of the current scenario, simulated to the end on the side (answered by a
    * `timeline` message): how long it lasts and where its phases fall, so the scrubber can show
    * the full time axis with markers before anyone has played it.
    */
-  | { type: 'timeline' };
+  | { type: 'timeline' }
+  /**
+   * Stop the long work in progress (a seek's re-simulation, the timeline pre-run) at its next
+   * chunk; the run stays where it was before that work. A worker doing its work in one piece
+   * sees this only afterwards, and ignores it.
+   */
+  | { type: 'cancel' };
+
+/** Long work the worker reports progress on. */
+export type ProgressWhat = 'load' | 'seek' | 'timeline';
 
 // ---------------------------------------------------------------------------------------------
 // worker -> UI
@@ -105,7 +124,16 @@ export interface FrameMessage {
   events: SimEvent[];
   virtqueue: VirtqueueSnapshot;
   series: SeriesChunk;
+  /**
+   * While zoomed in: the whole guest at a coarse bucketing (at most OVERVIEW_CELLS cells, cell i
+   * = pages [i << bucketShift, (i + 1) << bucketShift)), for the overview strip. Absent when the
+   * map shows the whole guest.
+   */
+  overview?: { cells: Uint8Array; bucketShift: number };
 }
+
+/** Cells of the overview strip: one per ~1.4 CSS px of a 1440 px wide page. */
+export const OVERVIEW_CELLS = 1024;
 
 /** One event worth a mark on the time axis (everything but virtqueue traffic). */
 export type TimelineMarker = Exclude<SimEvent, { kind: 'vq' }>;
@@ -127,7 +155,10 @@ export type FromWorker =
   | { type: 'done'; epoch: number; stats: QueryMigrate }
   | { type: 'pageInfo'; requestId: number; info: PageInfo | null }
   | { type: 'cellSummary'; requestId: number; summary: CellSummary | null }
+  | { type: 'pageHistory'; requestId: number; history: PageHistory | null }
   | TimelineMessage
+  /** Long work under way: `fraction` 0..1 done (1: finished). */
+  | { type: 'progress'; what: ProgressWhat; fraction: number }
   /** Something threw. The worker stays alive and answers the next `load`/`reset`. */
   | { type: 'error'; message: string };
 

@@ -7,14 +7,26 @@
  * inside the worker (sim.worker.ts) and in-process for tests (src/client/in-process-client.ts).
  * Every entry point catches exceptions and posts `error` rather than dying silently.
  */
-import type { CellSummary, PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from '../engine/types';
+import type {
+  CellSummary,
+  PageHistory,
+  PageInfo,
+  Phase,
+  QueryMigrate,
+  Scenario,
+  SimEvent,
+  VirtqueueSnapshot,
+} from '../engine/types';
 import {
   DEFAULT_SPEED,
   assertNever,
+  isWholeGuest,
+  OVERVIEW_CELLS,
   pageMapLayout,
   stepSizeMs,
   type FromWorker,
   type PageMapLayout,
+  type PageWindow,
   type SeriesChunk,
   type TimelineMarker,
   type ToWorker,
@@ -45,13 +57,21 @@ export interface SimulationLike {
     readonly generation: number;
   };
   virtqueue(): VirtqueueSnapshot;
-  renderPageMap(out: Uint8Array, bucketShift: number): void;
+  renderPageMap(out: Uint8Array, bucketShift: number, firstPfn?: number, pages?: number): void;
   pageInfo(pfn: number): PageInfo;
   cellSummary(firstPfn: number, pages: number): CellSummary;
+  /** The probed page's history (a simulation created with `probe`); fakes may leave it out. */
+  pageHistory?(): PageHistory | null;
+}
+
+/** Options a host may create a simulation with (the engine's SimulationOptions subset). */
+export interface CreateOptions {
+  /** Record the history of this page (SimulationOptions.probe). */
+  probe?: { pfn: number };
 }
 
 export interface HostDeps {
-  createSimulation(scenario: Scenario): SimulationLike;
+  createSimulation(scenario: Scenario, options?: CreateOptions): SimulationLike;
   post(msg: FromWorker, transfer: Transferable[]): void;
   /** Wall clock, ms (performance.now in the worker). */
   now(): number;
@@ -76,7 +96,7 @@ export class SimHost {
   /** Simulated time the playback clock has reached; may run a little ahead of sim.clockMs. */
   private targetMs = 0;
   private lastWallMs = 0;
-  private viewport = { width: 800, height: 600 };
+  private viewport: { width: number; height: number; window?: PageWindow } = { width: 800, height: 600 };
   private layout: PageMapLayout | null = null;
   private readonly pool = new FramePool(2);
   private eventCursor = 0;
@@ -161,8 +181,8 @@ export class SimHost {
         this.dirty = true;
         break;
       case 'setViewport':
-        this.viewport = { width: msg.width, height: msg.height };
-        if (this.sim) this.layout = pageMapLayout(this.sim.pageCount, msg.width, msg.height);
+        this.viewport = { width: msg.width, height: msg.height, window: msg.window };
+        if (this.sim) this.layout = this.layoutFor(this.sim);
         this.dirty = true;
         break;
       case 'returnBuffer':
@@ -181,8 +201,14 @@ export class SimHost {
         this.deps.post({ type: 'cellSummary', requestId: msg.requestId, summary }, []);
         return;
       }
+      case 'pageHistory':
+        this.postPageHistory(msg.requestId, msg.pfn);
+        return;
       case 'timeline':
         this.postTimeline();
+        return;
+      case 'cancel':
+        // Seeks and the timeline run in one piece here: by the time this is read, they are done.
         return;
       default:
         assertNever(msg, 'message');
@@ -206,12 +232,45 @@ export class SimHost {
     this.epoch++;
     this.targetMs = sim.clockMs;
     this.lastWallMs = this.deps.now();
-    this.layout = pageMapLayout(sim.pageCount, this.viewport.width, this.viewport.height);
+    this.layout = this.layoutFor(sim);
     this.eventCursor = 0;
     this.seriesSent = 0;
     this.seriesGeneration = -1;
     this.doneSent = false;
     this.dirty = true;
+  }
+
+  private layoutFor(sim: SimulationLike): PageMapLayout {
+    const v = this.viewport;
+    return pageMapLayout(sim.pageCount, v.width, v.height, v.window);
+  }
+
+  /** The whole guest at <= OVERVIEW_CELLS cells, while the map is zoomed in (else undefined). */
+  private overview(sim: SimulationLike): { cells: Uint8Array; bucketShift: number } | undefined {
+    const win = this.viewport.window;
+    if (!win || isWholeGuest(win, sim.pageCount)) return undefined;
+    let bucketShift = 0;
+    while (Math.ceil(sim.pageCount / 2 ** bucketShift) > OVERVIEW_CELLS) bucketShift++;
+    const cells = new Uint8Array(Math.ceil(sim.pageCount / 2 ** bucketShift));
+    sim.renderPageMap(cells, bucketShift);
+    return { cells, bucketShift };
+  }
+
+  /**
+   * Re-simulates the current scenario to the playing run's moment with a probe on `pfn`, and
+   * posts that page's history (null without a run or for a pfn outside guest RAM).
+   */
+  private postPageHistory(requestId: number, pfn: number): void {
+    const sim = this.sim;
+    const scenario = this.scenario;
+    const ok = sim !== null && scenario !== null && Number.isInteger(pfn) && pfn >= 0 && pfn < sim.pageCount;
+    let history: PageHistory | null = null;
+    if (ok) {
+      const probe = this.deps.createSimulation(scenario, { probe: { pfn } });
+      probe.step(sim.clockMs);
+      history = probe.pageHistory?.() ?? null;
+    }
+    this.deps.post({ type: 'pageHistory', requestId, history }, []);
   }
 
   /**
@@ -270,7 +329,8 @@ export class SimHost {
     const buffer = this.pool.acquire(layout.cells);
     if (!buffer) return;
     const cells = new Uint8Array(buffer, 0, layout.cells);
-    sim.renderPageMap(cells, layout.bucketShift);
+    sim.renderPageMap(cells, layout.bucketShift, layout.firstPfn, layout.cells * 2 ** layout.bucketShift);
+    const overview = this.overview(sim);
 
     const all = sim.events;
     const events = all.slice(this.eventCursor);
@@ -297,6 +357,7 @@ export class SimHost {
         events,
         virtqueue,
         series,
+        ...(overview ? { overview } : {}),
       },
       [
         buffer,

@@ -10,7 +10,7 @@ import { SimHost } from './sim-host';
 declare const self: DedicatedWorkerGlobalScope;
 
 const host = new SimHost({
-  createSimulation: (scenario) => new Simulation(scenario),
+  createSimulation: (scenario, options) => new Simulation(scenario, options),
   post: (msg: FromWorker, transfer) => self.postMessage(msg, transfer),
   now: () => performance.now(),
   setTimer: (cb, ms) => setTimeout(cb, ms),

@@ -320,6 +320,32 @@ describe('renderPageMap', () => {
     }
   });
 
+  it('a window [first, first + pages) renders exactly the cells of the whole map it covers', () => {
+    const sim = new Simulation(small({ guestGiB: 0.1, mode: 'pv', workload: 'running', seed: 4 }));
+    sim.step(90);
+    for (const [shift, first, pages] of [
+      [0, 0, 26214],
+      [0, 37, 300], // starts inside a bitmap word
+      [0, 25_900, 400], // runs past the end of RAM: clipped at pfn 26213
+      [2, 1024, 4000],
+      [3, 8, 77], // a partial last cell
+      [5, 4096, 2048],
+      [8, 25_600, 1000], // the partial last word
+    ]) {
+      const whole = pageMap(sim, shift);
+      const end = Math.min(sim.pageCount, first + pages);
+      const cells = Math.ceil((end - first) / (1 << shift));
+      const out = new Uint8Array(cells + 3).fill(77);
+      sim.renderPageMap(out, shift, first, pages);
+      const from = first >> shift;
+      expect(firstDiff(out.subarray(0, cells), whole.subarray(from, from + cells)), `shift ${shift} first ${first}`).toBe(-1);
+      for (let i = cells; i < out.length; i++) expect(out[i]).toBe(CELL_OUTSIDE);
+    }
+    // A window must start on a cell boundary, inside RAM.
+    expect(() => sim.renderPageMap(new Uint8Array(10), 3, 4, 16)).toThrow(/multiple of 8/);
+    expect(() => sim.renderPageMap(new Uint8Array(10), 0, 26214, 1)).toThrow(RangeError);
+  });
+
   it('hand-checked buckets: used beats free-stale beats zero; redirtied beats pending beats sent beats skipped', () => {
     const sim = new Simulation(small({ mode: 'pv', seed: 5 }));
     sim.runToEnd();

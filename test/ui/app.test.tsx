@@ -70,9 +70,7 @@ describe('App controls', () => {
     expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'false');
     const select = screen.getByRole('combobox', { name: 'Scenario' }) as HTMLSelectElement;
     expect(select.value).toBe('rfc-case-2');
-    expect(within(select).getByRole('option', { selected: true }).textContent).toBe(
-      'The guest has run a memory-consuming workload, terminated just before live migration',
-    );
+    expect(within(select).getByRole('option', { selected: true }).textContent).toBe('Case 2: after a memory hog');
     expect(types()).toEqual(['setSpeed', 'load']);
     expect(ctl().store.getState().scenario).toMatchObject({ id: 'rfc-case-2', mode: 'original', guestGiB: 8 });
     // The first frame arrives and the bucketing is said on screen.
@@ -238,7 +236,7 @@ describe('page-map tooltip', () => {
     // The fake: every 4th page in use, the rest free with stale data; nothing sent at time 0.
     await waitFor(() =>
       expect(tip).toHaveTextContent(
-        `pfn ${first}–${first + 7} (8 pages)6 free (stale) · to send, 2 in use · to send; sent 0 times`,
+        `pfn ${first}–${first + 7} (8 pages)8 pages: 6 free (stale), to send; 2 in use, to send. None sent yet.`,
       ),
     );
     fireEvent.pointerLeave(cv);

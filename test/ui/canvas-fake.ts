@@ -25,6 +25,7 @@ export function installCanvasFake(): { puts: FakeImageData[]; texts: string[]; r
     lineTo: () => {},
     stroke: () => {},
     fillRect: () => {},
+    strokeRect: () => {},
     fillText: (text: string) => texts.push(text),
     font: '',
     fillStyle: '',

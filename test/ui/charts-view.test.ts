@@ -36,8 +36,11 @@ const markers: MarkerEvent[] = [
 describe('chart helpers', () => {
   it('rounds the time axis up in 1-2-5 steps', () => {
     expect([3, 10, 11, 150, 551, 7436].map(niceCeil)).toEqual([10, 10, 20, 200, 1000, 10000]);
-    expect(formatAxisMs(500)).toBe('500ms');
-    expect(formatAxisMs(2000)).toBe('2s');
+    expect(formatAxisMs(500)).toBe('500 ms');
+    expect(formatAxisMs(2000)).toBe('2 s');
+    // one unit per axis: on an axis reaching 2 s, 500 ms is 0.5 s
+    expect(formatAxisMs(500, 2000)).toBe('0.5 s');
+    expect(formatAxisMs(0, 2000)).toBe('0 s');
   });
 
   it('computes throughput in MB/s between plotted samples', () => {
@@ -88,9 +91,13 @@ describe('ChartsView', () => {
     const view = new ChartsView(svg, darkTheme);
     view.update({ series: series(50), markers: [], simTimeMs: 490 });
     const panes = [...svg.querySelectorAll('g.chart-pane')];
-    expect(panes.map((p) => p.querySelector('.chart-title')?.textContent)).toEqual(
-      PANES.map((p) => `${p.title} (${p.unit})`),
-    );
+    // 50 samples, 10 ms apart: each throughput point is the mean over 10 ms, said in the title
+    expect(panes.map((p) => p.querySelector('.chart-title')?.textContent)).toEqual([
+      'Throughput (MB/s, mean over 10 ms)',
+      ...PANES.slice(1).map((p) => `${p.title} (${p.unit})`),
+    ]);
+    // titles sit above the plot (negative y in the pane), never over the lines
+    for (const p of panes) expect(Number(p.querySelector('.chart-title')?.getAttribute('y'))).toBeLessThan(0);
     const d = svg.querySelector('.chart-throughput path.chart-line')?.getAttribute('d') ?? '';
     expect(d.startsWith('M')).toBe(true);
     expect(d.split('L')).toHaveLength(50); // M + 49 L segments
@@ -98,7 +105,57 @@ describe('ChartsView', () => {
     expect(svg.querySelector('.chart-remaining .chart-readout')?.textContent).toBe('902 pages');
     // x axis runs to the 1-2-5 ceiling of the clock: 490 ms -> 500 ms
     const ticks = [...svg.querySelectorAll('.chart-throughput .chart-x .tick text')].map((t) => t.textContent);
-    expect(ticks.at(-1)).toBe('500ms');
+    expect(ticks).toEqual(['0 ms', '100 ms', '200 ms', '300 ms', '400 ms', '500 ms']);
+    // the last label ends at its tick, so the right edge does not clip it
+    const anchors = [...svg.querySelectorAll('.chart-throughput .chart-x .tick text')].map((t) => t.getAttribute('text-anchor'));
+    expect(anchors.at(-1)).toBe('end');
+    expect(anchors[0]).toBe('middle');
+  });
+
+  it('the crosshair reads every run of every pane at a time, and a click seeks there', () => {
+    const view = new ChartsView(svg, darkTheme);
+    const slow = series(50); // 0..490 ms
+    const fast = series(20); // 0..190 ms
+    view.updateRuns({
+      runs: [
+        { id: 'original', label: 'Original', series: slow, markers: [], linkMBps: 1180 },
+        { id: 'pv', label: 'PV', series: fast, markers: [], linkMBps: 1180 },
+      ],
+      simTimeMs: 490,
+      endMs: 500,
+    });
+    const v = view.hoverAt(150);
+    // at 150 ms: 1000 MB/s both; 0.14 GiB sent (150e6 B); 1000 - 2*15 = 970 pages left
+    expect(v?.panes.map((p) => p.text)).toEqual([
+      'Original 1000 · PV 1000 MB/s',
+      'Original 0.14 · PV 0.14 GiB',
+      'Original 970 · PV 970 pages',
+    ]);
+    expect(svg.querySelector('.chart-transferred .chart-readout')?.textContent).toBe('at 150 ms: Original 0.14 · PV 0.14 GiB');
+    // past the end of the faster run it has no value
+    expect(view.hoverAt(300)?.panes[2].text).toBe('Original 940 · PV – pages');
+    view.hoverAt(null);
+    expect(svg.querySelector('.chart-remaining .chart-readout')?.textContent).toBe('Original 902 · PV 962 pages');
+    // x = 46 + t / 500 * (460 - 46 - 12)
+    expect(view.timeAtX(46 + 0.5 * 402)).toBeCloseTo(250, 6);
+    expect(view.timeAtX(10)).toBeNull();
+    const seeks: number[] = [];
+    view.onSeek = (t) => seeks.push(t);
+    svg.getBoundingClientRect = () => ({ left: 0, top: 0, width: 460, height: 300, right: 460, bottom: 300, x: 0, y: 0, toJSON: () => ({}) });
+    const hit = svg.querySelector('rect.chart-hit') as SVGRectElement;
+    hit.dispatchEvent(new MouseEvent('click', { clientX: 46 + 0.25 * 402, bubbles: true }));
+    expect(seeks).toHaveLength(1);
+    expect(seeks[0]).toBeCloseTo(125, 6);
+  });
+
+  it('says where throughput is above the link: the socket buffer filling', () => {
+    const view = new ChartsView(svg, darkTheme);
+    view.updateRuns({ runs: [{ id: 'run', label: '', series: series(50), markers: [], linkMBps: 800 }], simTimeMs: 490 });
+    expect(view.hoverAt(100)?.panes[0].text).toBe(
+      '1000 MB/s (above the link: QEMU counts bytes as it writes them into the 4 MiB socket buffer, faster than the wire drains it)',
+    );
+    const link = svg.querySelector('.chart-throughput line.chart-link');
+    expect(Number(link?.getAttribute('y1'))).toBeGreaterThan(0);
   });
 
   it('marks syncs, rounds and stop-and-copy on every pane', () => {
@@ -112,6 +169,10 @@ describe('ChartsView', () => {
     const top = svg.querySelector('.chart-throughput') as SVGGElement;
     expect(top.querySelector('.marker-round text')?.textContent).toBe('R2');
     expect(top.querySelector('.marker-stop text')?.textContent).toBe('stop');
+    // in the band above the title (y < -13 in the pane), not over the lines
+    expect(top.querySelector('.marker-stop text')?.getAttribute('y')).toBe('-14');
+    // the pane's transform leaves room for that band above it: 11 + 13 px
+    expect(top.getAttribute('transform')).toBe('translate(0,24)');
     expect(pane.querySelector('.marker-stop title')?.textContent).toBe('stop-and-copy at 0.700 s');
     expect(svg.querySelectorAll('.marker-stop')).toHaveLength(3);
   });

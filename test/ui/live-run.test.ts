@@ -16,7 +16,7 @@ function frame(epoch: number, over: Partial<FrameMessage> = {}): FrameMessage {
     pageCount: 4,
     stats: null as unknown as FrameMessage['stats'],
     cells: new Uint8Array(4),
-    layout: { bucketShift: 0, cells: 4, cols: 2, rows: 2, scale: 1 },
+    layout: { bucketShift: 0, cells: 4, cols: 2, rows: 2, scale: 1, firstPfn: 0 },
     events: [],
     virtqueue: null as unknown as FrameMessage['virtqueue'],
     series: {

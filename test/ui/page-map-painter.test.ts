@@ -95,7 +95,7 @@ describe('cursorMarker', () => {
   it('puts the scan cursor on its bucket, in grid and CSS pixels', () => {
     const l = pageMapLayout(8 * 262144, 940, 560); // 4 pages per px, scale 1
     expect(cursorMarker(4 * (940 * 10 + 3) + 2, l)).toEqual({ x: 3, y: 10, left: 3, top: 10, size: 1 });
-    const small = { bucketShift: 0, cells: 16384, cols: 180, rows: 92, scale: 5 }; // 180 cols of 5x5 px
+    const small = { bucketShift: 0, cells: 16384, cols: 180, rows: 92, scale: 5, firstPfn: 0 }; // 180 cols of 5x5 px
     expect(cursorMarker(230, small)).toEqual({ x: 50, y: 1, left: 250, top: 5, size: 5 });
     expect(cursorMarker(8 * 262144, l)).toBeNull();
   });
@@ -103,5 +103,29 @@ describe('cursorMarker', () => {
   it('places the cursor at a fractional scale (a map stretched to fill its area)', () => {
     const l = pageMapLayout(8 * 262144, 454, 380); // 16 pages per cell, 403 cols of 1.125 px
     expect(cursorMarker(16 * (403 * 2 + 10), l)).toEqual({ x: 10, y: 2, left: 11.25, top: 2.25, size: 1.125 });
+  });
+});
+
+describe('zoomed-in cells carry their pattern inside', () => {
+  it('at 4 px per cell and more, a skipped cell is a 4x4 checkerboard of its own two colours', async () => {
+    const { paintPageMapSubdivided, subPixelsFor, buildPageMapLut: lutOf } = await import('../../src/ui/render/page-map-painter');
+    const { darkTheme: theme } = await import('../../src/ui/theme');
+    const { pageCode: code, MIG_SKIPPED: skipped, MIG_SENT: sent, GUEST_FREE_STALE: stale } = await import(
+      '../../src/engine/model/page-state'
+    );
+    expect([1, 3.9, 4, 32].map(subPixelsFor)).toEqual([1, 1, 4, 4]);
+    const lut = lutOf(theme);
+    const cells = Uint8Array.from([code(skipped, stale), code(sent, stale)]);
+    const out = new Uint32Array(2 * 4 * 4); // 2 cells of 4x4 in one row
+    paintPageMapSubdivided(cells, 2, 4, lut, out);
+    const a = lut[code(skipped, stale) * 2];
+    const b = lut[code(skipped, stale) * 2 + 1];
+    expect(a).not.toBe(b);
+    // first cell, row 0: a b a b; row 1: b a b a — whatever the cell's position
+    expect([...out.subarray(0, 4)]).toEqual([a, b, a, b]);
+    expect([...out.subarray(8, 12)]).toEqual([b, a, b, a]);
+    // the sent cell is solid
+    const s = lut[code(sent, stale) * 2];
+    expect([...out.subarray(4, 8)]).toEqual([s, s, s, s]);
   });
 });

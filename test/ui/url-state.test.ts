@@ -31,6 +31,8 @@ describe('URL view state', () => {
       autoplay: true,
       present: true,
       embed: false,
+      zoom: null,
+      pin: null,
     });
     expect(scenarioOf(state, 'pv')).toMatchObject({ id: 'rfc-case-1', mode: 'pv', guestGiB: 16, seed: 7, linkGbps: 25 });
   });
@@ -115,6 +117,24 @@ describe('URL view state', () => {
     expect(parseUrlState('?embed=yes').errors).toEqual(['embed must be 0 or 1 (got "yes"); using the default']);
   });
 
+  it('the zoom window is from + pages; a bad one is said and the whole guest shown', () => {
+    expect(parseUrlState('?from=524288&pages=4096')).toEqual({
+      state: { ...DEFAULT_VIEW_STATE, zoom: { first: 524288, count: 4096 } },
+      errors: [],
+    });
+    expect(serializeUrlState({ ...DEFAULT_VIEW_STATE, zoom: { first: 0, count: 1024 } })).toBe('?v=1&pages=1024');
+    expect(serializeUrlState({ ...DEFAULT_VIEW_STATE, zoom: { first: 512, count: 1024 }, pin: 700 })).toBe(
+      '?v=1&from=512&pages=1024&pin=700',
+    );
+    expect(parseUrlState('?pin=700').state.pin).toBe(700);
+    const bad = parseUrlState('?from=7&pages=12');
+    expect(bad.state.zoom).toBeNull();
+    expect(bad.errors).toEqual([
+      'pages (pages the zoomed map shows) must be from 256 to 268435456 (got "12"); using the default',
+      'from needs pages (how many pages the zoomed map shows); ignored',
+    ]);
+  });
+
   it('overrides equal to the preset are left out', () => {
     expect(parseUrlState('?gib=8&seed=1').state.overrides).toEqual({});
     expect(serializeUrlState({ ...DEFAULT_VIEW_STATE, overrides: { guestGiB: 8, seed: 3 } })).toBe('?v=1&seed=3');
@@ -144,6 +164,8 @@ describe('URL view state', () => {
       autoplay: fc.boolean(),
       present: fc.boolean(),
       embed: fc.boolean(),
+      zoom: fc.option(fc.record({ first: fc.integer({ min: 0, max: 2 ** 21 }), count: fc.integer({ min: 256, max: 2 ** 21 }) })),
+      pin: fc.option(fc.integer({ min: 0, max: 2 ** 21 })),
     });
     fc.assert(
       fc.property(arb, (s) => {

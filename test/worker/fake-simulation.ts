@@ -213,14 +213,14 @@ export class FakeSimulation implements SimulationLike {
     };
   }
 
-  renderPageMap(out: Uint8Array, bucketShift: number): void {
-    const cells = Math.ceil(this.pageCount / 2 ** bucketShift);
+  renderPageMap(out: Uint8Array, bucketShift: number, firstPfn = 0, pages = this.pageCount - firstPfn): void {
+    const cells = Math.ceil(Math.min(pages, this.pageCount - firstPfn) / 2 ** bucketShift);
     for (let c = 0; c < out.length; c++) {
       if (c >= cells) {
         out[c] = CELL_OUTSIDE;
         continue;
       }
-      const p = c << bucketShift; // first page stands for the bucket (good enough for a fake)
+      const p = firstPfn + (c << bucketShift); // first page stands for the bucket (good enough for a fake)
       out[c] = pageCode(this.mig[p], this.guest(p));
     }
   }
@@ -246,7 +246,8 @@ export class FakeSimulation implements SimulationLike {
       byCode[pageCode(this.mig[p], this.guest(p))]++;
       if (this.mig[p] === MIG_SENT) timesSent++;
     }
-    return { firstPfn, pages: end - firstPfn, byCode, timesSent };
+    const n = end - firstPfn;
+    return { firstPfn, pages: n, byCode, timesSent, bySendCount: [n - timesSent, timesSent, 0, 0] };
   }
 }
 

@@ -58,6 +58,25 @@ describe('SimHost', () => {
     expect(h.lastFrame().layout).toMatchObject({ bucketShift: 2, cells: 1024 });
   });
 
+  it('renders only the zoom window, and sends the whole guest as an overview while zoomed', () => {
+    const h = harness();
+    h.host.handle({ type: 'setViewport', width: 32, height: 32 });
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    expect(h.lastFrame().overview).toBeUndefined();
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'setViewport', width: 32, height: 32, window: { first: 1000, count: 512 } });
+    const f = h.lastFrame();
+    // 512 pages fit 1024 px at one page per cell; the window starts at pfn 1000
+    expect(f.layout).toMatchObject({ bucketShift: 0, cells: 512, firstPfn: 1000 });
+    expect(f.cells.length).toBe(512);
+    // 4096 pages at <= 1024 cells: 4 pages per overview cell
+    expect(f.overview?.bucketShift).toBe(2);
+    expect(f.overview?.cells.length).toBe(1024);
+    h.giveBack(f);
+    h.host.handle({ type: 'setViewport', width: 32, height: 32, window: { first: 0, count: 4096 } });
+    expect(h.lastFrame().overview).toBeUndefined();
+  });
+
   it('stops producing frames while both buffers are out, and resumes when one comes back', () => {
     const h = harness();
     h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });

@@ -4,13 +4,28 @@
  * (its hue in src/ui/modes.ts), with the shared time cursor: the faster run's lines end while
  * the other's are still climbing.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { getProfile } from '../../engine/migration/profiles';
+import type { Scenario } from '../../engine/types';
 import { type ChartRun, ChartsView } from '../render/charts-view';
 import { useApp, useAppState, useExportRegistry, useSession, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
 import { modeColor, modeLabel } from '../modes';
 import type { Theme } from '../theme';
 import { ChartAnnotations } from './TourAnnotations';
+
+/**
+ * The overlaid charts' time axis (compare): follow the clock (the axis grows with the shared
+ * cursor, so the early part of the race has the width while it is run), the whole race from the
+ * start (both runs' full length), or log time (both runs readable however far apart). None of
+ * the labels says which run ends first.
+ */
+export type RaceAxis = 'follow' | 'whole' | 'log';
+export const RACE_AXES: readonly { id: RaceAxis; label: string }[] = [
+  { id: 'follow', label: 'follow the clock' },
+  { id: 'whole', label: 'whole race' },
+  { id: 'log', label: 'log time' },
+];
 
 /** Axes and paths cost more than a canvas blit; 20 Hz looks continuous for slow-moving lines. */
 const CHART_MIN_INTERVAL_MS = 50;
@@ -21,11 +36,14 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
   const exports = useExportRegistry();
   const theme = useAppState((s) => s.theme);
   const svgRef = useRef<SVGSVGElement>(null);
+  const [axis, setAxis] = useState<RaceAxis>('follow');
 
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
     const view = new ChartsView(svg, theme);
+    // A click on the charts moves the shared time cursor there.
+    view.onSeek = (t) => session.seek(t);
     const unregister = exports.addCharts(svg);
     const seqs = panels.map(() => -1);
     const runSeqs = panels.map(() => -1);
@@ -53,8 +71,9 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       last = now;
       shownT = t;
       const runs: ChartRun[] = panels.map((p) => {
-        const mode = p.store.getState().mode;
+        const { mode, scenario } = p.store.getState();
         return {
+          linkMBps: linkMBps(scenario),
           id: mode,
           label: modeLabel(mode),
           series: p.live.series,
@@ -62,9 +81,16 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
           color: overlay ? modeColor(theme, mode) : undefined,
         };
       });
-      // Overlaid, the axis spans the longer run from the start, so the race reads at a glance.
-      const endMs = overlay ? Math.max(0, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
-      view.updateRuns({ runs, simTimeMs: t, endMs: endMs && endMs > 0 ? endMs : undefined });
+      // Overlaid, 'whole' and 'log' span the longer run from the start; 'follow' grows with the clock.
+      const fixed = overlay && axis !== 'follow';
+      const endMs = fixed ? Math.max(0, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
+      view.updateRuns({
+        runs,
+        simTimeMs: t,
+        endMs: endMs && endMs > 0 ? endMs : undefined,
+        scale: overlay && axis === 'log' ? 'log' : 'linear',
+        showNow: overlay,
+      });
     };
     const remove = scheduler.add(paint);
     return () => {
@@ -72,7 +98,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       if (timer) clearTimeout(timer);
       unregister();
     };
-  }, [panels, overlay, scheduler, session, exports, theme]);
+  }, [panels, overlay, scheduler, session, exports, theme, axis]);
 
   return (
     <section className="panel charts-panel" aria-label="Charts over simulated time">
@@ -100,12 +126,29 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
           )}
         </span>
       </header>
+      {overlay && (
+        <label className="race-axis">
+          time axis{' '}
+          <select value={axis} onChange={(e) => setAxis(e.target.value as RaceAxis)} data-testid="race-axis">
+            {RACE_AXES.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <div className="charts-area">
         <svg ref={svgRef} className="charts-svg" data-testid="charts" />
         <ChartAnnotations panels={panels} overlay={overlay} />
       </div>
     </section>
   );
+}
+
+/** The goodput of the run's wire, MB/s: the line rate times the profile's TCP efficiency, as the engine uses it. */
+export function linkMBps(s: Scenario): number {
+  return (s.linkGbps * 1e9 * getProfile(s.profile).linkEfficiency) / 8 / 1e6;
 }
 
 /** One run's line colour and mode label in the overlaid charts' key. */

@@ -19,7 +19,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { guestStatesOf, Legend } from './Legend';
 import { PageMapPanel } from './PageMapPanel';
 import { VirtqueuePanel } from './VirtqueuePanel';
-import { type CSSProperties, useEffect, useMemo, useRef } from 'react';
+import { type CSSProperties, useEffect, useMemo, useRef, useState } from 'react';
 
 /** Two maps share the frame budget (and two workers share 2 cores): ~30 fps each is plenty. */
 const COMPARE_MAP_INTERVAL_MS = 33;
@@ -28,10 +28,12 @@ export function CompareView({ a, b }: { a: PanelController; b: PanelController }
   const panels = useMemo(() => [a, b], [a, b]);
   const ma = useStoreOf(a, (s) => s.mode);
   const mb = useStoreOf(b, (s) => s.mode);
+  const ended = useRaceEnded(a, b);
   // One legend for both maps: it shows "held" when either side's mode holds pages.
   return (
     <div className="compare">
-      <CompareSummary a={a} b={b} />
+      <CompareSummary a={a} b={b} ended={ended} />
+      <CompareClocks a={a} b={b} />
       <div className="compare-grid">
         {panels.map((p, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: one column per side (left, right)
@@ -41,7 +43,7 @@ export function CompareView({ a, b }: { a: PanelController; b: PanelController }
         ))}
         <div className="compare-side">
           <ChartsPanel panels={panels} overlay />
-          <ResultsPanel a={a} b={b} />
+          <ResultsPanel a={a} b={b} ended={ended} />
           <section className="panel compare-legend" aria-label="Page map legend">
             <Legend compact guestStates={guestStatesOf(ma, mb)} />
           </section>
@@ -144,20 +146,81 @@ function outcome(label: string, q: QueryMigrate): string {
   }
 }
 
-function CompareSummary({ a, b }: { a: PanelController; b: PanelController }) {
+/**
+ * Whether this race (these two modes on this scenario) has been played to its end: both runs
+ * reached their end on screen at least once. Until then nothing on the page names a winner; the
+ * engine knows the result early (the timeline pre-run), but the viewer has not seen the race yet.
+ */
+export function useRaceEnded(a: PanelController, b: PanelController): boolean {
+  const doneA = useStoreOf(a, (s) => s.snapshot.done);
+  const doneB = useStoreOf(b, (s) => s.snapshot.done);
+  const ma = useStoreOf(a, (s) => s.mode);
+  const mb = useStoreOf(b, (s) => s.mode);
+  const scenario = useStoreOf(a, (s) => s.scenario);
+  const key = `${ma}|${mb}|${JSON.stringify({ ...scenario, mode: '' })}`;
+  const [seen, setSeen] = useState<string | null>(null);
+  const now = doneA && doneB;
+  useEffect(() => {
+    if (now) setSeen(key);
+  }, [now, key]);
+  return now || seen === key;
+}
+
+function CompareSummary({ a, b, ended }: { a: PanelController; b: PanelController; ended: boolean }) {
   const fa = useStoreOf(a, (s) => s.timeline?.final ?? null);
   const fb = useStoreOf(b, (s) => s.timeline?.final ?? null);
   const ma = useStoreOf(a, (s) => s.mode);
   const mb = useStoreOf(b, (s) => s.mode);
+  const text =
+    ended && fa && fb
+      ? summaryText({ mode: ma, final: fa }, { mode: mb, final: fb })
+      : `${modeLabel(mb)} vs ${modeLabel(ma)}: the result shows when both runs have reached their end`;
   return (
     <p className="compare-summary" data-testid="compare-summary">
-      {fa && fb ? summaryText({ mode: ma, final: fa }, { mode: mb, final: fb }) : 'Simulating both runs…'}
+      {text}
     </p>
   );
 }
 
-/** Simulated vs published, for the sides the RFC measured (none: no panel). The tour's summary shows it too. */
-export function ResultsPanel({ a, b }: { a: PanelController; b: PanelController }) {
+/**
+ * Both runs' clocks when they differ. The engine moves in indivisible steps (a bitmap word of
+ * the scan, a rate-limit wait), so after a pause or seek two runs stop at the first step end at
+ * or after the moment asked for, which may differ (by up to ~100 ms in rate-limited runs): then
+ * each run's own time is said, to the µs, instead of pretending they match.
+ */
+export function clocksText(la: string, ta: number, lb: string, tb: number): string | null {
+  if (Math.abs(ta - tb) < 0.0005) return null;
+  const digits = Math.abs(ta - tb) >= 1 ? 3 : 6;
+  const s = (ms: number) => `${(ms / 1000).toFixed(digits)} s`;
+  return `the two runs stand at ${la} ${s(ta)} and ${lb} ${s(tb)}: each engine stops at the end of its own step`;
+}
+
+function CompareClocks({ a, b }: { a: PanelController; b: PanelController }) {
+  const ta = useStoreOf(a, (s) => s.snapshot.simTimeMs);
+  const tb = useStoreOf(b, (s) => s.snapshot.simTimeMs);
+  const playingA = useStoreOf(a, (s) => s.playing);
+  const playingB = useStoreOf(b, (s) => s.playing);
+  const playing = playingA || playingB;
+  const doneA = useStoreOf(a, (s) => s.snapshot.done);
+  const doneB = useStoreOf(b, (s) => s.snapshot.done);
+  const ma = useStoreOf(a, (s) => s.mode);
+  const mb = useStoreOf(b, (s) => s.mode);
+  // A finished run stops at its end while the other goes on: that is the race, not a mismatch.
+  const text = playing || doneA || doneB ? null : clocksText(modeLabel(ma), ta, modeLabel(mb), tb);
+  if (!text) return null;
+  return (
+    <p className="compare-clocks muted" data-testid="compare-clocks">
+      {text}
+    </p>
+  );
+}
+
+/**
+ * Simulated vs published, for the sides the RFC measured (none: no panel). The tour's summary
+ * shows it too. `ended`: both runs have been played to their end (before that the simulated
+ * totals would name the winner of a race still running).
+ */
+export function ResultsPanel({ a, b, ended = true }: { a: PanelController; b: PanelController; ended?: boolean }) {
   const scenario = useStoreOf(a, (s) => s.scenario);
   const fa = useStoreOf(a, (s) => s.timeline?.final ?? null);
   const fb = useStoreOf(b, (s) => s.timeline?.final ?? null);
@@ -188,19 +251,22 @@ export function ResultsPanel({ a, b }: { a: PanelController; b: PanelController 
           </tr>
         </thead>
         <tbody>
-          {lines.flatMap(({ mode, q, pub }) => {
+          {lines.flatMap(({ mode, q: final, pub }) => {
+            // The simulated totals would tell who wins: they wait for the end of the race.
+            const q = ended ? final : null;
+            const pending = final && !ended ? 'at the end' : '…';
             // The RFC's "KB" are KiB (QEMU's info migrate).
             const kib = q ? q.ram.transferred / 1024 : 0;
             return [
               <tr key={`${mode}-time`}>
                 <th scope="row">{modeLabel(mode)} total-time</th>
-                <td>{q ? `${formatInt(q['total-time'])} ms` : '…'}</td>
+                <td>{q ? `${formatInt(q['total-time'])} ms` : pending}</td>
                 <td>{formatInt(pub.totalTimeMs)} ms</td>
                 <td>{q ? errorPercent(q['total-time'], pub.totalTimeMs) : ''}</td>
               </tr>,
               <tr key={`${mode}-bytes`}>
                 <th scope="row">{modeLabel(mode)} transferred</th>
-                <td>{q ? formatBytes(q.ram.transferred) : '…'}</td>
+                <td>{q ? formatBytes(q.ram.transferred) : pending}</td>
                 <td>{formatBytes(pub.transferredKB * 1024)}</td>
                 <td>{q ? errorPercent(kib, pub.transferredKB) : ''}</td>
               </tr>,

@@ -4,12 +4,22 @@
  * They call Session actions, which reach every panel on screen; what they show is read from the
  * lead panel (its scenario and speed are the ones every panel runs).
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { PROFILES } from '../../engine/migration/profiles';
-import { formatClock, formatSpeed } from '../format';
+import { formatBytes, formatClock, formatSpeed } from '../format';
+import { BusyIndicator } from './BusyIndicator';
 import { usePanelsValue } from '../hooks/use-panels-value';
 import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
-import { PRESET_IDS, type ScenarioInputs, isPresetId, presetTitle } from '../state/scenario-inputs';
+import {
+  CONFIRM_ABOVE_BYTES,
+  ENGINE_BYTES_PER_PAGE,
+  engineMemoryBytes,
+  isPresetId,
+  PRESET_IDS,
+  PRESET_SHORT,
+  presetTitle,
+  type ScenarioInputs,
+} from '../state/scenario-inputs';
 import { SPEED_STOPS, speedAt, stopOf } from '../state/speed-scale';
 import { MODE_UI, parseModeId, UI_MODES } from '../modes';
 import type { CompareSide } from '../state/session';
@@ -34,6 +44,18 @@ function ScenarioControls() {
   const profile = useStoreOf(lead, (s) => s.scenario.profile);
   const inputs = useStoreOf(lead, (s) => s.inputs);
   const inputError = useStoreOf(lead, (s) => s.inputError);
+  const panelCount = useAppState((s) => s.panels.length);
+  // A guest size that would take much of the tab's memory waits for a confirmation.
+  const [pendingGuest, setPendingGuest] = useState<string | null>(null);
+  const onInput = (key: keyof ScenarioInputs, text: string) => {
+    const gib = Number(text);
+    if (key === 'guestGiB' && Number.isFinite(gib) && engineMemoryBytes(gib, panelCount) > CONFIRM_ABOVE_BYTES) {
+      setPendingGuest(text);
+      return;
+    }
+    if (key === 'guestGiB') setPendingGuest(null);
+    session.setInput(key, text);
+  };
   const field = (
     key: keyof ScenarioInputs,
     label: string,
@@ -44,12 +66,12 @@ function ScenarioControls() {
       <input
         type="number"
         inputMode="decimal"
-        value={inputs[key]}
+        value={key === 'guestGiB' && pendingGuest !== null ? pendingGuest : inputs[key]}
         min={props.min}
         step={props.step}
         style={{ width: props.width }}
         aria-invalid={inputError !== null || undefined}
-        onChange={(e) => session.setInput(key, e.target.value)}
+        onChange={(e) => onInput(key, e.target.value)}
       />
     </label>
   );
@@ -59,13 +81,15 @@ function ScenarioControls() {
         <span>Scenario</span>
         <select
           value={presetId}
+          title={presetTitle(presetId)}
+          aria-describedby="scenario-description"
           onChange={(e) => {
             if (isPresetId(e.target.value)) session.setPreset(e.target.value);
           }}
         >
           {PRESET_IDS.map((id) => (
-            <option key={id} value={id}>
-              {presetTitle(id)}
+            <option key={id} value={id} title={presetTitle(id)}>
+              {PRESET_SHORT[id]}
             </option>
           ))}
         </select>
@@ -80,6 +104,9 @@ function ScenarioControls() {
           ))}
         </select>
       </label>
+      <span id="scenario-description" className="visually-hidden">
+        {presetTitle(presetId)}
+      </span>
       <fieldset className="mode-toggle">
         <legend className="visually-hidden">View</legend>
         {UI_MODES.map((mode) => {
@@ -110,6 +137,26 @@ function ScenarioControls() {
       </fieldset>
       {view.kind === 'compare' && <ComparePickers view={view} />}
       {field('guestGiB', 'Guest GiB', { min: 0, step: 'any', width: '5em' })}
+      {pendingGuest !== null && (
+        <span className="confirm-guest" role="alert" data-testid="confirm-guest">
+          A {pendingGuest} GiB guest takes about {formatBytes(engineMemoryBytes(Number(pendingGuest), panelCount))} of this
+          tab's memory ({ENGINE_BYTES_PER_PAGE} bytes per page, for the run and its timeline
+          {panelCount > 1 ? `, in each of ${panelCount} panels` : ''}); the tab may be closed by the browser.{' '}
+          <button
+            type="button"
+            onClick={() => {
+              const text = pendingGuest;
+              setPendingGuest(null);
+              session.setInput('guestGiB', text);
+            }}
+          >
+            Simulate it
+          </button>{' '}
+          <button type="button" onClick={() => setPendingGuest(null)}>
+            Keep {inputs.guestGiB} GiB
+          </button>
+        </span>
+      )}
       {field('linkGbps', 'Link Gbit/s', { min: 0, step: 'any', width: '5em' })}
       {field('seed', 'Seed', { step: '1', width: '6em' })}
       {field('settleS', 'Settle s', {
@@ -187,6 +234,7 @@ function PlaybackControls() {
       </label>
       <div className="clock" role="timer" aria-label="simulated time">
         <SimClock />
+        <BusyIndicator />
         {panels.length === 1 && (
           <span className="phase">
             {phase}

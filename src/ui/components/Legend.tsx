@@ -19,6 +19,8 @@ export function guestStatesOf(...modes: ModeId[]): GuestStateId[] {
   const extra = modes.flatMap((m) => MODES[m].guestStates);
   return [...BASE_GUEST_STATES, ...extra.filter((g, i) => extra.indexOf(g) === i)];
 }
+/** The most guest-state rows one mode's legend has. */
+const MAX_GUEST_ROWS = Math.max(...(Object.keys(MODES) as ModeId[]).map((m) => guestStatesOf(m).length));
 const GUEST_NAMES = GUEST_STATES.map((s) => s.name);
 const GUEST_SHORT = GUEST_STATES.map((s) => s.short);
 const MIG_STATE_NAMES = MIGRATION_STATES.map((s) => s.name);
@@ -109,6 +111,13 @@ export function Legend({
                 </td>
               );
             })}
+          </tr>
+        ))}
+        {range(MAX_GUEST_ROWS - guests.length).map((i) => (
+          // Empty rows up to the most any mode shows: the legend, hence the map above it, keeps
+          // one height, so a guest keeps one scale across modes.
+          <tr key={`pad-${i}`} className="legend-pad">
+            <td colSpan={MIG_STATE_COUNT + 1}>&nbsp;</td>
           </tr>
         ))}
         <tr>

@@ -1,8 +1,10 @@
 /**
  * The page map: the canvas (painted by PageMapView in the rAF loop), how it is bucketed, the
- * legend, and a hover tooltip with the page's details fetched from the engine.
+ * legend, and a hover tooltip with the page's details fetched from the engine. Zoom, pan and
+ * pin are on the canvas (use-page-map-zoom.ts); the overview strip and the address axis beside
+ * it say where the window is (PageMapNavigation.tsx).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { GUEST_STATES, guestCode, MIGRATION_STATES, migrationCode } from '../../engine/model/page-state';
 import type { CellSummary, PageInfo } from '../../engine/types';
 import { describeBucketing, pfnAtPoint } from '../../protocol';
@@ -10,9 +12,12 @@ import { cellRangeText, cellStatesText } from '../cell-summary-text';
 import { formatInt } from '../format';
 import { PageMapView } from '../render/page-map-view';
 import { MODE_UI } from '../modes';
+import { usePageMapZoom } from '../hooks/use-page-map-zoom';
 import { useApp, useAppState, useExportRegistry, usePanel, usePanelState } from '../state/context';
 import { guestStatesOf, Legend } from './Legend';
 import { PageMapAnnotations } from './TourAnnotations';
+import { AddressAxis, AXIS_WIDTH_PX, OverviewStrip } from './PageMapNavigation';
+import { PinnedDetails } from './PinnedDetails';
 
 export interface PageMapPanelProps {
   /** Heading; compare names the mode here. */
@@ -24,7 +29,8 @@ export interface PageMapPanelProps {
 
 export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = true, minIntervalMs = 0 }: PageMapPanelProps) {
   const c = usePanel();
-  const { scheduler } = useApp();
+  const { scheduler, session, store } = useApp();
+  const zoom = useAppState((s) => s.zoom);
   const exports = useExportRegistry();
   const theme = useAppState((s) => s.theme);
   const areaRef = useRef<HTMLDivElement>(null);
@@ -55,11 +61,21 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     };
   }, [c, scheduler, exports]);
   useEffect(() => viewRef.current?.setTheme(theme), [theme]);
+  const pinnedPfn = useAppState((s) => s.pinned?.first ?? null);
+  useEffect(() => viewRef.current?.setPinned(pinnedPfn), [pinnedPfn]);
   useEffect(() => {
     if (viewRef.current) viewRef.current.minIntervalMs = minIntervalMs;
   }, [minIntervalMs]);
 
-  // The worker picks the bucketing from the space we have: tell it whenever that changes.
+  // The worker picks the bucketing from the space we have, and renders the zoom window: tell it
+  // whenever either changes.
+  const sizeRef = useRef<{ width: number; height: number } | null>(null);
+  const zoomRef = useRef(zoom);
+  zoomRef.current = zoom;
+  useEffect(() => {
+    const size = sizeRef.current;
+    if (size) c.setViewport(size.width, size.height, zoom);
+  }, [c, zoom]);
   useEffect(() => {
     const el = areaRef.current;
     if (!el) return;
@@ -69,7 +85,11 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     const report = () => {
       const legend = legendRef.current?.offsetHeight ?? 0;
       const h = el.clientHeight - legend - (legend > 0 ? 6 : 0);
-      if (el.clientWidth > 0 && h > 0) c.setViewport(el.clientWidth, h);
+      const w = el.clientWidth - AXIS_WIDTH_PX;
+      if (w > 0 && h > 0) {
+        sizeRef.current = { width: w, height: h };
+        c.setViewport(w, h, zoomRef.current);
+      }
     };
     report();
     if (typeof ResizeObserver === 'undefined') return;
@@ -79,14 +99,28 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     return () => ro.disconnect();
   }, [c]);
 
+  const zoomDeps = useMemo(
+    () => ({
+      session,
+      pageCount: () => c.live.pageCount,
+      zoom: () => store.getState().zoom,
+      size: () => sizeRef.current,
+      // What is on screen; before the first paint, what the next paint shows.
+      layout: () => viewRef.current?.layout ?? c.live.layout,
+      toLocal,
+    }),
+    [c, session, store],
+  );
+  const onPick = useCallback(
+    (pfn: number) => session.pin({ first: pfn, count: 2 ** (zoomDeps.layout()?.bucketShift ?? 0) }),
+    [session, zoomDeps],
+  );
+  usePageMapZoom(canvasRef, zoomDeps, onPick);
+
   const onMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const l = viewRef.current?.layout;
     if (!l) return;
-    const r = e.currentTarget.getBoundingClientRect();
-    // Undo the stage's scale (presentation mode): cells are laid out in unscaled CSS pixels.
-    const k = r.width > 0 ? e.currentTarget.offsetWidth / r.width : 1;
-    const px = (e.clientX - r.left) * k;
-    const py = (e.clientY - r.top) * k;
+    const { x: px, y: py } = toLocal(e, e.currentTarget);
     const pfn = pfnAtPoint(px, py, l);
     c.setHover(pfn);
     // Near the right edge the tooltip opens to the left of the pointer (the area clips it).
@@ -107,26 +141,41 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
           {bucketing}
         </span>
       </header>
+      <OverviewStrip />
       <div className="page-map-area" ref={areaRef}>
         <div className="page-map-stack">
-          <canvas
-            ref={canvasRef}
-            className="page-map"
-            aria-label="page map: every 4 KiB page of guest RAM, coloured by guest state and migration state"
-            onPointerMove={onMove}
-            onPointerLeave={onLeave}
-          />
-          <PageMapAnnotations />
-          {pointer && <PageTooltip at={pointer} />}
+          <div className="page-map-row">
+            <AddressAxis layout={layout} pageCount={pageCount} />
+            <div className="page-map-canvas-box">
+              <canvas
+                ref={canvasRef}
+                className="page-map"
+                tabIndex={0}
+                aria-label="page map: every 4 KiB page of guest RAM, coloured by guest state and migration state. Plus and minus zoom, arrows pan, 0 shows the whole guest, a click pins a page."
+                onPointerMove={onMove}
+                onPointerLeave={onLeave}
+              />
+              <PageMapAnnotations />
+              {pointer && <PageTooltip at={pointer} />}
+            </div>
+          </div>
           {showLegend && (
             <div ref={legendRef}>
               <Legend guestStates={guestStatesOf(mode)} />
             </div>
           )}
         </div>
+        <PinnedDetails />
       </div>
     </section>
   );
+}
+
+/** Unscaled CSS px from the canvas' corner: undoes the presentation stage's CSS scale. */
+function toLocal(e: { clientX: number; clientY: number }, canvas: HTMLCanvasElement): { x: number; y: number } {
+  const r = canvas.getBoundingClientRect();
+  const k = r.width > 0 ? canvas.offsetWidth / r.width : 1;
+  return { x: (e.clientX - r.left) * k, y: (e.clientY - r.top) * k };
 }
 
 

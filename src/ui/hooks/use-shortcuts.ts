@@ -25,7 +25,12 @@ export const SHORTCUTS: readonly { keys: readonly string[]; action: string }[] =
   { keys: ['PageDown', '.'], action: 'Next tour step (presenter clicker)' },
   { keys: ['PageUp'], action: 'Previous tour step' },
   { keys: ['?'], action: 'This list of shortcuts' },
-  { keys: ['Esc'], action: 'Close overlays and the tour caption' },
+  { keys: ['Esc'], action: 'Close overlays, the tour caption and the pinned page' },
+  // The page map's own keys (use-page-map-zoom.ts), while it has focus (click it or Tab to it).
+  { keys: ['+', '−'], action: 'Page map focused: zoom in / out (also the wheel or a pinch over it)' },
+  { keys: ['↑', '↓'], action: 'Page map focused: a quarter of the window back / on (drag pans)' },
+  { keys: ['←', '→'], action: 'Page map focused: one row back / on' },
+  { keys: ['0'], action: 'Page map focused: the whole guest (also a double-click); a click pins a page' },
 ];
 
 const TEXT_INPUT_TYPES = new Set(['text', 'number', 'search', 'email', 'url', 'tel', 'password']);

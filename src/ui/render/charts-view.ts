@@ -5,12 +5,26 @@
  * show dirty-bitmap syncs, new rounds of the scan cursor and stop-and-copy.
  *
  * The x domain grows in 1-2-5 steps, so axes stay put most of the time instead of creeping.
+ * Each pane's title and readout sit in a band above its plot, never over the lines; time ticks
+ * carry one unit per axis ("ms" or "s", never both). A crosshair follows the pointer: every
+ * run's value of every pane at that time; a click seeks there (onSeek).
  */
-import { axisBottom, axisLeft, line, scaleLinear, select, type ScaleLinear, type Selection } from 'd3';
+import {
+  axisBottom,
+  axisLeft,
+  line,
+  type ScaleContinuousNumeric,
+  type ScaleLinear,
+  type Selection,
+  scaleLinear,
+  scaleSymlog,
+  select,
+} from 'd3';
 import type { MarkerEvent, SeriesBuffer } from '../state/live-run';
 import type { Theme } from '../theme';
 
-export const CHART_SIZE = { width: 460, paneHeight: 62, gap: 12, top: 6, left: 46, right: 10, bottom: 18 };
+/** `top` leaves a band above the first pane's title for the marker labels (R2, stop). */
+export const CHART_SIZE = { width: 460, paneHeight: 62, gap: 6, top: 11, left: 46, right: 12, bottom: 18, title: 13 };
 const PAGE_BYTES = 4096;
 
 export interface PaneSpec {
@@ -120,8 +134,30 @@ function labelWidth(label: string): number {
   return label.length * 5.6 + 2;
 }
 
-export function formatAxisMs(ms: number): string {
-  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
+/** A time tick in the axis' unit: seconds when the axis reaches 1 s, else ms ("0 s", "0.5 s"). */
+export function formatAxisMs(ms: number, domainMaxMs = ms): string {
+  if (domainMaxMs >= 1000) return `${Number((ms / 1000).toFixed(3))} s`;
+  return `${Number(ms.toFixed(3))} ms`;
+}
+
+/** The sample of `idx` (plotted indices of `s`) nearest to time `t`, as a position in idx; -1 if none. */
+export function nearestPlotted(s: SeriesBuffer, idx: readonly number[], t: number): number {
+  if (idx.length === 0) return -1;
+  let lo = 0;
+  let hi = idx.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.t[idx[mid]] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs(s.t[idx[lo - 1]] - t) <= Math.abs(s.t[idx[lo]] - t)) lo--;
+  return lo;
+}
+
+/** The time one throughput point averages over: the plotted stride of the longest run, ms. */
+export function throughputWindowMs(s: SeriesBuffer, idx: readonly number[]): number {
+  if (idx.length < 3) return 0;
+  return (s.t[idx[idx.length - 2]] - s.t[idx[0]]) / (idx.length - 2);
 }
 
 type G = Selection<SVGGElement, unknown, null, undefined>;
@@ -135,6 +171,9 @@ interface Pane {
   markers: G;
   now: Selection<SVGLineElement, unknown, null, undefined>;
   readout: Selection<SVGTextElement, unknown, null, undefined>;
+  title: Selection<SVGTextElement, unknown, null, undefined>;
+  /** The lines last drawn (the crosshair reads them). */
+  drawn: { r: ChartRun; idx: number[]; ys: number[] }[];
 }
 
 /** One simulation's data to plot. Several runs share the panes (compare: original vs PV). */
@@ -146,6 +185,11 @@ export interface ChartRun {
   markers: readonly MarkerEvent[];
   /** Line colour; a single run without one uses each pane's own colour. */
   color?: string;
+  /**
+   * What the wire carries, MB/s (goodput): drawn as a dashed line on the throughput pane, so
+   * points above it are seen as what they are.
+   */
+  linkMBps?: number;
 }
 
 export interface ChartsUpdate {
@@ -160,17 +204,47 @@ export interface RunsUpdate {
   simTimeMs: number;
   /** Fix the x axis to [0, endMs] (compare: the whole race is visible from the start). */
   endMs?: number;
+  /**
+   * 'log': a logarithmic time axis (linear below 1 ms, so 0 is on it), ticks at powers of ten:
+   * a 0.5 s run and a 7 s one both get room. Default 'linear'.
+   */
+  scale?: 'linear' | 'log';
+  /** Draw the shared time cursor (compare); default: only with a fixed axis (endMs). */
+  showNow?: boolean;
 }
+
+/** Powers of ten (ms) up to `max`, with 0: the log axis' ticks. */
+export function logTicks(max: number): number[] {
+  const out = [0];
+  for (let v = 1; v <= max; v *= 10) out.push(v);
+  return out;
+}
+
+/** What the crosshair shows at one time: per pane, per run, the value there. */
+export interface CrosshairValues {
+  t: number;
+  panes: { id: PaneSpec['id']; text: string }[];
+}
+
+/** Said on the throughput pane where a point is above the link rate. */
+export const ABOVE_LINK_NOTE = 'above the link: QEMU counts bytes as it writes them into the 4 MiB socket buffer, faster than the wire drains it';
 
 export class ChartsView {
   private readonly panes: Pane[];
-  private readonly x = scaleLinear();
+  private x: ScaleContinuousNumeric<number, number> = scaleLinear();
   private theme: Theme;
+  private readonly cross: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly crossLine: Selection<SVGLineElement, unknown, null, undefined>;
+  private hoverT: number | null = null;
+  private lastRuns: readonly ChartRun[] = [];
+  /** A click on the plot asks to seek here (simulated ms). */
+  onSeek: ((t: number) => void) | null = null;
 
   constructor(svg: SVGSVGElement, theme: Theme) {
     this.theme = theme;
-    const { width, paneHeight, gap, top, left, right, bottom } = CHART_SIZE;
-    const height = top + PANES.length * (paneHeight + gap + bottom) - gap;
+    const { width, paneHeight, gap, top, left, right, bottom, title } = CHART_SIZE;
+    const paneStep = title + paneHeight + gap + bottom;
+    const height = top + PANES.length * paneStep - gap;
     const root = select(svg)
       .attr('viewBox', `0 0 ${width} ${height}`)
       .attr('width', width)
@@ -180,7 +254,7 @@ export class ChartsView {
     root.selectAll('*').remove();
     this.x.domain([0, 10]).range([left, width - right]);
     this.panes = PANES.map((spec, k) => {
-      const y0 = top + k * (paneHeight + gap + bottom);
+      const y0 = top + title + k * paneStep;
       const g = root.append('g').attr('class', `chart-pane chart-${spec.id}`).attr('transform', `translate(0,${y0})`);
       const y = scaleLinear().domain([0, 1]).range([paneHeight, 0]);
       const xAxis = g.append('g').attr('class', 'chart-axis chart-x').attr('transform', `translate(0,${paneHeight})`);
@@ -188,10 +262,102 @@ export class ChartsView {
       const markers = g.append('g').attr('class', 'chart-markers');
       const lines = g.append('g').attr('class', 'chart-lines');
       const now = g.append('line').attr('class', 'chart-now').attr('y1', 0).attr('y2', paneHeight).attr('display', 'none');
-      g.append('text').attr('class', 'chart-title').attr('x', left + 6).attr('y', 10).text(`${spec.title} (${spec.unit})`);
-      const readout = g.append('text').attr('class', 'chart-readout').attr('x', width - right - 4).attr('y', 10);
-      return { spec, g, y, yAxis, xAxis, lines, markers, now, readout };
+      // Title and readout in the band above the plot (y < 0 of the pane): never over the data.
+      const titleText = g
+        .append('text')
+        .attr('class', 'chart-title')
+        .attr('x', left)
+        .attr('y', -3)
+        .text(`${spec.title} (${spec.unit})`);
+      const readout = g.append('text').attr('class', 'chart-readout').attr('x', width - right).attr('y', -3);
+      return { spec, g, y, yAxis, xAxis, lines, markers, now, readout, title: titleText, drawn: [] };
     });
+    this.cross = root.append('g').attr('class', 'chart-cross').attr('display', 'none');
+    this.crossLine = this.cross.append('line').attr('y1', top + title).attr('y2', height - bottom);
+    // Pointer capture over the plots (the margins stay for marker hovers' titles underneath).
+    root
+      .append('rect')
+      .attr('class', 'chart-hit')
+      .attr('x', left)
+      .attr('y', top)
+      .attr('width', width - left - right)
+      .attr('height', height - top)
+      .attr('fill', 'transparent')
+      .on('pointermove', (e: PointerEvent) => this.hoverAt(this.timeAtEvent(e, svg)))
+      .on('pointerleave', () => this.hoverAt(null))
+      .on('click', (e: MouseEvent) => {
+        const t = this.timeAtEvent(e, svg);
+        if (t !== null) this.onSeek?.(t);
+      });
+  }
+
+  /** Simulated ms under a pointer event (viewBox units: the SVG may be scaled). */
+  private timeAtEvent(e: { clientX: number }, svg: SVGSVGElement): number | null {
+    const r = svg.getBoundingClientRect();
+    const k = r.width > 0 ? CHART_SIZE.width / r.width : 1;
+    return this.timeAtX((e.clientX - r.left) * k);
+  }
+
+  /** Simulated ms at x (viewBox units), clamped to the axis; null outside the plots. */
+  timeAtX(px: number): number | null {
+    const [a, b] = this.x.range();
+    if (px < a - 1 || px > b + 1) return null;
+    return Math.max(0, this.x.invert(Math.min(b, Math.max(a, px))));
+  }
+
+  /** Show the crosshair at `t` (null hides it); returns what it shows. */
+  hoverAt(t: number | null): CrosshairValues | null {
+    this.hoverT = t;
+    if (t === null) {
+      this.cross.attr('display', 'none');
+      this.restoreReadouts();
+      return null;
+    }
+    const xt = this.x(t);
+    this.cross.attr('display', null);
+    this.crossLine.attr('x1', xt).attr('x2', xt).attr('stroke', this.theme.css.text);
+    const values = this.valuesAt(t);
+    const domainMax = this.x.domain()[1];
+    for (const p of this.panes) {
+      const v = values.panes.find((q) => q.id === p.spec.id);
+      p.readout.text(`at ${formatAxisMs(t, domainMax)}: ${v?.text ?? '–'}`);
+    }
+    return values;
+  }
+
+  /** Every pane's value of every run at `t` (the plotted point nearest to it), as text. */
+  valuesAt(t: number): CrosshairValues {
+    const overlay = this.lastRuns.length > 1;
+    return {
+      t,
+      panes: this.panes.map((p) => {
+        let above = false;
+        const parts = p.drawn.flatMap((l) => {
+          const k = nearestPlotted(l.r.series, l.idx, t);
+          // A run that has not reached t yet (or ended before it) has no value there.
+          if (k < 0 || t > l.r.series.t[l.idx[l.idx.length - 1]] + 1e-9) return [`${overlay ? `${l.r.label} ` : ''}–`];
+          const v = l.ys[k];
+          if (p.spec.id === 'throughput' && l.r.linkMBps !== undefined && v > l.r.linkMBps * 1.02) above = true;
+          return [`${overlay ? `${l.r.label} ` : ''}${p.spec.format(v)}`];
+        });
+        const text = `${parts.join(' · ')} ${p.spec.unit}${above ? ` (${ABOVE_LINK_NOTE})` : ''}`;
+        return { id: p.spec.id, text };
+      }),
+    };
+  }
+
+  /** Each pane's readout: every run's latest value. */
+  private restoreReadouts(): void {
+    const overlay = this.lastRuns.length > 1;
+    for (const p of this.panes) {
+      const lines = p.drawn;
+      p.readout.text(
+        lines
+          .filter((l) => l.ys.length > 0)
+          .map((l) => `${overlay ? `${l.r.label} ` : ''}${p.spec.format(l.ys[l.ys.length - 1])}`)
+          .join(' · ') + (lines.some((l) => l.ys.length > 0) ? ` ${p.spec.unit}` : ''),
+      );
+    }
   }
 
   setTheme(theme: Theme): void {
@@ -206,9 +372,18 @@ export class ChartsView {
   updateRuns(u: RunsUpdate): void {
     let tEnd = u.simTimeMs;
     for (const r of u.runs) if (r.series.length > 0) tEnd = Math.max(tEnd, r.series.t[r.series.length - 1]);
+    const log = u.scale === 'log';
+    const range = this.x.range();
+    this.x = (log ? scaleSymlog().constant(1) : scaleLinear()).range(range);
     this.x.domain([0, u.endMs !== undefined && u.endMs > 0 ? u.endMs : niceCeil(tEnd)]);
     const x = this.x;
-    const xAxis = axisBottom(x).ticks(5).tickFormat((d) => formatAxisMs(Number(d))).tickSizeOuter(0);
+    const domainMax = x.domain()[1];
+    const xAxis = axisBottom(x)
+      .ticks(5)
+      .tickFormat((d) => formatAxisMs(Number(d), domainMax))
+      .tickSizeOuter(0);
+    if (log) xAxis.tickValues(logTicks(domainMax));
+    this.lastRuns = u.runs;
     const overlay = u.runs.length > 1;
     const plotted = u.runs.map((r) => ({ r, idx: plottedIndices(r.series.length) }));
     for (const p of this.panes) {
@@ -221,6 +396,11 @@ export class ChartsView {
       for (const l of lines) for (const v of l.ys) max = Math.max(max, v);
       p.y.domain([0, max > 0 ? max * 1.08 : 1]).nice(4);
       p.xAxis.call(xAxis);
+      // The last tick's label ends at its tick instead of centring on it: never clipped.
+      const right = x.range()[1];
+      p.xAxis
+        .selectAll<SVGTextElement, number>('.tick text')
+        .attr('text-anchor', (d) => (x(d) > right - 14 ? 'end' : 'middle'));
       const yFormat = yTickFormat(p.spec, p.y);
       p.yAxis.call(
         axisLeft(p.y)
@@ -241,15 +421,11 @@ export class ChartsView {
             .y((k) => p.y(l.ys[k]));
           return gen(l.idx.map((_, k) => k));
         });
-      p.readout.text(
-        lines
-          .filter((l) => l.ys.length > 0)
-          .map((l) => `${overlay ? `${l.r.label} ` : ''}${p.spec.format(l.ys[l.ys.length - 1])}`)
-          .join(' · ') + (lines.some((l) => l.ys.length > 0) ? ` ${p.spec.unit}` : ''),
-      );
+      p.drawn = lines;
+      if (p.spec.id === 'throughput') this.drawThroughputNotes(p, lines);
       const cx = x(u.simTimeMs);
       p.now
-        .attr('display', u.endMs !== undefined ? null : 'none')
+        .attr('display', (u.showNow ?? u.endMs !== undefined) ? null : 'none')
         .attr('x1', cx)
         .attr('x2', cx)
         .attr('stroke', this.theme.css.text);
@@ -260,6 +436,37 @@ export class ChartsView {
           : (u.runs[0]?.markers ?? []).map((e) => ({ e, color: undefined, run: '' })),
       );
     }
+    // Under a resting pointer the crosshair keeps reading the moving lines.
+    if (this.hoverT === null) this.restoreReadouts();
+    else this.hoverAt(this.hoverT);
+  }
+
+  /**
+   * The throughput pane names how long each point averages over, and draws the link rate dashed
+   * (points above it: the first writes fill the socket buffer faster than the wire drains it).
+   */
+  private drawThroughputNotes(p: Pane, lines: readonly { r: ChartRun; idx: number[] }[]): void {
+    let windowMs = 0;
+    for (const l of lines) windowMs = Math.max(windowMs, throughputWindowMs(l.r.series, l.idx));
+    const per = windowMs > 0 ? `, mean over ${windowMs >= 10 ? Math.round(windowMs) : Number(windowMs.toFixed(1))} ms` : '';
+    p.title.text(`${p.spec.title} (${p.spec.unit}${per})`);
+    const links = [...new Set(lines.flatMap((l) => (l.r.linkMBps !== undefined ? [l.r.linkMBps] : [])))];
+    const [x0, x1] = this.x.range();
+    p.g
+      .selectAll<SVGLineElement, number>('line.chart-link')
+      .data(links.filter((v) => v <= p.y.domain()[1]))
+      .join('line')
+      .attr('class', 'chart-link')
+      .attr('x1', x0)
+      .attr('x2', x1)
+      .attr('y1', (v) => p.y(v))
+      .attr('y2', (v) => p.y(v))
+      .attr('stroke', this.theme.css.muted)
+      .attr('stroke-dasharray', '4 3')
+      .selectAll('title')
+      .data((v) => [v])
+      .join('title')
+      .text((v) => `link goodput ${Math.round(v)} MB/s; points above it: ${ABOVE_LINK_NOTE}`);
   }
 
   /**
@@ -308,7 +515,8 @@ export class ChartsView {
         g.append('title');
         g.append('line').attr('class', 'marker-hit').attr('y1', 0).attr('y2', h);
         g.append('line').attr('class', 'marker-line').attr('y1', 0).attr('y2', h);
-        g.append('text').attr('y', h - 4).attr('x', MARKER_LABEL_DX);
+        // Labels sit in the band above the top pane's title, never over the lines.
+        g.append('text').attr('y', -CHART_SIZE.title - 1).attr('x', MARKER_LABEL_DX);
         return g;
       })
       .attr('class', (d) => `marker ${d.cls}`)

@@ -87,6 +87,42 @@ export function paintPageMap(cells: Uint8Array, cols: number, lut: Uint32Array, 
 }
 
 /**
+ * Sub-pixels per cell side when cells are drawn `scale` CSS px wide: 1 (a cell is one grid pixel)
+ * until cells are 4 px, then 4, so a patterned state (skipped, dirtied again) shows its
+ * checkerboard inside each cell: at one pixel per cell, neighbouring cells alternate, which a
+ * zoomed-in map would show as a chessboard of big cells, read as two states.
+ */
+export function subPixelsFor(scale: number): number {
+  return scale >= 4 ? 4 : 1;
+}
+
+/**
+ * paintPageMap with each cell drawn as k x k pixels (`out32` is cols*k wide, rows*k high), the
+ * pattern alternating inside the cell. k = 1 is paintPageMap.
+ */
+export function paintPageMapSubdivided(cells: Uint8Array, cols: number, k: number, lut: Uint32Array, out32: Uint32Array): void {
+  if (k === 1) {
+    paintPageMap(cells, cols, lut, out32);
+    return;
+  }
+  const n = cells.length;
+  const w = cols * k;
+  const rows = Math.floor(out32.length / (w * k));
+  for (let cy = 0; cy < rows; cy++) {
+    for (let cx = 0; cx < cols; cx++) {
+      const i = cy * cols + cx;
+      const code = i < n ? cells[i] : CELL_OUTSIDE;
+      const c0 = lut[code << 1];
+      const c1 = lut[(code << 1) | 1];
+      for (let sy = 0; sy < k; sy++) {
+        let o = (cy * k + sy) * w + cx * k;
+        for (let sx = 0; sx < k; sx++, o++) out32[o] = (sx + sy) & 1 ? c1 : c0;
+      }
+    }
+  }
+}
+
+/**
  * Where to draw the scan cursor: its cell in grid pixels and the top-left corner of that cell in
  * CSS pixels (cells are `layout.scale` CSS px wide). Null when the cursor is outside guest RAM.
  */

@@ -7,7 +7,7 @@
 import type { PageMapLayout } from '../../protocol';
 import type { LiveRun } from '../state/live-run';
 import type { Theme } from '../theme';
-import { buildPageMapLut, cursorMarker, paintPageMap } from './page-map-painter';
+import { buildPageMapLut, cursorMarker, paintPageMapSubdivided, subPixelsFor } from './page-map-painter';
 
 /** Phases in which the scan cursor is meaningful. */
 const CURSOR_PHASES = new Set(['bulk', 'iterate', 'stop-copy']);
@@ -25,7 +25,8 @@ export class PageMapView {
   private lastPaintAt = Number.NEGATIVE_INFINITY;
   /** Paint at most this often (ms); compare mode raises it so two maps share the frame budget. */
   minIntervalMs = 0;
-  private grid: { layout: PageMapLayout; image: ImageData | null; out32: Uint32Array } | null = null;
+  /** `k`: grid pixels per cell side (page-map-painter subPixelsFor). */
+  private grid: { layout: PageMapLayout; k: number; image: ImageData | null; out32: Uint32Array } | null = null;
   /** Holds the grid-resolution image; drawImage scales it onto the visible canvas. */
   private readonly gridCanvas: HTMLCanvasElement;
   private readonly gridCtx: CanvasRenderingContext2D | null;
@@ -33,6 +34,8 @@ export class PageMapView {
   private paintedSeq = -1;
   /** Time spent in the last paint, ms (for the perf readout). */
   lastPaintMs = 0;
+  /** The pinned page or cell (its first pfn), outlined on the map; null for none. */
+  private pinnedPfn: number | null = null;
   /** Called when a paint was deferred by the throttle (the owner schedules another frame). */
   onThrottled: (() => void) | null = null;
 
@@ -57,10 +60,17 @@ export class PageMapView {
     this.cursorOutline = theme.pageMap.cursorOutline;
     const g = this.grid;
     if (g && this.lastCellCount > 0) {
-      paintPageMap(this.lastCells.subarray(0, this.lastCellCount), g.layout.cols, this.lut, g.out32);
+      paintPageMapSubdivided(this.lastCells.subarray(0, this.lastCellCount), g.layout.cols, g.k, this.lut, g.out32);
       if (g.image && this.gridCtx) this.gridCtx.putImageData(g.image, 0, 0);
       this.compose();
     }
+  }
+
+  /** Outline the cell holding `pfn` (the pinned page), or nothing; repaints at once. */
+  setPinned(pfn: number | null): void {
+    if (pfn === this.pinnedPfn) return;
+    this.pinnedPfn = pfn;
+    this.compose();
   }
 
   /** The visible canvas (exports rasterise it). */
@@ -93,7 +103,7 @@ export class PageMapView {
       if (this.lastCells.length < cells.length) this.lastCells = new Uint8Array(cells.length);
       this.lastCells.set(cells);
       this.lastCellCount = cells.length;
-      paintPageMap(cells, layout.cols, this.lut, grid.out32);
+      paintPageMapSubdivided(cells, layout.cols, grid.k, this.lut, grid.out32);
       if (grid.image && this.gridCtx) this.gridCtx.putImageData(grid.image, 0, 0);
     });
     this.compose();
@@ -102,15 +112,18 @@ export class PageMapView {
 
   private ensureGrid(layout: PageMapLayout) {
     const g = this.grid;
-    if (g && g.layout.cols === layout.cols && g.layout.rows === layout.rows) {
+    const k = subPixelsFor(layout.scale);
+    if (g && g.layout.cols === layout.cols && g.layout.rows === layout.rows && g.k === k) {
       g.layout = layout;
       return g;
     }
-    this.gridCanvas.width = layout.cols;
-    this.gridCanvas.height = layout.rows;
-    const image = this.gridCtx ? this.gridCtx.createImageData(layout.cols, layout.rows) : null;
-    const out32 = image ? new Uint32Array(image.data.buffer) : new Uint32Array(layout.cols * layout.rows);
-    this.grid = { layout, image, out32 };
+    const w = layout.cols * k;
+    const h = layout.rows * k;
+    this.gridCanvas.width = w;
+    this.gridCanvas.height = h;
+    const image = this.gridCtx ? this.gridCtx.createImageData(w, h) : null;
+    const out32 = image ? new Uint32Array(image.data.buffer) : new Uint32Array(w * h);
+    this.grid = { layout, k, image, out32 };
     return this.grid;
   }
 
@@ -136,6 +149,20 @@ export class PageMapView {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.gridCanvas, 0, 0, w, h);
+    const pin = this.pinnedPfn === null ? null : cursorMarker(this.pinnedPfn, g.layout);
+    if (pin) {
+      // A square around the pinned cell, at least 9 px so a 1 px cell is still found.
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const side = Math.max(9, pin.size + 4);
+      const x = pin.left + pin.size / 2 - side / 2;
+      const y = pin.top + pin.size / 2 - side / 2;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = this.cursorOutline;
+      ctx.strokeRect(x, y, side, side);
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = this.cursorColor;
+      ctx.strokeRect(x, y, side, side);
+    }
     if (!CURSOR_PHASES.has(this.live.phase)) return;
     const m = cursorMarker(this.live.cursor, g.layout);
     if (!m) return;

@@ -1,5 +1,6 @@
 /** The page's app-wide low-rate state (one store per page, owned by the Session). */
 import type { StoreApi } from 'zustand/vanilla';
+import type { PageWindow } from '../../protocol';
 import type { Theme, ThemePref } from '../theme';
 import type { View } from '../view';
 import type { PanelController } from './panel-controller';
@@ -35,6 +36,13 @@ export interface AppState {
   fileError: string | null;
   /** Why the last export failed (dismissible), or null: shown on screen, not only announced. */
   exportError: string | null;
+  /**
+   * The pages every page map shows, zoomed in (the same window in both panels of a compare: the
+   * same guest), or null for the whole guest.
+   */
+  zoom: PageWindow | null;
+  /** The page (count 1) or page-map cell pinned for the details panel, or null. */
+  pinned: PageWindow | null;
   /** Latest status message for screen readers; `seq` makes a repeated text announce again. */
   announcement: { text: string; seq: number };
 }

@@ -60,6 +60,8 @@ export class LiveRun {
   stats: QueryMigrate | null = null;
   layout: PageMapLayout | null = null;
   virtqueue: VirtqueueSnapshot | null = null;
+  /** The whole guest, coarse, while the map is zoomed in (the overview strip); else null. */
+  overview: { cells: Uint8Array; bucketShift: number } | null = null;
   readonly series = new SeriesBuffer();
   readonly markers: MarkerEvent[] = [];
   /** Virtqueue events not yet picked up by the virtqueue view (consumed by takeVqEvents). */
@@ -97,6 +99,7 @@ export class LiveRun {
     this.stats = f.stats;
     this.layout = f.layout;
     this.virtqueue = f.virtqueue;
+    this.overview = f.overview ?? null;
     // A newer frame makes the unpainted one worthless: give its buffer back right away.
     if (this.pending) this.returnBuffer(this.pending.buffer as ArrayBuffer);
     this.pending = f.cells;

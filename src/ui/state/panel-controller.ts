@@ -10,7 +10,8 @@
  *                                  ▼
  *                     React (8 Hz snapshot)     LiveRun ──▶ rAF painters
  */
-import type { CellSummary, ModeId, PageInfo, Scenario } from '../../engine/types';
+import type { CellSummary, ModeId, PageHistory, PageInfo, Scenario } from '../../engine/types';
+import type { ProgressWhat } from '../../protocol';
 import type { EngineClient } from '../../client/engine-client';
 import {
   DEFAULT_SPEED,
@@ -18,6 +19,7 @@ import {
   stepSizeMs,
   type FrameMessage,
   type FromWorker,
+  type PageWindow,
   type ToWorker,
 } from '../../protocol';
 import type { RafScheduler } from '../render/raf-scheduler';
@@ -44,12 +46,13 @@ export class PanelController {
   readonly live: LiveRun;
   private client: EngineClient | null = null;
   private unsubscribe: (() => void) | null = null;
-  private viewport: { width: number; height: number } | null = null;
+  private viewport: { width: number; height: number; window?: PageWindow } | null = null;
   private lastSnapshotAt = Number.NEGATIVE_INFINITY;
   private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
   private nextRequestId = 1;
   private readonly pageInfoWaiters = new Map<number, (info: PageInfo | null) => void>();
   private readonly cellSummaryWaiters = new Map<number, (summary: CellSummary | null) => void>();
+  private readonly historyWaiters = new Map<number, (history: PageHistory | null) => void>();
   private readonly doneListeners = new Set<() => void>();
   /** Messages sent to the current client (compared with frames' `ack`). */
   private sentCount = 0;
@@ -82,6 +85,7 @@ export class PanelController {
       engineError: null,
       snapshot: EMPTY_SNAPSHOT,
       timeline: null,
+      busy: null,
     };
     this.store = createPanelStore(initial);
     this.live = new LiveRun((buffer) => this.send({ type: 'returnBuffer', buffer }, [buffer]));
@@ -148,6 +152,26 @@ export class PanelController {
     }
     this.send({ type: 'seek', simMs });
     this.seekInFlight = this.sentCount;
+    this.setBusy('seek');
+  }
+
+  /** Mark long work under way (the indicator shows it if it lasts); null: none. */
+  private setBusy(what: ProgressWhat | null): void {
+    const b = this.state.busy;
+    if (what === null) {
+      if (b) this.store.setState({ busy: null });
+    } else if (!b || b.what !== what) {
+      this.store.setState({ busy: { what, since: performance.now(), fraction: null } });
+    }
+  }
+
+  /**
+   * Stop the long work under way (the worker stops at its next chunk and keeps the run where it
+   * was; a worker that works in one piece has finished by the time it reads this).
+   */
+  cancel(): void {
+    this.queuedSeek = null;
+    this.send({ type: 'cancel' });
   }
 
   /**
@@ -175,6 +199,7 @@ export class PanelController {
     this.store.setState({ mode, scenario: { ...s.scenario, mode }, timeline: null });
     this.send({ type: 'setMode', mode });
     this.send({ type: 'timeline' });
+    this.setBusy('timeline');
   }
 
   setSpeed(speed: number): void {
@@ -198,6 +223,7 @@ export class PanelController {
     this.store.setState({ timeline: null });
     this.send({ type: 'load', scenario });
     this.send({ type: 'timeline' });
+    this.setBusy('timeline');
   }
 
   /** A scenario field changed: load it if valid, otherwise only show why not. */
@@ -213,12 +239,20 @@ export class PanelController {
     this.load(r.scenario);
   }
 
-  setViewport(width: number, height: number): void {
+  /** The map's area in CSS px and, zoomed in, the pages it shows (absent: the whole guest). */
+  setViewport(width: number, height: number, window?: PageWindow | null): void {
     const w = Math.floor(width);
     const h = Math.floor(height);
-    if (this.viewport && this.viewport.width === w && this.viewport.height === h) return;
-    this.viewport = { width: w, height: h };
-    this.send({ type: 'setViewport', width: w, height: h });
+    const win = window ?? undefined;
+    const v = this.viewport;
+    if (v && v.width === w && v.height === h && v.window?.first === win?.first && v.window?.count === win?.count) return;
+    this.viewport = win ? { width: w, height: h, window: win } : { width: w, height: h };
+    this.send({ type: 'setViewport', ...this.viewport });
+  }
+
+  /** The map's area as last reported (CSS px), or null before the first report. */
+  get viewportSize(): { width: number; height: number } | null {
+    return this.viewport ? { width: this.viewport.width, height: this.viewport.height } : null;
   }
 
   setHover(pfn: number | null): void {
@@ -243,11 +277,23 @@ export class PanelController {
     });
   }
 
+  /**
+   * The history of one page up to the current moment (the pinned page): the engine re-simulates
+   * the scenario with a probe on it. Null if unknown or the engine went away.
+   */
+  requestPageHistory(pfn: number): Promise<PageHistory | null> {
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve) => {
+      this.historyWaiters.set(requestId, resolve);
+      this.send({ type: 'pageHistory', requestId, pfn });
+    });
+  }
+
   /** Throw away the engine (e.g. after an error) and start a fresh one with the same settings. */
   restart(): void {
     this.disconnect();
     this.live.clear();
-    this.store.setState({ engineError: null, playing: false, snapshot: EMPTY_SNAPSHOT });
+    this.store.setState({ engineError: null, playing: false, snapshot: EMPTY_SNAPSHOT, busy: null });
     this.connect();
   }
 
@@ -290,13 +336,20 @@ export class PanelController {
     this.pageInfoWaiters.clear();
     for (const resolve of this.cellSummaryWaiters.values()) resolve(null);
     this.cellSummaryWaiters.clear();
+    for (const resolve of this.historyWaiters.values()) resolve(null);
+    this.historyWaiters.clear();
     for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 
   private send(msg: ToWorker, transfer?: Transferable[]): void {
     if (!this.client) return;
     const command =
-      msg.type !== 'returnBuffer' && msg.type !== 'pageInfo' && msg.type !== 'cellSummary' && msg.type !== 'timeline';
+      msg.type !== 'returnBuffer' &&
+      msg.type !== 'pageInfo' &&
+      msg.type !== 'cellSummary' &&
+      msg.type !== 'pageHistory' &&
+      msg.type !== 'timeline' &&
+      msg.type !== 'cancel';
     // A seek still waiting behind another goes out before any later command (e.g. the Play of
     // a tour step), so the engine sees them in the order they were asked for.
     if (command && msg.type !== 'seek' && this.queuedSeek !== null) {
@@ -334,12 +387,31 @@ export class PanelController {
         resolve?.(msg.summary);
         break;
       }
+      case 'pageHistory': {
+        const resolve = this.historyWaiters.get(msg.requestId);
+        this.historyWaiters.delete(msg.requestId);
+        resolve?.(msg.history);
+        break;
+      }
       case 'timeline':
         // A timeline of a scenario this panel has since left is worthless.
-        if (sameScenario(msg.scenario, this.state.scenario)) this.store.setState({ timeline: msg });
+        if (sameScenario(msg.scenario, this.state.scenario)) {
+          this.store.setState({ timeline: msg });
+          if (this.state.busy?.what === 'timeline') this.setBusy(null);
+        }
         break;
+      case 'progress': {
+        const b = this.state.busy;
+        if (msg.fraction >= 1) {
+          if (b?.what === msg.what) this.setBusy(null);
+        } else {
+          const since = b?.what === msg.what ? b.since : performance.now();
+          this.store.setState({ busy: { what: msg.what, since, fraction: Math.max(0, msg.fraction) } });
+        }
+        break;
+      }
       case 'error':
-        this.store.setState({ engineError: msg.message, playing: false });
+        this.store.setState({ engineError: msg.message, playing: false, busy: null });
         this.seekInFlight = -1;
         this.queuedSeek = null;
         for (const resolve of this.settledWaiters.splice(0)) resolve();
@@ -365,6 +437,7 @@ export class PanelController {
       const next = this.queuedSeek;
       this.queuedSeek = null;
       if (next !== null) this.seek(next);
+      else if (this.state.busy?.what === 'seek') this.setBusy(null);
     }
     if (f.ack >= this.lastCommand) for (const resolve of this.settledWaiters.splice(0)) resolve();
   }

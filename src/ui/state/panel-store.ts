@@ -5,7 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
-import type { PageMapLayout, TimelineMessage } from '../../protocol';
+import type { PageMapLayout, ProgressWhat, TimelineMessage } from '../../protocol';
 import type { PresetId, ScenarioInputs } from './scenario-inputs';
 
 /** What text readouts show: a throttled (~8 Hz) copy of the live run, never per frame. */
@@ -39,6 +39,18 @@ export interface PanelState {
   snapshot: RunSnapshot;
   /** The whole run of the current scenario (length, phase markers, final stats), once known. */
   timeline: TimelineMessage | null;
+  /**
+   * Long work the engine is doing for this panel (a load, a seek's re-simulation, the timeline
+   * pre-run), since when (performance.now) and how far, if the worker says (`progress`), or null.
+   */
+  busy: Busy | null;
+}
+
+export interface Busy {
+  what: ProgressWhat;
+  since: number;
+  /** 0..1, or null while the worker has not reported progress. */
+  fraction: number | null;
 }
 
 export type PanelStore = StoreApi<PanelState>;

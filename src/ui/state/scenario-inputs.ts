@@ -8,6 +8,35 @@ import type { ModeId, Scenario } from '../../engine/types';
 
 // Preset ids and their titles (from the published table) are the engine's.
 export { PRESET_IDS, type PresetId, isPresetId, presetTitle } from '../../engine/scenario';
+import type { PresetId } from '../../engine/scenario';
+
+/**
+ * Short names for the scenario select; the RFC's own words (presetTitle) are their description.
+ */
+export const PRESET_SHORT: Record<PresetId, string> = {
+  'rfc-case-1': 'Case 1: idle guest just booted',
+  'rfc-case-2': 'Case 2: after a memory hog',
+};
+
+/**
+ * Engine state per guest page, bytes: Simulation.stateBytes() / pageCount is 5.87 (original,
+ * pv) to 6.12 (report) — a 2-byte version, the destination's 2-byte version, a send count and
+ * bitmaps (test/ui/busy-and-scenario.test.tsx holds this to the engine).
+ */
+export const ENGINE_BYTES_PER_PAGE = 6;
+/** Each panel holds two simulations while it loads: the run, and the timeline's pre-run. */
+const SIMULATIONS_PER_PANEL = 2;
+/**
+ * Ask before a guest whose engines would take more than this. A 64-bit Chromium tab is killed
+ * at around 4 GiB of memory on many desktops; a quarter of that leaves room for the page and
+ * for the machine's other tabs.
+ */
+export const CONFIRM_ABOVE_BYTES = 2 ** 30;
+
+/** Bytes the engines of `panels` panels take for a guest of `guestGiB`. */
+export function engineMemoryBytes(guestGiB: number, panels: number): number {
+  return Math.floor(guestGiB * 262_144) * ENGINE_BYTES_PER_PAGE * SIMULATIONS_PER_PANEL * panels;
+}
 
 /** The editable fields, as the text the user typed. */
 export interface ScenarioInputs {

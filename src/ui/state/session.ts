@@ -19,7 +19,7 @@ import { parseScenarioFile, presetOn, resolveScenario, SCENARIO_PRESETS, validat
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
 import { PHASE_TEXT } from '../format';
 import { modeLabel } from '../modes';
-import { assertNever } from '../../protocol';
+import { assertNever, clampWindow, isWholeGuest, type PageWindow } from '../../protocol';
 import type { RafScheduler } from '../render/raf-scheduler';
 import { loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
 import type { TimelineMarker, TimelineMessage } from '../../protocol';
@@ -105,6 +105,9 @@ export class Session {
       fileError: null,
       exportError: null,
       announcement: { text: '', seq: 0 },
+      zoom: initial.zoom,
+      // A pin past the end of this guest finds no page: the panel says the engine had no history.
+      pinned: initial.pin === null ? null : { first: initial.pin, count: 1 },
     }));
     const announce = (text: string) => this.announce(text);
     this.playback = new PlaybackSync({ panels: () => this.panels, announce });
@@ -453,6 +456,27 @@ export class Session {
     this.store.setState({ tourStep: null, tourHeld: false });
   }
 
+  // ---- the page map's zoom and the pinned page ------------------------------------------------
+
+  /** Show pages [win.first, win.first + win.count) in every page map; null: the whole guest. */
+  setZoom(win: PageWindow | null): void {
+    const pages = this.primary.store.getState().snapshot.pageCount;
+    const next = win && pages > 0 ? clampWindow(win, pages) : win;
+    const whole = next === null || (pages > 0 && isWholeGuest(next, pages));
+    const z = whole ? null : next;
+    const prev = this.state.zoom;
+    if (z?.first === prev?.first && z?.count === prev?.count) return;
+    this.store.setState({ zoom: z });
+    this.scheduleUrlSync();
+  }
+
+  /** Pin a page (count 1) or a page-map cell for the details panel; null unpins. */
+  pin(target: PageWindow | null): void {
+    this.store.setState({ pinned: target });
+    this.scheduleUrlSync();
+    if (target) this.announce(target.count === 1 ? `Pinned page ${target.first}` : `Pinned pages ${target.first} to ${target.first + target.count - 1}`);
+  }
+
   // ---- presentation (presentation.ts), overlays, theme ---------------------------------------
 
   togglePresent(): void {
@@ -484,6 +508,10 @@ export class Session {
     }
     if (s.tourStep !== null) {
       this.endTour();
+      return true;
+    }
+    if (s.pinned !== null) {
+      this.pin(null);
       return true;
     }
     return false;
@@ -518,6 +546,8 @@ export class Session {
       playing: this.playing,
       presenting: this.state.presenting,
       embed: this.state.embed,
+      zoom: this.state.zoom,
+      pin: this.state.pinned?.count === 1 ? this.state.pinned.first : null,
     });
   }
 

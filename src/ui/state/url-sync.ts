@@ -5,6 +5,7 @@
  */
 import { presetOn, SCENARIO_PRESETS } from '../../engine/scenario';
 import { type ScenarioOverrides, serializeUrlState, type ViewState } from '../url/url-state';
+import type { PageWindow } from '../../protocol';
 import type { View } from '../view';
 import type { PanelState } from './panel-store';
 
@@ -23,6 +24,9 @@ export interface OnScreen {
   playing: boolean;
   presenting: boolean;
   embed: boolean;
+  zoom: PageWindow | null;
+  /** The pinned page (single pages only). */
+  pin: number | null;
 }
 
 /** The URL state of the screen: the lead panel's scenario as overrides of its preset on its testbed. */
@@ -47,6 +51,8 @@ export function viewStateOf(lead: PanelState, on: OnScreen): ViewState {
     autoplay: on.playing,
     present: on.presenting,
     embed: on.embed,
+    zoom: on.zoom,
+    pin: on.pin,
   };
 }
 

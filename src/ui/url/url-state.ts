@@ -2,6 +2,8 @@
  * The shareable view state in the URL query: a link reproduces what was on screen.
  *
  *   ?v=1&scenario=rfc-case-1&view=compare&a=pv&b=hint&gib=16&seed=7&settle=30000&speed=0.1&t=1250&play=1&present=1
+ *   &from=524288&pages=4096   (the page map zoomed in to pages [from, from + pages))
+ *   &pin=524300               (the pinned page)
  *   ?v=1&scenario=rfc-case-1&profile=wang-2018&view=hint   (a testbed brings its link, maxbw and downtime)
  *
  * `embed=1` shows only the view (page map, charts, clock) for an iframe in slides.
@@ -18,6 +20,7 @@ import { PROFILES } from '../../engine/migration/profiles';
 import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, presetOn, SCENARIO_PRESETS } from '../../engine/scenario';
 import { type ModeId, type Scenario, WORKLOAD_IDS } from '../../engine/types';
 import { assertNever, DEFAULT_SPEED } from '../../protocol/messages';
+import { MIN_WINDOW_PAGES, type PageWindow } from '../../protocol/page-map-layout';
 import { parseModeId, UI_MODES } from '../modes';
 import { type CompareView, DEFAULT_COMPARE, DEFAULT_VIEW, sameView, single, type View, viewLabel } from '../view';
 
@@ -50,7 +53,14 @@ export interface ViewState {
   present: boolean;
   /** Only the view, none of the page's actions (an iframe in slides). */
   embed: boolean;
+  /** The page map's zoom window, or null for the whole guest. */
+  zoom: PageWindow | null;
+  /** The pinned page (a single page; a pinned cell depends on the bucketing and is not kept). */
+  pin: number | null;
 }
+
+/** Pages in the largest guest (1024 GiB of 4 KiB pages): the bound of `from` and `pages`. */
+const MAX_PAGES = LIMITS.guestGiB.max * 262_144;
 
 export const DEFAULT_VIEW_STATE: ViewState = {
   presetId: DEFAULT_PRESET,
@@ -61,6 +71,8 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   autoplay: false,
   present: false,
   embed: false,
+  zoom: null,
+  pin: null,
 };
 
 const num = (label: string, lim: { min: number; max: number }, integer = false) =>
@@ -104,6 +116,9 @@ const FIELDS = {
   play: flag('play'),
   present: flag('present'),
   embed: flag('embed'),
+  from: num('from (first page of the zoomed map)', { min: 0, max: MAX_PAGES - 1 }, true),
+  pages: num('pages (pages the zoomed map shows)', { min: MIN_WINDOW_PAGES, max: MAX_PAGES }, true),
+  pin: num('pin (pinned page)', { min: 0, max: MAX_PAGES - 1 }, true),
 } as const;
 
 /**
@@ -201,6 +216,12 @@ export function parseUrlState(search: string): ParsedUrlState {
   if (present !== undefined) state.present = present;
   const embed = read('embed');
   if (embed !== undefined) state.embed = embed;
+  const from = read('from');
+  const pages = read('pages');
+  if (pages !== undefined) state.zoom = { first: from ?? 0, count: pages };
+  else if (from !== undefined) errors.push('from needs pages (how many pages the zoomed map shows); ignored');
+  const pin = read('pin');
+  if (pin !== undefined) state.pin = pin;
 
   // Overrides equal to the preset's value on its testbed are not overrides.
   const preset = presetOn(state.presetId, o.profile);
@@ -249,6 +270,11 @@ export function serializeUrlState(state: ViewState): string {
   if (state.autoplay) p.set('play', '1');
   if (state.present) p.set('present', '1');
   if (state.embed) p.set('embed', '1');
+  if (state.zoom) {
+    if (state.zoom.first > 0) p.set('from', String(state.zoom.first));
+    p.set('pages', String(state.zoom.count));
+  }
+  if (state.pin !== null) p.set('pin', String(state.pin));
   const q = p.toString();
   return q === '' ? '' : `?v=${URL_STATE_VERSION}&${q}`;
 }

@@ -1,0 +1,158 @@
+// @vitest-environment jsdom
+/**
+ * Issue 13, long work: the "simulating… 43 %" indicator with Cancel (driven by the worker's
+ * `progress` messages), the confirmation before a guest that risks the tab, and the scenario
+ * select's short names.
+ */
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EngineClient, EngineListener } from '../../src/client/engine-client';
+import { InProcessEngineClient } from '../../src/client/in-process-client';
+import { resolveScenario } from '../../src/engine/scenario';
+import { Simulation } from '../../src/engine/simulation';
+import type { FromWorker, ToWorker } from '../../src/protocol';
+import { App } from '../../src/ui/App';
+import { busyText, SHOW_AFTER_MS } from '../../src/ui/components/BusyIndicator';
+import { RafScheduler } from '../../src/ui/render/raf-scheduler';
+import { ENGINE_BYTES_PER_PAGE, engineMemoryBytes } from '../../src/ui/state/scenario-inputs';
+import type { Session } from '../../src/ui/state/session';
+import { FakeSimulation } from '../worker/fake-simulation';
+import { setup } from './explore-harness';
+import { installCanvasFake } from './canvas-fake';
+
+let canvas: ReturnType<typeof installCanvasFake>;
+beforeEach(() => {
+  canvas = installCanvasFake();
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
+  window.history.replaceState(null, '', '/');
+});
+afterEach(() => {
+  canvas.restore();
+  vi.useRealTimers();
+});
+
+/**
+ * An in-process engine that, from a seek on, holds every message back (in order, as a busy worker
+ * would) until released, and lets the test speak for the worker.
+ */
+function heldClient(log: ToWorker[]) {
+  const inner = new InProcessEngineClient({ createSimulation: (s) => new FakeSimulation({ ...s, guestGiB: 0.0625 }) });
+  const listeners = new Set<EngineListener>();
+  inner.subscribe((m) => {
+    for (const l of listeners) l(m);
+  });
+  const held: ToWorker[] = [];
+  const client: EngineClient & { emit: (m: FromWorker) => void; release: () => void } = {
+    send: (msg, transfer) => {
+      if (msg.type !== 'returnBuffer') log.push(msg);
+      if (msg.type === 'seek' || held.length > 0) held.push(msg);
+      else inner.send(msg, transfer);
+    },
+    subscribe: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    dispose: () => inner.dispose(),
+    emit: (m) => {
+      for (const l of listeners) l(m);
+    },
+    release: () => {
+      for (const m of held.splice(0)) inner.send(m);
+    },
+  };
+  return client;
+}
+
+describe('long work is visible', () => {
+  it('words: what is computed, and the percentage only once the worker reports one', () => {
+    expect(busyText({ what: 'seek', since: 0, fraction: null })).toBe('simulating… (simulating to that moment)');
+    expect(busyText({ what: 'timeline', since: 0, fraction: 0.437 })).toBe(
+      'simulating… 43 % (simulating the whole run for the timeline)',
+    );
+  });
+
+  it('a seek that takes a while shows "simulating… 43 %" with Cancel, and goes when the frame comes', async () => {
+    const log: ToWorker[] = [];
+    let client: ReturnType<typeof heldClient> | null = null;
+    let session: Session | null = null;
+    const scheduler = new RafScheduler(() => 0);
+    render(
+      <App
+        createClient={() => {
+          client = heldClient(log);
+          return client;
+        }}
+        scheduler={scheduler}
+        search=""
+        onSession={(s) => {
+          session = s;
+        }}
+      />,
+    );
+    const s = () => session as unknown as Session;
+    const c = () => client as unknown as ReturnType<typeof heldClient>;
+    await waitFor(() => expect(s().lead.store.getState().timeline).not.toBeNull());
+    act(() => s().seek(50));
+    expect(s().lead.store.getState().busy).toMatchObject({ what: 'seek', fraction: null });
+    // Short work shows nothing...
+    expect(screen.queryByTestId('busy')).toBeNull();
+    // ...long work does, with the worker's progress when it reports it.
+    await new Promise((r) => setTimeout(r, SHOW_AFTER_MS + 50));
+    await waitFor(() => expect(screen.getByTestId('busy').textContent).toBe('simulating… (simulating to that moment) Cancel'));
+    act(() => c().emit({ type: 'progress', what: 'seek', fraction: 0.43 }));
+    await waitFor(() => expect(screen.getByTestId('busy').textContent).toMatch(/^simulating… 43 % \(simulating to that moment\)/));
+    fireEvent.click(within(screen.getByTestId('busy')).getByRole('button', { name: 'Cancel' }));
+    expect(log.at(-1)).toEqual({ type: 'cancel' });
+    // The worker finishes (here: it had not seen the cancel yet): the frame clears the indicator.
+    act(() => c().release());
+    await waitFor(() => expect(screen.queryByTestId('busy')).toBeNull());
+    expect(s().lead.store.getState().busy).toBeNull();
+    expect(s().lead.live.simTimeMs).toBe(50);
+    // A progress of 1 ends the work it reports on.
+    act(() => c().emit({ type: 'progress', what: 'timeline', fraction: 0.5 }));
+    expect(s().lead.store.getState().busy).toMatchObject({ what: 'timeline', fraction: 0.5 });
+    act(() => c().emit({ type: 'progress', what: 'timeline', fraction: 1 }));
+    expect(s().lead.store.getState().busy).toBeNull();
+  });
+});
+
+describe('big guests and scenario names', () => {
+  it('the memory estimate is the engine\'s own: ~6 bytes per page per simulation', () => {
+    for (const mode of ['original', 'pv', 'pagemap', 'hint', 'report'] as const) {
+      const sim = new Simulation(resolveScenario('rfc-case-2', { guestGiB: 0.25, mode }));
+      expect(Math.abs(sim.stateBytes() / sim.pageCount - ENGINE_BYTES_PER_PAGE), mode).toBeLessThan(0.2);
+    }
+    // 512 GiB: 134,217,728 pages x 6 B x 2 simulations (run + timeline pre-run)
+    expect(engineMemoryBytes(512, 1)).toBe(1_610_612_736);
+  });
+
+  it('asks before a guest that risks the tab, says how much memory, and keeps the old one if told', async () => {
+    const { s, sent } = setup('', (sc) => new FakeSimulation({ ...sc, guestGiB: 0.0625 }));
+    await waitFor(() => expect(s().lead.store.getState().timeline).not.toBeNull());
+    const loads = () => sent.filter((m) => m.type === 'load').length;
+    const before = loads();
+    const input = screen.getByRole('spinbutton', { name: 'Guest GiB' });
+    fireEvent.change(input, { target: { value: '512' } });
+    const ask = screen.getByTestId('confirm-guest');
+    expect(ask.textContent).toMatch(/^A 512 GiB guest takes about 1\.50 GiB of this tab's memory \(6 bytes per page, for the run and its timeline\)/);
+    expect(loads()).toBe(before);
+    fireEvent.click(within(ask).getByRole('button', { name: 'Keep 8 GiB' }));
+    expect(screen.queryByTestId('confirm-guest')).toBeNull();
+    expect((input as HTMLInputElement).value).toBe('8');
+    fireEvent.change(input, { target: { value: '512' } });
+    fireEvent.click(within(screen.getByTestId('confirm-guest')).getByRole('button', { name: 'Simulate it' }));
+    const load = sent.filter((m) => m.type === 'load').at(-1);
+    expect(load?.type === 'load' && load.scenario.guestGiB).toBe(512);
+    // 128 GiB (805 MB) needs no question
+    fireEvent.change(input, { target: { value: '128' } });
+    expect(screen.queryByTestId('confirm-guest')).toBeNull();
+  });
+
+  it('the scenario select has short names; the RFC\'s words are the description', () => {
+    setup('');
+    const select = screen.getByRole('combobox', { name: 'Scenario' }) as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(['Case 1: idle guest just booted', 'Case 2: after a memory hog']);
+    expect(select.title).toBe('The guest has run a memory-consuming workload, terminated just before live migration');
+    expect(select).toHaveAccessibleDescription('The guest has run a memory-consuming workload, terminated just before live migration');
+  });
+});
