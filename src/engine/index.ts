@@ -24,8 +24,11 @@ export {
   parseScenarioFile,
   scenarioFileOf,
   SCENARIO_FILE_KEYS,
+  MAX_SCENARIO_FILE_BYTES,
+  scenarioFileTooLarge,
   type PresetId,
 } from './scenario';
 export { PROFILES, getProfile, type HostProfile } from './migration/profiles';
+export { hasOwn, ownValue, parseDecimal, stripBom, duplicateJsonKeys } from './input';
 export * from './types';
 export * from './pagemap-codes';
