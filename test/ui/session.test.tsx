@@ -511,4 +511,20 @@ describe('scenario files', () => {
     fireEvent.keyDown(window, { key: 'p' });
     expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'true');
   });
+
+  it('a file over 1 MiB is refused without reading it; a byte order mark and duplicate keys are handled (issue 9)', async () => {
+    const user = userEvent.setup({ applyAccept: false });
+    const { sentTo } = setup(`?${SMALL}`);
+    const loadsBefore = sentTo(0, 'load').length;
+    await upload(user, 'huge.json', `{"mode": "pv"${' '.repeat(1 << 20)}}`);
+    const notice = await screen.findByTestId('file-notice');
+    expect(notice).toHaveTextContent('huge.json is larger than 1 MiB; a scenario file needs a few hundred bytes');
+    await upload(user, 'dup.json', '{"seed": 1, "seed": 2}');
+    await waitFor(() => expect(screen.getByTestId('file-notice')).toHaveTextContent('dup.json: field "seed" given more than once'));
+    expect(sentTo(0, 'load')).toHaveLength(loadsBefore);
+    await upload(user, 'bom.json', '\uFEFF{"scenario": "rfc-case-1", "guestGiB": 0.125, "seed": 5}');
+    await waitFor(() => expect(screen.queryByTestId('file-notice')).toBeNull());
+    const load = sentTo(0, 'load').at(-1);
+    expect(load?.type === 'load' && [load.scenario.id, load.scenario.seed]).toEqual(['rfc-case-1', 5]);
+  });
 });

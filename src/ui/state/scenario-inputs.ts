@@ -3,6 +3,7 @@
  * checks are the engine's (resolveScenario throws ScenarioError with a clear message). A bad
  * input yields a message and leaves the running scenario alone.
  */
+import { parseDecimal } from '../../engine/input';
 import { resolveScenario } from '../../engine/scenario';
 import type { ModeId, Scenario } from '../../engine/types';
 
@@ -31,9 +32,8 @@ export type Resolved = { ok: true; scenario: Scenario } | { ok: false; error: st
 export function resolveInputs(presetId: string, mode: ModeId, inputs: ScenarioInputs): Resolved {
   const overrides: Partial<Record<keyof ScenarioInputs, number>> = {};
   for (const key of Object.keys(LABELS) as (keyof ScenarioInputs)[]) {
-    const text = inputs[key].trim();
-    const value = Number(text);
-    if (text === '' || !Number.isFinite(value)) return { ok: false, error: `${LABELS[key]} must be a number.` };
+    const value = parseDecimal(inputs[key]); // not Number(): "0x10" is not 16, "" is not 0
+    if (value === null) return { ok: false, error: `${LABELS[key]} must be a number.` };
     overrides[key] = value;
   }
   try {

@@ -8,6 +8,7 @@
  * Defaults are left out, so the plain address is the default view.
  */
 import * as z from 'zod/mini';
+import { hasOwn, parseDecimal } from '../../engine/input';
 import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, SCENARIO_PRESETS } from '../../engine/scenario';
 import { type ModeId, type Scenario, WORKLOAD_IDS } from '../../engine/types';
 import { DEFAULT_SPEED } from '../../protocol/messages';
@@ -43,11 +44,20 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   present: false,
 };
 
+/**
+ * A number in plain decimal (parseDecimal): `?gib=0x10` is not 16 and `?seed=` is not 0, as
+ * Number() would read them; both are reported.
+ */
 const num = (label: string, lim: { min: number; max: number }, integer = false) =>
-  z.coerce.number({ error: `${label} must be a number` }).check(
-    z.refine((v) => Number.isFinite(v), { message: `${label} must be a number` }),
-    z.refine((v) => v >= lim.min && v <= lim.max, { message: `${label} must be from ${lim.min} to ${lim.max}` }),
-    z.refine((v) => !integer || Number.isInteger(v), { message: `${label} must be an integer` }),
+  z.pipe(
+    z.pipe(
+      z.string().check(z.refine((s) => parseDecimal(s) !== null, { message: `${label} must be a decimal number` })),
+      z.transform((s) => parseDecimal(s) as number),
+    ),
+    z.number().check(
+      z.refine((v) => v >= lim.min && v <= lim.max, { message: `${label} must be from ${lim.min} to ${lim.max}` }),
+      z.refine((v) => !integer || Number.isInteger(v), { message: `${label} must be an integer` }),
+    ),
   );
 
 const flag = (label: string) =>
@@ -92,8 +102,11 @@ export function parseUrlState(search: string): ParsedUrlState {
   if (v !== null && v !== String(URL_STATE_VERSION)) {
     errors.push(`link version v=${v} is not known; read as v=${URL_STATE_VERSION}`);
   }
-  for (const key of params.keys()) {
-    if (key !== 'v' && !(key in FIELDS)) errors.push(`unknown link field "${key}" ignored`);
+  // One notice per key however often it repeats; own keys only (`__proto__` is unknown too).
+  for (const key of new Set(params.keys())) {
+    const count = params.getAll(key).length;
+    if (key !== 'v' && !hasOwn(FIELDS, key)) errors.push(`unknown link field "${key}" ignored`);
+    else if (count > 1) errors.push(`link field "${key}" given ${count} times; using the first`);
   }
   const read = <K extends FieldKey>(key: K): z.output<(typeof FIELDS)[K]> | undefined => {
     const raw = params.get(key);
