@@ -5,7 +5,10 @@
  *
  * It knows nothing about Web Workers: `deps` supplies posting and timers, so the same class runs
  * inside the worker (sim.worker.ts) and in-process for tests (src/client/in-process-client.ts).
- * Every entry point catches exceptions and posts `error` rather than dying silently.
+ * Every entry point catches exceptions and posts `error` rather than dying silently. Every
+ * message is checked (checkToWorker) before it is acted on; a query (pageInfo, cellSummary) is
+ * answered exactly once whatever happens, with null when there is nothing to say; a run that
+ * cannot be built leaves the last good one in place.
  */
 import type { CellSummary, PageInfo, Phase, QueryMigrate, Scenario, SimEvent, VirtqueueSnapshot } from '../engine/types';
 import {
@@ -19,6 +22,7 @@ import {
   type TimelineMarker,
   type ToWorker,
 } from '../protocol';
+import { checkToWorker } from '../protocol/validate';
 import { FramePool } from './frame-pool';
 
 /** What the host needs of the engine's Simulation (src/engine/simulation.ts); fakes fit too. */
@@ -87,13 +91,27 @@ export class SimHost {
 
   constructor(private readonly deps: HostDeps) {}
 
-  handle(msg: ToWorker): void {
+  /** Takes `unknown`: what arrives over postMessage is whatever was sent, not what the types say. */
+  handle(data: unknown): void {
     this.handled++;
+    const checked = checkToWorker(data);
+    if (!checked.ok) {
+      // A malformed query has no answer but must still get one, or the asker waits forever; a
+      // hover over nothing is not worth stopping playback for. Anything else is a bug: loud.
+      if (checked.query) this.answerNull(checked.query.type, checked.query.requestId);
+      else this.fail(new Error(checked.error));
+      return;
+    }
     try {
-      this.dispatch(msg);
+      this.dispatch(checked.msg);
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  private answerNull(type: 'pageInfo' | 'cellSummary', requestId: number): void {
+    if (type === 'pageInfo') this.deps.post({ type, requestId, info: null }, []);
+    else this.deps.post({ type, requestId, summary: null }, []);
   }
 
   dispose(): void {
@@ -104,15 +122,13 @@ export class SimHost {
   private dispatch(msg: ToWorker): void {
     switch (msg.type) {
       case 'load':
-        this.scenario = msg.scenario;
-        this.rebuild(0);
+        this.rebuild(0, msg.scenario);
         break;
       case 'setMode':
         if (!this.scenario) throw new Error('setMode before load');
         if (this.scenario.mode !== msg.mode) {
           const at = this.sim ? this.sim.clockMs : 0;
-          this.scenario = { ...this.scenario, mode: msg.mode };
-          this.rebuild(at);
+          this.rebuild(at, { ...this.scenario, mode: msg.mode });
         }
         break;
       case 'play': {
@@ -137,13 +153,11 @@ export class SimHost {
         break;
       }
       case 'seek': {
-        if (!Number.isFinite(msg.simMs) || msg.simMs < 0) throw new Error(`cannot seek to ${msg.simMs} ms`);
         this.playing = false;
         this.rebuild(msg.simMs);
         break;
       }
       case 'setSpeed':
-        if (!(msg.simMsPerWallMs > 0)) throw new Error(`speed must be positive, got ${msg.simMsPerWallMs}`);
         this.speed = msg.simMsPerWallMs;
         this.dirty = true;
         break;
@@ -164,17 +178,21 @@ export class SimHost {
       case 'returnBuffer':
         this.pool.release(msg.buffer);
         break;
-      case 'pageInfo': {
-        const sim = this.sim;
-        const ok = sim !== null && msg.pfn >= 0 && msg.pfn < sim.pageCount;
-        this.deps.post({ type: 'pageInfo', requestId: msg.requestId, info: ok ? sim.pageInfo(msg.pfn) : null }, []);
-        return;
-      }
+      case 'pageInfo':
       case 'cellSummary': {
         const sim = this.sim;
-        const ok = sim !== null && Number.isInteger(msg.firstPfn) && msg.firstPfn >= 0 && msg.firstPfn < sim.pageCount;
-        const summary = ok ? sim.cellSummary(msg.firstPfn, msg.pages) : null;
-        this.deps.post({ type: 'cellSummary', requestId: msg.requestId, summary }, []);
+        const pfn = msg.type === 'pageInfo' ? msg.pfn : msg.firstPfn;
+        if (sim === null || pfn >= sim.pageCount) {
+          this.answerNull(msg.type, msg.requestId);
+          return;
+        }
+        try {
+          if (msg.type === 'pageInfo') this.deps.post({ type: 'pageInfo', requestId: msg.requestId, info: sim.pageInfo(pfn) }, []);
+          else this.deps.post({ type: 'cellSummary', requestId: msg.requestId, summary: sim.cellSummary(pfn, msg.pages) }, []);
+        } catch (e) {
+          this.answerNull(msg.type, msg.requestId); // answered once, then the engine's error is reported
+          throw e;
+        }
         return;
       }
       case 'timeline':
@@ -192,12 +210,16 @@ export class SimHost {
     return this.sim;
   }
 
-  /** A fresh simulation of the current scenario, advanced to `atMs`. Starts a new epoch. */
-  private rebuild(atMs: number): void {
-    if (!this.scenario) throw new Error('no scenario loaded');
-    this.sim = null; // if the constructor throws, do not keep the old run looking alive
-    const sim = this.deps.createSimulation(this.scenario);
+  /**
+   * A fresh simulation of `scenario` (default: the current one), advanced to `atMs`. Starts a new
+   * epoch. If building or advancing it throws, nothing changes: the last good run stays loaded
+   * (a bad `load` must not take away what is on screen).
+   */
+  private rebuild(atMs: number, scenario: Scenario | null = this.scenario): void {
+    if (!scenario) throw new Error('no scenario loaded');
+    const sim = this.deps.createSimulation(scenario);
     if (atMs > 0) sim.step(atMs);
+    this.scenario = scenario;
     this.sim = sim;
     this.epoch++;
     this.targetMs = sim.clockMs;

@@ -269,3 +269,123 @@ it('answers a timeline query with the whole run, without moving the playing one'
   const frames = posted.filter((m) => m.type === 'frame');
   expect(frames.at(-1)?.type === 'frame' && frames.at(-1)?.simTimeMs).toBe(0);
 });
+
+describe('SimHost: every message checked at the boundary (issue 9, defect 8)', () => {
+  const last = (h: ReturnType<typeof harness>) => h.posted.at(-1)?.msg;
+
+  it('pageInfo with a non-integer, negative or missing pfn is answered once with null, and playback goes on', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    h.host.handle({ type: 'play' });
+    const before = h.posted.length;
+    for (const [i, pfn] of [1.5, -1, Number.NaN, '4', undefined].entries()) h.host.handle({ type: 'pageInfo', requestId: i, pfn });
+    const answers = h.posted.slice(before).map((p) => p.msg);
+    expect(answers).toEqual([0, 1, 2, 3, 4].map((requestId) => ({ type: 'pageInfo', requestId, info: null })));
+    h.tick();
+    expect(h.lastFrame().playing).toBe(true);
+  });
+
+  it('cellSummary with pages NaN, 0 or 1.5 is answered with null, not NaN counts', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    for (const pages of [Number.NaN, 0, 1.5, Number.POSITIVE_INFINITY]) {
+      h.host.handle({ type: 'cellSummary', requestId: 3, firstPfn: 0, pages });
+      expect(last(h)).toEqual({ type: 'cellSummary', requestId: 3, summary: null });
+    }
+    h.host.handle({ type: 'cellSummary', requestId: 4, firstPfn: 0.5, pages: 4 });
+    expect(last(h)).toEqual({ type: 'cellSummary', requestId: 4, summary: null });
+  });
+
+  it('a query the engine throws on is answered with null once, then the error is reported', () => {
+    const h = harness((s) => {
+      const sim = new FakeSimulation(fakeScenario(s));
+      sim.pageInfo = () => {
+        throw new Error('engine bug');
+      };
+      return sim;
+    });
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    const before = h.posted.length;
+    h.host.handle({ type: 'pageInfo', requestId: 11, pfn: 4 });
+    expect(h.posted.slice(before).map((p) => p.msg)).toEqual([
+      { type: 'pageInfo', requestId: 11, info: null },
+      { type: 'error', message: 'engine bug' },
+    ]);
+  });
+
+  it('setViewport with NaN, 0 or a negative size is rejected and later frames keep the last good layout', () => {
+    const h = harness();
+    h.host.handle({ type: 'setViewport', width: 64, height: 64 });
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    const good = h.lastFrame().layout;
+    h.giveBack(h.lastFrame());
+    for (const [width, height] of [
+      [Number.NaN, 64],
+      [0, 64],
+      [64, -1],
+      [64, Number.POSITIVE_INFINITY],
+    ]) {
+      h.host.handle({ type: 'setViewport', width, height });
+      expect(last(h)).toMatchObject({ type: 'error', message: expect.stringMatching(/^setViewport: width and height must be from 1 to 32767 px/) });
+    }
+    h.host.handle({ type: 'step' });
+    expect(h.lastFrame().layout).toEqual(good);
+    expect(Number.isFinite(h.lastFrame().layout.cols) && Number.isFinite(h.lastFrame().layout.rows)).toBe(true);
+  });
+
+  it('a load that fails validation keeps the previous good run', () => {
+    const h = harness((s) => {
+      if (s.seed === 666) throw new Error('seed must be from 0 to 4294967295');
+      return new FakeSimulation(fakeScenario(s));
+    });
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'step' });
+    const at = h.lastFrame().simTimeMs;
+    expect(at).toBe(63); // steps of 62.5 ms at the default speed, in the fake's 1 ms ticks
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'load', scenario: fakeScenario({ seed: 666 }) });
+    expect(last(h)).toEqual({ type: 'error', message: 'seed must be from 0 to 4294967295' });
+    h.host.handle({ type: 'load', scenario: 'rfc-case-1' });
+    expect(last(h)).toEqual({ type: 'error', message: 'load needs a scenario object' });
+    h.host.handle({ type: 'step' });
+    expect(h.lastFrame()).toMatchObject({ epoch: 1, simTimeMs: 126, pageCount: 65536 });
+  });
+
+  it('unknown types and non-objects are reported, not thrown', () => {
+    const h = harness();
+    for (const m of [null, 42, 'play', [], { type: 'explode' }, { type: 'toString' }, { type: 'setMode', mode: 'fast' }]) {
+      h.host.handle(m);
+      expect(last(h)).toMatchObject({ type: 'error' });
+    }
+    expect(h.posted.map((p) => (p.msg.type === 'error' ? p.msg.message : '')).slice(4, 7)).toEqual([
+      'unknown message type "explode"',
+      'unknown message type "toString"',
+      'setMode: mode must be one of original, pv, pagemap, hint',
+    ]);
+  });
+
+  it('foreign buffers cannot lift the back-pressure of the frame pool', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.host.handle({ type: 'setSpeed', simMsPerWallMs: 0.2 });
+    expect(h.frames()).toHaveLength(2); // both buffers out with the UI
+    const size = h.frames()[0].cells.buffer.byteLength;
+    // Buffers the pool never handed out, of another size or the same size beyond what is owed.
+    h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(size * 2) });
+    h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(7) });
+    h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(0) });
+    h.host.handle({ type: 'step' });
+    expect(h.frames()).toHaveLength(2);
+    h.giveBack(h.frames()[0]);
+    expect(h.frames()).toHaveLength(3);
+    // Returning the same frame again (or a copy of it) does not make a third buffer.
+    h.giveBack(h.frames()[1]);
+    h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(size) });
+    h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(size) });
+    h.host.handle({ type: 'step' });
+    h.host.handle({ type: 'step' });
+    h.host.handle({ type: 'step' });
+    expect(h.frames()).toHaveLength(5); // one frame per buffer owed, then back-pressure
+  });
+});
