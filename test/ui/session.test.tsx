@@ -146,7 +146,7 @@ describe('shareable links', () => {
     expect(items.join('\n')).toMatch(/unknown link field "bogus"/);
     expect(items.join('\n')).toMatch(/view must be one of original, pv, pagemap, hint, compare \(got "sideways"\)/);
     expect(items.join('\n')).toMatch(/seed must be from 0 to 4294967295 \(got "-3"\)/);
-    expect(items.join('\n')).toMatch(/gib \(guest size, GiB\) must be a number/);
+    expect(items.join('\n')).toMatch(/gib \(guest size, GiB\) must be a decimal number/);
     // Defaults for the bad fields, the good one (t) still applies.
     expect(screen.getByRole('button', { name: 'Original' })).toHaveAttribute('aria-pressed', 'true');
     const load = sentTo(0, 'load')[0];

@@ -1,23 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import type { FrameMessage, FromWorker } from '../../src/protocol';
+import type { FrameMessage, FromWorker, ProgressMessage } from '../../src/protocol';
 import { SimHost, TICK_MS } from '../../src/worker/sim-host';
 import { FAKE_SETUP_MS, FakeSimulation, fakeScenario } from './fake-simulation';
 
-/** A host with a hand-driven clock and timer queue. */
-function harness(createSimulation = (s: Parameters<typeof fakeScenario>[0] & object) => new FakeSimulation(fakeScenario(s))) {
+/**
+ * A host with a hand-driven clock and timer queue. `autoAdvanceMs`: every now() call moves the
+ * clock by that much, so work cut into wall-time chunks takes several chunks.
+ */
+function harness(
+  createSimulation = (s: Parameters<typeof fakeScenario>[0] & object) => new FakeSimulation(fakeScenario(s)),
+  autoAdvanceMs = 0,
+) {
   const posted: { msg: FromWorker; transfer: Transferable[] }[] = [];
   let now = 1000;
-  const timers: (() => void)[] = [];
+  let nextId = 1;
+  const timers: { id: number; cb: () => void }[] = [];
   const host = new SimHost({
     createSimulation: (s) => createSimulation(s),
     post: (msg, transfer) => posted.push({ msg, transfer }),
-    now: () => now,
-    setTimer: (cb) => {
-      timers.push(cb);
-      return timers.length;
+    now: () => {
+      now += autoAdvanceMs;
+      return now;
     },
-    clearTimer: () => {
-      timers.length = 0;
+    setTimer: (cb) => {
+      timers.push({ id: nextId, cb });
+      return nextId++;
+    },
+    clearTimer: (id) => {
+      const i = timers.findIndex((t) => t.id === id);
+      if (i >= 0) timers.splice(i, 1);
     },
   });
   const frames = () => posted.map((p) => p.msg).filter((m): m is FrameMessage => m.type === 'frame');
@@ -25,8 +36,8 @@ function harness(createSimulation = (s: Parameters<typeof fakeScenario>[0] & obj
   /** Advance wall time by one tick and run the pending timer. */
   const tick = (ms = TICK_MS) => {
     now += ms;
-    const cb = timers.shift();
-    cb?.();
+    const t = timers.shift();
+    t?.cb();
   };
   const giveBack = (f: FrameMessage) => host.handle({ type: 'returnBuffer', buffer: f.cells.buffer as ArrayBuffer });
   return { host, posted, frames, lastFrame, tick, giveBack, timers };
@@ -185,7 +196,8 @@ describe('SimHost', () => {
     h.host.handle({ type: 'load', scenario: fakeScenario() });
     expect(h.posted.at(-1)?.msg).toEqual({ type: 'error', message: 'guest too large for this profile' });
     h.host.handle({ type: 'play' });
-    expect(h.posted.at(-1)?.msg).toEqual({ type: 'error', message: 'no simulation loaded' });
+    // Nothing to play, and the reason is the failed load's.
+    expect(h.posted.at(-1)?.msg).toEqual({ type: 'error', message: 'guest too large for this profile' });
     fail = false;
     h.host.handle({ type: 'load', scenario: fakeScenario() });
     expect(h.lastFrame().epoch).toBe(1);
@@ -387,5 +399,94 @@ describe('SimHost: every message checked at the boundary (issue 9, defect 8)', (
     h.host.handle({ type: 'step' });
     h.host.handle({ type: 'step' });
     expect(h.frames()).toHaveLength(5); // one frame per buffer owed, then back-pressure
+  });
+});
+
+describe('SimHost: long work in chunks, with progress and cancel (issue 9, defect 5)', () => {
+  // Every now() call moves the wall clock 10 ms: a 50 ms chunk is 5 slices of 25 simulated ms.
+  const longRun = () => harness(undefined, 10);
+  const progress = (h: ReturnType<typeof harness>) =>
+    h.posted.map((p) => p.msg).filter((m): m is ProgressMessage => m.type === 'progress');
+  const drain = (h: ReturnType<typeof harness>) => {
+    for (let i = 0; i < 100 && h.timers.length > 0; i++) h.tick(0);
+  };
+
+  it('a long seek re-simulates in chunks: progress between them, queries answered, then one frame at the target', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) }); // ends at ~665 ms
+    h.giveBack(h.lastFrame());
+    const framesBefore = h.frames().length;
+    h.host.handle({ type: 'seek', simMs: 600 });
+    expect(progress(h)).toEqual([{ type: 'progress', what: 'rebuild', simMs: 125, fraction: 125 / 600 }]);
+    expect(h.frames()).toHaveLength(framesBefore); // no frame of the old run passes for the seek's result
+    h.host.handle({ type: 'pageInfo', requestId: 1, pfn: 4 });
+    expect(h.posted.at(-1)?.msg).toMatchObject({ type: 'pageInfo', requestId: 1, info: { pfn: 4 } });
+    drain(h);
+    expect(progress(h).map((p) => p.simMs)).toEqual([125, 250, 375, 500]);
+    expect(h.frames()).toHaveLength(framesBefore + 1);
+    expect(h.lastFrame()).toMatchObject({ epoch: 2, simTimeMs: 600, ack: 4 });
+  });
+
+  it('a newer seek cancels the older one; Pause meanwhile is answered in the frame that ends it', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'seek', simMs: 600 });
+    h.host.handle({ type: 'pause' });
+    h.host.handle({ type: 'seek', simMs: 300 });
+    drain(h);
+    const after = h.frames().slice(1);
+    expect(after.map((f) => [f.epoch, f.simTimeMs])).toEqual([[2, 300]]);
+    expect(after[0]).toMatchObject({ playing: false, ack: 5 });
+  });
+
+  it('Play during a pending seek plays from the seek target', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'seek', simMs: 400 });
+    h.host.handle({ type: 'play' });
+    expect(h.lastFrame()).toMatchObject({ epoch: 2, simTimeMs: 400, playing: true });
+  });
+
+  it('a mode switch during a pending seek goes to the seek target in the new mode', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'seek', simMs: 150 }); // the fake's pv run ends at 174 ms
+    h.host.handle({ type: 'setMode', mode: 'pv' });
+    drain(h);
+    expect(h.frames().slice(1).map((f) => [f.epoch, f.simTimeMs, f.done])).toEqual([[2, 150, false]]);
+    expect(h.frames()[1].stats.migviz['skipped-free-pages']).toBeGreaterThan(0);
+    h.host.handle({ type: 'timeline' });
+    drain(h);
+    const tl = h.posted.map((p) => p.msg).find((m) => m.type === 'timeline');
+    expect(tl?.type === 'timeline' && tl.scenario.mode).toBe('pv');
+  });
+
+  it('the timeline runs in chunks with progress of unknown length; a newer query cancels the older', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.host.handle({ type: 'timeline' });
+    h.host.handle({ type: 'timeline' });
+    expect(progress(h)).toEqual([
+      { type: 'progress', what: 'timeline', simMs: 125, fraction: null },
+      { type: 'progress', what: 'timeline', simMs: 125, fraction: null },
+    ]);
+    h.host.handle({ type: 'cellSummary', requestId: 2, firstPfn: 0, pages: 4 });
+    expect(h.posted.at(-1)?.msg).toMatchObject({ type: 'cellSummary', requestId: 2 });
+    drain(h);
+    const timelines = h.posted.map((p) => p.msg).filter((m) => m.type === 'timeline');
+    expect(timelines).toHaveLength(1);
+    expect(timelines[0]).toMatchObject({ endMs: 666, final: { status: 'completed' } });
+  });
+
+  it('a load cancels the timeline of the scenario it leaves', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.host.handle({ type: 'timeline' });
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4, seed: 2 }) });
+    drain(h);
+    expect(h.posted.some((p) => p.msg.type === 'timeline')).toBe(false);
   });
 });

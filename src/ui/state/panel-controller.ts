@@ -333,6 +333,8 @@ export class PanelController {
         // A timeline of a scenario this panel has since left is worthless.
         if (sameScenario(msg.scenario, this.state.scenario)) this.store.setState({ timeline: msg });
         break;
+      case 'progress':
+        break; // not shown yet: the frame that ends the work is what the panel waits for
       case 'error':
         this.store.setState({ engineError: msg.message, playing: false });
         this.seekInFlight = -1;
