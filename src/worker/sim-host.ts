@@ -232,13 +232,17 @@ export class SimHost {
           this.answerNull(msg.type, msg.requestId);
           return;
         }
+        let info: PageInfo | null = null;
+        let summary: CellSummary | null = null;
         try {
-          if (msg.type === 'pageInfo') this.deps.post({ type: 'pageInfo', requestId: msg.requestId, info: sim.pageInfo(pfn) }, []);
-          else this.deps.post({ type: 'cellSummary', requestId: msg.requestId, summary: sim.cellSummary(pfn, msg.pages) }, []);
+          if (msg.type === 'pageInfo') info = sim.pageInfo(pfn);
+          else summary = sim.cellSummary(pfn, msg.pages);
         } catch (e) {
           this.answerNull(msg.type, msg.requestId); // answered once, then the engine's error is reported
           throw e;
         }
+        if (msg.type === 'pageInfo') this.deps.post({ type: 'pageInfo', requestId: msg.requestId, info }, []);
+        else this.deps.post({ type: 'cellSummary', requestId: msg.requestId, summary }, []);
         return;
       }
       case 'timeline':
