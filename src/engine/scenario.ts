@@ -123,8 +123,8 @@ const ScenarioFileFields = z.partial(z.omit(ScenarioSchema, { id: true }));
 
 /**
  * Largest scenario file the CLI and Open… read. A scenario file is a dozen short fields (about
- * 250 bytes as the Scenario export writes it); 1 MiB leaves room for whitespace and comments of
- * any editor while refusing /dev/zero or a disk image before it is read into memory.
+ * 250 bytes as the Scenario export writes it); 1 MiB leaves room for any indentation an editor
+ * adds while refusing /dev/zero or a disk image before it is read into memory.
  */
 export const MAX_SCENARIO_FILE_BYTES = 1 << 20;
 
