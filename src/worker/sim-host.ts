@@ -85,9 +85,9 @@ interface RebuildJob {
   timer: unknown;
 }
 
-/** The timeline's run to the end, on its own Simulation. */
+/** The timeline's run to the end, on its own Simulation (built at its first chunk). */
 interface TimelineJob {
-  probe: SimulationLike;
+  probe: SimulationLike | null;
   scenario: Scenario;
   timer: unknown;
 }
@@ -371,28 +371,38 @@ export class SimHost {
     const scenario = this.job?.scenario ?? this.scenario;
     if (!scenario) throw this.noRun('timeline before load');
     this.cancelTimeline();
-    this.timelineJob = { probe: this.deps.createSimulation(scenario), scenario, timer: null };
+    this.timelineJob = { probe: null, scenario, timer: null };
     this.advanceTimeline();
   }
 
+  /**
+   * One chunk of the timeline job. It gives way to a pending rebuild (what the user is waiting
+   * to see) and waits for the next turn, doing nothing, until that is done.
+   */
   private advanceTimeline(): void {
     const job = this.timelineJob;
     if (!job) return;
     job.timer = null;
+    const later = () => {
+      job.timer = this.deps.setTimer(() => this.continueLater(() => this.advanceTimeline()), 0);
+    };
+    if (this.job) return later();
     let finished: boolean;
+    let probe: SimulationLike;
     try {
-      finished = this.runChunk(job.probe, Number.POSITIVE_INFINITY);
+      probe = job.probe ?? this.deps.createSimulation(job.scenario);
+      job.probe = probe;
+      finished = this.runChunk(probe, Number.POSITIVE_INFINITY);
     } catch (e) {
       this.timelineJob = null;
       throw e;
     }
     if (!finished) {
-      this.deps.post({ type: 'progress', what: 'timeline', simMs: job.probe.clockMs, fraction: null }, []);
-      job.timer = this.deps.setTimer(() => this.continueLater(() => this.advanceTimeline()), 0);
-      return;
+      this.deps.post({ type: 'progress', what: 'timeline', simMs: probe.clockMs, fraction: null }, []);
+      return later();
     }
     this.timelineJob = null;
-    const { probe, scenario } = job;
+    const { scenario } = job;
     const final = probe.runToEnd(); // already at the end: just the final stats
     const markers: TimelineMarker[] = [];
     for (const e of probe.events) if (e.kind !== 'vq') markers.push(e);

@@ -481,6 +481,28 @@ describe('SimHost: long work in chunks, with progress and cancel (issue 9, defec
     expect(timelines[0]).toMatchObject({ endMs: 666, final: { status: 'completed' } });
   });
 
+  it('the timeline gives way to a pending seek: the frame at the seek target comes first', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'seek', simMs: 400 });
+    h.host.handle({ type: 'timeline' });
+    drain(h);
+    const order = h.posted.map((p) => (p.msg.type === 'progress' ? `${p.msg.what} ${p.msg.simMs}` : p.msg.type)).slice(1);
+    expect(order).toEqual([
+      'rebuild 125',
+      'rebuild 250',
+      'rebuild 375',
+      'frame',
+      'timeline 125',
+      'timeline 250',
+      'timeline 375',
+      'timeline 500',
+      'timeline 625',
+      'timeline',
+    ]);
+  });
+
   it('a load cancels the timeline of the scenario it leaves', () => {
     const h = longRun();
     h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
