@@ -386,7 +386,10 @@ export class SimHost {
     const later = () => {
       job.timer = this.deps.setTimer(() => this.continueLater(() => this.advanceTimeline()), 0);
     };
-    if (this.job) return later();
+    if (this.job) {
+      later();
+      return;
+    }
     let finished: boolean;
     let probe: SimulationLike;
     try {
@@ -399,7 +402,8 @@ export class SimHost {
     }
     if (!finished) {
       this.deps.post({ type: 'progress', what: 'timeline', simMs: probe.clockMs, fraction: null }, []);
-      return later();
+      later();
+      return;
     }
     this.timelineJob = null;
     const { scenario } = job;
