@@ -3,16 +3,21 @@
  * numeric flag must accept a negative value as its value (`--guest-gib -4` is a bad size, not an
  * unknown flag `-4`) so that the error can name the flag and its accepted range.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import {
   DEFAULT_PRESET,
+  hasOwn,
   LIMITS,
+  MAX_SCENARIO_FILE_BYTES,
+  ownValue,
+  parseDecimal,
   MODE_IDS,
   PRESET_IDS,
   PROFILES,
   parseScenarioFile,
   resolveScenario,
   STRESS_PATTERNS,
+  scenarioFileTooLarge,
   WORKLOAD_IDS,
   type Scenario,
 } from '../engine/index';
@@ -61,13 +66,13 @@ export function parseFlags(argv: readonly string[], spec: Record<string, FlagSpe
     const arg = argv[i];
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const s = spec[name];
+    const s = ownValue(spec, name);
     if (!s) {
       throw new UsageError(
         arg.startsWith('-') ? `unknown flag ${name}; accepted: ${Object.keys(spec).join(' ')}` : `unexpected argument "${arg}"`,
       );
     }
-    if (name in out) throw new UsageError(`${name} given twice`);
+    if (hasOwn(out, name)) throw new UsageError(`${name} given twice`);
     if (s.kind === 'switch') {
       if (eq > 0) throw new UsageError(`${name} takes no value`);
       out[name] = true;
@@ -84,8 +89,8 @@ export function parseFlags(argv: readonly string[], spec: Record<string, FlagSpe
       out[name] = raw;
       continue;
     }
-    const v = Number(raw.trim());
-    if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${name} "${raw}" is not a number: ${describe(s)}`);
+    const v = parseDecimal(raw);
+    if (v === null) throw new UsageError(`${name} "${raw}" is not a decimal number: ${describe(s)}`);
     if (s.kind === 'integer' && !Number.isInteger(v)) throw new UsageError(`${name} ${raw} is not an integer: ${describe(s)}`);
     if ((s.min !== undefined && v < s.min) || (s.max !== undefined && v > s.max)) {
       throw new UsageError(`${name} ${raw} is out of range: ${describe(s)}`);
@@ -114,7 +119,7 @@ function describe(s: FlagSpec): string {
 export function scenarioOverrides(flags: ParsedFlags): Partial<Scenario> {
   const o: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(SCENARIO_FLAGS)) {
-    if (spec.field && name in flags) o[spec.field] = flags[name];
+    if (spec.field && hasOwn(flags, name)) o[spec.field] = flags[name];
   }
   return o as Partial<Scenario>;
 }
@@ -128,27 +133,85 @@ export function scenarioFromFlags(flags: ParsedFlags): Scenario {
   let fromFile: Partial<Scenario> = {};
   const file = flags['--scenario-file'];
   if (typeof file === 'string') {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new UsageError(`--scenario-file ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-    ({ presetId, overrides: fromFile } = parseScenarioFile(text, file));
+    ({ presetId, overrides: fromFile } = parseScenarioFile(readScenarioFile(file), file));
   }
   if (typeof flags['--scenario'] === 'string') presetId = flags['--scenario'];
   return resolveScenario(presetId, { ...fromFile, ...scenarioOverrides(flags) });
 }
 
-/** Runs a CLI body: usage and scenario errors print one line and exit 2, no stack trace. */
-export function runCli(body: () => void): void {
+/**
+ * The text of a scenario file: a regular file of at most MAX_SCENARIO_FILE_BYTES. Checked with
+ * stat before opening, so /dev/zero, a FIFO (whose open would block) or a directory is refused at
+ * once; read with a bound, so a file that grows after the stat cannot fill memory either.
+ */
+export function readScenarioFile(file: string): string {
+  const cannot = (e: unknown) =>
+    new UsageError(`--scenario-file ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  let size: number;
   try {
-    body();
+    const st = statSync(file);
+    if (!st.isFile()) throw new UsageError(`--scenario-file ${file} is not a regular file`);
+    size = st.size;
   } catch (e) {
+    throw e instanceof UsageError ? e : cannot(e);
+  }
+  if (size > MAX_SCENARIO_FILE_BYTES) throw new UsageError(`--scenario-file ${scenarioFileTooLarge(file)}`);
+  const buf = Buffer.alloc(MAX_SCENARIO_FILE_BYTES + 1);
+  let length = 0;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      let n: number;
+      do {
+        n = readSync(fd, buf, length, buf.length - length, null);
+        length += n;
+      } while (n > 0 && length < buf.length);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw cannot(e);
+  }
+  if (length > MAX_SCENARIO_FILE_BYTES) throw new UsageError(`--scenario-file ${scenarioFileTooLarge(file)}`);
+  return buf.toString('utf8', 0, length);
+}
+
+/**
+ * What a CLI does when its output cannot be written. EPIPE means the reader left (`| head -c 1`):
+ * nothing is wrong, exit quietly. Anything else (ENOSPC on `> /dev/full`, EIO) is one line on
+ * stderr and status 1, not Node's stack trace of an unhandled 'error' event.
+ */
+function outputFailed(e: NodeJS.ErrnoException): never {
+  if (e.code === 'EPIPE') process.exit(0);
+  try {
+    process.stderr.write(`error: cannot write the output: ${e.code ?? e.message}\n`);
+  } catch {
+    // stderr is gone too: the exit status is all that is left to say it.
+  }
+  process.exit(1);
+}
+
+function isOutputError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && (e as NodeJS.ErrnoException).syscall === 'write';
+}
+
+/**
+ * Runs a CLI body: usage and scenario errors print one line and exit 2, no stack trace; output
+ * errors are handled by outputFailed, whether the write threw or its stream emitted 'error'.
+ */
+export function runCli(body: () => void): void {
+  process.stdout.on('error', outputFailed);
+  const handle = (e: unknown) => {
     if (e instanceof UsageError || (e instanceof Error && e.name === 'ScenarioError')) {
       process.stderr.write(`error: ${e.message}\n`);
       process.exit(2);
     }
+    if (isOutputError(e)) outputFailed(e);
     throw e;
+  };
+  try {
+    body();
+  } catch (e) {
+    handle(e);
   }
 }

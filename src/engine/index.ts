@@ -29,9 +29,12 @@ export {
   SCENARIO_FILE_KEYS,
   STRESS_DEFAULTS,
   AUTO_CONVERGE_DEFAULTS,
+  MAX_SCENARIO_FILE_BYTES,
+  scenarioFileTooLarge,
   type PresetId,
 } from './scenario';
 export { PROFILES, getProfile, type HostProfile } from './migration/profiles';
+export { hasOwn, ownValue, parseDecimal, stripBom, duplicateJsonKeys } from './input';
 export * from './types';
 export * from './model/page-state';
 export {

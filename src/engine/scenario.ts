@@ -9,6 +9,7 @@ import table from '../data/rfc-2016-table.json';
 import { MODE_IDS } from './migration/modes';
 import { STRESS_PATTERNS, WORKLOAD_IDS, type Scenario } from './types';
 import { PROFILES } from './migration/profiles';
+import { duplicateJsonKeys, hasOwn, ownValue, stripBom } from './input';
 
 export type PresetId = 'rfc-case-1' | 'rfc-case-2';
 export const PRESET_IDS: readonly PresetId[] = ['rfc-case-1', 'rfc-case-2'];
@@ -67,7 +68,7 @@ export const ScenarioSchema = z.object({
   maxBandwidthMiBs: range('max-bandwidth (MiB/s)', LIMITS.maxBandwidthMiBs),
   downtimeMs: range('downtime limit (ms)', LIMITS.downtimeMs),
   profile: z.string().check(
-    z.refine((p) => p in PROFILES, { message: `profile must be one of ${Object.keys(PROFILES).join(', ')}` }),
+    z.refine((p) => hasOwn(PROFILES, p), { message: `profile must be one of ${Object.keys(PROFILES).join(', ')}` }),
   ),
   seed: range('seed', LIMITS.seed).check(z.refine((v) => Number.isInteger(v), { message: 'seed must be an integer' })),
   settleMs: range('settle time (ms)', LIMITS.settleMs),
@@ -154,7 +155,7 @@ export function resolveScenario(presetId: string, overrides: Partial<Scenario> =
  */
 export function presetOn(id: PresetId, profile: string = SCENARIO_PRESETS[id].profile): Scenario {
   const base = SCENARIO_PRESETS[id];
-  const prof = Object.hasOwn(PROFILES, profile) ? PROFILES[profile] : undefined;
+  const prof = ownValue(PROFILES, profile);
   if (profile === base.profile) return base;
   if (!prof) return { ...base, profile };
   return {
@@ -190,19 +191,38 @@ export const SCENARIO_FILE_KEYS = [
 const ScenarioFileFields = z.partial(z.omit(ScenarioSchema, { id: true }));
 
 /**
+ * Largest scenario file the CLI and Open… read. A scenario file is a dozen short fields (about
+ * 250 bytes as the Scenario export writes it); 1 MiB leaves room for any indentation an editor
+ * adds while refusing /dev/zero or a disk image before it is read into memory.
+ */
+export const MAX_SCENARIO_FILE_BYTES = 1 << 20;
+
+/** What the CLI and Open… say about a file over MAX_SCENARIO_FILE_BYTES. */
+export function scenarioFileTooLarge(source: string): string {
+  return `${source} is larger than 1 MiB; a scenario file needs a few hundred bytes`;
+}
+
+/**
  * Reads a scenario file (JSON), e.g. {"scenario": "rfc-case-1", "mode": "pv", "guestGiB": 16}.
  * Returns the preset and the overrides to hand to resolveScenario; throws ScenarioError with a
  * message naming the file, the field and what it accepts.
  */
 export function parseScenarioFile(text: string, source = 'scenario file'): { presetId: string; overrides: Partial<Scenario> } {
+  // Each UTF-16 unit is at least one UTF-8 byte, so this length is a lower bound of the size.
+  if (text.length > MAX_SCENARIO_FILE_BYTES) throw new ScenarioError(scenarioFileTooLarge(source));
+  const json = stripBom(text);
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(json);
   } catch (e) {
     throw new ScenarioError(`${source} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ScenarioError(`${source} must hold one JSON object, e.g. {"scenario": "rfc-case-1", "mode": "pv"}`);
+  }
+  const dups = duplicateJsonKeys(json);
+  if (dups.length > 0) {
+    throw new ScenarioError(`${source}: field ${dups.map((k) => `"${k}"`).join(', ')} given more than once`);
   }
   const keys = Object.keys(data);
   const unknown = keys.filter((k) => !(SCENARIO_FILE_KEYS as readonly string[]).includes(k));

@@ -149,16 +149,30 @@ export interface TimelineMessage {
   final: QueryMigrate;
 }
 
+/**
+ * Long work under way (a seek that re-simulates, the timeline's run to the end), sent between
+ * the chunks it is cut into, so the UI can show it; the worker answers other messages meanwhile,
+ * and a newer seek, load, mode switch or reset (a newer timeline, for `timeline`) cancels it.
+ */
+export interface ProgressMessage {
+  type: 'progress';
+  /** `rebuild`: a seek, mode switch or load advancing a new run to its time; `timeline`: see TimelineMessage. */
+  what: 'rebuild' | 'timeline';
+  /** Simulated time reached so far. */
+  simMs: number;
+  /** simMs / target, 0..1; null when the length is not known in advance (a timeline runs until the migration ends). */
+  fraction: number | null;
+}
+
 export type FromWorker =
   | FrameMessage
+  | ProgressMessage
   /** The run finished (completed or failed); `stats.verification` says whether nothing was lost. */
   | { type: 'done'; epoch: number; stats: QueryMigrate }
   | { type: 'pageInfo'; requestId: number; info: PageInfo | null }
   | { type: 'cellSummary'; requestId: number; summary: CellSummary | null }
   | { type: 'pageHistory'; requestId: number; history: PageHistory | null }
   | TimelineMessage
-  /** Long work under way: `fraction` 0..1 done (1: finished). */
-  | { type: 'progress'; what: ProgressWhat; fraction: number }
   /** Something threw. The worker stays alive and answers the next `load`/`reset`. */
   | { type: 'error'; message: string };
 

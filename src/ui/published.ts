@@ -3,7 +3,7 @@
  * shown only when the scenario is an RFC preset left as published (mode and seed aside).
  */
 import table from '../data/rfc-2016-table.json';
-import { SCENARIO_PRESETS } from '../engine/scenario';
+import { isPresetId, SCENARIO_PRESETS } from '../engine/scenario';
 import type { ModeId, Scenario } from '../engine/types';
 
 /** What the RFC measured for one mode: total time and bytes on the wire. */
@@ -14,8 +14,8 @@ export interface PublishedNumbers {
 
 /** The published row of an unmodified RFC preset, else null. */
 export function publishedRow(s: Scenario): (typeof table.cases)[number] | null {
-  const preset = SCENARIO_PRESETS[s.id as keyof typeof SCENARIO_PRESETS];
-  if (!preset) return null;
+  if (!isPresetId(s.id)) return null; // not SCENARIO_PRESETS[id]: "toString" would find a function
+  const preset = SCENARIO_PRESETS[s.id];
   const same = (['guestGiB', 'linkGbps', 'workload', 'maxBandwidthMiBs', 'downtimeMs', 'profile'] as const).every(
     (k) => preset[k] === s[k],
   );

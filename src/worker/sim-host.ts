@@ -5,7 +5,10 @@
  *
  * It knows nothing about Web Workers: `deps` supplies posting and timers, so the same class runs
  * inside the worker (sim.worker.ts) and in-process for tests (src/client/in-process-client.ts).
- * Every entry point catches exceptions and posts `error` rather than dying silently.
+ * Every entry point catches exceptions and posts `error` rather than dying silently. Every
+ * message is checked (checkToWorker) before it is acted on; a query (pageInfo, cellSummary) is
+ * answered exactly once whatever happens, with null when there is nothing to say; a run that
+ * cannot be built leaves the last good one in place.
  */
 import type {
   CellSummary,
@@ -31,6 +34,7 @@ import {
   type TimelineMarker,
   type ToWorker,
 } from '../protocol';
+import { checkToWorker } from '../protocol/validate';
 import { FramePool } from './frame-pool';
 
 /** What the host needs of the engine's Simulation (src/engine/simulation.ts); fakes fit too. */
@@ -86,6 +90,31 @@ const MAX_TICK_GAP_MS = 100;
 /** At speed Infinity the engine runs in slices for at most this long per tick, then posts a frame. */
 const MAX_SPEED_BUDGET_MS = 12;
 const MAX_SPEED_SLICE_SIM_MS = 25;
+/**
+ * Long work (a seek's re-simulation, the timeline's run to the end) is cut into chunks of about
+ * this much wall time, in slices of WORK_SLICE_SIM_MS simulated ms; between chunks the worker
+ * reads its messages. 50 ms keeps Pause and a newer seek within a few frames of the click while
+ * the chunk overhead (a timer turn) stays negligible.
+ */
+export const WORK_CHUNK_MS = 50;
+const WORK_SLICE_SIM_MS = 25;
+/** A chunk ends after this many slices even if the clock says otherwise (a stalled clock in tests). */
+const MAX_SLICES_PER_CHUNK = 4000;
+
+/** A new run being advanced to `targetMs` before it replaces the current one. */
+interface RebuildJob {
+  sim: SimulationLike;
+  scenario: Scenario;
+  targetMs: number;
+  timer: unknown;
+}
+
+/** The timeline's run to the end, on its own Simulation (built at its first chunk). */
+interface TimelineJob {
+  probe: SimulationLike | null;
+  scenario: Scenario;
+  timer: unknown;
+}
 
 export class SimHost {
   private scenario: Scenario | null = null;
@@ -108,38 +137,69 @@ export class SimHost {
   private timer: unknown = null;
   /** Messages handled so far (echoed in frames as `ack`). */
   private handled = 0;
+  /** A seek, mode switch or load still advancing its new run (no frames meanwhile: see flush). */
+  private job: RebuildJob | null = null;
+  private timelineJob: TimelineJob | null = null;
+  /** Why the last load failed, while no load has succeeded since. */
+  private loadError: string | null = null;
 
   constructor(private readonly deps: HostDeps) {}
 
-  handle(msg: ToWorker): void {
+  /** Takes `unknown`: what arrives over postMessage is whatever was sent, not what the types say. */
+  handle(data: unknown): void {
     this.handled++;
+    const checked = checkToWorker(data);
+    if (!checked.ok) {
+      // A malformed query has no answer but must still get one, or the asker waits forever; a
+      // hover over nothing is not worth stopping playback for. Anything else is a bug: loud.
+      if (checked.query) this.answerNull(checked.query.type, checked.query.requestId);
+      else this.fail(new Error(checked.error));
+      return;
+    }
     try {
-      this.dispatch(msg);
+      this.dispatch(checked.msg);
     } catch (e) {
       this.fail(e);
     }
   }
 
+  private answerNull(type: 'pageInfo' | 'cellSummary', requestId: number): void {
+    if (type === 'pageInfo') this.deps.post({ type, requestId, info: null }, []);
+    else this.deps.post({ type, requestId, summary: null }, []);
+  }
+
   dispose(): void {
     this.stopTimer();
+    this.cancelRebuild();
+    this.cancelTimeline();
     this.sim = null;
   }
 
   private dispatch(msg: ToWorker): void {
     switch (msg.type) {
       case 'load':
-        this.scenario = msg.scenario;
-        this.rebuild(0);
-        break;
-      case 'setMode':
-        if (!this.scenario) throw new Error('setMode before load');
-        if (this.scenario.mode !== msg.mode) {
-          const at = this.sim ? this.sim.clockMs : 0;
-          this.scenario = { ...this.scenario, mode: msg.mode };
-          this.rebuild(at);
+        this.cancelTimeline(); // of the scenario being left
+        try {
+          this.rebuild(0, msg.scenario);
+          this.loadError = null;
+        } catch (e) {
+          this.loadError = e instanceof Error ? e.message : String(e);
+          throw e;
         }
         break;
+      case 'setMode': {
+        // The scenario and time the user is heading to: those of a rebuild still under way.
+        const scenario = this.job?.scenario ?? this.scenario;
+        if (!scenario) throw this.noRun('setMode before load');
+        if (scenario.mode !== msg.mode) {
+          const at = this.job ? this.job.targetMs : this.sim ? this.sim.clockMs : 0;
+          this.cancelTimeline();
+          this.rebuild(at, { ...scenario, mode: msg.mode });
+        }
+        break;
+      }
       case 'play': {
+        this.settle();
         const sim = this.requireSim();
         if (sim.done) this.rebuild(0); // Play at the end starts over
         this.playing = true;
@@ -154,6 +214,7 @@ export class SimHost {
         this.dirty = true;
         break;
       case 'step': {
+        this.settle();
         const sim = this.requireSim();
         this.playing = false;
         if (!sim.done) sim.step(sim.clockMs + stepSizeMs(this.speed));
@@ -161,13 +222,11 @@ export class SimHost {
         break;
       }
       case 'seek': {
-        if (!Number.isFinite(msg.simMs) || msg.simMs < 0) throw new Error(`cannot seek to ${msg.simMs} ms`);
         this.playing = false;
         this.rebuild(msg.simMs);
         break;
       }
       case 'setSpeed':
-        if (!(msg.simMsPerWallMs > 0)) throw new Error(`speed must be positive, got ${msg.simMsPerWallMs}`);
         this.speed = msg.simMsPerWallMs;
         this.dirty = true;
         break;
@@ -176,6 +235,7 @@ export class SimHost {
         this.rebuild(0);
         break;
       case 'runToEnd':
+        this.settle();
         this.requireSim().runToEnd();
         this.playing = false;
         this.dirty = true;
@@ -188,17 +248,25 @@ export class SimHost {
       case 'returnBuffer':
         this.pool.release(msg.buffer);
         break;
-      case 'pageInfo': {
-        const sim = this.sim;
-        const ok = sim !== null && msg.pfn >= 0 && msg.pfn < sim.pageCount;
-        this.deps.post({ type: 'pageInfo', requestId: msg.requestId, info: ok ? sim.pageInfo(msg.pfn) : null }, []);
-        return;
-      }
+      case 'pageInfo':
       case 'cellSummary': {
         const sim = this.sim;
-        const ok = sim !== null && Number.isInteger(msg.firstPfn) && msg.firstPfn >= 0 && msg.firstPfn < sim.pageCount;
-        const summary = ok ? sim.cellSummary(msg.firstPfn, msg.pages) : null;
-        this.deps.post({ type: 'cellSummary', requestId: msg.requestId, summary }, []);
+        const pfn = msg.type === 'pageInfo' ? msg.pfn : msg.firstPfn;
+        if (sim === null || pfn >= sim.pageCount) {
+          this.answerNull(msg.type, msg.requestId);
+          return;
+        }
+        let info: PageInfo | null = null;
+        let summary: CellSummary | null = null;
+        try {
+          if (msg.type === 'pageInfo') info = sim.pageInfo(pfn);
+          else summary = sim.cellSummary(pfn, msg.pages);
+        } catch (e) {
+          this.answerNull(msg.type, msg.requestId); // answered once, then the engine's error is reported
+          throw e;
+        }
+        if (msg.type === 'pageInfo') this.deps.post({ type: 'pageInfo', requestId: msg.requestId, info }, []);
+        else this.deps.post({ type: 'cellSummary', requestId: msg.requestId, summary }, []);
         return;
       }
       case 'pageHistory':
@@ -207,9 +275,18 @@ export class SimHost {
       case 'timeline':
         this.postTimeline();
         return;
-      case 'cancel':
-        // Seeks and the timeline run in one piece here: by the time this is read, they are done.
-        return;
+      case 'cancel': {
+        // Stop the long work where it got. A rebuild's run is adopted at the time it reached: a
+        // moment of the same deterministic run, so what shows is exact, only earlier than asked.
+        // A timeline pre-run is dropped (the scrubber keeps what it had).
+        const job = this.job;
+        if (job) {
+          this.cancelRebuild();
+          this.adopt(job.sim, job.scenario);
+        }
+        this.cancelTimeline();
+        break;
+      }
       default:
         assertNever(msg, 'message');
     }
@@ -217,17 +294,101 @@ export class SimHost {
     this.schedule();
   }
 
+  /**
+   * The error for a command that needs a run when there is none: the reason the load failed,
+   * if one did (the user needs that, not "no simulation").
+   */
+  private noRun(what: string): Error {
+    return new Error(this.sim === null && this.loadError !== null ? this.loadError : what);
+  }
+
   private requireSim(): SimulationLike {
-    if (!this.sim) throw new Error('no simulation loaded');
+    if (!this.sim) throw this.noRun('no simulation loaded');
     return this.sim;
   }
 
-  /** A fresh simulation of the current scenario, advanced to `atMs`. Starts a new epoch. */
-  private rebuild(atMs: number): void {
-    if (!this.scenario) throw new Error('no scenario loaded');
-    this.sim = null; // if the constructor throws, do not keep the old run looking alive
-    const sim = this.deps.createSimulation(this.scenario);
-    if (atMs > 0) sim.step(atMs);
+  /**
+   * A fresh simulation of `scenario` (default: the current one), advanced to `atMs`. Starts a new
+   * epoch. If building or advancing it throws, nothing changes: the last good run stays loaded
+   * (a bad `load` must not take away what is on screen). Advancing is a job done in chunks
+   * (advanceRebuild); a newer rebuild cancels it.
+   */
+  private rebuild(atMs: number, scenario: Scenario | null = this.job?.scenario ?? this.scenario): void {
+    if (!scenario) throw this.noRun('no scenario loaded');
+    this.cancelRebuild();
+    const sim = this.deps.createSimulation(scenario);
+    this.job = { sim, scenario, targetMs: atMs, timer: null };
+    this.advanceRebuild(); // the first chunk now: a short seek is done before this message returns
+  }
+
+  /** One chunk of the rebuild job; adopts its run when it reaches its time, else schedules the next. */
+  private advanceRebuild(): void {
+    const job = this.job;
+    if (!job) return;
+    job.timer = null;
+    let finished: boolean;
+    try {
+      finished = this.runChunk(job.sim, job.targetMs);
+    } catch (e) {
+      this.job = null; // the old run stays
+      throw e;
+    }
+    if (finished) {
+      this.job = null;
+      this.adopt(job.sim, job.scenario);
+      return;
+    }
+    this.deps.post({ type: 'progress', what: 'rebuild', simMs: job.sim.clockMs, fraction: job.sim.clockMs / job.targetMs }, []);
+    job.timer = this.deps.setTimer(() => this.continueLater(() => this.advanceRebuild()), 0);
+  }
+
+  /** Runs a job's next chunk from a timer: errors become messages, a finished rebuild a frame. */
+  private continueLater(chunk: () => void): void {
+    try {
+      chunk();
+      this.flush();
+      this.schedule();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Finishes a pending rebuild now (for commands that act on the run the user asked for). */
+  private settle(): void {
+    const job = this.job;
+    if (!job) return;
+    if (job.timer !== null) this.deps.clearTimer(job.timer);
+    job.timer = null;
+    try {
+      while (!this.runChunk(job.sim, job.targetMs));
+    } finally {
+      this.job = null;
+    }
+    this.adopt(job.sim, job.scenario);
+  }
+
+  private cancelRebuild(): void {
+    if (this.job?.timer != null) this.deps.clearTimer(this.job.timer);
+    this.job = null;
+  }
+
+  /**
+   * Advances `sim` toward `targetMs` in slices for about WORK_CHUNK_MS of wall time; true when it
+   * got there (or the run ended).
+   */
+  private runChunk(sim: SimulationLike, targetMs: number): boolean {
+    const deadline = this.deps.now() + WORK_CHUNK_MS;
+    for (let i = 0; i < MAX_SLICES_PER_CHUNK; i++) {
+      if (sim.done || sim.clockMs >= targetMs) return true;
+      sim.step(Math.min(targetMs, sim.clockMs + WORK_SLICE_SIM_MS));
+      if (this.deps.now() >= deadline) break;
+    }
+    return sim.done || sim.clockMs >= targetMs;
+  }
+
+  /** Makes `sim` the current run: a new epoch, its first frame due. */
+  private adopt(sim: SimulationLike, scenario: Scenario): void {
+    this.scenario = scenario;
     this.sim = sim;
     this.epoch++;
     this.targetMs = sim.clockMs;
@@ -274,18 +435,59 @@ export class SimHost {
   }
 
   /**
-   * Simulates the current scenario to the end on a separate Simulation (the engine is fast: an
-   * 8 GiB RFC case takes well under 100 ms) and posts its length, phase markers and final stats.
-   * The playing run is not touched.
+   * Simulates the current scenario to the end on a separate Simulation, in chunks (a newer
+   * timeline query, load or mode switch cancels it), and posts its length, phase markers and
+   * final stats. The playing run is not touched.
    */
   private postTimeline(): void {
-    const scenario = this.scenario;
-    if (!scenario) throw new Error('timeline before load');
-    const probe = this.deps.createSimulation(scenario);
-    const final = probe.runToEnd();
+    const scenario = this.job?.scenario ?? this.scenario;
+    if (!scenario) throw this.noRun('timeline before load');
+    this.cancelTimeline();
+    this.timelineJob = { probe: null, scenario, timer: null };
+    this.advanceTimeline();
+  }
+
+  /**
+   * One chunk of the timeline job. It gives way to a pending rebuild (what the user is waiting
+   * to see) and waits for the next turn, doing nothing, until that is done.
+   */
+  private advanceTimeline(): void {
+    const job = this.timelineJob;
+    if (!job) return;
+    job.timer = null;
+    const later = () => {
+      job.timer = this.deps.setTimer(() => this.continueLater(() => this.advanceTimeline()), 0);
+    };
+    if (this.job) {
+      later();
+      return;
+    }
+    let finished: boolean;
+    let probe: SimulationLike;
+    try {
+      probe = job.probe ?? this.deps.createSimulation(job.scenario);
+      job.probe = probe;
+      finished = this.runChunk(probe, Number.POSITIVE_INFINITY);
+    } catch (e) {
+      this.timelineJob = null;
+      throw e;
+    }
+    if (!finished) {
+      this.deps.post({ type: 'progress', what: 'timeline', simMs: probe.clockMs, fraction: null }, []);
+      later();
+      return;
+    }
+    this.timelineJob = null;
+    const { scenario } = job;
+    const final = probe.runToEnd(); // already at the end: just the final stats
     const markers: TimelineMarker[] = [];
     for (const e of probe.events) if (e.kind !== 'vq') markers.push(e);
     this.deps.post({ type: 'timeline', scenario, endMs: probe.clockMs, markers, final }, []);
+  }
+
+  private cancelTimeline(): void {
+    if (this.timelineJob?.timer != null) this.deps.clearTimer(this.timelineJob.timer);
+    this.timelineJob = null;
   }
 
   private tick = (): void => {
@@ -321,11 +523,15 @@ export class SimHost {
     this.dirty = true;
   }
 
-  /** Post a frame if something changed and a buffer is free (else the returned buffer retriggers). */
+  /**
+   * Post a frame if something changed and a buffer is free (else the returned buffer retriggers).
+   * Not while a rebuild is under way: a frame acknowledges every message handled so far, and the
+   * UI takes that as "the seek is done"; the old run would be shown as its result.
+   */
   private flush(): void {
     const sim = this.sim;
     const layout = this.layout;
-    if (!this.dirty || !sim || !layout) return;
+    if (!this.dirty || !sim || !layout || this.job) return;
     const buffer = this.pool.acquire(layout.cells);
     if (!buffer) return;
     const cells = new Uint8Array(buffer, 0, layout.cells);

@@ -4,7 +4,7 @@
  * the in-process client can run exactly the same code.
  */
 import { Simulation } from '../engine/simulation';
-import type { FromWorker, ToWorker } from '../protocol';
+import type { FromWorker } from '../protocol';
 import { SimHost } from './sim-host';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -17,7 +17,8 @@ const host = new SimHost({
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 });
 
-self.onmessage = (e: MessageEvent<ToWorker>) => host.handle(e.data);
+// Typed unknown, not ToWorker: SimHost checks every message before acting on it.
+self.onmessage = (e: MessageEvent<unknown>) => host.handle(e.data);
 
 // Anything that escapes SimHost's own try/catch still reaches the page as a message.
 const report = (message: string) => self.postMessage({ type: 'error', message } satisfies FromWorker);

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // Runs the real CLI as a user would (through tsx), so exit codes and output are the real ones.
@@ -65,5 +68,82 @@ describe('npm run sim --scenario-file', () => {
     const bad = run('--scenario-file', file);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe(`error: ${file}: guest size (GiB) must be from 0.0625 to 1024`);
+  });
+});
+
+describe('npm run sim: bounded input and output errors (issue 9)', () => {
+  const tmp = () => mkdtempSync(join(tmpdir(), 'migviz-'));
+
+  it('a file naming an inherited profile exits 2 naming the file and the field, at once', () => {
+    const file = join(tmp(), 'evil.json');
+    for (const text of ['{"profile":"toString","linkGbps":10,"maxBandwidthMiBs":1192}', '{"profile":"constructor"}']) {
+      writeFileSync(file, text);
+      const r = run('--scenario-file', file, '--guest-gib', '0.0625');
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe(`error: ${file}: profile must be one of rfc-2016, wang-2018`);
+    }
+  });
+
+  it('only regular files up to 1 MiB: /dev/zero, a directory and a 1 MiB + 1 file are refused with one line', () => {
+    const dir = tmp();
+    const started = Date.now();
+    const zero = run('--scenario-file', '/dev/zero');
+    expect(zero.status).toBe(2);
+    expect(zero.stderr.trim()).toBe('error: --scenario-file /dev/zero is not a regular file');
+    const d = run('--scenario-file', dir);
+    expect(d.stderr.trim()).toBe(`error: --scenario-file ${dir} is not a regular file`);
+    const big = join(dir, 'big.json');
+    writeFileSync(big, `{${' '.repeat(1 << 20)}}`);
+    const b = run('--scenario-file', big);
+    expect(b.status).toBe(2);
+    expect(b.stderr.trim()).toBe(`error: --scenario-file ${big} is larger than 1 MiB; a scenario file needs a few hundred bytes`);
+    const missing = run('--scenario-file', join(dir, 'nope.json'));
+    expect(missing.stderr.trim()).toBe(`error: --scenario-file ${join(dir, 'nope.json')} cannot be read: ENOENT`);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('a file with a byte order mark reads; one with a duplicate key is refused', () => {
+    const file = join(tmp(), 'bom.json');
+    writeFileSync(file, '\uFEFF{"mode": "pv", "guestGiB": 0.0625}');
+    const ok = run('--scenario-file', file, '--json');
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).migviz.mode).toBe('pv');
+    writeFileSync(file, '{"guestGiB": 0.0625, "guestGiB": 1024}');
+    const dup = run('--scenario-file', file);
+    expect(dup.status).toBe(2);
+    expect(dup.stderr.trim()).toBe(`error: ${file}: field "guestGiB" given more than once`);
+  });
+
+  it('--guest-gib 0x1 is refused, not read as 1', () => {
+    const r = run('--guest-gib', '0x1');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('error: --guest-gib "0x1" is not a decimal number: a number from 0.0625 to 1024');
+  });
+
+  // `| true` closes the pipe before the CLI writes, so the write always meets EPIPE.
+  for (const cli of ['sim.ts --guest-gib 0.0625 --json', 'table.ts --json']) {
+    it(`${cli.split(' ')[0]}: a closed pipe (EPIPE) exits quietly with status 0`, () => {
+      const r = spawnSync('bash', ['-c', `node --import tsx src/cli/${cli} | true; exit \${PIPESTATUS[0]}`], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
+  }
+
+  it.runIf(existsSync('/dev/full'))('a full disk (ENOSPC on /dev/full) is one line on stderr and status 1', () => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', '--guest-gib', '0.0625', '--json'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        stdio: ['ignore', fd, 'pipe'],
+      });
+      expect(r.stderr).toBe('error: cannot write the output: ENOSPC\n');
+      expect(r.status).toBe(1);
+    } finally {
+      closeSync(fd);
+    }
   });
 });

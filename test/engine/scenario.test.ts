@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_PRESET,
   LIMITS,
+  MAX_SCENARIO_FILE_BYTES,
   PRESET_IDS,
   SCENARIO_PRESETS,
   ScenarioError,
@@ -12,8 +13,10 @@ import {
   resolveScenario,
   validateScenario,
 } from '../../src/engine/scenario';
+import { getProfile } from '../../src/engine/migration/profiles';
 import { Simulation } from '../../src/engine/simulation';
 import type { Scenario } from '../../src/engine/types';
+import { INHERITED_NAMES } from '../inherited-names';
 
 function rejection(fn: () => unknown): ScenarioError {
   try {
@@ -199,5 +202,55 @@ describe('scenario files', () => {
     expect(bad('{"guestGiB": "8"}')).toThrow(/guest size \(GiB\) must be a number/);
     expect(bad('{"mode": "fast"}')).toThrow(/mode must be one of original, pv/);
     for (const t of ['{"mode": ', '[]', '{"x":1}']) expect(bad(t)).toThrow(ScenarioError);
+  });
+});
+
+describe('inherited names are not ids (issue 9, defect 1)', () => {
+  it('a scenario file naming an inherited profile is rejected, naming the file and the field', () => {
+    for (const name of INHERITED_NAMES) {
+      const text = JSON.stringify({ profile: name, linkGbps: 10, maxBandwidthMiBs: 1192 });
+      expect(() => parseScenarioFile(text, 'evil.json'), name).toThrow(/^evil.json: profile must be one of rfc-2016, wang-2018$/);
+      // Without linkGbps the message used to be about link speed: it must still name `profile`.
+      expect(() => parseScenarioFile(JSON.stringify({ profile: name }), 'evil.json'), name).toThrow(/evil.json: profile must be/);
+    }
+  });
+
+  it('resolveScenario, validateScenario, getProfile and the Simulation constructor reject them (no hang)', () => {
+    for (const name of INHERITED_NAMES) {
+      expect(() => resolveScenario('rfc-case-1', { profile: name }), name).toThrow(/profile must be one of rfc-2016/);
+      const s = { ...SCENARIO_PRESETS['rfc-case-1'], guestGiB: 0.0625, profile: name };
+      expect(() => validateScenario(s), name).toThrow(/profile must be one of rfc-2016/);
+      expect(() => new Simulation(s), name).toThrow(/profile must be one of rfc-2016/);
+      expect(() => getProfile(name), name).toThrow(/unknown profile/);
+      expect(() => resolveScenario(name), name).toThrow(/unknown scenario/);
+      expect(() => validateScenario({ ...s, profile: 'rfc-2016', mode: name }), name).toThrow(/mode must be one of/);
+      expect(() => validateScenario({ ...s, profile: 'rfc-2016', workload: name }), name).toThrow(/workload must be one of/);
+      expect(isPresetId(name)).toBe(false);
+    }
+  });
+
+  it('an inherited name as a file key is an unknown field', () => {
+    expect(() => parseScenarioFile('{"__proto__": {"mode": "pv"}}', 'f.json')).toThrow(/f.json: unknown field "__proto__"/);
+    expect(() => parseScenarioFile('{"toString": 1}', 'f.json')).toThrow(/f.json: unknown field "toString"/);
+  });
+});
+
+describe('lenient scenario files (issue 9, defect 6)', () => {
+  it('a UTF-8 byte order mark is skipped', () => {
+    expect(parseScenarioFile('\uFEFF{"mode": "pv"}')).toEqual({ presetId: 'rfc-case-2', overrides: { mode: 'pv' } });
+  });
+
+  it('a field given twice is reported, not resolved to the last', () => {
+    expect(() => parseScenarioFile('{"mode": "pv", "guestGiB": 4, "mode": "original"}', 'd.json')).toThrow(
+      /^d.json: field "mode" given more than once$/,
+    );
+  });
+
+  it('a text over 1 MiB is refused before parsing', () => {
+    expect(MAX_SCENARIO_FILE_BYTES).toBe(1048576);
+    const big = `{"mode": "pv"${' '.repeat(MAX_SCENARIO_FILE_BYTES)}}`;
+    expect(() => parseScenarioFile(big, 'big.json')).toThrow(/^big.json is larger than 1 MiB/);
+    const fits = `{"mode": "pv"${' '.repeat(MAX_SCENARIO_FILE_BYTES - 20)}}`;
+    expect(parseScenarioFile(fits).overrides).toEqual({ mode: 'pv' });
   });
 });

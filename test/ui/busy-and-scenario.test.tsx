@@ -99,7 +99,7 @@ describe('long work is visible', () => {
     // ...long work does, with the worker's progress when it reports it.
     await new Promise((r) => setTimeout(r, SHOW_AFTER_MS + 50));
     await waitFor(() => expect(screen.getByTestId('busy').textContent).toBe('simulating… (simulating to that moment) Cancel'));
-    act(() => c().emit({ type: 'progress', what: 'seek', fraction: 0.43 }));
+    act(() => c().emit({ type: 'progress', what: 'rebuild', simMs: 21.5, fraction: 0.43 }));
     await waitFor(() => expect(screen.getByTestId('busy').textContent).toMatch(/^simulating… 43 % \(simulating to that moment\)/));
     fireEvent.click(within(screen.getByTestId('busy')).getByRole('button', { name: 'Cancel' }));
     expect(log.at(-1)).toEqual({ type: 'cancel' });
@@ -109,9 +109,9 @@ describe('long work is visible', () => {
     expect(s().lead.store.getState().busy).toBeNull();
     expect(s().lead.live.simTimeMs).toBe(50);
     // A progress of 1 ends the work it reports on.
-    act(() => c().emit({ type: 'progress', what: 'timeline', fraction: 0.5 }));
+    act(() => c().emit({ type: 'progress', what: 'timeline', simMs: 100, fraction: 0.5 }));
     expect(s().lead.store.getState().busy).toMatchObject({ what: 'timeline', fraction: 0.5 });
-    act(() => c().emit({ type: 'progress', what: 'timeline', fraction: 1 }));
+    act(() => c().emit({ type: 'progress', what: 'timeline', simMs: 200, fraction: 1 }));
     expect(s().lead.store.getState().busy).toBeNull();
   });
 });

@@ -87,7 +87,7 @@ describe('shareable links', () => {
     expect(items.join('\n')).toMatch(/unknown link field "bogus"/);
     expect(items.join('\n')).toMatch(/view must be one of original, pv, pagemap, hint, report, compare \(got "sideways"\)/);
     expect(items.join('\n')).toMatch(/seed must be from 0 to 4294967295 \(got "-3"\)/);
-    expect(items.join('\n')).toMatch(/gib \(guest size, GiB\) must be a number/);
+    expect(items.join('\n')).toMatch(/gib \(guest size, GiB\) must be a decimal number/);
     // Defaults for the bad fields, the good one (t) still applies.
     expect(screen.getByRole('button', { name: 'Original' })).toHaveAttribute('aria-pressed', 'true');
     const load = sentTo(0, 'load')[0];
@@ -189,6 +189,10 @@ describe('compare', () => {
 
   it('an RFC preset gets the published numbers beside the simulated ones, with the error in %', async () => {
     const { s } = setup('?v=1&view=compare', (sc) => new Simulation(sc));
+    // The simulated totals name the race's winner: they show once both runs have reached their end.
+    await waitFor(() => expect(s().panels.every((p) => p.live.epoch > 0)).toBe(true), { timeout: 4000 });
+    act(() => s().seek(10_000));
+    await waitFor(() => expect(s().panels.every((p) => p.live.done)).toBe(true), { timeout: 4000 });
     const table = await screen.findByTestId('results', {}, { timeout: 4000 });
     await waitFor(() => expect(within(table).queryByText('…')).toBeNull(), { timeout: 4000 });
     const rows = within(table).getAllByRole('row');
@@ -687,5 +691,21 @@ describe('scenario files', () => {
     // The page still works.
     fireEvent.keyDown(window, { key: 'p' });
     expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('a file over 1 MiB is refused without reading it; a byte order mark and duplicate keys are handled (issue 9)', async () => {
+    const user = userEvent.setup({ applyAccept: false });
+    const { sentTo } = setup(`?${SMALL}`);
+    const loadsBefore = sentTo(0, 'load').length;
+    await upload(user, 'huge.json', `{"mode": "pv"${' '.repeat(1 << 20)}}`);
+    const notice = await screen.findByTestId('file-notice');
+    expect(notice).toHaveTextContent('huge.json is larger than 1 MiB; a scenario file needs a few hundred bytes');
+    await upload(user, 'dup.json', '{"seed": 1, "seed": 2}');
+    await waitFor(() => expect(screen.getByTestId('file-notice')).toHaveTextContent('dup.json: field "seed" given more than once'));
+    expect(sentTo(0, 'load')).toHaveLength(loadsBefore);
+    await upload(user, 'bom.json', '\uFEFF{"scenario": "rfc-case-1", "guestGiB": 0.125, "seed": 5}');
+    await waitFor(() => expect(screen.queryByTestId('file-notice')).toBeNull());
+    const load = sentTo(0, 'load').at(-1);
+    expect(load?.type === 'load' && [load.scenario.id, load.scenario.seed]).toEqual(['rfc-case-1', 5]);
   });
 });

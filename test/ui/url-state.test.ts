@@ -10,6 +10,7 @@ import {
 } from '../../src/ui/url/url-state';
 import { UI_MODES } from '../../src/ui/modes';
 import { DEFAULT_COMPARE, single, type View } from '../../src/ui/view';
+import { INHERITED_NAMES } from '../inherited-names';
 
 describe('URL view state', () => {
   it('the default view is the bare address', () => {
@@ -99,7 +100,7 @@ describe('URL view state', () => {
   it('notices are merged, cut to 40 characters and capped at five lines', () => {
     const long = 'x'.repeat(300);
     expect(parseUrlState(`?gib=${long}`).errors).toEqual([
-      `gib (guest size, GiB) must be a number (got "${'x'.repeat(39)}…"); using the default`,
+      `gib (guest size, GiB) must be a decimal number (got "${'x'.repeat(39)}…"); using the default`,
     ]);
     // The same unknown field three times is one line.
     expect(parseUrlState('?foo=1&foo=2&foo=3').errors).toEqual(['unknown link field "foo" ignored (3 times)']);
@@ -237,5 +238,47 @@ describe('URL view state', () => {
       expect(state.view).toEqual(single('hint'));
       expect(errors).toEqual(['a and b choose the two modes of view=compare; ignored']);
     });
+  });
+});
+
+describe('strict links (issue 9)', () => {
+  it('hex, binary and octal numbers are reported and fall back, not read as 16', () => {
+    const { state, errors } = parseUrlState('?gib=0x10&seed=0b11&link=0o7');
+    expect(state.overrides).toEqual({});
+    expect(errors).toEqual([
+      'gib (guest size, GiB) must be a decimal number (got "0x10"); using the default',
+      'link (Gbit/s) must be a decimal number (got "0o7"); using the default',
+      'seed must be a decimal number (got "0b11"); using the default',
+    ]);
+  });
+
+  it('an empty value is reported, not read as 0', () => {
+    const { state, errors } = parseUrlState('?seed=&t=');
+    expect(state.overrides.seed).toBeUndefined();
+    expect(state.timeMs).toBe(0);
+    expect(errors).toEqual([
+      'seed must be a decimal number (got ""); using the default',
+      't (simulated ms) must be a decimal number (got ""); using the default',
+    ]);
+  });
+
+  it('decimals with a fraction or an exponent are read', () => {
+    expect(parseUrlState('?gib=0.5&maxbw=1e3').state.overrides).toEqual({ guestGiB: 0.5, maxBandwidthMiBs: 1000 });
+  });
+
+  it('inherited names are unknown fields', () => {
+    for (const name of INHERITED_NAMES) {
+      expect(parseUrlState(`?${name}=1`).errors, name).toEqual([`unknown link field "${name}" ignored`]);
+    }
+  });
+
+  it('a field given twice is reported and the first value applies', () => {
+    const { state, errors } = parseUrlState('?gib=2&gib=4&gib=8&view=pv');
+    expect(state.overrides.guestGiB).toBe(2);
+    expect(errors).toEqual(['link field "gib" given 3 times; using the first']);
+  });
+
+  it('an unknown field repeated gives one notice', () => {
+    expect(parseUrlState('?foo=1&foo=2&foo=3').errors).toEqual(['unknown link field "foo" ignored (3 times)']);
   });
 });

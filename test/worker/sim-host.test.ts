@@ -1,24 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { MIG_SKIPPED, migrationOf } from '../../src/engine/model/page-state';
-import type { FrameMessage, FromWorker } from '../../src/protocol';
+import type { FrameMessage, FromWorker, ProgressMessage } from '../../src/protocol';
 import { SimHost, TICK_MS } from '../../src/worker/sim-host';
 import { FAKE_SETUP_MS, FakeSimulation, fakeScenario } from './fake-simulation';
 
-/** A host with a hand-driven clock and timer queue. */
-function harness(createSimulation = (s: Parameters<typeof fakeScenario>[0] & object) => new FakeSimulation(fakeScenario(s))) {
+/**
+ * A host with a hand-driven clock and timer queue. `autoAdvanceMs`: every now() call moves the
+ * clock by that much, so work cut into wall-time chunks takes several chunks.
+ */
+function harness(
+  createSimulation = (s: Parameters<typeof fakeScenario>[0] & object) => new FakeSimulation(fakeScenario(s)),
+  autoAdvanceMs = 0,
+) {
   const posted: { msg: FromWorker; transfer: Transferable[] }[] = [];
   let now = 1000;
-  const timers: (() => void)[] = [];
+  let nextId = 1;
+  const timers: { id: number; cb: () => void }[] = [];
   const host = new SimHost({
     createSimulation: (s) => createSimulation(s),
     post: (msg, transfer) => posted.push({ msg, transfer }),
-    now: () => now,
-    setTimer: (cb) => {
-      timers.push(cb);
-      return timers.length;
+    now: () => {
+      now += autoAdvanceMs;
+      return now;
     },
-    clearTimer: () => {
-      timers.length = 0;
+    setTimer: (cb) => {
+      timers.push({ id: nextId, cb });
+      return nextId++;
+    },
+    clearTimer: (id) => {
+      const i = timers.findIndex((t) => t.id === id);
+      if (i >= 0) timers.splice(i, 1);
     },
   });
   const frames = () => posted.map((p) => p.msg).filter((m): m is FrameMessage => m.type === 'frame');
@@ -26,8 +37,8 @@ function harness(createSimulation = (s: Parameters<typeof fakeScenario>[0] & obj
   /** Advance wall time by one tick and run the pending timer. */
   const tick = (ms = TICK_MS) => {
     now += ms;
-    const cb = timers.shift();
-    cb?.();
+    const t = timers.shift();
+    t?.cb();
   };
   const giveBack = (f: FrameMessage) => host.handle({ type: 'returnBuffer', buffer: f.cells.buffer as ArrayBuffer });
   return { host, posted, frames, lastFrame, tick, giveBack, timers };
@@ -205,7 +216,8 @@ describe('SimHost', () => {
     h.host.handle({ type: 'load', scenario: fakeScenario() });
     expect(h.posted.at(-1)?.msg).toEqual({ type: 'error', message: 'guest too large for this profile' });
     h.host.handle({ type: 'play' });
-    expect(h.posted.at(-1)?.msg).toEqual({ type: 'error', message: 'no simulation loaded' });
+    // Nothing to play, and the reason is the failed load's.
+    expect(h.posted.at(-1)?.msg).toEqual({ type: 'error', message: 'guest too large for this profile' });
     fail = false;
     h.host.handle({ type: 'load', scenario: fakeScenario() });
     expect(h.lastFrame().epoch).toBe(1);
@@ -288,4 +300,235 @@ it('answers a timeline query with the whole run, without moving the playing one'
   ]);
   const frames = posted.filter((m) => m.type === 'frame');
   expect(frames.at(-1)?.type === 'frame' && frames.at(-1)?.simTimeMs).toBe(0);
+});
+
+describe('SimHost: every message checked at the boundary (issue 9, defect 8)', () => {
+  const last = (h: ReturnType<typeof harness>) => h.posted.at(-1)?.msg;
+
+  it('pageInfo with a non-integer, negative or missing pfn is answered once with null, and playback goes on', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    h.host.handle({ type: 'play' });
+    const before = h.posted.length;
+    for (const [i, pfn] of [1.5, -1, Number.NaN, '4', undefined].entries()) h.host.handle({ type: 'pageInfo', requestId: i, pfn });
+    const answers = h.posted.slice(before).map((p) => p.msg);
+    expect(answers).toEqual([0, 1, 2, 3, 4].map((requestId) => ({ type: 'pageInfo', requestId, info: null })));
+    h.tick();
+    expect(h.lastFrame().playing).toBe(true);
+  });
+
+  it('cellSummary with pages NaN, 0 or 1.5 is answered with null, not NaN counts', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    for (const pages of [Number.NaN, 0, 1.5, Number.POSITIVE_INFINITY]) {
+      h.host.handle({ type: 'cellSummary', requestId: 3, firstPfn: 0, pages });
+      expect(last(h)).toEqual({ type: 'cellSummary', requestId: 3, summary: null });
+    }
+    h.host.handle({ type: 'cellSummary', requestId: 4, firstPfn: 0.5, pages: 4 });
+    expect(last(h)).toEqual({ type: 'cellSummary', requestId: 4, summary: null });
+  });
+
+  it('a query the engine throws on is answered with null once, then the error is reported', () => {
+    const h = harness((s) => {
+      const sim = new FakeSimulation(fakeScenario(s));
+      sim.pageInfo = () => {
+        throw new Error('engine bug');
+      };
+      return sim;
+    });
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    const before = h.posted.length;
+    h.host.handle({ type: 'pageInfo', requestId: 11, pfn: 4 });
+    expect(h.posted.slice(before).map((p) => p.msg)).toEqual([
+      { type: 'pageInfo', requestId: 11, info: null },
+      { type: 'error', message: 'engine bug' },
+    ]);
+  });
+
+  it('setViewport with NaN, 0 or a negative size is rejected and later frames keep the last good layout', () => {
+    const h = harness();
+    h.host.handle({ type: 'setViewport', width: 64, height: 64 });
+    h.host.handle({ type: 'load', scenario: fakeScenario() });
+    const good = h.lastFrame().layout;
+    h.giveBack(h.lastFrame());
+    for (const [width, height] of [
+      [Number.NaN, 64],
+      [0, 64],
+      [64, -1],
+      [64, Number.POSITIVE_INFINITY],
+    ]) {
+      h.host.handle({ type: 'setViewport', width, height });
+      expect(last(h)).toMatchObject({ type: 'error', message: expect.stringMatching(/^setViewport: width and height must be from 1 to 32767 px/) });
+    }
+    h.host.handle({ type: 'step' });
+    expect(h.lastFrame().layout).toEqual(good);
+    expect(Number.isFinite(h.lastFrame().layout.cols) && Number.isFinite(h.lastFrame().layout.rows)).toBe(true);
+  });
+
+  it('a load that fails validation keeps the previous good run', () => {
+    const h = harness((s) => {
+      if (s.seed === 666) throw new Error('seed must be from 0 to 4294967295');
+      return new FakeSimulation(fakeScenario(s));
+    });
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'step' });
+    const at = h.lastFrame().simTimeMs;
+    expect(at).toBe(63); // steps of 62.5 ms at the default speed, in the fake's 1 ms ticks
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'load', scenario: fakeScenario({ seed: 666 }) });
+    expect(last(h)).toEqual({ type: 'error', message: 'seed must be from 0 to 4294967295' });
+    h.host.handle({ type: 'load', scenario: 'rfc-case-1' });
+    expect(last(h)).toEqual({ type: 'error', message: 'load needs a scenario object' });
+    h.host.handle({ type: 'step' });
+    expect(h.lastFrame()).toMatchObject({ epoch: 1, simTimeMs: 126, pageCount: 65536 });
+  });
+
+  it('unknown types and non-objects are reported, not thrown', () => {
+    const h = harness();
+    for (const m of [null, 42, 'play', [], { type: 'explode' }, { type: 'toString' }, { type: 'setMode', mode: 'fast' }]) {
+      h.host.handle(m);
+      expect(last(h)).toMatchObject({ type: 'error' });
+    }
+    expect(h.posted.map((p) => (p.msg.type === 'error' ? p.msg.message : '')).slice(4, 7)).toEqual([
+      'unknown message type "explode"',
+      'unknown message type "toString"',
+      'setMode: mode must be one of original, pv, pagemap, hint, report',
+    ]);
+  });
+
+  it('foreign buffers cannot lift the back-pressure of the frame pool', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.host.handle({ type: 'setSpeed', simMsPerWallMs: 0.2 });
+    expect(h.frames()).toHaveLength(2); // both buffers out with the UI
+    const size = h.frames()[0].cells.buffer.byteLength;
+    // Buffers the pool never handed out, of another size or the same size beyond what is owed.
+    h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(size * 2) });
+    h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(7) });
+    h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(0) });
+    h.host.handle({ type: 'step' });
+    expect(h.frames()).toHaveLength(2);
+    h.giveBack(h.frames()[0]);
+    expect(h.frames()).toHaveLength(3);
+    // Returning the same frame again (or a copy of it) does not make a third buffer.
+    h.giveBack(h.frames()[1]);
+    h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(size) });
+    h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(size) });
+    h.host.handle({ type: 'step' });
+    h.host.handle({ type: 'step' });
+    h.host.handle({ type: 'step' });
+    expect(h.frames()).toHaveLength(5); // one frame per buffer owed, then back-pressure
+  });
+});
+
+describe('SimHost: long work in chunks, with progress and cancel (issue 9, defect 5)', () => {
+  // Every now() call moves the wall clock 10 ms: a 50 ms chunk is 5 slices of 25 simulated ms.
+  const longRun = () => harness(undefined, 10);
+  const progress = (h: ReturnType<typeof harness>) =>
+    h.posted.map((p) => p.msg).filter((m): m is ProgressMessage => m.type === 'progress');
+  const drain = (h: ReturnType<typeof harness>) => {
+    for (let i = 0; i < 100 && h.timers.length > 0; i++) h.tick(0);
+  };
+
+  it('a long seek re-simulates in chunks: progress between them, queries answered, then one frame at the target', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) }); // ends at ~665 ms
+    h.giveBack(h.lastFrame());
+    const framesBefore = h.frames().length;
+    h.host.handle({ type: 'seek', simMs: 600 });
+    expect(progress(h)).toEqual([{ type: 'progress', what: 'rebuild', simMs: 125, fraction: 125 / 600 }]);
+    expect(h.frames()).toHaveLength(framesBefore); // no frame of the old run passes for the seek's result
+    h.host.handle({ type: 'pageInfo', requestId: 1, pfn: 4 });
+    expect(h.posted.at(-1)?.msg).toMatchObject({ type: 'pageInfo', requestId: 1, info: { pfn: 4 } });
+    drain(h);
+    expect(progress(h).map((p) => p.simMs)).toEqual([125, 250, 375, 500]);
+    expect(h.frames()).toHaveLength(framesBefore + 1);
+    expect(h.lastFrame()).toMatchObject({ epoch: 2, simTimeMs: 600, ack: 4 });
+  });
+
+  it('a newer seek cancels the older one; Pause meanwhile is answered in the frame that ends it', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'seek', simMs: 600 });
+    h.host.handle({ type: 'pause' });
+    h.host.handle({ type: 'seek', simMs: 300 });
+    drain(h);
+    const after = h.frames().slice(1);
+    expect(after.map((f) => [f.epoch, f.simTimeMs])).toEqual([[2, 300]]);
+    expect(after[0]).toMatchObject({ playing: false, ack: 5 });
+  });
+
+  it('Play during a pending seek plays from the seek target', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'seek', simMs: 400 });
+    h.host.handle({ type: 'play' });
+    expect(h.lastFrame()).toMatchObject({ epoch: 2, simTimeMs: 400, playing: true });
+  });
+
+  it('a mode switch during a pending seek goes to the seek target in the new mode', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'seek', simMs: 150 }); // the fake's pv run ends at 174 ms
+    h.host.handle({ type: 'setMode', mode: 'pv' });
+    drain(h);
+    expect(h.frames().slice(1).map((f) => [f.epoch, f.simTimeMs, f.done])).toEqual([[2, 150, false]]);
+    expect(h.frames()[1].stats.migviz['skipped-free-pages']).toBeGreaterThan(0);
+    h.host.handle({ type: 'timeline' });
+    drain(h);
+    const tl = h.posted.map((p) => p.msg).find((m) => m.type === 'timeline');
+    expect(tl?.type === 'timeline' && tl.scenario.mode).toBe('pv');
+  });
+
+  it('the timeline runs in chunks with progress of unknown length; a newer query cancels the older', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.host.handle({ type: 'timeline' });
+    h.host.handle({ type: 'timeline' });
+    expect(progress(h)).toEqual([
+      { type: 'progress', what: 'timeline', simMs: 125, fraction: null },
+      { type: 'progress', what: 'timeline', simMs: 125, fraction: null },
+    ]);
+    h.host.handle({ type: 'cellSummary', requestId: 2, firstPfn: 0, pages: 4 });
+    expect(h.posted.at(-1)?.msg).toMatchObject({ type: 'cellSummary', requestId: 2 });
+    drain(h);
+    const timelines = h.posted.map((p) => p.msg).filter((m) => m.type === 'timeline');
+    expect(timelines).toHaveLength(1);
+    expect(timelines[0]).toMatchObject({ endMs: 666, final: { status: 'completed' } });
+  });
+
+  it('the timeline gives way to a pending seek: the frame at the seek target comes first', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.giveBack(h.lastFrame());
+    h.host.handle({ type: 'seek', simMs: 400 });
+    h.host.handle({ type: 'timeline' });
+    drain(h);
+    const order = h.posted.map((p) => (p.msg.type === 'progress' ? `${p.msg.what} ${p.msg.simMs}` : p.msg.type)).slice(1);
+    expect(order).toEqual([
+      'rebuild 125',
+      'rebuild 250',
+      'rebuild 375',
+      'frame',
+      'timeline 125',
+      'timeline 250',
+      'timeline 375',
+      'timeline 500',
+      'timeline 625',
+      'timeline',
+    ]);
+  });
+
+  it('a load cancels the timeline of the scenario it leaves', () => {
+    const h = longRun();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.host.handle({ type: 'timeline' });
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4, seed: 2 }) });
+    drain(h);
+    expect(h.posted.some((p) => p.msg.type === 'timeline')).toBe(false);
+  });
 });

@@ -7,6 +7,7 @@
  * hardware fact, QEMU's source, or arithmetic on the published table (README, "Model and
  * calibration", shows the arithmetic).
  */
+import { ownValue } from '../input';
 
 export interface HostProfile {
   readonly id: string;
@@ -230,7 +231,7 @@ export const PROFILES: Readonly<Record<string, HostProfile>> = {
 };
 
 export function getProfile(id: string): HostProfile {
-  const p = PROFILES[id];
+  const p = ownValue(PROFILES, id);
   if (!p) throw new RangeError(`unknown profile "${id}"; known: ${Object.keys(PROFILES).join(', ')}`);
   return p;
 }

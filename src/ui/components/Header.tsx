@@ -1,5 +1,6 @@
 /** Title bar with the page-wide actions: tour, copy link, exports, theme, presentation, shortcuts. */
 import { useRef, useState } from 'react';
+import { MAX_SCENARIO_FILE_BYTES } from '../../engine/scenario';
 import { useAppState, useSession } from '../state/context';
 import type { ThemePref } from '../theme';
 import { ExportMenu } from './ExportMenu';
@@ -17,7 +18,8 @@ export function Header() {
   const fileInput = useRef<HTMLInputElement>(null);
   const openFile = async (file: File | undefined) => {
     if (!file) return;
-    session.openScenarioFile(await file.text(), file.name);
+    // A file over the limit is not read at all (the session reports its size).
+    session.openScenarioFile(file.size > MAX_SCENARIO_FILE_BYTES ? '' : await file.text(), file.name, file.size);
     if (fileInput.current) fileInput.current.value = ''; // the same file may be opened again
   };
 

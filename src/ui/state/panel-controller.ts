@@ -401,12 +401,16 @@ export class PanelController {
         }
         break;
       case 'progress': {
+        // The worker says `rebuild` for any run it advances to a time (a load, seek or mode
+        // switch): it is the work this panel is busy with, whichever that was.
         const b = this.state.busy;
-        if (msg.fraction >= 1) {
-          if (b?.what === msg.what) this.setBusy(null);
+        const what: ProgressWhat = msg.what === 'timeline' ? 'timeline' : b && b.what !== 'timeline' ? b.what : 'seek';
+        if (msg.fraction !== null && msg.fraction >= 1) {
+          if (b?.what === what) this.setBusy(null);
         } else {
-          const since = b?.what === msg.what ? b.since : performance.now();
-          this.store.setState({ busy: { what: msg.what, since, fraction: Math.max(0, msg.fraction) } });
+          const since = b?.what === what ? b.since : performance.now();
+          const fraction = msg.fraction === null ? null : Math.max(0, msg.fraction);
+          this.store.setState({ busy: { what, since, fraction } });
         }
         break;
       }

@@ -3,6 +3,7 @@
  * checks are the engine's (resolveScenario throws ScenarioError with a clear message). A bad
  * input yields a message and leaves the running scenario alone.
  */
+import { parseDecimal } from '../../engine/input';
 import { resolveScenario } from '../../engine/scenario';
 import type { ModeId, Scenario } from '../../engine/types';
 
@@ -80,9 +81,8 @@ export type Resolved = { ok: true; scenario: Scenario } | { ok: false; error: st
 export function resolveInputs(presetId: string, mode: ModeId, inputs: ScenarioInputs, keep?: Scenario): Resolved {
   const overrides: Record<string, number> = {};
   for (const key of Object.keys(LABELS) as (keyof ScenarioInputs)[]) {
-    const text = inputs[key].trim();
-    const value = Number(text);
-    if (text === '' || !Number.isFinite(value)) return { ok: false, error: `${LABELS[key]} must be a number.` };
+    const value = parseDecimal(inputs[key]); // not Number(): "0x10" is not 16, "" is not 0
+    if (value === null) return { ok: false, error: `${LABELS[key]} must be a number.` };
     const { field, scale } = FIELD_OF[key];
     overrides[field] = scale === 1 ? value : Math.round(value * scale * 1000) / 1000;
   }

@@ -15,7 +15,16 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { EngineClient } from '../../client/engine-client';
-import { parseScenarioFile, presetOn, resolveScenario, SCENARIO_PRESETS, validateScenario } from '../../engine/scenario';
+import {
+  MAX_SCENARIO_FILE_BYTES,
+  parseScenarioFile,
+  presetOn,
+  resolveScenario,
+  SCENARIO_PRESETS,
+  ScenarioError,
+  scenarioFileTooLarge,
+  validateScenario,
+} from '../../engine/scenario';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
 import { PHASE_TEXT } from '../format';
 import { modeLabel } from '../modes';
@@ -295,9 +304,10 @@ export class Session {
    * Opens a scenario file (JSON, as the Scenario export writes it): every panel loads it and a
    * single view switches to the file's mode. A bad file changes nothing and says what is wrong.
    */
-  openScenarioFile(text: string, fileName: string): void {
+  openScenarioFile(text: string, fileName: string, bytes = text.length): void {
     let scenario: Scenario;
     try {
+      if (bytes > MAX_SCENARIO_FILE_BYTES) throw new ScenarioError(scenarioFileTooLarge(fileName));
       const { presetId, overrides } = parseScenarioFile(text, fileName);
       scenario = resolveScenario(presetId, overrides);
     } catch (e) {

@@ -16,6 +16,7 @@
  * Defaults are left out, so the plain address is the default view.
  */
 import * as z from 'zod/mini';
+import { hasOwn, parseDecimal } from '../../engine/input';
 import { PROFILES } from '../../engine/migration/profiles';
 import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, presetOn, SCENARIO_PRESETS } from '../../engine/scenario';
 import { type ModeId, type Scenario, WORKLOAD_IDS } from '../../engine/types';
@@ -75,11 +76,20 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   pin: null,
 };
 
+/**
+ * A number in plain decimal (parseDecimal): `?gib=0x10` is not 16 and `?seed=` is not 0, as
+ * Number() would read them; both are reported.
+ */
 const num = (label: string, lim: { min: number; max: number }, integer = false) =>
-  z.coerce.number({ error: `${label} must be a number` }).check(
-    z.refine((v) => Number.isFinite(v), { message: `${label} must be a number` }),
-    z.refine((v) => v >= lim.min && v <= lim.max, { message: `${label} must be from ${lim.min} to ${lim.max}` }),
-    z.refine((v) => !integer || Number.isInteger(v), { message: `${label} must be an integer` }),
+  z.pipe(
+    z.pipe(
+      z.string().check(z.refine((s) => parseDecimal(s) !== null, { message: `${label} must be a decimal number` })),
+      z.transform((s) => parseDecimal(s) as number),
+    ),
+    z.number().check(
+      z.refine((v) => v >= lim.min && v <= lim.max, { message: `${label} must be from ${lim.min} to ${lim.max}` }),
+      z.refine((v) => !integer || Number.isInteger(v), { message: `${label} must be an integer` }),
+    ),
   );
 
 const flag = (label: string) =>
@@ -105,7 +115,7 @@ const FIELDS = {
   maxbw: num('maxbw (MiB/s)', LIMITS.maxBandwidthMiBs),
   downtime: num('downtime (ms)', LIMITS.downtimeMs),
   profile: z.string().check(
-    z.refine((v) => Object.hasOwn(PROFILES, v), { message: `profile must be one of ${Object.keys(PROFILES).join(', ')}` }),
+    z.refine((v) => hasOwn(PROFILES, v), { message: `profile must be one of ${Object.keys(PROFILES).join(', ')}` }),
   ),
   seed: num('seed', LIMITS.seed, true),
   settle: num('settle (ms before the migration)', LIMITS.settleMs),
@@ -173,9 +183,13 @@ export function parseUrlState(search: string): ParsedUrlState {
     errors.push(`link version v=${quoteText(v)} is not known; read as v=${URL_STATE_VERSION}`);
   }
   for (const key of params.keys()) {
-    // Own keys only: `__proto__` or `toString` are not link fields.
-    if (key === 'v' || Object.hasOwn(FIELDS, key) || isTrackingParam(key)) continue;
+    // Own keys only: `__proto__` or `toString` are not link fields. Repeats merge in capNotices.
+    if (key === 'v' || hasOwn(FIELDS, key) || isTrackingParam(key)) continue;
     errors.push(`unknown link field "${quoteText(key)}" ignored`);
+  }
+  for (const key of new Set(params.keys())) {
+    const count = params.getAll(key).length;
+    if (count > 1 && (key === 'v' || hasOwn(FIELDS, key))) errors.push(`link field "${key}" given ${count} times; using the first`);
   }
   const read = <K extends FieldKey>(key: K, fallback = 'using the default'): z.output<(typeof FIELDS)[K]> | undefined => {
     const raw = params.get(key);

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { resolveInputs } from '../../src/ui/state/scenario-inputs';
+
+describe('resolveInputs (issue 9: strict numbers)', () => {
+  const inputs = { guestGiB: '0.5', linkGbps: '10', seed: '3', settleS: '0' };
+
+  it('reads decimals', () => {
+    const r = resolveInputs('rfc-case-1', 'pv', { ...inputs, linkGbps: '2.5e1' });
+    expect(r.ok && [r.scenario.guestGiB, r.scenario.linkGbps, r.scenario.seed]).toEqual([0.5, 25, 3]);
+  });
+
+  it('hex, binary and blank are not numbers', () => {
+    expect(resolveInputs('rfc-case-1', 'pv', { ...inputs, guestGiB: '0x1' })).toEqual({ ok: false, error: 'Guest size (GiB) must be a number.' });
+    expect(resolveInputs('rfc-case-1', 'pv', { ...inputs, seed: '0b1' })).toEqual({ ok: false, error: 'Seed must be a number.' });
+    expect(resolveInputs('rfc-case-1', 'pv', { ...inputs, linkGbps: ' ' })).toEqual({ ok: false, error: 'Link speed (Gbit/s) must be a number.' });
+  });
+});
