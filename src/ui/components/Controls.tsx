@@ -8,11 +8,12 @@ import { useEffect, useRef } from 'react';
 import { formatClock, formatSpeed } from '../format';
 import { usePanelsValue } from '../hooks/use-panels-value';
 import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
-import { PRESET_IDS, type ScenarioInputs, isPresetId, presetTitle } from '../state/scenario-inputs';
+import { PRESET_IDS, isPresetId, presetTitle } from '../state/scenario-inputs';
 import { SPEED_STOPS, speedAt, stopOf } from '../state/speed-scale';
 import { MODE_UI, parseModeId, UI_MODES } from '../modes';
 import type { CompareSide } from '../state/session';
 import { type CompareView, viewLabel } from '../view';
+import { ScenarioFields } from './ScenarioFields';
 import { Timeline } from './Timeline';
 
 export function Controls() {
@@ -30,27 +31,6 @@ function ScenarioControls() {
   const lead = useAppState((s) => s.panels[0]);
   const view = useAppState((s) => s.view);
   const presetId = useStoreOf(lead, (s) => s.presetId);
-  const inputs = useStoreOf(lead, (s) => s.inputs);
-  const inputError = useStoreOf(lead, (s) => s.inputError);
-  const field = (
-    key: keyof ScenarioInputs,
-    label: string,
-    props: { min?: number; step?: string; width: string; title?: string },
-  ) => (
-    <label className="field" title={props.title}>
-      <span>{label}</span>
-      <input
-        type="number"
-        inputMode="decimal"
-        value={inputs[key]}
-        min={props.min}
-        step={props.step}
-        style={{ width: props.width }}
-        aria-invalid={inputError !== null || undefined}
-        onChange={(e) => session.setInput(key, e.target.value)}
-      />
-    </label>
-  );
   return (
     <div className="control-row">
       <label className="field">
@@ -97,18 +77,7 @@ function ScenarioControls() {
         </button>
       </fieldset>
       {view.kind === 'compare' && <ComparePickers view={view} />}
-      {field('guestGiB', 'Guest GiB', { min: 0, step: 'any', width: '5em' })}
-      {field('linkGbps', 'Link Gbit/s', { min: 0, step: 'any', width: '5em' })}
-      {field('seed', 'Seed', { step: '1', width: '6em' })}
-      {field('settleS', 'Settle s', {
-        min: 0,
-        step: 'any',
-        width: '4.5em',
-        title: 'How long the guest ran after its memory took shape (boot, or the hog exiting) before the migration: time for free page reporting to catch up',
-      })}
-      <p className="input-error" role="alert" aria-live="polite">
-        {inputError ?? ''}
-      </p>
+      <ScenarioFields />
     </div>
   );
 }
