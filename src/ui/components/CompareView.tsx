@@ -101,13 +101,15 @@ export interface SideResult {
 
 /**
  * The compare headline from both runs' final stats, `b` measured against `a`:
- * "PV vs Original: 0.55 s vs 7.34 s, 13.4× faster, 7.42 GiB less on the wire". A failed run is
- * never called faster or slower: if either side failed, the line states each side's outcome.
+ * "PV vs Original: 0.55 s vs 7.34 s, 13.4× faster, 7.42 GiB less on the wire". Only two verified,
+ * completed runs (migviz.outcome) are weighed against each other: if either side failed, or
+ * completed with pages that differ, the line states each side's outcome, and nothing is called
+ * faster or slower.
  */
 export function summaryText(a: SideResult, b: SideResult): string {
   const la = modeLabel(a.mode);
   const lb = modeLabel(b.mode);
-  if (a.final.status !== 'completed' || b.final.status !== 'completed') {
+  if (!verifiedCompletion(a.final) || !verifiedCompletion(b.final)) {
     return `${outcome(la, a.final)} · ${outcome(lb, b.final)}`;
   }
   const ta = a.final['total-time'];
@@ -119,6 +121,10 @@ export function summaryText(a: SideResult, b: SideResult): string {
   return `${lb} vs ${la}: ${seconds(tb)} vs ${seconds(ta)}, ${speed}, ${wire}`;
 }
 
+function verifiedCompletion(q: QueryMigrate): boolean {
+  return q.migviz.outcome === 'completed' && q.verification.ok;
+}
+
 /** 13.4, but 1.05: one decimal would call a 5 % difference "1.0×". */
 function ratio(r: number): string {
   return r.toFixed(r < 2 ? 2 : 1);
@@ -128,19 +134,24 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** "PV completed in 0.55 s", "Original failed: <reason>". */
+/** The words each outcome has when the run's reason is empty (it never is for a failed run). */
+const OUTCOME_WORDS = { 'not-converging': 'not converging', 'sim-time-cap': 'simulation time cap reached' } as const;
+
+/** "PV completed in 0.55 s", "Original failed: not converging: …", from migviz.outcome. */
 function outcome(label: string, q: QueryMigrate): string {
-  switch (q.status) {
+  const o = q.migviz.outcome;
+  switch (o) {
     case 'completed':
-      return `${label} completed in ${seconds(q['total-time'])}`;
-    case 'failed':
-      return `${label} failed${q.migviz['failure-reason'] ? `: ${q.migviz['failure-reason']}` : ''}`;
-    case 'none':
-    case 'setup':
-    case 'active':
+      return q.verification.ok
+        ? `${label} completed in ${seconds(q['total-time'])}`
+        : `${label} completed in ${seconds(q['total-time'])}, but ${formatInt(q.verification.mismatches)} pages differ`;
+    case 'not-converging':
+    case 'sim-time-cap':
+      return `${label} failed: ${q.migviz['failure-reason'] || OUTCOME_WORDS[o]}`;
+    case '':
       return `${label} ended ${q.status} after ${seconds(q['total-time'])}`;
     default:
-      return assertNever(q.status, 'migration status');
+      return assertNever(o, 'outcome');
   }
 }
 

@@ -15,6 +15,7 @@ import type { CompareSide } from '../state/session';
 import { type CompareView, viewLabel } from '../view';
 import { ScenarioFields } from './ScenarioFields';
 import { Timeline } from './Timeline';
+import { VerdictLine } from './VerdictLine';
 
 export function Controls() {
   return (
@@ -129,6 +130,7 @@ function PlaybackControls() {
       <button type="button" onClick={() => session.reset()} title="Back to time 0 (R)">
         Reset
       </button>
+      <VerdictLine />
       <label className="field speed">
         <span>Speed</span>
         <input

@@ -2,16 +2,19 @@
  * The shareable view state in the URL query: a link reproduces what was on screen.
  *
  *   ?v=1&scenario=rfc-case-1&view=compare&a=pv&b=hint&gib=16&seed=7&settle=30000&speed=0.1&t=1250&play=1&present=1
+ *   ?workload=stress&ws=4&dirty=400&pattern=sequential&link=1&ac=1&ac-initial=30&ac-increment=20&ac-max=90
  *
  * `view` is a mode id (that mode alone) or `compare`, whose two modes are `a` and `b` (default:
  * Original vs PV, the RFC's pair).
  * Versioned (`v`), validated field by field with zod: a malformed or out-of-range field is
  * reported and falls back to its default, the rest of the link still applies; it never throws.
- * Defaults are left out, so the plain address is the default view.
+ * Defaults are left out, so the plain address is the default view. `t` may go up to the run's
+ * simulation cap (simCapMs: an hour, or longer for a big guest on a slow link).
  */
 import * as z from 'zod/mini';
 import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, SCENARIO_PRESETS } from '../../engine/scenario';
-import { type ModeId, type Scenario, WORKLOAD_IDS } from '../../engine/types';
+import { simCapMs } from '../../engine/sim-cap';
+import { type ModeId, type Scenario, STRESS_PATTERNS, WORKLOAD_IDS } from '../../engine/types';
 import { assertNever, DEFAULT_SPEED } from '../../protocol/messages';
 import { parseModeId, UI_MODES } from '../modes';
 import { type CompareView, DEFAULT_COMPARE, DEFAULT_VIEW, sameView, single, type View, viewLabel } from '../view';
@@ -22,8 +25,26 @@ export const URL_STATE_VERSION = 1;
 const VIEW_WORDS: readonly string[] = [...UI_MODES, 'compare'];
 
 /** Scenario fields a link may override (everything but the mode, which `view` carries). */
-type OverridableField = 'guestGiB' | 'workload' | 'linkGbps' | 'maxBandwidthMiBs' | 'downtimeMs' | 'seed' | 'settleMs';
+type OverridableField = Exclude<keyof Scenario, 'id' | 'mode' | 'profile'>;
 export type ScenarioOverrides = { -readonly [K in OverridableField]?: Scenario[K] };
+
+/** The query key of each scenario field a link may set, in the order links write them. */
+export const URL_KEYS = {
+  guestGiB: 'gib',
+  workload: 'workload',
+  workingSetGiB: 'ws',
+  dirtyMiBs: 'dirty',
+  pattern: 'pattern',
+  linkGbps: 'link',
+  maxBandwidthMiBs: 'maxbw',
+  downtimeMs: 'downtime',
+  autoConverge: 'ac',
+  cpuThrottleInitial: 'ac-initial',
+  cpuThrottleIncrement: 'ac-increment',
+  maxCpuThrottle: 'ac-max',
+  seed: 'seed',
+  settleMs: 'settle',
+} as const satisfies Record<OverridableField, string>;
 
 export interface ViewState {
   presetId: PresetId;
@@ -78,10 +99,18 @@ const FIELDS = {
   downtime: num('downtime (ms)', LIMITS.downtimeMs),
   seed: num('seed', LIMITS.seed, true),
   settle: num('settle (ms before the migration)', LIMITS.settleMs),
+  ws: num('ws (stress working set, GiB)', LIMITS.workingSetGiB),
+  dirty: num('dirty (stress dirty rate, MiB/s)', LIMITS.dirtyMiBs),
+  pattern: z.enum(STRESS_PATTERNS as [string, ...string[]], { error: `pattern must be one of ${STRESS_PATTERNS.join(', ')}` }),
+  ac: flag('ac (auto-converge)'),
+  'ac-initial': num('ac-initial (cpu-throttle-initial, %)', LIMITS.cpuThrottle, true),
+  'ac-increment': num('ac-increment (cpu-throttle-increment, %)', LIMITS.cpuThrottle, true),
+  'ac-max': num('ac-max (max-cpu-throttle, %)', LIMITS.cpuThrottle, true),
   speed: z.union([z.literal('max'), num('speed (sim ms per wall ms)', { min: 0.001, max: 10_000 })], {
     error: 'speed must be a number from 0.001 to 10000, or max',
   }),
-  t: num('t (simulated ms)', { min: 0, max: 600_000 }),
+  // The upper bound is the run's cap, checked once the scenario is known (parseUrlState).
+  t: num('t (simulated ms)', { min: 0, max: Number.MAX_SAFE_INTEGER }),
   play: flag('play'),
   present: flag('present'),
 } as const;
@@ -120,25 +149,19 @@ export function parseUrlState(search: string): ParsedUrlState {
   const scenario = read('scenario');
   if (scenario !== undefined) state.presetId = scenario as PresetId;
   state.view = readView(params, read, errors);
-  const o = state.overrides;
-  const gib = read('gib');
-  if (gib !== undefined) o.guestGiB = gib;
-  const workload = read('workload');
-  if (workload !== undefined) o.workload = workload as Scenario['workload'];
-  const link = read('link');
-  if (link !== undefined) o.linkGbps = link;
-  const maxbw = read('maxbw');
-  if (maxbw !== undefined) o.maxBandwidthMiBs = maxbw;
-  const downtime = read('downtime');
-  if (downtime !== undefined) o.downtimeMs = downtime;
-  const seed = read('seed');
-  if (seed !== undefined) o.seed = seed;
-  const settle = read('settle');
-  if (settle !== undefined) o.settleMs = settle;
+  const o = state.overrides as Record<OverridableField, unknown>;
+  for (const field of Object.keys(URL_KEYS) as OverridableField[]) {
+    const value = read(URL_KEYS[field]);
+    if (value !== undefined) o[field] = value;
+  }
   const speed = read('speed');
   if (speed !== undefined) state.speed = speed === 'max' ? Number.POSITIVE_INFINITY : speed;
   const t = read('t');
-  if (t !== undefined) state.timeMs = t;
+  if (t !== undefined) {
+    const cap = capOf(state);
+    if (t <= cap) state.timeMs = t;
+    else errors.push(`t (simulated ms) must be from 0 to ${cap}, this run's simulation cap (got "${params.get('t')}"); using the default`);
+  }
   const play = read('play');
   if (play !== undefined) state.autoplay = play;
   const present = read('present');
@@ -146,7 +169,7 @@ export function parseUrlState(search: string): ParsedUrlState {
 
   // Overrides equal to the preset's value are not overrides.
   const preset = SCENARIO_PRESETS[state.presetId];
-  for (const k of Object.keys(o) as (keyof ScenarioOverrides)[]) {
+  for (const k of Object.keys(o) as OverridableField[]) {
     if (o[k] === preset[k]) delete o[k];
   }
   return { state, errors };
@@ -173,17 +196,11 @@ export function serializeUrlState(state: ViewState): string {
       assertNever(v, 'view');
   }
   const o = state.overrides;
-  const put = (key: string, field: keyof ScenarioOverrides) => {
+  for (const field of Object.keys(URL_KEYS) as OverridableField[]) {
     const value = o[field];
-    if (value !== undefined && value !== preset[field]) p.set(key, String(value));
-  };
-  put('gib', 'guestGiB');
-  put('workload', 'workload');
-  put('link', 'linkGbps');
-  put('maxbw', 'maxBandwidthMiBs');
-  put('downtime', 'downtimeMs');
-  put('seed', 'seed');
-  put('settle', 'settleMs');
+    if (value === undefined || value === preset[field]) continue;
+    p.set(URL_KEYS[field], typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+  }
   if (state.speed !== DEFAULT_VIEW_STATE.speed) p.set('speed', Number.isFinite(state.speed) ? String(state.speed) : 'max');
   if (state.timeMs > 0) p.set('t', String(Math.round(state.timeMs * 1000) / 1000));
   if (state.autoplay) p.set('play', '1');
@@ -195,6 +212,19 @@ export function serializeUrlState(state: ViewState): string {
 /** The scenario a view state describes, for one mode. */
 export function scenarioOf(state: ViewState, mode: ModeId): Scenario {
   return { ...SCENARIO_PRESETS[state.presetId], ...state.overrides, mode };
+}
+
+/**
+ * The simulation cap of the run a view state describes (the time axis ends there at the latest);
+ * the preset's, if the overrides do not make a valid scenario together.
+ */
+export function capOf(state: ViewState): number {
+  const s = scenarioOf(state, 'original');
+  try {
+    return simCapMs(s);
+  } catch {
+    return simCapMs(SCENARIO_PRESETS[state.presetId]);
+  }
 }
 
 type Reader = <K extends FieldKey>(key: K, fallback?: string) => z.output<(typeof FIELDS)[K]> | undefined;
