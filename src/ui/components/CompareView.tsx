@@ -15,6 +15,7 @@ import { PanelProvider, useApp, useAppState, usePanel, usePanelState, useStoreOf
 import type { PanelController } from '../state/panel-controller';
 import type { CompareSide } from '../state/session';
 import { ChartsPanel } from './ChartsPanel';
+import { ConvergencePanel } from './ConvergencePanel';
 import { ErrorBanner } from './ErrorBanner';
 import { guestStatesOf, Legend } from './Legend';
 import { PageMapPanel } from './PageMapPanel';
@@ -41,6 +42,7 @@ export function CompareView({ a, b }: { a: PanelController; b: PanelController }
         ))}
         <div className="compare-side">
           <ChartsPanel panels={panels} overlay />
+          <ConvergencePanel panels={panels} overlay />
           <ResultsPanel a={a} b={b} />
           <section className="panel compare-legend" aria-label="Page map legend">
             <Legend compact guestStates={guestStatesOf(ma, mb)} />

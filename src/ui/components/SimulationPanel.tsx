@@ -5,6 +5,7 @@
 import { useMemo } from 'react';
 import { usePanel } from '../state/context';
 import { ChartsPanel } from './ChartsPanel';
+import { ConvergencePanel } from './ConvergencePanel';
 import { ErrorBanner } from './ErrorBanner';
 import { PageMapPanel } from './PageMapPanel';
 import { StatsPanel } from './StatsPanel';
@@ -23,6 +24,7 @@ export function SimulationPanel() {
         <div className="sim-side">
           <VirtqueuePanel />
           <ChartsPanel panels={panels} />
+          <ConvergencePanel panels={panels} />
           <StatsPanel />
         </div>
       </div>
