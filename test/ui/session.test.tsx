@@ -95,6 +95,12 @@ beforeEach(() => {
 });
 afterEach(() => canvas.restore());
 
+/** Type into a number field and leave it: the field commits on blur. */
+function commit(field: HTMLElement, value: string): void {
+  fireEvent.change(field, { target: { value } });
+  fireEvent.blur(field);
+}
+
 describe('shareable links', () => {
   it('a link opens that view, scenario and seed; changing view and seed rewrites the URL', async () => {
     const user = userEvent.setup();
@@ -110,11 +116,11 @@ describe('shareable links', () => {
 
     await user.click(screen.getByRole('button', { name: 'PV' }));
     await waitFor(() => expect(window.location.search).toBe('?v=1&scenario=rfc-case-1&view=pv&gib=0.0625&seed=7'));
-    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seed' }), { target: { value: '9' } });
+    commit(screen.getByRole('spinbutton', { name: 'Seed' }), '9');
     await waitFor(() => expect(new URLSearchParams(window.location.search).get('seed')).toBe('9'));
     // The default view is the plain address.
-    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seed' }), { target: { value: '1' } });
-    fireEvent.change(screen.getByRole('spinbutton', { name: 'Guest GiB' }), { target: { value: '8' } });
+    commit(screen.getByRole('spinbutton', { name: 'Seed' }), '1');
+    commit(screen.getByRole('spinbutton', { name: 'Guest GiB' }), '8');
     fireEvent.change(screen.getByRole('combobox', { name: 'Scenario' }), { target: { value: 'rfc-case-2' } });
     fireEvent.keyDown(window, { key: 'o' });
     await waitFor(() => expect(window.location.search).toBe(''));
