@@ -24,7 +24,7 @@ export interface Verdict {
 /** "dirty rate 1.4 GB/s ≥ 1.18 GB/s sent" out of the not-converging reason. */
 const NOT_CONVERGING = /^not converging: (dirty rate .+? sent)\b/;
 /** "3600 s" and "573 MB left at 118 MB/s" out of the sim-time-cap reason. */
-const SIM_TIME_CAP = /^simulation time cap reached: at ([^,]+), (.+? left at [^ ]+\/s)/;
+const SIM_TIME_CAP = /^simulation time cap reached: at ([^,]+), (.+? left at .+?\/s)/;
 
 /** One run's verdict, from its final stats. */
 export function verdictOf(q: QueryMigrate): Verdict {

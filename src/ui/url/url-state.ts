@@ -215,16 +215,11 @@ export function scenarioOf(state: ViewState, mode: ModeId): Scenario {
 }
 
 /**
- * The simulation cap of the run a view state describes (the time axis ends there at the latest);
- * the preset's, if the overrides do not make a valid scenario together.
+ * The simulation cap of the run a view state describes: the time axis ends there at the latest.
+ * (It depends on guest size, link and max-bandwidth only, each already within its range.)
  */
 export function capOf(state: ViewState): number {
-  const s = scenarioOf(state, 'original');
-  try {
-    return simCapMs(s);
-  } catch {
-    return simCapMs(SCENARIO_PRESETS[state.presetId]);
-  }
+  return simCapMs(scenarioOf(state, 'original'));
 }
 
 type Reader = <K extends FieldKey>(key: K, fallback?: string) => z.output<(typeof FIELDS)[K]> | undefined;
