@@ -123,6 +123,21 @@ describe('the compare headline', () => {
     expect(summaryText({ mode: 'pv', final: p }, { mode: 'original', final: o })).toMatch(/^Original vs PV: .*× slower, .* more on the wire$/);
   });
 
+  it('the outcome comes from migviz.outcome: a run at the cap, a completed run whose pages differ', () => {
+    const pv = after.pv;
+    const t = `${(pv['total-time'] / 1000).toFixed(2)} s`;
+    const reason =
+      'simulation time cap reached: at 3600 s, 573 MB left at 118 MB/s (the 1 Gbit/s link\'s goodput); needs ~4.9 s more to send once; QEMU itself would keep going';
+    const capped = { ...after.original, status: 'failed' as const, migviz: { ...after.original.migviz, outcome: 'sim-time-cap' as const, 'failure-reason': reason } };
+    expect(summaryText({ mode: 'original', final: capped }, { mode: 'pv', final: pv })).toBe(`Original failed: ${reason} · PV completed in ${t}`);
+    // Completed, but 3 pages differ: not a result to weigh against the other side.
+    const differs = { ...after.original, verification: { ...after.original.verification, ok: false, mismatches: 3 } };
+    const o = `${(differs['total-time'] / 1000).toFixed(2)} s`;
+    expect(summaryText({ mode: 'original', final: differs }, { mode: 'pv', final: pv })).toBe(
+      `Original completed in ${o}, but 3 pages differ · PV completed in ${t}`,
+    );
+  });
+
   it('a failed run is never called faster: the line states each side\'s outcome', () => {
     // A 0.5 GiB guest rewriting its memory over 0.1 Gbit/s cannot stop within 1 ms: it fails.
     const failed = new Simulation(

@@ -686,3 +686,42 @@ describe('scenario files', () => {
     expect(screen.getByRole('button', { name: 'PV' })).toHaveAttribute('aria-pressed', 'true');
   });
 });
+
+describe('convergence you can see', () => {
+  it('the verdict stands next to Play before anyone plays, from the engine\'s whole-run simulation', async () => {
+    setup('?scenario=rfc-case-1&gib=0.25', (sc) => new Simulation(sc));
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toBe('completes in 0.2 s'));
+    expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument();
+  });
+
+  it('a guest that cannot converge: the verdict gives both rates; with auto-converge, the throttle and the time', async () => {
+    const busy = 'scenario=rfc-case-1&workload=stress&gib=0.5&ws=0.25&dirty=400&link=1';
+    setup(`?${busy}`, (sc) => new Simulation(sc));
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toBe('will not converge: dirty rate 117.5 MB/s ≥ 117.5 MB/s sent'), {
+      timeout: 4000,
+    });
+    expect(screen.getByTestId('verdict').getAttribute('title')).toMatch(/^not converging: dirty rate 117.5 MB\/s ≥ 117.5 MB\/s sent over the last 5 syncs/);
+    cleanup();
+    setup(`?${busy}&ac=1`, (sc) => new Simulation(sc));
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toBe('auto-converge throttles to 80 %, completes in 32 s'), {
+      timeout: 4000,
+    });
+    // The convergence charts have their throttle pane.
+    expect([...screen.getByTestId('convergence-charts').querySelectorAll('.chart-title')].map((t) => t.textContent)).toEqual([
+      'Dirty rate (dashed) vs sent (MB/s)',
+      'Dirty / sent',
+      'CPU throttle (%)',
+    ]);
+  });
+
+  it('in compare the verdict names problems only, never a time', async () => {
+    setup('?scenario=rfc-case-1&view=compare&workload=stress&gib=0.5&ws=0.25&dirty=400&link=1', (sc) => new Simulation(sc));
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toMatch(/^Original: will not converge: dirty rate [\d.]+ MB\/s ≥ [\d.]+ MB\/s sent · PV: will not converge: dirty rate [\d.]+ MB\/s ≥ [\d.]+ MB\/s sent$/), {
+      timeout: 6000,
+    });
+    // The headline states each side's outcome and calls neither faster.
+    const headline = screen.getByTestId('compare-summary').textContent ?? '';
+    expect(headline).toMatch(/^Original failed: not converging: .* · PV failed: not converging: /);
+    expect(headline).not.toMatch(/faster|slower/);
+  });
+});
