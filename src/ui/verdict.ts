@@ -26,6 +26,17 @@ const NOT_CONVERGING = /^not converging: (dirty rate .+? sent)\b/;
 /** "3600 s" and "573 MB left at 118 MB/s" out of the sim-time-cap reason. */
 const SIM_TIME_CAP = /^simulation time cap reached: at ([^,]+), (.+? left at .+?\/s)/;
 
+/** "dirty rate 1.4 GB/s ≥ 1.18 GB/s sent" out of a not-converging reason, or null. */
+export function notConvergingFigures(reason: string): string | null {
+  return NOT_CONVERGING.exec(reason)?.[1] ?? null;
+}
+
+/** "(3600 s) with 573 MB left at 118 MB/s" out of a sim-time-cap reason, or ''. */
+export function capFigures(reason: string): string {
+  const m = SIM_TIME_CAP.exec(reason);
+  return m ? ` (${m[1]}) with ${m[2]}` : '';
+}
+
 /** One run's verdict, from its final stats. */
 export function verdictOf(q: QueryMigrate): Verdict {
   const outcome = q.migviz.outcome;
@@ -42,14 +53,13 @@ export function verdictOf(q: QueryMigrate): Verdict {
       return { text, detail: '', problem: false };
     }
     case 'not-converging': {
-      const m = NOT_CONVERGING.exec(reason);
+      const f = notConvergingFigures(reason);
       const even = throttle > 0 ? ` even at ${throttle} % CPU throttle` : '';
-      return { text: `will not converge${even}${m ? `: ${m[1]}` : ''}`, detail: reason, problem: true };
+      return { text: `will not converge${even}${f ? `: ${f}` : ''}`, detail: reason, problem: true };
     }
     case 'sim-time-cap': {
-      const m = SIM_TIME_CAP.exec(reason);
-      const text = m ? `stops at the simulation cap (${m[1]}) with ${m[2]}; QEMU would keep going` : 'stops at the simulation cap';
-      return { text, detail: reason, problem: true };
+      const f = capFigures(reason);
+      return { text: `stops at the simulation cap${f}${f ? '; QEMU would keep going' : ''}`, detail: reason, problem: true };
     }
     case '':
       // A final state always has an outcome; an unfinished one (never sent as final) says so.
@@ -78,8 +88,8 @@ export function compareVerdict(sides: readonly { mode: ModeId; final: QueryMigra
       case 'completed':
         return q.verification.ok ? [] : [{ text: `${label}: pages differ at the destination`, detail: '' }];
       case 'not-converging': {
-        const m = NOT_CONVERGING.exec(q.migviz['failure-reason']);
-        return [{ text: `${label}: will not converge${m ? `: ${m[1]}` : ''}`, detail: q.migviz['failure-reason'] }];
+        const f = notConvergingFigures(q.migviz['failure-reason']);
+        return [{ text: `${label}: will not converge${f ? `: ${f}` : ''}`, detail: q.migviz['failure-reason'] }];
       }
       case 'sim-time-cap':
         return [{ text: `${label}: stops at the simulation cap`, detail: q.migviz['failure-reason'] }];

@@ -113,6 +113,7 @@ describe('ConvergenceView', () => {
     expect(ratioAt(s, 1)).toBe(0.5);
     expect(ratioAt(s, 2)).toBe(1.25);
     expect(ratioText(0.5)).toBe('0.50');
+    expect(ratioText(0.998)).toBe('0.99');
     expect(ratioText(1.25)).toBe('1.25 ≥ 1: not converging');
     expect(ratioText(Number.NaN)).toBe('–');
   });
@@ -120,7 +121,7 @@ describe('ConvergenceView', () => {
   it('draws dirty vs sent and their ratio with its guide at 1; no throttle pane with auto-converge off', () => {
     const view = new ConvergenceView(svg, darkTheme, false);
     view.update({ runs: [{ id: 'original', label: 'Original', series: series(50, { dirtyRate: () => 120e6, sendRate: () => 117.7e6 }) }], simTimeMs: 490 });
-    expect([...svg.querySelectorAll('.chart-title')].map((t) => t.textContent)).toEqual(['Dirty rate (dashed) vs sent (MB/s)', 'Dirty / sent']);
+    expect([...svg.querySelectorAll('.chart-title')].map((t) => t.textContent)).toEqual(['Dirty (dashed) vs sent (MB/s)', 'Dirty / sent']);
     expect(svg.querySelector('.conv-rates .chart-readout')?.textContent).toBe('dirty 120 · sent 118');
     expect(svg.querySelector('.conv-ratio .chart-readout')?.textContent).toBe('1.02 ≥ 1: not converging');
     expect(svg.querySelector('[data-line="original-dirty"]')?.getAttribute('stroke-dasharray')).toBe('4 3');

@@ -708,7 +708,7 @@ describe('convergence you can see', () => {
     });
     // The convergence charts have their throttle pane.
     expect([...screen.getByTestId('convergence-charts').querySelectorAll('.chart-title')].map((t) => t.textContent)).toEqual([
-      'Dirty rate (dashed) vs sent (MB/s)',
+      'Dirty (dashed) vs sent (MB/s)',
       'Dirty / sent',
       'CPU throttle (%)',
     ]);
@@ -721,7 +721,9 @@ describe('convergence you can see', () => {
     });
     // The headline states each side's outcome and calls neither faster.
     const headline = screen.getByTestId('compare-summary').textContent ?? '';
-    expect(headline).toMatch(/^Original failed: not converging: .* · PV failed: not converging: /);
+    expect(headline).toMatch(/^Original does not converge \(dirty rate [\d.]+ MB\/s ≥ [\d.]+ MB\/s sent\) · PV does not converge \(dirty rate [\d.]+ MB\/s ≥ [\d.]+ MB\/s sent\)$/);
+    // The whole reasons are its tooltip.
+    expect(screen.getByTestId('compare-summary').getAttribute('title')).toMatch(/^not converging: dirty rate .* downtime allows\nnot converging: /);
     expect(headline).not.toMatch(/faster|slower/);
   });
 });

@@ -11,6 +11,7 @@ import { assertNever } from '../../protocol';
 import { formatBytes, formatClock, formatInt } from '../format';
 import { MODE_UI, modeColor, modeLabel } from '../modes';
 import { errorPercent, publishedFor } from '../published';
+import { capFigures, notConvergingFigures } from '../verdict';
 import { PanelProvider, useApp, useAppState, usePanel, usePanelState, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
 import type { CompareSide } from '../state/session';
@@ -136,20 +137,25 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** The words each outcome has when the run's reason is empty (it never is for a failed run). */
-const OUTCOME_WORDS = { 'not-converging': 'not converging', 'sim-time-cap': 'simulation time cap reached' } as const;
-
-/** "PV completed in 0.55 s", "Original failed: not converging: …", from migviz.outcome. */
+/**
+ * "PV completed in 0.55 s", "Original does not converge (dirty rate … sent)", "Original stops at
+ * the simulation cap (3600 s) with 573 MB left at 118 MB/s", from migviz.outcome; the whole
+ * reason is the headline's tooltip.
+ */
 function outcome(label: string, q: QueryMigrate): string {
   const o = q.migviz.outcome;
+  const reason = q.migviz['failure-reason'];
   switch (o) {
     case 'completed':
       return q.verification.ok
         ? `${label} completed in ${seconds(q['total-time'])}`
         : `${label} completed in ${seconds(q['total-time'])}, but ${formatInt(q.verification.mismatches)} pages differ`;
-    case 'not-converging':
+    case 'not-converging': {
+      const f = notConvergingFigures(reason);
+      return `${label} does not converge${f ? ` (${f})` : ''}`;
+    }
     case 'sim-time-cap':
-      return `${label} failed: ${q.migviz['failure-reason'] || OUTCOME_WORDS[o]}`;
+      return `${label} stops at the simulation cap${capFigures(reason)}`;
     case '':
       return `${label} ended ${q.status} after ${seconds(q['total-time'])}`;
     default:
@@ -162,8 +168,9 @@ function CompareSummary({ a, b }: { a: PanelController; b: PanelController }) {
   const fb = useStoreOf(b, (s) => s.timeline?.final ?? null);
   const ma = useStoreOf(a, (s) => s.mode);
   const mb = useStoreOf(b, (s) => s.mode);
+  const reasons = [fa, fb].map((q) => q?.migviz['failure-reason'] ?? '').filter(Boolean);
   return (
-    <p className="compare-summary" data-testid="compare-summary">
+    <p className="compare-summary" data-testid="compare-summary" title={reasons.length > 0 ? reasons.join('\n') : undefined}>
       {fa && fb ? summaryText({ mode: ma, final: fa }, { mode: mb, final: fb }) : 'Simulating both runs…'}
     </p>
   );

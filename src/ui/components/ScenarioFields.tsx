@@ -163,7 +163,19 @@ function QemuFields() {
     .join(' · ');
   return (
     // Open while a field inside is invalid, so its mark is never hidden.
-    <details className="qemu-fields" open={open || invalid} onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="qemu-fields">
+    <details
+      className="qemu-fields"
+      open={open || invalid}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+      // Escape closes it, as it closes menus (a field's own Escape, dropping a draft, comes first).
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open && !invalid) {
+          setOpen(false);
+          e.stopPropagation();
+        }
+      }}
+      data-testid="qemu-fields"
+    >
       <summary title="Stress writer, downtime limit, max-bandwidth, auto-converge">
         <span className="qemu-summary">{summary}</span>
       </summary>

@@ -12,6 +12,7 @@ import { modeColor, modeLabel } from '../modes';
 import { usePanelsValue } from '../hooks/use-panels-value';
 import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
+import { densityBins, tooManyMarkers } from '../render/marker-density';
 
 export function Timeline() {
   const session = useSession();
@@ -132,11 +133,30 @@ export function marksOf(markers: readonly TimelineMarker[], endMs: number): Mark
 }
 
 
+/**
+ * Narrowest scrubber the layout gives (px, a ~900 px window): past one sync per 4 px of it the
+ * syncs become a density strip (marker-density.ts), as on the charts.
+ */
+const NARROW_TIMELINE_PX = 600;
+/** The strip's coordinate width: bins of 5 units = 0.5 % of the run each. */
+const STRIP_UNITS = 1000;
+
 function MarkerRow({ controller, endMs, labelled }: { controller: PanelController; endMs: number; labelled: boolean }) {
   const timeline = useStoreOf(controller, (s) => s.timeline);
   const mode = useStoreOf(controller, (s) => s.mode);
   const theme = useAppState((s) => s.theme);
-  const marks = timeline ? marksOf(timeline.markers, endMs) : [];
+  const all = timeline ? marksOf(timeline.markers, endMs) : [];
+  const syncs = all.filter((m) => m.cls === 'tm-sync');
+  const dense = tooManyMarkers(syncs.length, NARROW_TIMELINE_PX);
+  const marks = dense ? all.filter((m) => m.cls !== 'tm-sync') : all;
+  const bins = dense
+    ? densityBins(
+        syncs.map((m) => (m.t / endMs) * STRIP_UNITS),
+        0,
+        STRIP_UNITS,
+        5,
+      )
+    : [];
   return (
     <div className={`timeline-row tr-${mode}`} data-testid={`timeline-${mode}`}>
       {labelled && <span className="timeline-row-label">{modeLabel(mode)}</span>}
@@ -149,6 +169,14 @@ function MarkerRow({ controller, endMs, labelled }: { controller: PanelControlle
             background: labelled ? modeColor(theme, mode) : undefined,
           }}
         />
+      )}
+      {dense && (
+        <svg className="tm-density" viewBox={`0 0 ${STRIP_UNITS} 1`} preserveAspectRatio="none" data-testid="timeline-density">
+          <title>{`${syncs.length} dirty-bitmap syncs: the darker, the more of them`}</title>
+          {bins.map((b) => (
+            <rect key={b.x} x={b.x} width={b.width} y={0} height={1} fillOpacity={0.2 + 0.8 * b.share} />
+          ))}
+        </svg>
       )}
       {marks.map((m, i) => (
         <span

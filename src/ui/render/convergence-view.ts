@@ -28,7 +28,8 @@ export function ratioAt(s: SeriesBuffer, i: number): number {
 /** The ratio's readout: "0.42", "1.02 ≥ 1: not converging" (at this moment's rates). */
 export function ratioText(r: number): string {
   if (!Number.isFinite(r)) return '–';
-  return r >= 1 ? `${r.toFixed(2)} ≥ 1: not converging` : r.toFixed(2);
+  // Rounded down below 1: 0.998 is "0.99", never a "1.00" that is not at or above 1.
+  return r >= 1 ? `${r.toFixed(2)} ≥ 1: not converging` : (Math.floor(r * 100) / 100).toFixed(2);
 }
 
 export interface ConvergenceRun {
@@ -81,7 +82,7 @@ const PANE_LINES: Record<PaneId, readonly LineSpec[]> = {
 };
 
 const TITLES: Record<PaneId, string> = {
-  rates: 'Dirty rate (dashed) vs sent (MB/s)',
+  rates: 'Dirty (dashed) vs sent (MB/s)',
   ratio: 'Dirty / sent',
   throttle: 'CPU throttle (%)',
 };
@@ -187,8 +188,10 @@ export class ConvergenceView {
       .data([y1])
       .join('text')
       .attr('class', 'conv-one-label')
-      .attr('x', left + 4)
-      .attr('y', (d) => d - 3)
+      // Under the guide at the right end: the title and readout hold the top line.
+      .attr('x', width - right - 4)
+      .attr('text-anchor', 'end')
+      .attr('y', (d) => d + 11)
       .attr('fill', this.theme.css.danger)
       .text('1: cannot converge');
   }
@@ -203,7 +206,10 @@ export class ConvergenceView {
         const who = overlay ? `${r.label} ` : '';
         switch (id) {
           case 'rates':
-            return `${who}dirty ${Math.round(s.dirtyRate[i] / MB)} · sent ${Math.round(s.sendRate[i] / MB)}`;
+            // Overlaid, shorter: two runs' readouts share the line with the title.
+            return overlay
+              ? `${who}${Math.round(s.dirtyRate[i] / MB)} vs ${Math.round(s.sendRate[i] / MB)}`
+              : `dirty ${Math.round(s.dirtyRate[i] / MB)} · sent ${Math.round(s.sendRate[i] / MB)}`;
           case 'ratio':
             return `${who}${ratioText(ratioAt(s, i))}`;
           case 'throttle':
