@@ -727,3 +727,22 @@ describe('convergence you can see', () => {
     expect(headline).not.toMatch(/faster|slower/);
   });
 });
+
+describe('the convergence panel', () => {
+  it('starts closed for an idle guest (no frame time spent) and opens with a click; open by itself for stress', async () => {
+    const user = userEvent.setup();
+    setup(`?${SMALL}`);
+    const panel = screen.getByTestId('convergence-panel') as HTMLDetailsElement;
+    expect(panel.open).toBe(false);
+    expect(screen.queryByTestId('convergence-charts')).toBeNull();
+    await user.click(within(panel).getByText('Convergence'));
+    expect(panel.open).toBe(true);
+    expect([...screen.getByTestId('convergence-charts').querySelectorAll('.chart-title')].map((t) => t.textContent)).toEqual([
+      'Dirty (dashed) vs sent (MB/s)',
+      'Dirty / sent',
+    ]);
+    cleanup();
+    setup(`?${SMALL}&workload=stress&ws=0.03125`);
+    expect((screen.getByTestId('convergence-panel') as HTMLDetailsElement).open).toBe(true);
+  });
+});

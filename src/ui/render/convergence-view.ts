@@ -58,6 +58,9 @@ interface Pane {
   yAxis: G;
   lines: G;
   readout: Selection<SVGTextElement, unknown, null, undefined>;
+  /** Axis domains last drawn: axes are redrawn only when they change (d3 axes cost most). */
+  drawnX: number;
+  drawnY: number;
 }
 
 const MB = 1e6;
@@ -117,7 +120,7 @@ export class ConvergenceView {
       const lines = g.append('g').attr('class', 'chart-lines');
       g.append('text').attr('class', 'chart-title').attr('x', left + 6).attr('y', 10).text(TITLES[id]);
       const readout = g.append('text').attr('class', 'chart-readout').attr('x', width - right - 4).attr('y', 10);
-      return { id, g, y, xAxis, yAxis, lines, readout };
+      return { id, g, y, xAxis, yAxis, lines, readout, drawnX: -1, drawnY: -1 };
     });
   }
 
@@ -144,8 +147,16 @@ export class ConvergenceView {
         p.id === 'throttle' ? 100 : p.id === 'ratio' ? Math.min(RATIO_AXIS_MAX, Math.max(1.2, max * 1.08)) : max > 0 ? max * 1.08 : 1;
       p.y.domain([0, top]);
       if (p.id === 'rates') p.y.nice(4);
-      p.xAxis.call(xAxis);
-      p.yAxis.call(axisLeft(p.y).ticks(3).tickSizeOuter(0));
+      const xMax = x.domain()[1];
+      if (p.drawnX !== xMax) {
+        p.xAxis.call(xAxis);
+        p.drawnX = xMax;
+      }
+      const yMax = p.y.domain()[1];
+      if (p.drawnY !== yMax) {
+        p.yAxis.call(axisLeft(p.y).ticks(3).tickSizeOuter(0));
+        p.drawnY = yMax;
+      }
       const y = p.y;
       p.lines
         .selectAll<SVGPathElement, (typeof lines)[number]>('path.conv-line')
