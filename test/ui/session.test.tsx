@@ -701,11 +701,16 @@ describe('convergence you can see', () => {
       timeout: 4000,
     });
     expect(screen.getByTestId('verdict').getAttribute('title')).toMatch(/^not converging: dirty rate 117.5 MB\/s ≥ 117.5 MB\/s sent over the last 5 syncs/);
+    expect(within(screen.getByTestId('stats')).queryByText('max-cpu-throttle')).toBeNull();
     cleanup();
     setup(`?${busy}&ac=1`, (sc) => new Simulation(sc));
     await waitFor(() => expect(screen.getByTestId('verdict').textContent).toBe('auto-converge throttles to 80 %, completes in 32 s'), {
       timeout: 4000,
     });
+    // With auto-converge, the stats have the throttle rows (nothing throttled yet at time 0).
+    const stats = within(screen.getByTestId('stats'));
+    await waitFor(() => expect(stats.getByText('max-cpu-throttle').nextElementSibling?.textContent).toBe('0 %'));
+    expect(stats.getByText('cpu-throttle-percentage').nextElementSibling?.textContent).toBe('–');
     // The convergence charts have their throttle pane.
     expect([...screen.getByTestId('convergence-charts').querySelectorAll('.chart-title')].map((t) => t.textContent)).toEqual([
       'Dirty (dashed) vs sent (MB/s)',

@@ -13,7 +13,7 @@ import { STRESS_PATTERNS, type StressPattern, WORKLOAD_IDS, type WorkloadId } fr
 import { useAppState, useSession, useStoreOf } from '../state/context';
 import type { NumberInputKey } from '../state/scenario-inputs';
 
-/** What each workload is, in the words the select shows (README "Model and calibration"). */
+/** What each workload is, in the words the select shows (src/engine/guest/workloads.ts; `running` is its RUNNING). */
 export const WORKLOAD_TEXT: Record<WorkloadId, { label: string; title: string }> = {
   'idle-boot': { label: 'idle, just booted', title: 'An idle guest just after boot: most memory never touched' },
   'after-hog': {
