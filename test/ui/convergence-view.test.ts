@@ -42,11 +42,17 @@ afterEach(() => svg.remove());
 describe('marker density', () => {
   const plot = CHART_SIZE.width - CHART_SIZE.left - CHART_SIZE.right;
 
-  it('collapses a kind of marker once there is less than 4 px per marker', () => {
+  it('collapses a kind of marker once there is less than 4 px per marker over the stretch they cover', () => {
     expect(plot).toBe(404);
-    expect(tooManyMarkers(101, plot)).toBe(false);
-    expect(tooManyMarkers(102, plot)).toBe(true);
-    expect(tooManyMarkers(1251, plot)).toBe(true);
+    const spaced = (n: number, gap: number) => Array.from({ length: n }, (_, k) => 46 + k * gap);
+    expect(tooManyMarkers(spaced(101, 4))).toBe(false); // 4 px apart: lines
+    expect(tooManyMarkers(spaced(101, 3.9))).toBe(true);
+    expect(tooManyMarkers(spaced(1251, 404 / 1251))).toBe(true);
+    // 99 rounds crowded into the first 270 px (the run ended before the axis does).
+    expect(tooManyMarkers(spaced(99, 270 / 98))).toBe(true);
+    // A handful stays lines however close.
+    expect(tooManyMarkers(spaced(15, 0.5))).toBe(false);
+    expect(tooManyMarkers(spaced(16, 0.5))).toBe(true);
   });
 
   it('bins positions 3 px wide, each bin as dark as its share of the fullest', () => {
@@ -73,11 +79,16 @@ describe('marker density', () => {
     expect(strips[0].querySelectorAll('rect')).toHaveLength(135);
   });
 
-  it('a few syncs stay lines', () => {
+  it('a few syncs stay lines, even where two fall 1 px apart', () => {
     const view = new ChartsView(svg, darkTheme);
-    const syncs: MarkerEvent[] = Array.from({ length: 100 }, (_, k) => ({ t: k * 80, kind: 'sync', count: k + 1, newDirty: 0, remaining: 0 }));
-    view.update({ series: series(1000, {}), markers: syncs, simTimeMs: 9990 });
+    const syncs: MarkerEvent[] = Array.from({ length: 100 }, (_, k) => ({ t: k * 100, kind: 'sync', count: k + 1, newDirty: 0, remaining: 0 }));
+    const rounds: MarkerEvent[] = [
+      { t: 5000, kind: 'round', round: 2 },
+      { t: 5010, kind: 'round', round: 3 },
+    ];
+    view.update({ series: series(1000, {}), markers: [...syncs, ...rounds], simTimeMs: 9990 });
     expect(svg.querySelectorAll('.chart-remaining .marker-sync')).toHaveLength(100);
+    expect(svg.querySelectorAll('.chart-remaining .marker-round')).toHaveLength(2);
     expect(svg.querySelectorAll('g.marker-density')).toHaveLength(0);
   });
 });

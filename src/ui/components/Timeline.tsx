@@ -147,7 +147,7 @@ function MarkerRow({ controller, endMs, labelled }: { controller: PanelControlle
   const theme = useAppState((s) => s.theme);
   const all = timeline ? marksOf(timeline.markers, endMs) : [];
   const syncs = all.filter((m) => m.cls === 'tm-sync');
-  const dense = tooManyMarkers(syncs.length, NARROW_TIMELINE_PX);
+  const dense = tooManyMarkers(syncs.map((m) => (m.t / endMs) * NARROW_TIMELINE_PX));
   const marks = dense ? all.filter((m) => m.cls !== 'tm-sync') : all;
   const bins = dense
     ? densityBins(

@@ -361,7 +361,7 @@ export class ChartsView {
     const lines: typeof marks = [];
     const strips: { key: string; color: string; title: string; bins: ReturnType<typeof densityBins> }[] = [];
     for (const [key, g] of groups) {
-      if (g[0].cls !== 'marker-stop' && tooManyMarkers(g.length, width - left - right)) {
+      if (g[0].cls !== 'marker-stop' && tooManyMarkers(g.map((m) => m.x))) {
         const what = g[0].cls === 'marker-sync' ? 'dirty-bitmap syncs' : 'rounds';
         const who = g[0].title.includes(': ') ? g[0].title.slice(0, g[0].title.indexOf(': ') + 2) : '';
         strips.push({

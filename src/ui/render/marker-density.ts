@@ -7,12 +7,28 @@
 
 /** Average spacing below which markers of one kind collapse (px): a dotted line and its gap. */
 export const MIN_MARKER_SPACING_PX = 4;
+/**
+ * Fewer markers than this always stay lines, however close: a handful can be told apart on
+ * hover, and two markers 1 px apart (a sync at the start of a round) are not a crowd.
+ */
+export const MIN_COLLAPSED_MARKERS = 16;
 /** Width of one bin of the density strip (px). */
 export const DENSITY_BIN_PX = 3;
 
-/** Whether `count` markers over `widthPx` pixels are too many to draw one by one. */
-export function tooManyMarkers(count: number, widthPx: number): boolean {
-  return count * MIN_MARKER_SPACING_PX > widthPx;
+/**
+ * Whether markers at pixel positions `xs` are too many to draw one by one: at least
+ * MIN_COLLAPSED_MARKERS of them, less than MIN_MARKER_SPACING_PX apart on average over the
+ * stretch they occupy (a run that ends early crowds its markers into part of the axis).
+ */
+export function tooManyMarkers(xs: readonly number[]): boolean {
+  if (xs.length < MIN_COLLAPSED_MARKERS) return false;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const x of xs) {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
+  return (xs.length - 1) * MIN_MARKER_SPACING_PX > hi - lo;
 }
 
 export interface DensityBin {
