@@ -170,6 +170,8 @@ describe('App controls', () => {
     // Only the bad field is marked, and its message is tied to it.
     expect(guest).toHaveAttribute('aria-invalid', 'true');
     expect(guest).toHaveAccessibleDescription('guest size (GiB) must be from 0.0625 to 1024.');
+    // The message describes the field; its name stays its label.
+    expect(screen.getByRole('spinbutton', { name: 'Guest GiB' })).toBe(guest);
     expect(link).not.toHaveAttribute('aria-invalid');
     fireEvent.change(guest, { target: { value: '' } });
     fireEvent.blur(guest);

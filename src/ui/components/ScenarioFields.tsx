@@ -59,35 +59,38 @@ export function NumberField({ input, label, width, step = 'any', min, max, title
     setDraft(null);
     if (draft !== committed) session.setInput(input, draft);
   };
+  // The message sits beside the label, not in it: it describes the field, it is not its name.
   return (
-    <label className={`field${error ? ' is-invalid' : ''}`} title={title}>
-      <span>{label}</span>
-      <input
-        type="number"
-        inputMode="decimal"
-        value={draft ?? committed}
-        min={min}
-        max={max}
-        step={step}
-        style={{ width }}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
-        onChange={(e) => setDraft(e.target.value)}
-        onBlur={commit}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') commit();
-          else if (e.key === 'Escape' && draft !== null) {
-            setDraft(null);
-            e.stopPropagation();
-          }
-        }}
-      />
+    <span className="field-with-error">
+      <label className={`field${error ? ' is-invalid' : ''}`} title={title}>
+        <span>{label}</span>
+        <input
+          type="number"
+          inputMode="decimal"
+          value={draft ?? committed}
+          min={min}
+          max={max}
+          step={step}
+          style={{ width }}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={commit}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') commit();
+            else if (e.key === 'Escape' && draft !== null) {
+              setDraft(null);
+              e.stopPropagation();
+            }
+          }}
+        />
+      </label>
       {error && (
         <span className="field-error" id={errorId} role="alert">
           {error}
         </span>
       )}
-    </label>
+    </span>
   );
 }
 
