@@ -751,3 +751,19 @@ describe('the convergence panel', () => {
     expect((screen.getByTestId('convergence-panel') as HTMLDetailsElement).open).toBe(true);
   });
 });
+
+describe('the link carries the workload and auto-converge', () => {
+  it('choosing stress, a dirty rate and auto-converge in the controls writes workload, dirty and ac', async () => {
+    const user = userEvent.setup();
+    setup(`?${SMALL}`);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Workload' }), 'stress');
+    // 1 GiB is the preset's working set but does not fit in a 64 MiB guest: marked, nothing loads.
+    expect(screen.getByRole('alert').textContent).toBe('working set (1 GiB) must not exceed the guest size (0.0625 GiB).');
+    const ws = screen.getByRole('spinbutton', { name: 'Working set GiB' });
+    expect(ws).toHaveAttribute('aria-invalid', 'true');
+    commit(ws, '0.03125');
+    commit(screen.getByRole('spinbutton', { name: 'Dirty MiB/s' }), '400');
+    await user.click(screen.getByRole('checkbox', { name: 'Auto-converge' }));
+    await waitFor(() => expect(window.location.search).toBe('?v=1&gib=0.0625&workload=stress&ws=0.03125&dirty=400&ac=1'));
+  });
+});
