@@ -81,17 +81,32 @@ export const ScenarioSchema = z.object({
   maxCpuThrottle: throttlePct('max-cpu-throttle (%)'),
 });
 
-/** Rules between fields, checked after each field is in range (messages as the flags name them). */
-function crossFieldErrors(s: Scenario): string[] {
-  const errors: string[] = [];
+/** A rule between fields that a scenario breaks, and the field the message is about. */
+export interface CrossFieldIssue {
+  field: keyof Scenario;
+  message: string;
+}
+
+/**
+ * Rules between fields, checked after each field is in range (messages as the flags name them).
+ * Each names the field to mark in a form: the one that must give way to the other.
+ */
+export function crossFieldIssues(s: Scenario): CrossFieldIssue[] {
+  const issues: CrossFieldIssue[] = [];
   if (s.workload === 'stress' && s.workingSetGiB > s.guestGiB) {
-    errors.push(`working set (${s.workingSetGiB} GiB) must not exceed the guest size (${s.guestGiB} GiB)`);
+    issues.push({
+      field: 'workingSetGiB',
+      message: `working set (${s.workingSetGiB} GiB) must not exceed the guest size (${s.guestGiB} GiB)`,
+    });
   }
   // QEMU rejects the same (migrate_params_check).
   if (s.maxCpuThrottle < s.cpuThrottleInitial) {
-    errors.push(`max-cpu-throttle (${s.maxCpuThrottle} %) must be at least cpu-throttle-initial (${s.cpuThrottleInitial} %)`);
+    issues.push({
+      field: 'maxCpuThrottle',
+      message: `max-cpu-throttle (${s.maxCpuThrottle} %) must be at least cpu-throttle-initial (${s.cpuThrottleInitial} %)`,
+    });
   }
-  return errors;
+  return issues;
 }
 
 export class ScenarioError extends Error {
@@ -134,8 +149,8 @@ export function validateScenario(s: unknown): Scenario {
   const r = ScenarioSchema.safeParse(s);
   if (!r.success) throw new ScenarioError(r.error.issues.map((i) => i.message).join('; '));
   const scenario = r.data as Scenario;
-  const errors = crossFieldErrors(scenario);
-  if (errors.length > 0) throw new ScenarioError(errors.join('; '));
+  const issues = crossFieldIssues(scenario);
+  if (issues.length > 0) throw new ScenarioError(issues.map((i) => i.message).join('; '));
   return scenario;
 }
 

@@ -49,14 +49,9 @@ import type {
   VirtqueueSnapshot,
 } from './types';
 
-/**
- * Runs that have not completed by their cap end as failed (outcome `sim-time-cap`), as QEMU would
- * go on forever. The cap is at least an hour of simulated time, so that a slow link or a run
- * auto-converge rescues has room to finish (see simCapMs).
- */
-export const MIN_SIM_CAP_MS = 3_600_000;
-/** ...and at least this many passes over all of guest RAM at the binding rate. */
-const CAP_PASSES = 3;
+import { linkBytesPerMs, simCapMs } from './sim-cap';
+
+export { MIN_SIM_CAP_MS, simCapMs } from './sim-cap';
 const PAGES_PER_GIB = 262_144;
 /**
  * A unit without time passing is a setup step or a loop turn that changes state; a few in a row
@@ -65,21 +60,6 @@ const PAGES_PER_GIB = 262_144;
 const MAX_STALLED_UNITS = 100_000;
 /** Points the time series keeps; it halves its resolution when full, so memory stays bounded. */
 export const SERIES_CAPACITY = 8192;
-
-/** Link goodput of a scenario on a profile, bytes per ms. */
-function linkBytesPerMs(s: Scenario, profile: HostProfile): number {
-  return (s.linkGbps * 1e9 * profile.linkEfficiency) / 8 / 1000;
-}
-
-/**
- * The simulated time at which a run that has not completed stops: an hour, or CAP_PASSES passes
- * over all of guest RAM at min(link goodput, max-bandwidth) when that is longer.
- */
-export function simCapMs(s: Scenario, profile: HostProfile = getProfile(s.profile)): number {
-  const bytesPerMs = Math.min(linkBytesPerMs(s, profile), (s.maxBandwidthMiBs * 1048576) / 1000);
-  const passMs = (s.guestGiB * 2 ** 30) / bytesPerMs;
-  return Math.max(MIN_SIM_CAP_MS, Math.ceil((CAP_PASSES * passMs) / 1000) * 1000);
-}
 
 export interface SimulationOptions {
   faults?: EngineFaults;

@@ -42,3 +42,8 @@ export function formatSpeed(speed: number): string {
   if (speed >= 1) return `${speed.toFixed(1).replace(/\.0$/, '')}×`;
   return `${Number(speed.toPrecision(2))}×`;
 }
+
+/** Seconds as a verdict says them: 7.3 s, 41 s, 682 s (one decimal below 10 s). */
+export function formatSeconds(s: number): string {
+  return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
+}

@@ -9,7 +9,6 @@ import { Precopy } from '../../src/engine/migration/precopy';
 import { RFC_2016 } from '../../src/engine/migration/profiles';
 import { resolveScenario } from '../../src/engine/scenario';
 import { MIN_SIM_CAP_MS, SERIES_CAPACITY, Simulation, simCapMs } from '../../src/engine/simulation';
-import { FreePageBalloon } from '../../src/engine/virtio/balloon';
 
 // 400 MiB/s written over a 512 MiB working set; a 1 Gbit/s link sends ~112 MiB/s.
 const HEAVY = { guestGiB: 1, workload: 'stress', workingSetGiB: 0.5, dirtyMiBs: 400, linkGbps: 1 } as const;

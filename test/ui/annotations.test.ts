@@ -73,7 +73,8 @@ describe('annotation anchors', () => {
     const view = new ChartsView(svg, darkTheme);
     const s = new SeriesBuffer();
     const t = Float64Array.from({ length: 50 }, (_, i) => i * 20);
-    s.append(t, t, t);
+    const zeros = new Float64Array(t.length);
+    s.append({ t, transferred: t, remaining: t, threshold: zeros, dirtyRate: zeros, sendRate: zeros, throttle: zeros });
     const markers: MarkerEvent[] = [{ t: 700, kind: 'phase', phase: 'stop-copy' }];
     view.updateRuns({ runs: [{ id: 'a', label: 'A', series: s, markers }], simTimeMs: 980, endMs: 1000 });
     const g = svg.querySelector('g.marker-stop');

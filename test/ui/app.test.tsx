@@ -55,6 +55,8 @@ function setup(createSimulation: (s: Scenario) => FakeSimulation | Simulation = 
 
 let canvas: ReturnType<typeof installCanvasFake>;
 beforeEach(() => {
+  // The app writes its link into the address (debounced): a test must not open the last one's.
+  window.history.replaceState(null, '', '/');
   canvas = installCanvasFake();
   // Engine frames arrive asynchronously (like a real worker) and update the store whenever they
   // come; these tests await the results with waitFor instead of wrapping each update in act().
@@ -158,16 +160,26 @@ describe('App controls', () => {
   it('rejects bad scenario inputs with a message and keeps the running scenario', () => {
     const { sent, ctl } = setup();
     const guest = screen.getByRole('spinbutton', { name: 'Guest GiB' });
+    const link = screen.getByRole('spinbutton', { name: 'Link Gbit/s' });
     const before = sent.length;
     fireEvent.change(guest, { target: { value: '0' } });
-    expect(screen.getByRole('alert').textContent).toMatch(/guest size \(GiB\) must be from 0.0625 to 1024/);
+    fireEvent.keyDown(guest, { key: 'Enter' });
+    expect(screen.getByRole('alert').textContent).toBe('guest size (GiB) must be from 0.0625 to 1024.');
+    // Only the bad field is marked, and its message is tied to it.
     expect(guest).toHaveAttribute('aria-invalid', 'true');
+    expect(guest).toHaveAccessibleDescription('guest size (GiB) must be from 0.0625 to 1024.');
+    // The message describes the field; its name stays its label.
+    expect(screen.getByRole('spinbutton', { name: 'Guest GiB' })).toBe(guest);
+    expect(link).not.toHaveAttribute('aria-invalid');
     fireEvent.change(guest, { target: { value: '' } });
+    fireEvent.blur(guest);
     expect(screen.getByRole('alert').textContent).toBe('Guest size (GiB) must be a number.');
     expect(sent.length).toBe(before); // nothing reached the engine
     expect(ctl().store.getState().scenario.guestGiB).toBe(8);
     fireEvent.change(guest, { target: { value: '2' } });
-    expect(screen.getByRole('alert').textContent).toBe('');
+    fireEvent.blur(guest);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(guest).not.toHaveAttribute('aria-invalid');
     expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { guestGiB: 2, mode: 'original', id: 'rfc-case-2' } });
   });
 
@@ -184,12 +196,81 @@ describe('App controls', () => {
       'extrapolated: workload after-hog never measured (measured: idle-boot, kernel-compile)',
     );
     // Editing a field keeps the testbed; so does another preset.
-    fireEvent.change(screen.getByRole('spinbutton', { name: 'Guest GiB' }), { target: { value: '16' } });
+    const guest = screen.getByRole('spinbutton', { name: 'Guest GiB' });
+    fireEvent.change(guest, { target: { value: '16' } });
+    fireEvent.keyDown(guest, { key: 'Enter' });
     expect(ctl().store.getState().scenario).toMatchObject({ profile: 'wang-2018', guestGiB: 16, downtimeMs: 2000 });
     fireEvent.change(screen.getByRole('combobox', { name: 'Scenario' }), { target: { value: 'rfc-case-1' } });
     expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { id: 'rfc-case-1', profile: 'wang-2018', downtimeMs: 2000 } });
     fireEvent.click(screen.getByRole('button', { name: 'PV' }));
     expect(screen.getByTestId('trust').textContent).toBe('mechanism only: no published measurement of pv on the Wang 2018 testbed');
+  });
+
+  it('a number field commits on Enter or blur: typing 0.125 loads one guest, not five', async () => {
+    const user = userEvent.setup();
+    const { sent } = setup();
+    const guest = screen.getByRole('spinbutton', { name: 'Guest GiB' });
+    const loads = () => sent.filter((m) => m.type === 'load');
+    expect(loads()).toHaveLength(1); // the page's own first load
+    await user.clear(guest);
+    // 0, 0.1 and 0.12 on the way: no load for each (0 would even be rejected), no mark either.
+    await user.type(guest, '0.125');
+    expect(guest).toHaveValue(0.125);
+    expect(guest).not.toHaveAttribute('aria-invalid');
+    expect(loads()).toHaveLength(1); // nothing while typing
+    await user.keyboard('{Enter}');
+    expect(loads()).toHaveLength(2);
+    expect(loads()[1]).toMatchObject({ scenario: { guestGiB: 0.125 } });
+    // Blur after Enter commits nothing more; Escape drops an uncommitted draft.
+    await user.tab();
+    expect(loads()).toHaveLength(2);
+    await user.clear(guest);
+    await user.type(guest, '3{Escape}');
+    expect(guest).toHaveValue(0.125);
+    await user.tab();
+    expect(loads()).toHaveLength(2);
+  });
+
+  it('the workload, stress parameters and auto-converge are in the controls and load at once', async () => {
+    const user = userEvent.setup();
+    const { sent } = setup();
+    const workload = screen.getByRole('combobox', { name: 'Workload' }) as HTMLSelectElement;
+    // The loaded workload is named on screen.
+    expect(within(workload).getByRole('option', { selected: true }).textContent).toBe('memory hog just exited');
+    expect(screen.queryByRole('spinbutton', { name: 'Dirty MiB/s' })).toBeNull();
+    await user.selectOptions(workload, 'stress');
+    expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { workload: 'stress', workingSetGiB: 1, dirtyMiBs: 100, pattern: 'random' } });
+    const summary = screen.getByTestId('qemu-fields').querySelector('summary') as HTMLElement;
+    expect(summary.textContent).toBe('1 GiB at 100 MiB/s random · downtime 300 ms · max-bandwidth 1192 MiB/s · auto-converge off');
+    await user.click(summary);
+    const dirty = screen.getByRole('spinbutton', { name: 'Dirty MiB/s' });
+    await user.clear(dirty);
+    await user.type(dirty, '400{Enter}');
+    expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { workload: 'stress', dirtyMiBs: 400 } });
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Pattern' }), 'sequential');
+    expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { pattern: 'sequential' } });
+    await user.click(screen.getByRole('checkbox', { name: 'Auto-converge' }));
+    expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { autoConverge: true, cpuThrottleInitial: 20, cpuThrottleIncrement: 10, maxCpuThrottle: 99 } });
+    // A rule between two fields marks the one that must give way: max below initial.
+    const max = screen.getByRole('spinbutton', { name: 'max %' });
+    const initial = screen.getByRole('spinbutton', { name: 'initial %' });
+    const before = sent.length;
+    await user.clear(max);
+    await user.type(max, '10{Enter}');
+    expect(max).toHaveAttribute('aria-invalid', 'true');
+    expect(initial).not.toHaveAttribute('aria-invalid');
+    expect(screen.getByRole('alert').textContent).toBe('max-cpu-throttle (10 %) must be at least cpu-throttle-initial (20 %).');
+    expect(sent.length).toBe(before);
+    // A working set larger than the guest marks the working set, not the guest size.
+    await user.clear(max);
+    await user.type(max, '60{Enter}');
+    expect(sent.at(-1)).toMatchObject({ type: 'load', scenario: { maxCpuThrottle: 60 } });
+    const ws = screen.getByRole('spinbutton', { name: 'Working set GiB' });
+    await user.clear(ws);
+    await user.type(ws, '9{Enter}');
+    expect(ws).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByRole('spinbutton', { name: 'Guest GiB' })).not.toHaveAttribute('aria-invalid');
+    expect(screen.getByRole('alert').textContent).toBe('working set (9 GiB) must not exceed the guest size (8 GiB).');
   });
 
   it('changing the preset loads it with the preset values in the inputs', () => {

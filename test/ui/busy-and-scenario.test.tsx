@@ -132,19 +132,24 @@ describe('big guests and scenario names', () => {
     const loads = () => sent.filter((m) => m.type === 'load').length;
     const before = loads();
     const input = screen.getByRole('spinbutton', { name: 'Guest GiB' });
-    fireEvent.change(input, { target: { value: '512' } });
+    // A number field commits on Enter (or blur): then the size is weighed.
+    const type = (value: string) => {
+      fireEvent.change(input, { target: { value } });
+      fireEvent.keyDown(input, { key: 'Enter' });
+    };
+    type('512');
     const ask = screen.getByTestId('confirm-guest');
     expect(ask.textContent).toMatch(/^A 512 GiB guest takes about 1\.50 GiB of this tab's memory \(6 bytes per page, for the run and its timeline\)/);
     expect(loads()).toBe(before);
     fireEvent.click(within(ask).getByRole('button', { name: 'Keep 8 GiB' }));
     expect(screen.queryByTestId('confirm-guest')).toBeNull();
     expect((input as HTMLInputElement).value).toBe('8');
-    fireEvent.change(input, { target: { value: '512' } });
+    type('512');
     fireEvent.click(within(screen.getByTestId('confirm-guest')).getByRole('button', { name: 'Simulate it' }));
     const load = sent.filter((m) => m.type === 'load').at(-1);
     expect(load?.type === 'load' && load.scenario.guestGiB).toBe(512);
     // 128 GiB (805 MB) needs no question
-    fireEvent.change(input, { target: { value: '128' } });
+    type('128');
     expect(screen.queryByTestId('confirm-guest')).toBeNull();
   });
 

@@ -17,11 +17,16 @@ import { darkTheme } from '../../src/ui/theme';
 function series(n: number): SeriesBuffer {
   const s = new SeriesBuffer();
   const t = Float64Array.from({ length: n }, (_, i) => i * 10);
-  s.append(
+  const zeros = new Float64Array(n);
+  s.append({
     t,
-    t.map((ms) => ms * 1e6), // 1e6 bytes per ms
-    t.map((_, i) => (1000 - 2 * i) * 4096),
-  );
+    transferred: t.map((ms) => ms * 1e6), // 1e6 bytes per ms
+    remaining: t.map((_, i) => (1000 - 2 * i) * 4096),
+    threshold: zeros,
+    dirtyRate: zeros,
+    sendRate: zeros,
+    throttle: zeros,
+  });
   return s;
 }
 

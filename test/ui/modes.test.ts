@@ -123,6 +123,23 @@ describe('the compare headline', () => {
     expect(summaryText({ mode: 'pv', final: p }, { mode: 'original', final: o })).toMatch(/^Original vs PV: .*× slower, .* more on the wire$/);
   });
 
+  it('the outcome comes from migviz.outcome: a run at the cap, a completed run whose pages differ', () => {
+    const pv = after.pv;
+    const t = `${(pv['total-time'] / 1000).toFixed(2)} s`;
+    const reason =
+      'simulation time cap reached: at 3600 s, 573 MB left at 118 MB/s (the 1 Gbit/s link\'s goodput); needs ~4.9 s more to send once; QEMU itself would keep going';
+    const capped = { ...after.original, status: 'failed' as const, migviz: { ...after.original.migviz, outcome: 'sim-time-cap' as const, 'failure-reason': reason } };
+    expect(summaryText({ mode: 'original', final: capped }, { mode: 'pv', final: pv })).toBe(
+      `Original stops at the simulation cap (3600 s) with 573 MB left at 118 MB/s · PV completed in ${t}`,
+    );
+    // Completed, but 3 pages differ: not a result to weigh against the other side.
+    const differs = { ...after.original, verification: { ...after.original.verification, ok: false, mismatches: 3 } };
+    const o = `${(differs['total-time'] / 1000).toFixed(2)} s`;
+    expect(summaryText({ mode: 'original', final: differs }, { mode: 'pv', final: pv })).toBe(
+      `Original completed in ${o}, but 3 pages differ · PV completed in ${t}`,
+    );
+  });
+
   it('a failed run is never called faster: the line states each side\'s outcome', () => {
     // A 0.5 GiB guest rewriting its memory over 0.1 Gbit/s cannot stop within 1 ms: it fails.
     const failed = new Simulation(
@@ -133,14 +150,16 @@ describe('the compare headline', () => {
     expect(reason).toMatch(/^not converging: dirty rate/);
     const pv = after.pv;
     const t = `${(pv['total-time'] / 1000).toFixed(2)} s`;
+    const figures = /^not converging: (dirty rate [\d.]+ [kMG]B\/s ≥ [\d.]+ [kMG]B\/s sent) over/.exec(reason)?.[1];
+    expect(figures).toBeDefined();
     expect(summaryText({ mode: 'original', final: failed }, { mode: 'pv', final: pv })).toBe(
-      `Original failed: ${reason} · PV completed in ${t}`,
+      `Original does not converge (${figures}) · PV completed in ${t}`,
     );
     expect(summaryText({ mode: 'pv', final: pv }, { mode: 'original', final: failed })).toBe(
-      `PV completed in ${t} · Original failed: ${reason}`,
+      `PV completed in ${t} · Original does not converge (${figures})`,
     );
     const both = summaryText({ mode: 'hint', final: failed }, { mode: 'pagemap', final: failed });
-    expect(both).toBe(`Hinting failed: ${reason} · Pagemap failed: ${reason}`);
+    expect(both).toBe(`Hinting does not converge (${figures}) · Pagemap does not converge (${figures})`);
     expect(both).not.toMatch(/×/);
   });
 });

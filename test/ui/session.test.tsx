@@ -28,6 +28,12 @@ beforeEach(() => {
 });
 afterEach(() => canvas.restore());
 
+/** Type into a number field and leave it: the field commits on blur. */
+function commit(field: HTMLElement, value: string): void {
+  fireEvent.change(field, { target: { value } });
+  fireEvent.blur(field);
+}
+
 describe('shareable links', () => {
   it('a link opens that view, scenario and seed; changing view and seed rewrites the URL', async () => {
     const user = userEvent.setup();
@@ -43,11 +49,11 @@ describe('shareable links', () => {
 
     await user.click(screen.getByRole('button', { name: 'PV' }));
     await waitFor(() => expect(window.location.search).toBe('?v=1&scenario=rfc-case-1&view=pv&gib=0.0625&seed=7'));
-    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seed' }), { target: { value: '9' } });
+    commit(screen.getByRole('spinbutton', { name: 'Seed' }), '9');
     await waitFor(() => expect(new URLSearchParams(window.location.search).get('seed')).toBe('9'));
     // The default view is the plain address.
-    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seed' }), { target: { value: '1' } });
-    fireEvent.change(screen.getByRole('spinbutton', { name: 'Guest GiB' }), { target: { value: '8' } });
+    commit(screen.getByRole('spinbutton', { name: 'Seed' }), '1');
+    commit(screen.getByRole('spinbutton', { name: 'Guest GiB' }), '8');
     fireEvent.change(screen.getByRole('combobox', { name: 'Scenario' }), { target: { value: 'rfc-case-2' } });
     fireEvent.keyDown(window, { key: 'o' });
     await waitFor(() => expect(window.location.search).toBe(''));
@@ -707,5 +713,86 @@ describe('scenario files', () => {
     await waitFor(() => expect(screen.queryByTestId('file-notice')).toBeNull());
     const load = sentTo(0, 'load').at(-1);
     expect(load?.type === 'load' && [load.scenario.id, load.scenario.seed]).toEqual(['rfc-case-1', 5]);
+  });
+});
+
+describe('convergence you can see', () => {
+  it('the verdict stands next to Play before anyone plays, from the engine\'s whole-run simulation', async () => {
+    setup('?scenario=rfc-case-1&gib=0.25', (sc) => new Simulation(sc));
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toBe('completes in 0.2 s'));
+    expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument();
+  });
+
+  it('a guest that cannot converge: the verdict gives both rates; with auto-converge, the throttle and the time', async () => {
+    const busy = 'scenario=rfc-case-1&workload=stress&gib=0.5&ws=0.25&dirty=400&link=1';
+    setup(`?${busy}`, (sc) => new Simulation(sc));
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toBe('will not converge: dirty rate 117.5 MB/s ≥ 117.5 MB/s sent'), {
+      timeout: 4000,
+    });
+    expect(screen.getByTestId('verdict').getAttribute('title')).toMatch(/^not converging: dirty rate 117.5 MB\/s ≥ 117.5 MB\/s sent over the last 5 syncs/);
+    expect(within(screen.getByTestId('stats')).queryByText('max-cpu-throttle')).toBeNull();
+    cleanup();
+    setup(`?${busy}&ac=1`, (sc) => new Simulation(sc));
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toBe('auto-converge throttles to 80 %, completes in 32 s'), {
+      timeout: 4000,
+    });
+    // With auto-converge, the stats have the throttle rows (nothing throttled yet at time 0).
+    const stats = within(screen.getByTestId('stats'));
+    await waitFor(() => expect(stats.getByText('max-cpu-throttle').nextElementSibling?.textContent).toBe('0 %'));
+    expect(stats.getByText('cpu-throttle-percentage').nextElementSibling?.textContent).toBe('–');
+    // The convergence charts have their throttle pane.
+    expect([...screen.getByTestId('convergence-charts').querySelectorAll('.chart-title')].map((t) => t.textContent)).toEqual([
+      'Dirty (dashed) vs sent (MB/s)',
+      'Dirty / sent',
+      'CPU throttle (%)',
+    ]);
+  });
+
+  it('in compare the verdict names problems only, never a time', async () => {
+    setup('?scenario=rfc-case-1&view=compare&workload=stress&gib=0.5&ws=0.25&dirty=400&link=1', (sc) => new Simulation(sc));
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toMatch(/^Original: will not converge: dirty rate [\d.]+ MB\/s ≥ [\d.]+ MB\/s sent · PV: will not converge: dirty rate [\d.]+ MB\/s ≥ [\d.]+ MB\/s sent$/), {
+      timeout: 6000,
+    });
+    // The headline states each side's outcome and calls neither faster.
+    const headline = screen.getByTestId('compare-summary').textContent ?? '';
+    expect(headline).toMatch(/^Original does not converge \(dirty rate [\d.]+ MB\/s ≥ [\d.]+ MB\/s sent\) · PV does not converge \(dirty rate [\d.]+ MB\/s ≥ [\d.]+ MB\/s sent\)$/);
+    // The whole reasons are its tooltip.
+    expect(screen.getByTestId('compare-summary').getAttribute('title')).toMatch(/^not converging: dirty rate .* downtime allows\nnot converging: /);
+    expect(headline).not.toMatch(/faster|slower/);
+  });
+});
+
+describe('the convergence panel', () => {
+  it('starts closed for an idle guest (no frame time spent) and opens with a click; open by itself for stress', async () => {
+    const user = userEvent.setup();
+    setup(`?${SMALL}`);
+    const panel = screen.getByTestId('convergence-panel') as HTMLDetailsElement;
+    expect(panel.open).toBe(false);
+    expect(screen.queryByTestId('convergence-charts')).toBeNull();
+    await user.click(within(panel).getByText('Convergence'));
+    expect(panel.open).toBe(true);
+    expect([...screen.getByTestId('convergence-charts').querySelectorAll('.chart-title')].map((t) => t.textContent)).toEqual([
+      'Dirty (dashed) vs sent (MB/s)',
+      'Dirty / sent',
+    ]);
+    cleanup();
+    setup(`?${SMALL}&workload=stress&ws=0.03125`);
+    expect((screen.getByTestId('convergence-panel') as HTMLDetailsElement).open).toBe(true);
+  });
+});
+
+describe('the link carries the workload and auto-converge', () => {
+  it('choosing stress, a dirty rate and auto-converge in the controls writes workload, dirty and ac', async () => {
+    const user = userEvent.setup();
+    setup(`?${SMALL}`);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Workload' }), 'stress');
+    // 1 GiB is the preset's working set but does not fit in a 64 MiB guest: marked, nothing loads.
+    expect(screen.getByRole('alert').textContent).toBe('working set (1 GiB) must not exceed the guest size (0.0625 GiB).');
+    const ws = screen.getByRole('spinbutton', { name: 'Working set GiB' });
+    expect(ws).toHaveAttribute('aria-invalid', 'true');
+    commit(ws, '0.03125');
+    commit(screen.getByRole('spinbutton', { name: 'Dirty MiB/s' }), '400');
+    await user.click(screen.getByRole('checkbox', { name: 'Auto-converge' }));
+    await waitFor(() => expect(window.location.search).toBe('?v=1&gib=0.0625&workload=stress&ws=0.03125&dirty=400&ac=1'));
   });
 });

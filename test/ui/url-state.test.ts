@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   capNotices,
+  capOf,
   DEFAULT_VIEW_STATE,
   parseUrlState,
   scenarioOf,
@@ -62,6 +63,52 @@ describe('URL view state', () => {
     expect(serializeUrlState(ten)).toBe('?v=1&profile=wang-2018&link=10');
     expect(parseUrlState('?profile=rfc-2016').state.overrides).toEqual({});
     expect(parseUrlState('?profile=x').errors).toEqual(['profile must be one of rfc-2016, wang-2018 (got "x"); using the default']);
+  });
+
+  it('the stress workload and auto-converge round trip: ws, dirty, pattern, ac, ac-initial, ac-increment, ac-max', () => {
+    const link = '?v=1&workload=stress&ws=4&dirty=400&pattern=sequential&link=1&ac=1&ac-initial=30&ac-increment=20&ac-max=90';
+    const { state, errors } = parseUrlState(link);
+    expect(errors).toEqual([]);
+    expect(state.overrides).toEqual({
+      workload: 'stress',
+      workingSetGiB: 4,
+      dirtyMiBs: 400,
+      pattern: 'sequential',
+      linkGbps: 1,
+      autoConverge: true,
+      cpuThrottleInitial: 30,
+      cpuThrottleIncrement: 20,
+      maxCpuThrottle: 90,
+    });
+    expect(scenarioOf(state, 'original')).toMatchObject({ workload: 'stress', dirtyMiBs: 400, autoConverge: true, maxCpuThrottle: 90 });
+    expect(serializeUrlState(state)).toBe(link);
+    // Values equal to the preset's are left out: ac=0, the default 1 GiB working set.
+    expect(serializeUrlState(parseUrlState('?ac=0&ws=1&dirty=100&pattern=random').state)).toBe('');
+  });
+
+  it('a bad stress or throttle field is reported on its own', () => {
+    const { state, errors } = parseUrlState('?workload=stress&dirty=-1&pattern=zigzag&ac=yes&ac-initial=20.5&ac-max=100');
+    expect(state.overrides).toEqual({ workload: 'stress' });
+    expect(errors).toEqual([
+      'dirty (stress dirty rate, MiB/s) must be from 0 to 16384 (got "-1"); using the default',
+      'pattern must be one of random, sequential (got "zigzag"); using the default',
+      'ac (auto-converge) must be 0 or 1 (got "yes"); using the default',
+      'ac-initial (cpu-throttle-initial, %) must be an integer (got "20.5"); using the default',
+      'ac-max (max-cpu-throttle, %) must be from 1 to 99 (got "100"); using the default',
+    ]);
+  });
+
+  it('t goes up to the run\'s simulation cap, not a fixed 600 s', () => {
+    // An hour for the RFC guest on 10 GbE; three passes at 0.1 Gbit/s for a 64 GiB guest.
+    expect(capOf(DEFAULT_VIEW_STATE)).toBe(3_600_000);
+    expect(parseUrlState('?t=3000000').state.timeMs).toBe(3_000_000);
+    const big = parseUrlState('?gib=64&link=0.1&t=17000000');
+    expect(big.errors).toEqual([]);
+    expect(capOf(big.state)).toBe(17_518_000);
+    expect(big.state.timeMs).toBe(17_000_000);
+    const over = parseUrlState('?t=3600001');
+    expect(over.state.timeMs).toBe(0);
+    expect(over.errors).toEqual(['t (simulated ms) must be from 0 to 3600000, this run\'s simulation cap (got "3600001"); using the default']);
   });
 
   it('speed max means as fast as the engine runs', () => {
@@ -154,7 +201,11 @@ describe('URL view state', () => {
       overrides: fc.record(
         {
           guestGiB: fc.constantFrom(0.5, 1, 16, 128),
-          workload: fc.constantFrom('idle-boot' as const, 'after-hog' as const, 'running' as const),
+          workload: fc.constantFrom('idle-boot' as const, 'after-hog' as const, 'running' as const, 'stress' as const),
+          dirtyMiBs: fc.constantFrom(0, 50, 400),
+          pattern: fc.constantFrom('sequential' as const),
+          autoConverge: fc.constant(true),
+          maxCpuThrottle: fc.constantFrom(40, 80),
           linkGbps: fc.constantFrom(1, 25, 100),
           seed: fc.integer({ min: 2, max: 2 ** 32 - 1 }),
         },

@@ -9,12 +9,14 @@
 import type { ModeId, QueryMigrate } from '../../engine/types';
 import { assertNever } from '../../protocol';
 import { formatBytes, formatClock, formatInt } from '../format';
-import { MODE_UI, modeColor, modeLabel } from '../modes';
+import { modeColor, modeLabel } from '../modes';
 import { errorPercent, publishedFor } from '../published';
+import { capFigures, notConvergingFigures } from '../verdict';
 import { PanelProvider, useApp, useAppState, usePanel, usePanelState, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
 import type { CompareSide } from '../state/session';
 import { ChartsPanel } from './ChartsPanel';
+import { ConvergencePanel } from './ConvergencePanel';
 import { ErrorBanner } from './ErrorBanner';
 import { guestStatesOf, Legend } from './Legend';
 import { PageMapPanel } from './PageMapPanel';
@@ -43,6 +45,7 @@ export function CompareView({ a, b }: { a: PanelController; b: PanelController }
         ))}
         <div className="compare-side">
           <ChartsPanel panels={panels} overlay />
+          <ConvergencePanel panels={panels} overlay />
           <ResultsPanel a={a} b={b} ended={ended} />
           <section className="panel compare-legend" aria-label="Page map legend">
             <Legend compact guestStates={guestStatesOf(ma, mb)} />
@@ -103,13 +106,15 @@ export interface SideResult {
 
 /**
  * The compare headline from both runs' final stats, `b` measured against `a`:
- * "PV vs Original: 0.55 s vs 7.34 s, 13.4× faster, 7.42 GiB less on the wire". A failed run is
- * never called faster or slower: if either side failed, the line states each side's outcome.
+ * "PV vs Original: 0.55 s vs 7.34 s, 13.4× faster, 7.42 GiB less on the wire". Only two verified,
+ * completed runs (migviz.outcome) are weighed against each other: if either side failed, or
+ * completed with pages that differ, the line states each side's outcome, and nothing is called
+ * faster or slower.
  */
 export function summaryText(a: SideResult, b: SideResult): string {
   const la = modeLabel(a.mode);
   const lb = modeLabel(b.mode);
-  if (a.final.status !== 'completed' || b.final.status !== 'completed') {
+  if (!verifiedCompletion(a.final) || !verifiedCompletion(b.final)) {
     return `${outcome(la, a.final)} · ${outcome(lb, b.final)}`;
   }
   const ta = a.final['total-time'];
@@ -121,6 +126,21 @@ export function summaryText(a: SideResult, b: SideResult): string {
   return `${lb} vs ${la}: ${seconds(tb)} vs ${seconds(ta)}, ${speed}, ${wire}`;
 }
 
+/**
+ * Before the race has been watched to its end: only the sides that will not complete, each with
+ * its outcome (no time, no winner), or '' when both will complete.
+ */
+export function problemsText(a: SideResult, b: SideResult): string {
+  return [a, b]
+    .filter((side) => !verifiedCompletion(side.final))
+    .map((side) => outcome(modeLabel(side.mode), side.final))
+    .join(' · ');
+}
+
+function verifiedCompletion(q: QueryMigrate): boolean {
+  return q.migviz.outcome === 'completed' && q.verification.ok;
+}
+
 /** 13.4, but 1.05: one decimal would call a 5 % difference "1.0×". */
 function ratio(r: number): string {
   return r.toFixed(r < 2 ? 2 : 1);
@@ -130,19 +150,29 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** "PV completed in 0.55 s", "Original failed: <reason>". */
+/**
+ * "PV completed in 0.55 s", "Original does not converge (dirty rate … sent)", "Original stops at
+ * the simulation cap (3600 s) with 573 MB left at 118 MB/s", from migviz.outcome; the whole
+ * reason is the headline's tooltip.
+ */
 function outcome(label: string, q: QueryMigrate): string {
-  switch (q.status) {
+  const o = q.migviz.outcome;
+  const reason = q.migviz['failure-reason'];
+  switch (o) {
     case 'completed':
-      return `${label} completed in ${seconds(q['total-time'])}`;
-    case 'failed':
-      return `${label} failed${q.migviz['failure-reason'] ? `: ${q.migviz['failure-reason']}` : ''}`;
-    case 'none':
-    case 'setup':
-    case 'active':
+      return q.verification.ok
+        ? `${label} completed in ${seconds(q['total-time'])}`
+        : `${label} completed in ${seconds(q['total-time'])}, but ${formatInt(q.verification.mismatches)} pages differ`;
+    case 'not-converging': {
+      const f = notConvergingFigures(reason);
+      return `${label} does not converge${f ? ` (${f})` : ''}`;
+    }
+    case 'sim-time-cap':
+      return `${label} stops at the simulation cap${capFigures(reason)}`;
+    case '':
       return `${label} ended ${q.status} after ${seconds(q['total-time'])}`;
     default:
-      return assertNever(q.status, 'migration status');
+      return assertNever(o, 'outcome');
   }
 }
 
@@ -171,12 +201,14 @@ function CompareSummary({ a, b, ended }: { a: PanelController; b: PanelControlle
   const fb = useStoreOf(b, (s) => s.timeline?.final ?? null);
   const ma = useStoreOf(a, (s) => s.mode);
   const mb = useStoreOf(b, (s) => s.mode);
+  const reasons = [fa, fb].map((q) => q?.migviz['failure-reason'] ?? '').filter(Boolean);
   const text =
     ended && fa && fb
       ? summaryText({ mode: ma, final: fa }, { mode: mb, final: fb })
-      : `${modeLabel(mb)} vs ${modeLabel(ma)}: the result shows when both runs have reached their end`;
+      : (fa && fb && problemsText({ mode: ma, final: fa }, { mode: mb, final: fb })) ||
+        `${modeLabel(mb)} vs ${modeLabel(ma)}: the result shows when both runs have reached their end`;
   return (
-    <p className="compare-summary" data-testid="compare-summary">
+    <p className="compare-summary" data-testid="compare-summary" title={reasons.length > 0 ? reasons.join('\n') : undefined}>
       {text}
     </p>
   );

@@ -4,27 +4,20 @@
  * They call Session actions, which reach every panel on screen; what they show is read from the
  * lead panel (its scenario and speed are the ones every panel runs).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, } from 'react';
 import { PROFILES } from '../../engine/migration/profiles';
-import { formatBytes, formatClock, formatSpeed } from '../format';
+import { formatClock, formatSpeed } from '../format';
 import { BusyIndicator } from './BusyIndicator';
 import { usePanelsValue } from '../hooks/use-panels-value';
 import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
-import {
-  CONFIRM_ABOVE_BYTES,
-  ENGINE_BYTES_PER_PAGE,
-  engineMemoryBytes,
-  isPresetId,
-  PRESET_IDS,
-  PRESET_SHORT,
-  presetTitle,
-  type ScenarioInputs,
-} from '../state/scenario-inputs';
+import { isPresetId, PRESET_IDS, PRESET_SHORT, presetTitle } from '../state/scenario-inputs';
 import { SPEED_STOPS, speedAt, stopOf } from '../state/speed-scale';
 import { MODE_UI, parseModeId, UI_MODES } from '../modes';
 import type { CompareSide } from '../state/session';
 import { type CompareView, viewLabel } from '../view';
+import { ScenarioFields } from './ScenarioFields';
 import { Timeline } from './Timeline';
+import { VerdictLine } from './VerdictLine';
 
 export function Controls() {
   return (
@@ -42,39 +35,6 @@ function ScenarioControls() {
   const view = useAppState((s) => s.view);
   const presetId = useStoreOf(lead, (s) => s.presetId);
   const profile = useStoreOf(lead, (s) => s.scenario.profile);
-  const inputs = useStoreOf(lead, (s) => s.inputs);
-  const inputError = useStoreOf(lead, (s) => s.inputError);
-  const panelCount = useAppState((s) => s.panels.length);
-  // A guest size that would take much of the tab's memory waits for a confirmation.
-  const [pendingGuest, setPendingGuest] = useState<string | null>(null);
-  const onInput = (key: keyof ScenarioInputs, text: string) => {
-    const gib = Number(text);
-    if (key === 'guestGiB' && Number.isFinite(gib) && engineMemoryBytes(gib, panelCount) > CONFIRM_ABOVE_BYTES) {
-      setPendingGuest(text);
-      return;
-    }
-    if (key === 'guestGiB') setPendingGuest(null);
-    session.setInput(key, text);
-  };
-  const field = (
-    key: keyof ScenarioInputs,
-    label: string,
-    props: { min?: number; step?: string; width: string; title?: string },
-  ) => (
-    <label className="field" title={props.title}>
-      <span>{label}</span>
-      <input
-        type="number"
-        inputMode="decimal"
-        value={key === 'guestGiB' && pendingGuest !== null ? pendingGuest : inputs[key]}
-        min={props.min}
-        step={props.step}
-        style={{ width: props.width }}
-        aria-invalid={inputError !== null || undefined}
-        onChange={(e) => onInput(key, e.target.value)}
-      />
-    </label>
-  );
   return (
     <div className="control-row">
       <label className="field">
@@ -136,38 +96,7 @@ function ScenarioControls() {
         </button>
       </fieldset>
       {view.kind === 'compare' && <ComparePickers view={view} />}
-      {field('guestGiB', 'Guest GiB', { min: 0, step: 'any', width: '5em' })}
-      {pendingGuest !== null && (
-        <span className="confirm-guest" role="alert" data-testid="confirm-guest">
-          A {pendingGuest} GiB guest takes about {formatBytes(engineMemoryBytes(Number(pendingGuest), panelCount))} of this
-          tab's memory ({ENGINE_BYTES_PER_PAGE} bytes per page, for the run and its timeline
-          {panelCount > 1 ? `, in each of ${panelCount} panels` : ''}); the tab may be closed by the browser.{' '}
-          <button
-            type="button"
-            onClick={() => {
-              const text = pendingGuest;
-              setPendingGuest(null);
-              session.setInput('guestGiB', text);
-            }}
-          >
-            Simulate it
-          </button>{' '}
-          <button type="button" onClick={() => setPendingGuest(null)}>
-            Keep {inputs.guestGiB} GiB
-          </button>
-        </span>
-      )}
-      {field('linkGbps', 'Link Gbit/s', { min: 0, step: 'any', width: '5em' })}
-      {field('seed', 'Seed', { step: '1', width: '6em' })}
-      {field('settleS', 'Settle s', {
-        min: 0,
-        step: 'any',
-        width: '4.5em',
-        title: 'How long the guest ran after its memory took shape (boot, or the hog exiting) before the migration: time for free page reporting to catch up',
-      })}
-      <p className="input-error" role="alert" aria-live="polite">
-        {inputError ?? ''}
-      </p>
+      <ScenarioFields />
     </div>
   );
 }
@@ -219,6 +148,7 @@ function PlaybackControls() {
       <button type="button" onClick={() => session.reset()} title="Back to time 0 (R)">
         Reset
       </button>
+      <VerdictLine />
       <label className="field speed">
         <span>Speed</span>
         <input

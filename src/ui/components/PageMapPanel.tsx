@@ -11,7 +11,6 @@ import { describeBucketing, pfnAtPoint } from '../../protocol';
 import { cellRangeText, cellStatesText } from '../cell-summary-text';
 import { formatInt } from '../format';
 import { PageMapView } from '../render/page-map-view';
-import { MODE_UI } from '../modes';
 import { usePageMapZoom } from '../hooks/use-page-map-zoom';
 import { useApp, useAppState, useExportRegistry, usePanel, usePanelState } from '../state/context';
 import { guestStatesOf, Legend } from './Legend';

@@ -5,6 +5,7 @@
 import { useMemo } from 'react';
 import { useAppState, usePanel } from '../state/context';
 import { ChartsPanel } from './ChartsPanel';
+import { ConvergencePanel } from './ConvergencePanel';
 import { ErrorBanner } from './ErrorBanner';
 import { PageMapPanel } from './PageMapPanel';
 import { StatsPanel } from './StatsPanel';
@@ -25,6 +26,7 @@ export function SimulationPanel() {
         <div className="sim-side">
           <VirtqueuePanel />
           <ChartsPanel panels={panels} />
+          {!embed && <ConvergencePanel panels={panels} />}
           {!embed && <StatsPanel />}
         </div>
       </div>

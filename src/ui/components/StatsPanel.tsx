@@ -30,6 +30,20 @@ const ROWS: Row[] = [
   { key: 'rounds', value: (q) => formatInt(q.migviz.rounds), title: 'migviz.rounds: passes of the scan cursor' },
 ];
 
+/** With auto-converge on: the throttle now (QEMU shows it only while throttling) and its highest. */
+const THROTTLE_ROWS: Row[] = [
+  {
+    key: 'cpu-throttle-percentage',
+    value: (q) => (q['cpu-throttle-percentage'] === undefined ? '–' : `${q['cpu-throttle-percentage']} %`),
+    title: 'cpu-throttle-percentage: present while auto-converge throttles the vCPUs',
+  },
+  {
+    key: 'max-cpu-throttle',
+    value: (q) => `${q.migviz['max-cpu-throttle-percentage']} %`,
+    title: 'migviz.max-cpu-throttle-percentage: the highest throttle applied so far',
+  },
+];
+
 /** A mode's own counter as a row. */
 function modeRow(r: ModeStatRow): Row {
   const v = (q: QueryMigrate) => q.migviz[r.key];
@@ -46,7 +60,7 @@ export function StatsPanel() {
   const scenario = usePanelState((s) => s.scenario);
   const mode = usePanelState((s) => s.mode);
   const ref = publishedFor(scenario);
-  const rows = [...ROWS, ...MODE_UI[mode].stats.map(modeRow)];
+  const rows = [...ROWS, ...(scenario.autoConverge ? THROTTLE_ROWS : []), ...MODE_UI[mode].stats.map(modeRow)];
   return (
     <section className="panel stats-panel" aria-labelledby="stats-title">
       <header className="panel-head">

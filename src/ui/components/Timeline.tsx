@@ -12,6 +12,7 @@ import { modeColor, modeLabel } from '../modes';
 import { usePanelsValue } from '../hooks/use-panels-value';
 import { useApp, useAppState, useSession, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
+import { densityBins, tooManyMarkers } from '../render/marker-density';
 
 export function Timeline() {
   const session = useSession();
@@ -181,6 +182,8 @@ export function marksOf(markers: readonly TimelineMarker[], endMs: number, width
  * row at a 1280 px wide window is about 1100 px, so this errs towards fewer labels.
  */
 const UNMEASURED_ROW_PX = 1000;
+/** The density strip's coordinate width: bins of 5 units = 0.5 % of the run each. */
+const STRIP_UNITS = 1000;
 
 /** Labels of markers past this fraction of the axis end at their marker instead of starting there. */
 const END_ANCHOR_AT = 0.9;
@@ -199,7 +202,20 @@ function MarkerRow({
   const timeline = useStoreOf(controller, (s) => s.timeline);
   const mode = useStoreOf(controller, (s) => s.mode);
   const theme = useAppState((s) => s.theme);
-  const marks = timeline ? marksOf(timeline.markers, endMs, widthPx > 0 ? widthPx : UNMEASURED_ROW_PX) : [];
+  const rowPx = widthPx > 0 ? widthPx : UNMEASURED_ROW_PX;
+  const all = timeline ? marksOf(timeline.markers, endMs, rowPx) : [];
+  // Past one sync per 4 px the syncs become a density strip (marker-density.ts), as on the charts.
+  const syncs = all.filter((m) => m.cls === 'tm-sync');
+  const dense = tooManyMarkers(syncs.map((m) => (m.t / endMs) * rowPx));
+  const marks = dense ? all.filter((m) => m.cls !== 'tm-sync') : all;
+  const bins = dense
+    ? densityBins(
+        syncs.map((m) => (m.t / endMs) * STRIP_UNITS),
+        0,
+        STRIP_UNITS,
+        5,
+      )
+    : [];
   return (
     <div className={`timeline-row tr-${mode}`} data-testid={`timeline-${mode}`}>
       {labelled && <span className="timeline-row-label">{modeLabel(mode)}</span>}
@@ -212,6 +228,14 @@ function MarkerRow({
             background: labelled ? modeColor(theme, mode) : undefined,
           }}
         />
+      )}
+      {dense && (
+        <svg className="tm-density" viewBox={`0 0 ${STRIP_UNITS} 1`} preserveAspectRatio="none" data-testid="timeline-density">
+          <title>{`${syncs.length} dirty-bitmap syncs: the darker, the more of them`}</title>
+          {bins.map((b) => (
+            <rect key={b.x} x={b.x} width={b.width} y={0} height={1} fillOpacity={0.2 + 0.8 * b.share} />
+          ))}
+        </svg>
       )}
       {marks.map((m, i) => (
         <span

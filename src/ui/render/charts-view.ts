@@ -1,8 +1,9 @@
 /**
  * ChartsView: live line charts over elapsed simulated time, in one SVG, drawn with d3 scales,
  * axes and line generators (framework-free; a React effect owns it). Three stacked panes share
- * the x axis: throughput (MB/s), transferred (bytes), remaining to send (pages). Vertical markers
- * show dirty-bitmap syncs, new rounds of the scan cursor and stop-and-copy.
+ * the x axis: throughput (MB/s), transferred (bytes), remaining to send (pages, with the stop
+ * threshold as a dashed guide). Vertical markers show dirty-bitmap syncs, new rounds of the scan
+ * cursor and stop-and-copy; too many of one kind collapse into a density strip (marker-density.ts).
  *
  * The x domain grows in 1-2-5 steps, so axes stay put most of the time instead of creeping.
  * Each pane's title and readout sit in a band above its plot, never over the lines; time ticks
@@ -22,6 +23,7 @@ import {
 } from 'd3';
 import type { MarkerEvent, SeriesBuffer } from '../state/live-run';
 import type { Theme } from '../theme';
+import { densityBins, tooManyMarkers } from './marker-density';
 
 /** `top` leaves a band above the first pane's title for the marker labels (R2, stop). */
 export const CHART_SIZE = { width: 460, paneHeight: 62, gap: 6, top: 11, left: 46, right: 12, bottom: 18, title: 13 };
@@ -40,6 +42,8 @@ export interface PaneSpec {
    */
   tickSpecifier: string;
   color: (t: Theme) => string;
+  /** A second, dashed line on the pane from the same series (remaining: the stop threshold). */
+  guide?: { name: string; value: (s: SeriesBuffer, i: number) => number };
 }
 
 /** MB/s between two samples (decimal MB, as network people quote it); 0 without a previous one. */
@@ -89,6 +93,8 @@ export const PANES: readonly PaneSpec[] = [
     format: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${Math.round(v / 1e3)}k` : `${v}`),
     tickSpecifier: '~s',
     color: (t) => t.chart.remaining,
+    // Pre-copy stops once what is left fits in the downtime limit: where the two lines meet.
+    guide: { name: 'threshold', value: (s, i) => s.threshold[i] / PAGE_BYTES },
   },
 ];
 
@@ -392,8 +398,11 @@ export class ChartsView {
         idx,
         ys: idx.map((i, k) => p.spec.value(r.series, i, k > 0 ? idx[k - 1] : -1)),
       }));
+      const guide = p.spec.guide;
+      const guides = guide ? plotted.map(({ r, idx }) => ({ r, idx, ys: idx.map((i) => guide.value(r.series, i)) })) : [];
       let max = 0;
       for (const l of lines) for (const v of l.ys) max = Math.max(max, v);
+      for (const l of guides) for (const v of l.ys) max = Math.max(max, v);
       p.y.domain([0, max > 0 ? max * 1.08 : 1]).nice(4);
       p.xAxis.call(xAxis);
       // The last tick's label ends at its tick instead of centring on it: never clipped.
@@ -414,6 +423,21 @@ export class ChartsView {
         .join((enter) => enter.append('path').attr('class', 'chart-line').attr('fill', 'none').attr('stroke-width', 1.6))
         .attr('data-run', (l) => l.r.id)
         .attr('stroke', (l) => l.r.color ?? p.spec.color(this.theme))
+        .attr('d', (l) => {
+          if (l.idx.length < 2) return null;
+          const gen = line<number>()
+            .x((k) => x(l.r.series.t[l.idx[k]]))
+            .y((k) => p.y(l.ys[k]));
+          return gen(l.idx.map((_, k) => k));
+        });
+      p.lines
+        .selectAll<SVGPathElement, (typeof guides)[number]>('path.chart-guide')
+        .data(guides, (l) => l.r.id)
+        .join((enter) =>
+          enter.append('path').attr('class', 'chart-guide').attr('fill', 'none').attr('stroke-width', 1.2).attr('stroke-dasharray', '5 3'),
+        )
+        .attr('data-run', (l) => l.r.id)
+        .attr('stroke', (l) => l.r.color ?? this.theme.css.muted)
         .attr('d', (l) => {
           if (l.idx.length < 2) return null;
           const gen = line<number>()
@@ -469,6 +493,33 @@ export class ChartsView {
       .text((v) => `link goodput ${Math.round(v)} MB/s; points above it: ${ABOVE_LINK_NOTE}`);
   }
 
+  /** Density strips at the foot of a pane, one row per collapsed marker group. */
+  private drawStrips(p: Pane, strips: readonly { key: string; color: string; title: string; bins: ReturnType<typeof densityBins> }[]): void {
+    const rowH = 4;
+    const h = CHART_SIZE.paneHeight;
+    const rows = p.markers
+      .selectAll<SVGGElement, (typeof strips)[number]>('g.marker-density')
+      .data(strips, (d) => d.key)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'marker-density');
+        g.append('title');
+        return g;
+      })
+      .attr('transform', (_, k) => `translate(0,${h - rowH * (k + 1)})`);
+    rows.select('title').text((d) => d.title);
+    rows
+      .selectAll<SVGRectElement, ReturnType<typeof densityBins>[number]>('rect')
+      .data((d) => d.bins.map((b) => ({ ...b, color: d.color })))
+      .join('rect')
+      .attr('x', (b) => b.x)
+      .attr('width', (b) => b.width)
+      .attr('y', 0)
+      .attr('height', rowH - 1)
+      .attr('fill', (b) => (b as { color: string }).color)
+      // Never fully clear: a bin with one marker must still show.
+      .attr('fill-opacity', (b) => 0.2 + 0.8 * b.share);
+  }
+
   /**
    * Markers are thin vertical lines on every pane; their labels (R2, stop) only on the top pane
    * and only where they do not run into each other; every marker says what it is on hover.
@@ -505,11 +556,39 @@ export class ChartsView {
         }
       }
     });
-    const labelled = p === this.panes[0] ? placeLabels(marks, CHART_SIZE.width - CHART_SIZE.right) : new Set();
+    // Too many of one kind (per run) to read as lines: that group becomes a density strip.
+    const { left, right, width } = CHART_SIZE;
+    const groups = new Map<string, typeof marks>();
+    for (const m of marks) {
+      const key = `${m.cls}|${m.color}`;
+      const g = groups.get(key);
+      if (g) g.push(m);
+      else groups.set(key, [m]);
+    }
+    const lines: typeof marks = [];
+    const strips: { key: string; color: string; title: string; bins: ReturnType<typeof densityBins> }[] = [];
+    for (const [key, g] of groups) {
+      if (g[0].cls !== 'marker-stop' && tooManyMarkers(g.map((m) => m.x))) {
+        const what = g[0].cls === 'marker-sync' ? 'dirty-bitmap syncs' : 'rounds';
+        const who = g[0].title.includes(': ') ? g[0].title.slice(0, g[0].title.indexOf(': ') + 2) : '';
+        strips.push({
+          key,
+          color: g[0].color,
+          title: `${who}${g.length} ${what}, too many to draw one by one: the darker the strip, the more of them`,
+          bins: densityBins(
+            g.map((m) => m.x),
+            left,
+            width - right,
+          ),
+        });
+      } else lines.push(...g);
+    }
+    this.drawStrips(p, strips);
+    const labelled = p === this.panes[0] ? placeLabels(lines, CHART_SIZE.width - CHART_SIZE.right) : new Set();
     const h = CHART_SIZE.paneHeight;
     const sel = p.markers
       .selectAll<SVGGElement, (typeof marks)[number]>('g.marker')
-      .data(marks)
+      .data(lines)
       .join((enter) => {
         const g = enter.append('g');
         g.append('title');

@@ -10,28 +10,38 @@
 import type { Phase, QueryMigrate, SimEvent, VirtqueueEvent, VirtqueueSnapshot } from '../../engine/types';
 import type { FrameMessage, PageMapLayout } from '../../protocol';
 
+/** The columns of the engine's time series, as SeriesChunk carries them (protocol/messages.ts). */
+export const SERIES_COLUMNS = ['t', 'transferred', 'remaining', 'threshold', 'dirtyRate', 'sendRate', 'throttle'] as const;
+export type SeriesColumn = (typeof SERIES_COLUMNS)[number];
+export type SeriesColumns = Record<SeriesColumn, Float64Array>;
+
 /** Growable struct-of-arrays copy of the engine's time series. */
-export class SeriesBuffer {
+export class SeriesBuffer implements SeriesColumns {
   t = new Float64Array(1024);
   transferred = new Float64Array(1024);
   remaining = new Float64Array(1024);
+  /** Stop-condition threshold, bytes (measured bandwidth x downtime limit). */
+  threshold = new Float64Array(1024);
+  /** QEMU's dirty-pages-rate, bytes/s. */
+  dirtyRate = new Float64Array(1024);
+  /** Bandwidth measured over the last 100 ms, bytes/s. */
+  sendRate = new Float64Array(1024);
+  /** auto-converge's CPU throttle, %. */
+  throttle = new Float64Array(1024);
   length = 0;
 
   clear(): void {
     this.length = 0;
   }
 
-  append(t: Float64Array, transferred: Float64Array, remaining: Float64Array): void {
-    const need = this.length + t.length;
+  append(chunk: SeriesColumns): void {
+    const n = chunk.t.length;
+    const need = this.length + n;
     if (need > this.t.length) {
       const cap = Math.max(need, this.t.length * 2);
-      this.t = grow(this.t, cap);
-      this.transferred = grow(this.transferred, cap);
-      this.remaining = grow(this.remaining, cap);
+      for (const c of SERIES_COLUMNS) this[c] = grow(this[c], cap);
     }
-    this.t.set(t, this.length);
-    this.transferred.set(transferred, this.length);
-    this.remaining.set(remaining, this.length);
+    for (const c of SERIES_COLUMNS) this[c].set(chunk[c].subarray(0, n), this.length);
     this.length = need;
   }
 }
@@ -83,7 +93,7 @@ export class LiveRun {
       this.runSeq++;
     }
     if (f.series.replace) this.series.clear();
-    this.series.append(f.series.t, f.series.transferred, f.series.remaining);
+    this.series.append(f.series);
     for (const e of f.events) {
       if (e.kind === 'vq') this.vqBacklog.push(e.vq);
       else this.markers.push(e);

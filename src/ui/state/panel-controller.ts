@@ -25,11 +25,13 @@ import {
 import type { RafScheduler } from '../render/raf-scheduler';
 import { LiveRun } from './live-run';
 import { EMPTY_SNAPSHOT, type PanelState, type PanelStore, type RunSnapshot, createPanelStore } from './panel-store';
-import { type PresetId, type ScenarioInputs, inputsOf, isPresetId, resolveInputs } from './scenario-inputs';
+import { type InputErrors, type PresetId, type ScenarioInputs, inputsOf, isPresetId, resolveInputs } from './scenario-inputs';
 import { SCENARIO_PRESETS } from '../../engine/scenario';
 
 /** Text readouts refresh at most this often (ms): readable, and cheap for React. */
 export const SNAPSHOT_INTERVAL_MS = 125;
+
+const NO_ERRORS: InputErrors = {};
 
 export interface PanelOptions {
   createClient: () => EngineClient;
@@ -77,7 +79,7 @@ export class PanelController {
       presetId,
       mode,
       inputs: inputsOf(scenario),
-      inputError: null,
+      inputErrors: NO_ERRORS,
       scenario,
       playing: false,
       speed: opts.speed ?? DEFAULT_SPEED,
@@ -215,7 +217,7 @@ export class PanelController {
   /** Load a complete, valid scenario (a preset with overrides; its mode becomes this panel's). */
   setScenario(scenario: Scenario): void {
     const presetId = isPresetId(scenario.id) ? scenario.id : this.state.presetId;
-    this.store.setState({ presetId, mode: scenario.mode, scenario, inputs: inputsOf(scenario), inputError: null });
+    this.store.setState({ presetId, mode: scenario.mode, scenario, inputs: inputsOf(scenario), inputErrors: NO_ERRORS });
     this.load(scenario);
   }
 
@@ -226,16 +228,20 @@ export class PanelController {
     this.setBusy('timeline');
   }
 
-  /** A scenario field changed: load it if valid, otherwise only show why not. */
-  setInput(field: keyof ScenarioInputs, text: string): void {
+  /**
+   * A scenario input was committed (a number field on Enter or blur, a choice at once): load the
+   * scenario if every input is valid, otherwise only mark the inputs that are not.
+   */
+  setInput<K extends keyof ScenarioInputs>(field: K, value: ScenarioInputs[K]): void {
     const s = this.state;
-    const inputs = { ...s.inputs, [field]: text };
+    const inputs = { ...s.inputs, [field]: value };
     const r = resolveInputs(s.presetId, s.mode, inputs, s.scenario);
     if (!r.ok) {
-      this.store.setState({ inputs, inputError: r.error });
+      this.store.setState({ inputs, inputErrors: r.errors });
       return;
     }
-    this.store.setState({ inputs, inputError: null, scenario: r.scenario });
+    // Inputs that do not apply were resolved to the running values: show those.
+    this.store.setState({ inputs: inputsOf(r.scenario), inputErrors: NO_ERRORS, scenario: r.scenario });
     this.load(r.scenario);
   }
 

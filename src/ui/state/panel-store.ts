@@ -6,7 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
 import type { PageMapLayout, ProgressWhat, TimelineMessage } from '../../protocol';
-import type { PresetId, ScenarioInputs } from './scenario-inputs';
+import type { InputErrors, PresetId, ScenarioInputs } from './scenario-inputs';
 
 /** What text readouts show: a throttled (~8 Hz) copy of the live run, never per frame. */
 export interface RunSnapshot {
@@ -25,8 +25,8 @@ export interface PanelState {
   mode: ModeId;
   /** The editable scenario fields as typed (may be invalid). */
   inputs: ScenarioInputs;
-  /** Why `inputs` were rejected, or null. */
-  inputError: string | null;
+  /** Why `inputs` were rejected, per input ({} when the scenario loaded). */
+  inputErrors: InputErrors;
   /** The scenario the engine runs (always valid). */
   scenario: Scenario;
   playing: boolean;

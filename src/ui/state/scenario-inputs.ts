@@ -1,11 +1,12 @@
 /**
  * Turning what the user typed into a Scenario. Parsing (is it a number?) happens here; range
- * checks are the engine's (resolveScenario throws ScenarioError with a clear message). A bad
- * input yields a message and leaves the running scenario alone.
+ * checks are the engine's (its ScenarioSchema, field by field, and crossFieldIssues), so every
+ * message is the one the CLI and links give. Each rejection belongs to one input, so a form marks
+ * only that field; a bad input leaves the running scenario alone.
  */
-import { parseDecimal } from '../../engine/input';
-import { resolveScenario } from '../../engine/scenario';
-import type { ModeId, Scenario } from '../../engine/types';
+import { hasOwn, parseDecimal } from '../../engine/input';
+import { crossFieldIssues, resolveScenario, SCENARIO_PRESETS, ScenarioSchema } from '../../engine/scenario';
+import type { ModeId, Scenario, StressPattern, WorkloadId } from '../../engine/types';
 
 // Preset ids and their titles (from the published table) are the engine's.
 export { PRESET_IDS, type PresetId, isPresetId, presetTitle } from '../../engine/scenario';
@@ -39,57 +40,129 @@ export function engineMemoryBytes(guestGiB: number, panels: number): number {
   return Math.floor(guestGiB * 262_144) * ENGINE_BYTES_PER_PAGE * SIMULATIONS_PER_PANEL * panels;
 }
 
-/** The editable fields, as the text the user typed. */
+/** The editable fields: numbers as the text the user typed, choices as their values. */
 export interface ScenarioInputs {
   guestGiB: string;
   linkGbps: string;
+  /** QEMU max-bandwidth, MiB/s. */
+  maxBandwidthMiBs: string;
+  /** QEMU downtime-limit, ms. */
+  downtimeMs: string;
   seed: string;
   /** Settle time in seconds (the scenario keeps ms): read more easily on screen. */
   settleS: string;
+  workload: WorkloadId;
+  /** stress only. */
+  workingSetGiB: string;
+  dirtyMiBs: string;
+  pattern: StressPattern;
+  autoConverge: boolean;
+  /** auto-converge only, %. */
+  cpuThrottleInitial: string;
+  cpuThrottleIncrement: string;
+  maxCpuThrottle: string;
 }
+
+/** The inputs typed as text (number fields): they commit on Enter or blur, not per keystroke. */
+export type NumberInputKey = Exclude<keyof ScenarioInputs, 'workload' | 'pattern' | 'autoConverge'>;
+
+/** Why an input was rejected, per input (a rule the inputs break together is filed under one). */
+export type InputErrors = Partial<Record<keyof ScenarioInputs, string>>;
+
+interface NumberInput {
+  label: string;
+  /** Scenario field it sets, and the factor from what is typed to the field's unit. */
+  field: keyof Scenario & keyof typeof ScenarioSchema.shape;
+  scale: number;
+  /** Whether the field means anything for this scenario (hidden fields are not checked). */
+  applies: (s: Pick<ScenarioInputs, 'workload' | 'autoConverge'>) => boolean;
+}
+
+const always = () => true;
+const stressOnly = (s: Pick<ScenarioInputs, 'workload'>) => s.workload === 'stress';
+const autoConvergeOnly = (s: Pick<ScenarioInputs, 'autoConverge'>) => s.autoConverge;
+
+export const NUMBER_INPUTS: Record<NumberInputKey, NumberInput> = {
+  guestGiB: { label: 'Guest size (GiB)', field: 'guestGiB', scale: 1, applies: always },
+  linkGbps: { label: 'Link speed (Gbit/s)', field: 'linkGbps', scale: 1, applies: always },
+  maxBandwidthMiBs: { label: 'max-bandwidth (MiB/s)', field: 'maxBandwidthMiBs', scale: 1, applies: always },
+  downtimeMs: { label: 'Downtime limit (ms)', field: 'downtimeMs', scale: 1, applies: always },
+  seed: { label: 'Seed', field: 'seed', scale: 1, applies: always },
+  settleS: { label: 'Settle time (s)', field: 'settleMs', scale: 1000, applies: always },
+  workingSetGiB: { label: 'Working set (GiB)', field: 'workingSetGiB', scale: 1, applies: stressOnly },
+  dirtyMiBs: { label: 'Dirty rate (MiB/s)', field: 'dirtyMiBs', scale: 1, applies: stressOnly },
+  cpuThrottleInitial: { label: 'cpu-throttle-initial (%)', field: 'cpuThrottleInitial', scale: 1, applies: autoConvergeOnly },
+  cpuThrottleIncrement: { label: 'cpu-throttle-increment (%)', field: 'cpuThrottleIncrement', scale: 1, applies: autoConvergeOnly },
+  maxCpuThrottle: { label: 'max-cpu-throttle (%)', field: 'maxCpuThrottle', scale: 1, applies: autoConvergeOnly },
+};
+const NUMBER_KEYS = Object.keys(NUMBER_INPUTS) as NumberInputKey[];
 
 export function inputsOf(s: Scenario): ScenarioInputs {
-  return {
-    guestGiB: String(s.guestGiB),
-    linkGbps: String(s.linkGbps),
-    seed: String(s.seed),
-    settleS: String(s.settleMs / 1000),
-  };
+  const text = {} as Record<NumberInputKey, string>;
+  for (const key of NUMBER_KEYS) {
+    const { field, scale } = NUMBER_INPUTS[key];
+    text[key] = String((s[field] as number) / scale);
+  }
+  return { ...text, workload: s.workload, pattern: s.pattern, autoConverge: s.autoConverge };
 }
 
-const LABELS: Record<keyof ScenarioInputs, string> = {
-  guestGiB: 'Guest size (GiB)',
-  linkGbps: 'Link speed (Gbit/s)',
-  seed: 'Seed',
-  settleS: 'Settle time (s)',
-};
-
-/** Scenario field each input sets, and the factor from what is typed to the field's unit. */
-const FIELD_OF: Record<keyof ScenarioInputs, { field: keyof Scenario; scale: number }> = {
-  guestGiB: { field: 'guestGiB', scale: 1 },
-  linkGbps: { field: 'linkGbps', scale: 1 },
-  seed: { field: 'seed', scale: 1 },
-  settleS: { field: 'settleMs', scale: 1000 },
-};
-
-export type Resolved = { ok: true; scenario: Scenario } | { ok: false; error: string };
+export type Resolved = { ok: true; scenario: Scenario } | { ok: false; errors: InputErrors };
 
 /**
- * The scenario the inputs describe. `keep`: the scenario on screen, whose other fields (profile,
- * workload, limits a link or file set) stay as they are.
+ * The scenario the inputs describe (preset `presetId`, in `mode`), or one message per bad input.
+ * Inputs that do not apply (stress fields for another workload, throttle fields with
+ * auto-converge off) keep `running`'s values, so a hidden field can never block a load.
  */
-export function resolveInputs(presetId: string, mode: ModeId, inputs: ScenarioInputs, keep?: Scenario): Resolved {
-  const overrides: Record<string, number> = {};
-  for (const key of Object.keys(LABELS) as (keyof ScenarioInputs)[]) {
-    const value = parseDecimal(inputs[key]); // not Number(): "0x10" is not 16, "" is not 0
-    if (value === null) return { ok: false, error: `${LABELS[key]} must be a number.` };
-    const { field, scale } = FIELD_OF[key];
-    overrides[field] = scale === 1 ? value : Math.round(value * scale * 1000) / 1000;
+export function resolveInputs(presetId: string, mode: ModeId, inputs: ScenarioInputs, running?: Scenario): Resolved {
+  const fallback = inputsOf(running ?? SCENARIO_PRESETS[isPreset(presetId) ? presetId : 'rfc-case-2']);
+  const overrides: Partial<Record<keyof Scenario, unknown>> = {
+    workload: inputs.workload,
+    pattern: inputs.pattern,
+    autoConverge: inputs.autoConverge,
+    mode,
+    // The testbed is no input of this form: the one on screen stays (the Testbed picker sets it).
+    ...(running ? { profile: running.profile } : {}),
+  };
+  const errors: InputErrors = {};
+  for (const key of NUMBER_KEYS) {
+    const spec = NUMBER_INPUTS[key];
+    const raw = spec.applies(inputs) ? inputs[key] : fallback[key];
+    const typed = parseDecimal(raw); // not Number(): "0x10" is not 16, "" is not 0
+    if (typed === null) {
+      errors[key] = `${spec.label} must be a number.`;
+      continue;
+    }
+    const value = spec.scale === 1 ? typed : Math.round(typed * spec.scale * 1000) / 1000;
+    const r = ScenarioSchema.shape[spec.field].safeParse(value);
+    if (!r.success) {
+      errors[key] = sentence(r.error.issues[0]?.message ?? `${spec.label} is out of range`);
+      continue;
+    }
+    overrides[spec.field] = value;
   }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const merged = { ...SCENARIO_PRESETS[isPreset(presetId) ? presetId : 'rfc-case-2'], ...overrides } as Scenario;
+  for (const issue of crossFieldIssues(merged)) {
+    const key = NUMBER_KEYS.find((k) => NUMBER_INPUTS[k].field === issue.field) ?? 'guestGiB';
+    errors[key] = sentence(issue.message);
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
   try {
-    const { id: _id, ...kept }: Partial<Scenario> = keep ?? {};
-    return { ok: true, scenario: resolveScenario(presetId, { ...kept, ...(overrides as Partial<Scenario>), mode }) };
+    return { ok: true, scenario: resolveScenario(presetId, overrides as Partial<Scenario>) };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    // Unreachable while every rule above is the engine's own; said on the first field if not.
+    return { ok: false, errors: { guestGiB: e instanceof Error ? e.message : String(e) } };
   }
+}
+
+function isPreset(id: string): id is keyof typeof SCENARIO_PRESETS {
+  return hasOwn(SCENARIO_PRESETS, id);
+}
+
+/**
+ * The engine's messages are clauses ("guest size (GiB) must be …"); on screen, a sentence. Not
+ * capitalised: most start with the name QEMU gives the parameter (max-cpu-throttle).
+ */
+function sentence(message: string): string {
+  return `${message}.`;
 }

@@ -293,11 +293,13 @@ export class Session {
     this.setScenario({ ...base, guestGiB: s.guestGiB, workload: s.workload, seed: s.seed, settleMs: s.settleMs, mode: lead.mode });
   }
 
-  setInput(field: keyof ScenarioInputs, text: string): void {
-    this.primary.setInput(field, text);
+  /** Commit one scenario input (see PanelController.setInput); every panel loads the result. */
+  setInput<K extends keyof ScenarioInputs>(field: K, value: ScenarioInputs[K]): void {
+    const before = this.primary.store.getState().scenario;
+    this.primary.setInput(field, value);
     const lead = this.primary.store.getState();
     const s = this.secondary;
-    if (lead.inputError === null && s) s.setScenario({ ...lead.scenario, mode: s.store.getState().mode });
+    if (s && lead.scenario !== before) s.setScenario({ ...lead.scenario, mode: s.store.getState().mode });
   }
 
   /**

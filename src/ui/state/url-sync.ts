@@ -4,7 +4,7 @@
  * do not flood the history, and never per frame.
  */
 import { presetOn, SCENARIO_PRESETS } from '../../engine/scenario';
-import { type ScenarioOverrides, serializeUrlState, type ViewState } from '../url/url-state';
+import { type ScenarioOverrides, serializeUrlState, URL_KEYS, type ViewState } from '../url/url-state';
 import type { PageWindow } from '../../protocol';
 import type { View } from '../view';
 import type { PanelState } from './panel-store';
@@ -32,20 +32,17 @@ export interface OnScreen {
 /** The URL state of the screen: the lead panel's scenario as overrides of its preset on its testbed. */
 export function viewStateOf(lead: PanelState, on: OnScreen): ViewState {
   const s = lead.scenario;
+  // Each field against the preset on the scenario's testbed; the testbed against the preset's own.
   const preset = presetOn(lead.presetId, s.profile);
-  const overrides: ScenarioOverrides = {};
-  if (s.profile !== SCENARIO_PRESETS[lead.presetId].profile) overrides.profile = s.profile;
-  if (s.guestGiB !== preset.guestGiB) overrides.guestGiB = s.guestGiB;
-  if (s.workload !== preset.workload) overrides.workload = s.workload;
-  if (s.linkGbps !== preset.linkGbps) overrides.linkGbps = s.linkGbps;
-  if (s.maxBandwidthMiBs !== preset.maxBandwidthMiBs) overrides.maxBandwidthMiBs = s.maxBandwidthMiBs;
-  if (s.downtimeMs !== preset.downtimeMs) overrides.downtimeMs = s.downtimeMs;
-  if (s.seed !== preset.seed) overrides.seed = s.seed;
-  if (s.settleMs !== preset.settleMs) overrides.settleMs = s.settleMs;
+  const overrides: Record<string, unknown> = {};
+  for (const field of Object.keys(URL_KEYS) as (keyof typeof URL_KEYS)[]) {
+    const base = field === 'profile' ? SCENARIO_PRESETS[lead.presetId] : preset;
+    if (s[field] !== base[field]) overrides[field] = s[field];
+  }
   return {
     presetId: lead.presetId,
     view: on.view,
-    overrides,
+    overrides: overrides as ScenarioOverrides,
     speed: lead.speed,
     timeMs: on.timeMs,
     autoplay: on.playing,

@@ -8,18 +8,21 @@
  *
  * `embed=1` shows only the view (page map, charts, clock) for an iframe in slides.
  * Tracking parameters that sharing adds (utm_*, fbclid, gclid) are ignored without a notice.
+ *   ?workload=stress&ws=4&dirty=400&pattern=sequential&link=1&ac=1&ac-initial=30&ac-increment=20&ac-max=90
  *
  * `view` is a mode id (that mode alone) or `compare`, whose two modes are `a` and `b` (default:
  * Original vs PV, the RFC's pair).
  * Versioned (`v`), validated field by field with zod: a malformed or out-of-range field is
  * reported and falls back to its default, the rest of the link still applies; it never throws.
- * Defaults are left out, so the plain address is the default view.
+ * Defaults are left out, so the plain address is the default view. `t` may go up to the run's
+ * simulation cap (simCapMs: an hour, or longer for a big guest on a slow link).
  */
 import * as z from 'zod/mini';
 import { hasOwn, parseDecimal } from '../../engine/input';
 import { PROFILES } from '../../engine/migration/profiles';
 import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, presetOn, SCENARIO_PRESETS } from '../../engine/scenario';
-import { type ModeId, type Scenario, WORKLOAD_IDS } from '../../engine/types';
+import { simCapMs } from '../../engine/sim-cap';
+import { type ModeId, type Scenario, STRESS_PATTERNS, WORKLOAD_IDS } from '../../engine/types';
 import { assertNever, DEFAULT_SPEED } from '../../protocol/messages';
 import { MIN_WINDOW_PAGES, type PageWindow } from '../../protocol/page-map-layout';
 import { parseModeId, UI_MODES } from '../modes';
@@ -31,16 +34,27 @@ export const URL_STATE_VERSION = 1;
 const VIEW_WORDS: readonly string[] = [...UI_MODES, 'compare'];
 
 /** Scenario fields a link may override (everything but the mode, which `view` carries). */
-type OverridableField =
-  | 'guestGiB'
-  | 'workload'
-  | 'linkGbps'
-  | 'maxBandwidthMiBs'
-  | 'downtimeMs'
-  | 'profile'
-  | 'seed'
-  | 'settleMs';
+type OverridableField = Exclude<keyof Scenario, 'id' | 'mode'>;
 export type ScenarioOverrides = { -readonly [K in OverridableField]?: Scenario[K] };
+
+/** The query key of each scenario field a link may set, in the order links write them. */
+export const URL_KEYS = {
+  profile: 'profile',
+  guestGiB: 'gib',
+  workload: 'workload',
+  workingSetGiB: 'ws',
+  dirtyMiBs: 'dirty',
+  pattern: 'pattern',
+  linkGbps: 'link',
+  maxBandwidthMiBs: 'maxbw',
+  downtimeMs: 'downtime',
+  autoConverge: 'ac',
+  cpuThrottleInitial: 'ac-initial',
+  cpuThrottleIncrement: 'ac-increment',
+  maxCpuThrottle: 'ac-max',
+  seed: 'seed',
+  settleMs: 'settle',
+} as const satisfies Record<OverridableField, string>;
 
 export interface ViewState {
   presetId: PresetId;
@@ -119,10 +133,18 @@ const FIELDS = {
   ),
   seed: num('seed', LIMITS.seed, true),
   settle: num('settle (ms before the migration)', LIMITS.settleMs),
+  ws: num('ws (stress working set, GiB)', LIMITS.workingSetGiB),
+  dirty: num('dirty (stress dirty rate, MiB/s)', LIMITS.dirtyMiBs),
+  pattern: z.enum(STRESS_PATTERNS as [string, ...string[]], { error: `pattern must be one of ${STRESS_PATTERNS.join(', ')}` }),
+  ac: flag('ac (auto-converge)'),
+  'ac-initial': num('ac-initial (cpu-throttle-initial, %)', LIMITS.cpuThrottle, true),
+  'ac-increment': num('ac-increment (cpu-throttle-increment, %)', LIMITS.cpuThrottle, true),
+  'ac-max': num('ac-max (max-cpu-throttle, %)', LIMITS.cpuThrottle, true),
   speed: z.union([z.literal('max'), num('speed (sim ms per wall ms)', { min: 0.001, max: 10_000 })], {
     error: 'speed must be a number from 0.001 to 10000, or max',
   }),
-  t: num('t (simulated ms)', { min: 0, max: 600_000 }),
+  // The upper bound is the run's cap, checked once the scenario is known (parseUrlState).
+  t: num('t (simulated ms)', { min: 0, max: Number.MAX_SAFE_INTEGER }),
   play: flag('play'),
   present: flag('present'),
   embed: flag('embed'),
@@ -203,27 +225,19 @@ export function parseUrlState(search: string): ParsedUrlState {
   const scenario = read('scenario');
   if (scenario !== undefined) state.presetId = scenario as PresetId;
   state.view = readView(params, read, errors);
-  const o = state.overrides;
-  const gib = read('gib');
-  if (gib !== undefined) o.guestGiB = gib;
-  const workload = read('workload');
-  if (workload !== undefined) o.workload = workload as Scenario['workload'];
-  const link = read('link');
-  if (link !== undefined) o.linkGbps = link;
-  const maxbw = read('maxbw');
-  if (maxbw !== undefined) o.maxBandwidthMiBs = maxbw;
-  const downtime = read('downtime');
-  if (downtime !== undefined) o.downtimeMs = downtime;
-  const profile = read('profile');
-  if (profile !== undefined) o.profile = profile;
-  const seed = read('seed');
-  if (seed !== undefined) o.seed = seed;
-  const settle = read('settle');
-  if (settle !== undefined) o.settleMs = settle;
+  const o = state.overrides as Record<OverridableField, unknown>;
+  for (const field of Object.keys(URL_KEYS) as OverridableField[]) {
+    const value = read(URL_KEYS[field]);
+    if (value !== undefined) o[field] = value;
+  }
   const speed = read('speed');
   if (speed !== undefined) state.speed = speed === 'max' ? Number.POSITIVE_INFINITY : speed;
   const t = read('t');
-  if (t !== undefined) state.timeMs = t;
+  if (t !== undefined) {
+    const cap = capOf(state);
+    if (t <= cap) state.timeMs = t;
+    else errors.push(`t (simulated ms) must be from 0 to ${cap}, this run's simulation cap (got "${params.get('t')}"); using the default`);
+  }
   const play = read('play');
   if (play !== undefined) state.autoplay = play;
   const present = read('present');
@@ -238,8 +252,8 @@ export function parseUrlState(search: string): ParsedUrlState {
   if (pin !== undefined) state.pin = pin;
 
   // Overrides equal to the preset's value on its testbed are not overrides.
-  const preset = presetOn(state.presetId, o.profile);
-  for (const k of Object.keys(o) as (keyof ScenarioOverrides)[]) {
+  const preset = presetOn(state.presetId, state.overrides.profile);
+  for (const k of Object.keys(o) as OverridableField[]) {
     if (k !== 'profile' && o[k] === preset[k]) delete o[k];
   }
   if (o.profile === SCENARIO_PRESETS[state.presetId].profile) delete o.profile;
@@ -267,18 +281,13 @@ export function serializeUrlState(state: ViewState): string {
       assertNever(v, 'view');
   }
   const o = state.overrides;
-  const put = (key: string, field: keyof ScenarioOverrides) => {
+  for (const field of Object.keys(URL_KEYS) as OverridableField[]) {
     const value = o[field];
-    if (value !== undefined && value !== preset[field]) p.set(key, String(value));
-  };
-  if (o.profile !== undefined && o.profile !== SCENARIO_PRESETS[state.presetId].profile) p.set('profile', o.profile);
-  put('gib', 'guestGiB');
-  put('workload', 'workload');
-  put('link', 'linkGbps');
-  put('maxbw', 'maxBandwidthMiBs');
-  put('downtime', 'downtimeMs');
-  put('seed', 'seed');
-  put('settle', 'settleMs');
+    // The testbed against the preset's own; every other field against the preset on that testbed.
+    const base = field === 'profile' ? SCENARIO_PRESETS[state.presetId] : preset;
+    if (value === undefined || value === base[field]) continue;
+    p.set(URL_KEYS[field], typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+  }
   if (state.speed !== DEFAULT_VIEW_STATE.speed) p.set('speed', Number.isFinite(state.speed) ? String(state.speed) : 'max');
   if (state.timeMs > 0) p.set('t', String(Math.round(state.timeMs * 1000) / 1000));
   if (state.autoplay) p.set('play', '1');
@@ -296,6 +305,14 @@ export function serializeUrlState(state: ViewState): string {
 /** The scenario a view state describes, for one mode. */
 export function scenarioOf(state: ViewState, mode: ModeId): Scenario {
   return { ...presetOn(state.presetId, state.overrides.profile), ...state.overrides, mode };
+}
+
+/**
+ * The simulation cap of the run a view state describes: the time axis ends there at the latest.
+ * (It depends on guest size, link and max-bandwidth only, each already within its range.)
+ */
+export function capOf(state: ViewState): number {
+  return simCapMs(scenarioOf(state, 'original'));
 }
 
 type Reader = <K extends FieldKey>(key: K, fallback?: string) => z.output<(typeof FIELDS)[K]> | undefined;
