@@ -7,6 +7,8 @@ export class EngineInvariantError extends Error {
   override name = 'EngineInvariantError';
 }
 
-export function invariant(condition: boolean, message: () => string): asserts condition {
-  if (!condition) throw new EngineInvariantError(`engine invariant broken: ${message()}`);
+/** Throws the invariant's error. Callers test the condition inline (`if (bad) broken(...)`):
+ * the checks run after every unit of work, where even a closure per call would show. */
+export function broken(message: string): never {
+  throw new EngineInvariantError(`engine invariant broken: ${message}`);
 }

@@ -18,7 +18,7 @@
 import { clearRange, countRange, findNextSet, popcount32 } from '../bitmap';
 import type { GuestMemory } from '../guest/memory';
 import { PAGE_SIZE } from '../guest/memory';
-import { invariant } from '../invariant';
+import { broken } from '../invariant';
 import type { MigrationStatus, Outcome, Phase, SimEvent, Verification } from '../types';
 import type { ConvergenceAid, EngineFaults, MigrationThread, Participant, SetupStep } from './modes/mode';
 import { CONVERGENCE_WINDOW_SYNCS, notConvergingReason, type SyncRecord, simTimeCapReason } from './outcome';
@@ -239,7 +239,7 @@ export class Precopy implements MigrationThread {
   /** Advances the thread by one unit of work. */
   advance(): void {
     this.advanceUnit();
-    invariant(Number.isFinite(this.now), () => `the migration thread's clock became ${this.now} ms (step ${this.step})`);
+    if (!Number.isFinite(this.now)) broken(`the migration thread's clock became ${this.now} ms (step ${this.step})`);
   }
 
   private advanceUnit(): void {
@@ -450,7 +450,7 @@ export class Precopy implements MigrationThread {
       scannedWords = (pages - this.cursor) >>> 5;
       this.wrap();
       pfn = findNextSet(this.bitmap, 0, pages);
-      invariant(pfn >= 0, () => `migration_dirty_pages is ${this.dirtyPages} but the bitmap holds no dirty page`);
+      if (pfn < 0) broken(`migration_dirty_pages is ${this.dirtyPages} but the bitmap holds no dirty page`);
       scannedWords += pfn >>> 5;
     } else {
       scannedWords = (pfn >>> 5) - (this.cursor >>> 5);
