@@ -256,7 +256,7 @@ export class Simulation {
       const timer = this.timers[0];
       const nextTimer = timer ? timer.t : Number.POSITIVE_INFINITY;
       const nextTick = this.guestClock;
-      const next = nextTimer < nextTick ? nextTimer : nextTick;
+      const next = Math.min(nextTimer, nextTick);
       if (inclusive ? next > t : next >= t) return;
       if (nextTimer <= nextTick) {
         this.timers.shift();
