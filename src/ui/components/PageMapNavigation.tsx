@@ -16,6 +16,14 @@ import { useApp, useAppState, usePanel, useSession } from '../state/context';
 
 /** Width the address axis takes from the map's area, CSS px. */
 export const AXIS_WIDTH_PX = 96;
+/** On a phone the axis keeps only the byte offsets: the map keeps its width (>= 300 px at 390). */
+export const COMPACT_AXIS_WIDTH_PX = 44;
+const COMPACT_BELOW_PX = 480;
+
+/** The axis width for a page-map area `areaPx` wide. */
+export function axisWidthFor(areaPx: number): number {
+  return areaPx < COMPACT_BELOW_PX ? COMPACT_AXIS_WIDTH_PX : AXIS_WIDTH_PX;
+}
 /** Height of the overview strip, CSS px. */
 export const OVERVIEW_HEIGHT_PX = 14;
 /** Labels on the axis at least this far apart, CSS px (two lines of 11 px text and a gap). */
@@ -57,14 +65,19 @@ export function axisTicks(layout: PageMapLayout, pageCount: number): AxisTick[] 
   return ticks;
 }
 
-export function AddressAxis({ layout, pageCount }: { layout: PageMapLayout | null; pageCount: number }) {
+export function AddressAxis({
+  layout,
+  pageCount,
+  width = AXIS_WIDTH_PX,
+}: { layout: PageMapLayout | null; pageCount: number; width?: number }) {
   const ticks = layout ? axisTicks(layout, pageCount) : [];
+  const compact = width < AXIS_WIDTH_PX;
   return (
-    <div className="address-axis" style={{ width: AXIS_WIDTH_PX }} aria-hidden="true" data-testid="address-axis">
+    <div className="address-axis" style={{ width }} aria-hidden="true" data-testid="address-axis">
       {ticks.map((t) => (
         <div key={t.pfn} className="address-tick" style={{ top: t.y }}>
           <span>{formatOffset(t.pfn)}</span>
-          <span className="muted">pfn {formatInt(t.pfn)}</span>
+          {!compact && <span className="muted">pfn {formatInt(t.pfn)}</span>}
         </div>
       ))}
     </div>

@@ -15,7 +15,7 @@ import { usePageMapZoom } from '../hooks/use-page-map-zoom';
 import { useApp, useAppState, useExportRegistry, usePanel, usePanelState } from '../state/context';
 import { guestStatesOf, Legend } from './Legend';
 import { PageMapAnnotations } from './TourAnnotations';
-import { AddressAxis, AXIS_WIDTH_PX, OverviewStrip } from './PageMapNavigation';
+import { AddressAxis, AXIS_WIDTH_PX, axisWidthFor, OverviewStrip } from './PageMapNavigation';
 import { PinnedDetails } from './PinnedDetails';
 
 export interface PageMapPanelProps {
@@ -40,6 +40,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
   const pageCount = usePanelState((s) => s.snapshot.pageCount);
   const mode = usePanelState((s) => s.mode);
   const [pointer, setPointer] = useState<Pointer | null>(null);
+  const [axisWidth, setAxisWidth] = useState(AXIS_WIDTH_PX);
 
   // One view per panel for the panel's lifetime: a theme change recolours it (setTheme repaints
   // the same moment from its copy of the cells), it is never rebuilt blank.
@@ -84,7 +85,9 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     const report = () => {
       const legend = legendRef.current?.offsetHeight ?? 0;
       const h = el.clientHeight - legend - (legend > 0 ? 6 : 0);
-      const w = el.clientWidth - AXIS_WIDTH_PX;
+      const axis = axisWidthFor(el.clientWidth);
+      setAxisWidth(axis);
+      const w = el.clientWidth - axis;
       if (w > 0 && h > 0) {
         sizeRef.current = { width: w, height: h };
         c.setViewport(w, h, zoomRef.current);
@@ -144,7 +147,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
       <div className="page-map-area" ref={areaRef}>
         <div className="page-map-stack">
           <div className="page-map-row">
-            <AddressAxis layout={layout} pageCount={pageCount} />
+            <AddressAxis layout={layout} pageCount={pageCount} width={axisWidth} />
             <div className="page-map-canvas-box">
               <canvas
                 ref={canvasRef}
