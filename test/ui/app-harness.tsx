@@ -12,6 +12,7 @@ import { App, type AppProps } from '../../src/ui/App';
 import { RafScheduler } from '../../src/ui/render/raf-scheduler';
 import type { AppServices } from '../../src/ui/state/context';
 import type { Session } from '../../src/ui/state/session';
+import type { CreateOptions } from '../../src/worker/sim-host';
 import { FakeSimulation } from '../worker/fake-simulation';
 
 export function manualScheduler() {
@@ -35,10 +36,12 @@ export interface Logged {
 /** The App on in-process engines; every client's messages are logged with the client's index. */
 export function setup(
   search = '',
-  createSimulation: (s: Scenario) => FakeSimulation | Simulation = (s) => new FakeSimulation(s),
+  createSimulation: (s: Scenario, o?: CreateOptions) => FakeSimulation | Simulation = (s) => new FakeSimulation(s),
   knobs: AppProps['session'] = { urlDebounceMs: 5, chromeHideMs: 40 },
 ) {
   const log: Logged[] = [];
+  /** Every client's messages in the order sent (the same as `log`, without the client index). */
+  const sent: ToWorker[] = [];
   const clients: InProcessEngineClient[] = [];
   const createClient = (): EngineClient => {
     const c = new InProcessEngineClient({ createSimulation });
@@ -46,7 +49,10 @@ export function setup(
     clients.push(c);
     const send = c.send.bind(c);
     c.send = (msg, transfer) => {
-      if (msg.type !== 'returnBuffer') log.push({ client: index, msg });
+      if (msg.type !== 'returnBuffer') {
+        log.push({ client: index, msg });
+        sent.push(msg);
+      }
       send(msg, transfer);
     };
     return c;
@@ -74,7 +80,8 @@ export function setup(
   const sentTo = (client: number, type?: ToWorker['type']) =>
     log.filter((l) => l.client === client && (type === undefined || l.msg.type === type)).map((l) => l.msg);
   const root = () => utils.container.querySelector('.app') as HTMLElement;
-  return { ...utils, log, clients, flush, s, svc, sentTo, root };
+  const viewports = () => sent.filter((m): m is Extract<ToWorker, { type: 'setViewport' }> => m.type === 'setViewport');
+  return { ...utils, log, sent, clients, flush, s, svc, sentTo, viewports, root };
 }
 
 export const SMALL = 'gib=0.0625'; // 16384 pages: fast for the fake and the real engine alike

@@ -17,7 +17,7 @@ import { RafScheduler } from '../../src/ui/render/raf-scheduler';
 import { ENGINE_BYTES_PER_PAGE, engineMemoryBytes } from '../../src/ui/state/scenario-inputs';
 import type { Session } from '../../src/ui/state/session';
 import { FakeSimulation } from '../worker/fake-simulation';
-import { setup } from './explore-harness';
+import { setup } from './app-harness';
 import { installCanvasFake } from './canvas-fake';
 
 let canvas: ReturnType<typeof installCanvasFake>;

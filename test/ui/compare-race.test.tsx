@@ -7,7 +7,7 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/simulation';
 import { clocksText } from '../../src/ui/components/CompareView';
-import { setup } from './explore-harness';
+import { setup } from './app-harness';
 import { installCanvasFake } from './canvas-fake';
 
 let canvas: ReturnType<typeof installCanvasFake>;

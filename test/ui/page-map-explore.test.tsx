@@ -10,7 +10,7 @@ import type { Scenario } from '../../src/engine/types';
 import { pageMapLayout } from '../../src/protocol';
 import { historyLines } from '../../src/ui/page-history-text';
 import type { CreateOptions } from '../../src/worker/sim-host';
-import { setup } from './explore-harness';
+import { setup } from './app-harness';
 import { installCanvasFake } from './canvas-fake';
 
 /** The map's area: 896 x 600 CSS px, of which the address axis takes 96. */

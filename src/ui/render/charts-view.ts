@@ -417,19 +417,21 @@ export class ChartsView {
           .tickFormat((d) => yFormat(Number(d)))
           .tickSizeOuter(0),
       );
+      // One path per run: the series as a line, the pane's guide (the stop threshold) dashed.
+      const pathOf = (l: (typeof lines)[number]) => {
+        if (l.idx.length < 2) return null;
+        const gen = line<number>()
+          .x((k) => x(l.r.series.t[l.idx[k]]))
+          .y((k) => p.y(l.ys[k]));
+        return gen(l.idx.map((_, k) => k));
+      };
       p.lines
         .selectAll<SVGPathElement, (typeof lines)[number]>('path.chart-line')
         .data(lines, (l) => l.r.id)
         .join((enter) => enter.append('path').attr('class', 'chart-line').attr('fill', 'none').attr('stroke-width', 1.6))
         .attr('data-run', (l) => l.r.id)
         .attr('stroke', (l) => l.r.color ?? p.spec.color(this.theme))
-        .attr('d', (l) => {
-          if (l.idx.length < 2) return null;
-          const gen = line<number>()
-            .x((k) => x(l.r.series.t[l.idx[k]]))
-            .y((k) => p.y(l.ys[k]));
-          return gen(l.idx.map((_, k) => k));
-        });
+        .attr('d', pathOf);
       p.lines
         .selectAll<SVGPathElement, (typeof guides)[number]>('path.chart-guide')
         .data(guides, (l) => l.r.id)
@@ -438,13 +440,7 @@ export class ChartsView {
         )
         .attr('data-run', (l) => l.r.id)
         .attr('stroke', (l) => l.r.color ?? this.theme.css.muted)
-        .attr('d', (l) => {
-          if (l.idx.length < 2) return null;
-          const gen = line<number>()
-            .x((k) => x(l.r.series.t[l.idx[k]]))
-            .y((k) => p.y(l.ys[k]));
-          return gen(l.idx.map((_, k) => k));
-        });
+        .attr('d', pathOf);
       p.drawn = lines;
       if (p.spec.id === 'throughput') this.drawThroughputNotes(p, lines);
       const cx = x(u.simTimeMs);

@@ -4,32 +4,8 @@ import { GuestMemory } from '../../../src/engine/guest/memory';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
 import type { VirtqueueEvent } from '../../../src/engine/types';
 import { FREE_PAGE_VQ_SIZE, FreePageBalloon, formatBytes, type FreePageReply } from '../../../src/engine/virtio/balloon';
-import type { Scheduler } from '../../../src/engine/scheduler';
+import { ManualScheduler as StubScheduler } from './manual-scheduler';
 
-/** A scheduler stub: actions run only when the test says so, in time order. */
-class StubScheduler implements Scheduler {
-  queue: { t: number; seq: number; fn: (t: number) => void }[] = [];
-  private seq = 0;
-  private current = 0;
-  now(): number {
-    return this.current;
-  }
-  at(t: number, fn: (t: number) => void): void {
-    this.queue.push({ t, seq: this.seq++, fn });
-    this.queue.sort((a, b) => a.t - b.t || a.seq - b.seq);
-  }
-  /** Runs the earliest action; returns its time. */
-  runNext(): number {
-    const next = this.queue.shift();
-    if (!next) throw new Error('nothing scheduled');
-    this.current = next.t;
-    next.fn(next.t);
-    return next.t;
-  }
-  runAll(): void {
-    while (this.queue.length > 0) this.runNext();
-  }
-}
 
 const PAGES = 5000; // not a multiple of 32 or 1024
 

@@ -4,8 +4,8 @@ import { GuestMemory } from '../../../src/engine/guest/memory';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
 import { GUEST_DISCARDED, guestOf } from '../../../src/engine/model/page-state';
 import { resolveScenario } from '../../../src/engine/scenario';
-import type { Scheduler } from '../../../src/engine/scheduler';
 import { Simulation } from '../../../src/engine/simulation';
+import { ManualScheduler } from './manual-scheduler';
 import {
   FreePageReporter,
   PAGE_REPORTING_DELAY_MS,
@@ -13,26 +13,6 @@ import {
   zoneWatermarks,
 } from '../../../src/engine/virtio/reporting';
 
-/** Runs scheduled actions in time order, on demand. */
-class QueueScheduler implements Scheduler {
-  private queue: { t: number; seq: number; fn: (t: number) => void }[] = [];
-  private seq = 0;
-  private current = 0;
-  now(): number {
-    return this.current;
-  }
-  at(t: number, fn: (t: number) => void): void {
-    this.queue.push({ t, seq: this.seq++, fn });
-    this.queue.sort((a, b) => a.t - b.t || a.seq - b.seq);
-  }
-  runUntil(t: number): void {
-    while (this.queue.length > 0 && this.queue[0].t <= t) {
-      const next = this.queue.shift()!;
-      this.current = next.t;
-      next.fn(next.t);
-    }
-  }
-}
 
 /** A guest whose RAM is all free (as whole 4 MiB blocks) and holds stale data. */
 function freeGuest(gib: number): GuestMemory {
@@ -44,7 +24,7 @@ function freeGuest(gib: number): GuestMemory {
 }
 
 function reporterFor(mem: GuestMemory) {
-  const sched = new QueueScheduler();
+  const sched = new ManualScheduler();
   const reporter = new FreePageReporter(mem, RFC_2016, sched, () => {}, () => true);
   return { sched, reporter };
 }
