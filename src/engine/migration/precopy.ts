@@ -27,6 +27,8 @@ import * as wire from './wire';
 
 /** BUFFER_DELAY: bandwidth is measured, and the rate limit reset, every 100 ms. */
 export const BUFFER_DELAY_MS = 100;
+/** The dirty-log start advances the clock in slices of at most this, ms (see startDirtyLogSlice). */
+const LOG_START_SLICE_MS = 10;
 /** MAX_WAIT: one ram_save_iterate call yields after 50 ms. */
 export const MAX_WAIT_MS = 50;
 /** dirty-pages-rate is computed at a sync at most once per second. */
@@ -120,6 +122,8 @@ export class Precopy implements MigrationThread {
   /** The steps of ram_save_setup in order (see attach). */
   private setupSteps: readonly SetupStep[] = [];
   private setupIndex = 0;
+  /** Time the dirty-log start still has to spend, ms (-1: not started). */
+  private logStartLeftMs = -1;
 
   constructor(
     private readonly mem: GuestMemory,
@@ -172,7 +176,11 @@ export class Precopy implements MigrationThread {
       once('savevm header and device setup', () => this.spend(p.setupFixedMs)),
       // The bitmap is already all ones (constructor); here its cost is paid.
       once('allocate and fill the migration bitmap', () => this.spend((pages * p.bitmapInitNsPerPage) / 1e6)),
-      once('start dirty logging', () => this.startDirtyLog()),
+      {
+        name: 'start dirty logging',
+        at: 'before-dirty-log',
+        run: () => this.startDirtyLogSlice(),
+      },
     ];
   }
 
@@ -307,12 +315,24 @@ export class Precopy implements MigrationThread {
     this.emit({ t: this.now, kind: 'phase', phase });
   }
 
-  private startDirtyLog(): void {
-    const p = this.profile;
-    const m = hostMappings(this.mem.data, p.hostHugePages);
-    this.mem.logging = !this.faults.noDirtyLog;
-    this.now +=
-      (this.mem.pages * p.logStartNsPerPage + m.small * p.logStartNsPer4kSpte + m.huge * p.logStartNsPerHugeSpte) / 1e6;
+  /**
+   * KVM_MEM_LOG_DIRTY_PAGES on: one ioctl that write-protects every mapping the host has (the
+   * thread blocks in it). Its time is spent in slices of at most LOG_START_SLICE_MS, so that a
+   * big guest's clock moves through it (the guest runs meanwhile) instead of jumping; logging is
+   * on from the first slice, the total is the same.
+   */
+  private startDirtyLogSlice(): boolean {
+    if (this.logStartLeftMs < 0) {
+      const p = this.profile;
+      const m = hostMappings(this.mem.data, p.hostHugePages);
+      this.mem.logging = !this.faults.noDirtyLog;
+      this.logStartLeftMs =
+        (this.mem.pages * p.logStartNsPerPage + m.small * p.logStartNsPer4kSpte + m.huge * p.logStartNsPerHugeSpte) / 1e6;
+    }
+    const slice = Math.min(this.logStartLeftMs, LOG_START_SLICE_MS);
+    this.now += slice;
+    this.logStartLeftMs -= slice;
+    return this.logStartLeftMs <= 0;
   }
 
   /** migration_bitmap_sync: pull KVM's dirty log into the migration bitmap. */
