@@ -92,7 +92,7 @@ export function makeCase(seed: number, index: number): Case {
     seed: rng.int(2 ** 32),
     // The stress writer's knobs (its working set must fit the guest), auto-converge, the time
     // the guest settled before the migration, and the testbed.
-    workingSetGiB: guestGiB * (0.01 + 0.9 * rng.next()),
+    workingSetGiB: Math.max(LIMITS.workingSetGiB.min, guestGiB * (0.01 + 0.9 * rng.next())),
     dirtyMiBs: logUniform(rng, 1, 4096),
     pattern: rng.next() < 0.5 ? 'random' : 'sequential',
     autoConverge: rng.next() < 0.3,

@@ -4,6 +4,11 @@ import { checkCase, FUZZ_GUEST_GIB, makeCase, simCommand } from '../../src/cli/f
 import { LIMITS, MODE_IDS, resolveScenario, WORKLOAD_IDS } from '../../src/engine/index';
 
 describe('fuzz cases', () => {
+  it('are always valid scenarios, even at the smallest guest (a case that cannot be built is no test)', () => {
+    // makeCase validates through resolveScenario: an out-of-range draw throws here.
+    for (const seed of [1, 7, 20261201]) for (let i = 0; i < 2000; i++) expect(() => makeCase(seed, i)).not.toThrow();
+  });
+
   it('are valid, reproducible from (seed, index), and cover every mode and workload', () => {
     const cases = Array.from({ length: 300 }, (_, i) => makeCase(7, i));
     expect(makeCase(7, 12)).toEqual(cases[12]);
