@@ -161,8 +161,15 @@ function summary(
   ];
   problems.sort((a, b) => a.index - b.index);
   for (const p of problems.slice(0, MAX_PRINTED)) {
-    const c = makeCase(seed, p.index);
     lines.push(`  #${p.index} ${p.outcome}: ${p.detail}`);
+    let c: ReturnType<typeof makeCase>;
+    try {
+      c = makeCase(seed, p.index);
+    } catch (e) {
+      // The problem may be that the case itself cannot be built: say so, and go on.
+      lines.push(`    (the case cannot be built: ${e instanceof Error ? e.message : String(e)})`);
+      continue;
+    }
     lines.push(`    ${simCommand(c.scenario)}`);
     if (p.outcome === 'slicing') {
       lines.push(`    sliced as step() every ${c.sliceFractions.map((f) => `${f} x total-time`).join(', ')} (cycled)`);
