@@ -2,8 +2,9 @@
  * npm run -s bench [-- --json] [-- --runs N]
  * Engine wall time on one core (building the guest included), median of N runs after a warm-up,
  * and bytes of engine state per guest page. Budgets (ARCHITECTURE.md §7): an 8 GiB RFC case <= 50 ms,
- * a 128 GiB idle guest <= 1 s, <= 8 bytes per page; issue #10: 600 s of simulated time of an
- * 8 GiB stress guest <= 2 s.
+ * an idle 128 GiB guest <= 300 ms, 600 s of simulated time of an 8 GiB stress guest <= 2 s; the 64 GiB
+ * case's 500 ms is this bench's own. The state budget (<= 2 bytes per page) is not met yet: the
+ * engine keeps 5.87, printed beside each case.
  */
 import { resolveScenario, Simulation, type Scenario } from '../engine/index';
 import { parseFlags, runCli } from './args';
@@ -36,8 +37,8 @@ const cases = (): BenchCase[] => [
   { name: 'rfc-case-2 original 8 GiB', scenario: resolveScenario('rfc-case-2', { mode: 'original' }), budgetMs: 50 },
   { name: 'rfc-case-2 pv 8 GiB', scenario: resolveScenario('rfc-case-2', { mode: 'pv' }), budgetMs: 50 },
   { name: 'idle 64 GiB original', scenario: resolveScenario('rfc-case-1', { guestGiB: 64 }), budgetMs: 500 },
-  { name: 'idle 128 GiB original', scenario: resolveScenario('rfc-case-1', { guestGiB: 128 }), budgetMs: 1000 },
-  { name: 'idle 128 GiB pv', scenario: resolveScenario('rfc-case-1', { guestGiB: 128, mode: 'pv' }), budgetMs: 1000 },
+  { name: 'idle 128 GiB original', scenario: resolveScenario('rfc-case-1', { guestGiB: 128 }), budgetMs: 300 },
+  { name: 'idle 128 GiB pv', scenario: resolveScenario('rfc-case-1', { guestGiB: 128, mode: 'pv' }), budgetMs: 300 },
   // The done-when run of issue #10: 4 GiB written at 400 MiB/s over a 1 Gbit/s link, auto-converge
   // throttling it; still migrating at 600 s (it completes at ~680 s), so every second is busy.
   {
