@@ -31,14 +31,13 @@ import { modeLabel } from '../modes';
 import { assertNever, clampWindow, isWholeGuest, type PageWindow } from '../../protocol';
 import type { RafScheduler } from '../render/raf-scheduler';
 import { loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
-import type { TimelineMarker, TimelineMessage } from '../../protocol';
-import { momentMs, TOUR, type TourMoment } from '../tour/tour';
 import { DEFAULT_VIEW_STATE, scenarioOf, type ViewState } from '../url/url-state';
 import { type CompareView, DEFAULT_COMPARE, sameView, single, type View, viewLabel, viewModes } from '../view';
 import type { AppState, AppStore, Overlay } from './app-state';
 import { PanelController } from './panel-controller';
 import { PlaybackSync } from './playback-sync';
 import { Presentation } from './presentation';
+import { TourRunner } from './tour-runner';
 import type { PresetId, ScenarioInputs } from './scenario-inputs';
 import { UrlSync, viewStateOf } from './url-sync';
 
@@ -75,10 +74,7 @@ export class Session {
   private readonly playback: PlaybackSync;
   private readonly url: UrlSync;
   private readonly presentation: Presentation;
-  /** Removes the frame check of a tour step playing to its moment, or null. */
-  private hold: (() => void) | null = null;
-  /** Bumped by every tour step change: a step still waiting for its timeline gives up. */
-  private tourToken = 0;
+  private readonly tour: TourRunner;
 
   constructor(private readonly opts: SessionOptions) {
     const initial = opts.initial ?? DEFAULT_VIEW_STATE;
@@ -127,6 +123,21 @@ export class Session {
       changed: () => this.scheduleUrlSync(),
       chromeHideMs: opts.chromeHideMs,
     });
+    this.tour = new TourRunner({
+      store: this.store,
+      scheduler: opts.scheduler,
+      playback: this.playback,
+      panels: () => this.panels,
+      timeMs: () => this.timeMs(),
+      show: (step) => {
+        // The plain preset (kept if it is on screen already), then the step's view.
+        const lead = this.primary.store.getState();
+        const preset = SCENARIO_PRESETS[step.presetId];
+        if (!sameScenario(lead.scenario, { ...preset, mode: lead.mode })) this.setScenario(preset);
+        this.setView(step.view);
+      },
+      announce,
+    });
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -144,8 +155,7 @@ export class Session {
   }
 
   dispose(): void {
-    this.cancelHold();
-    this.tourToken++;
+    this.tour.stop();
     for (const p of this.panels) p.dispose();
     for (const u of this.unsubs.values()) u();
     this.unsubs.clear();
@@ -236,37 +246,37 @@ export class Session {
   // The user taking the controls ends a tour step's wait for its moment.
 
   togglePlay(): void {
-    this.cancelHold();
+    this.tour.cancelHold();
     this.playback.togglePlay();
   }
 
   play(): void {
-    this.cancelHold();
+    this.tour.cancelHold();
     this.playback.play();
   }
 
   pause(): void {
-    this.cancelHold();
+    this.tour.cancelHold();
     this.playback.pause();
   }
 
   step(): void {
-    this.cancelHold();
+    this.tour.cancelHold();
     this.playback.step();
   }
 
   stepBack(): void {
-    this.cancelHold();
+    this.tour.cancelHold();
     this.playback.stepBack();
   }
 
   seek(simMs: number): void {
-    this.cancelHold();
+    this.tour.cancelHold();
     this.playback.seek(simMs);
   }
 
   reset(): void {
-    this.cancelHold();
+    this.tour.cancelHold();
     this.playback.reset();
   }
 
@@ -394,78 +404,22 @@ export class Session {
     this.setView({ kind: 'compare', a, b });
   }
 
-  // ---- tour --------------------------------------------------------------------------------
+  // ---- tour: tour-runner.ts --------------------------------------------------------------
 
   nextStep(): void {
-    const i = this.state.tourStep;
-    this.goToStep(i === null ? 0 : Math.min(TOUR.length - 1, i + 1));
+    this.tour.next();
   }
 
   prevStep(): void {
-    const i = this.state.tourStep;
-    this.goToStep(i === null ? 0 : Math.max(0, i - 1));
+    this.tour.prev();
   }
 
-  /**
-   * Show tour step `i`: its scenario (the plain preset), view and caption; then play its stretch
-   * of the run, from `from` to `until` (engine moments, read from the run's timeline once the
-   * engine has sent it), and hold there until the next key press.
-   */
   goToStep(i: number): void {
-    const step = TOUR[i];
-    if (!step) return;
-    this.cancelHold();
-    const token = ++this.tourToken;
-    this.store.setState({ tourStep: i, tourHeld: false, overlay: 'none' });
-    const lead = this.primary.store.getState();
-    const preset = SCENARIO_PRESETS[step.presetId];
-    if (!sameScenario(lead.scenario, { ...preset, mode: lead.mode })) this.setScenario(preset);
-    this.setView(step.view);
-    this.playback.setSpeed(step.speed);
-    this.announce(`Tour step ${i + 1} of ${TOUR.length}: ${step.title}`);
-    const go = (events: readonly TimelineMarker[]) => {
-      if (token !== this.tourToken) return; // the speaker has moved on
-      const from = momentMs(step.from, events) ?? 0;
-      const until = Math.max(from, momentMs(step.until, events) ?? from);
-      this.playback.seek(from);
-      if (until > from) this.playUntil(until, token);
-      else this.store.setState({ tourHeld: true });
-    };
-    if (isStart(step.from) && isStart(step.until)) {
-      go([]);
-      return;
-    }
-    const panel = this.panels[step.momentsOf ?? 0] ?? this.primary;
-    void timelineOf(panel).then((t) => go(t.markers));
-  }
-
-  /**
-   * Play, and stop exactly at `untilMs`: checked every frame, then a seek to `untilMs` (the
-   * engine re-simulates deterministically, so the screen shows that very moment, not the frame
-   * that happened to pass it).
-   */
-  private playUntil(untilMs: number, token: number): void {
-    this.playback.play();
-    const remove = this.opts.scheduler.add(() => {
-      if (token !== this.tourToken) return;
-      if (this.timeMs() < untilMs && this.panels.some((p) => !p.live.done && !p.failed)) return;
-      this.cancelHold();
-      this.playback.seek(untilMs);
-      this.store.setState({ tourHeld: true });
-    });
-    this.hold = remove;
-  }
-
-  /** Stop waiting for a step's moment (the user took the controls, or the step changed). */
-  private cancelHold(): void {
-    this.hold?.();
-    this.hold = null;
+    this.tour.goTo(i);
   }
 
   endTour(): void {
-    this.cancelHold();
-    this.tourToken++;
-    this.store.setState({ tourStep: null, tourHeld: false });
+    this.tour.end();
   }
 
   // ---- the page map's zoom and the pinned page ------------------------------------------------
@@ -571,23 +525,6 @@ export class Session {
   scheduleUrlSync(): void {
     this.url.schedule();
   }
-}
-
-function isStart(m: TourMoment): boolean {
-  return m.at === 'start';
-}
-
-/** The panel's timeline of its current scenario: now, or when the engine sends it. */
-function timelineOf(p: PanelController): Promise<TimelineMessage> {
-  const now = p.store.getState().timeline;
-  if (now) return Promise.resolve(now);
-  return new Promise((resolve) => {
-    const unsub = p.store.subscribe((s) => {
-      if (!s.timeline) return;
-      unsub();
-      resolve(s.timeline);
-    });
-  });
 }
 
 function sameScenario(a: Scenario, b: Scenario): boolean {
