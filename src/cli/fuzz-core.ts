@@ -172,15 +172,30 @@ function firstDifference(x: string, y: string): string {
 
 /** The sim command that reproduces the scenario's runToEnd. */
 export function simCommand(s: Scenario): string {
+  // Every field the scenario has, so the command runs exactly this case (the testbed's defaults
+  // are overridden by the explicit link, max-bandwidth and downtime).
   return [
     'npm run -s sim --',
     `--scenario ${s.id}`,
+    `--profile ${s.profile}`,
     `--mode ${s.mode}`,
     `--workload ${s.workload}`,
     `--guest-gib ${s.guestGiB}`,
+    `--working-set-gib ${s.workingSetGiB}`,
+    `--dirty-mibs ${s.dirtyMiBs}`,
+    `--pattern ${s.pattern}`,
     `--link-gbps ${s.linkGbps}`,
     `--max-bandwidth-mibs ${s.maxBandwidthMiBs}`,
     `--downtime-ms ${s.downtimeMs}`,
+    ...(s.autoConverge
+      ? [
+          '--auto-converge',
+          `--cpu-throttle-initial ${s.cpuThrottleInitial}`,
+          `--cpu-throttle-increment ${s.cpuThrottleIncrement}`,
+          `--max-cpu-throttle ${s.maxCpuThrottle}`,
+        ]
+      : []),
+    `--settle-ms ${s.settleMs}`,
     `--seed ${s.seed}`,
     '--json',
   ].join(' ');

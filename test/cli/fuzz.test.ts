@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { parseFlags, SCENARIO_FLAGS, scenarioFromFlags } from '../../src/cli/args';
 import { checkCase, FUZZ_GUEST_GIB, makeCase, simCommand } from '../../src/cli/fuzz-core';
 import { LIMITS, MODE_IDS, resolveScenario, WORKLOAD_IDS } from '../../src/engine/index';
 
@@ -26,12 +27,12 @@ describe('fuzz cases', () => {
     expect(new Set(cases.map((c) => c.scenario.workload))).toEqual(new Set(WORKLOAD_IDS));
   });
 
-  it('simCommand names every field, so the command reproduces the scenario', () => {
-    const s = resolveScenario('rfc-case-1', { mode: 'hint', guestGiB: 0.3364, linkGbps: 16.65, seed: 501531862 });
-    expect(simCommand(s)).toBe(
-      'npm run -s sim -- --scenario rfc-case-1 --mode hint --workload idle-boot --guest-gib 0.3364 --link-gbps 16.65 ' +
-        '--max-bandwidth-mibs 1192 --downtime-ms 300 --seed 501531862 --json',
-    );
+  it('simCommand names every field: its flags give back the very scenario', () => {
+    for (let i = 0; i < 200; i++) {
+      const { scenario } = makeCase(20261201, i);
+      const argv = simCommand(scenario).split(' ').slice(5); // after "npm run -s sim --"
+      expect(scenarioFromFlags(parseFlags(argv, SCENARIO_FLAGS))).toEqual(scenario);
+    }
   });
 });
 
