@@ -12,7 +12,7 @@ import { resolveScenario } from '../../src/engine/scenario';
 import { Simulation } from '../../src/engine/simulation';
 import type { FromWorker, ToWorker } from '../../src/protocol';
 import { App } from '../../src/ui/App';
-import { busyText, SHOW_AFTER_MS } from '../../src/ui/components/BusyIndicator';
+import { busyText, SHOW_AFTER_MS, SILENT_AFTER_MS, silenceText } from '../../src/ui/components/BusyIndicator';
 import { RafScheduler } from '../../src/ui/render/raf-scheduler';
 import { ENGINE_BYTES_PER_PAGE, engineMemoryBytes } from '../../src/ui/state/scenario-inputs';
 import type { Session } from '../../src/ui/state/session';
@@ -69,6 +69,38 @@ describe('long work is visible', () => {
     expect(busyText({ what: 'timeline', since: 0, fraction: 0.437 })).toBe(
       'simulating… 43 % (simulating the whole run for the timeline)',
     );
+  });
+
+  it('an engine silent for 3 s while busy is said to be (defect 5): stuck, not working', async () => {
+    expect(silenceText(2999)).toBe('');
+    expect(silenceText(SILENT_AFTER_MS)).toBe(' · the engine has not answered for 3 s');
+    const log: ToWorker[] = [];
+    let client: ReturnType<typeof heldClient> | null = null;
+    let session: Session | null = null;
+    render(
+      <App
+        createClient={() => {
+          client = heldClient(log);
+          return client;
+        }}
+        scheduler={new RafScheduler(() => 0)}
+        search=""
+        onSession={(s) => {
+          session = s;
+        }}
+      />,
+    );
+    const s = () => session as unknown as Session;
+    await waitFor(() => expect(s().lead.store.getState().timeline).not.toBeNull());
+    // Every message from the engine counts as a sign of life.
+    expect(performance.now() - s().lead.lastHeardMs).toBeLessThan(1000);
+    act(() => s().seek(50));
+    await waitFor(() => expect(screen.getByTestId('busy').textContent).toMatch(/^simulating… \(simulating to that moment\) Cancel$/));
+    // Nothing heard for 5 s (the held engine answers nothing): within a second the line says so.
+    s().lead.lastHeardMs -= 5000;
+    await waitFor(() => expect(screen.getByTestId('busy').textContent).toMatch(/the engine has not answered for [5-7] s/), { timeout: 2000 });
+    act(() => (client as unknown as ReturnType<typeof heldClient>).release());
+    await waitFor(() => expect(screen.queryByTestId('busy')).toBeNull());
   });
 
   it('a seek that takes a while shows "simulating… 43 %" with Cancel, and goes when the frame comes', async () => {

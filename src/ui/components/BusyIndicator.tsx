@@ -12,6 +12,16 @@ import type { Busy } from '../state/panel-store';
 
 /** Work shorter than this shows nothing (a frame or two of waiting is not worth a message). */
 export const SHOW_AFTER_MS = 300;
+/**
+ * An engine at work reports progress every ~50 ms chunk; silent this long, it is stuck (a step
+ * that takes far longer than a chunk, or a worker that died), and the indicator says so.
+ */
+export const SILENT_AFTER_MS = 3000;
+
+/** " · the engine has not answered for 4 s", or '' while it answers. */
+export function silenceText(silentMs: number): string {
+  return silentMs < SILENT_AFTER_MS ? '' : ` · the engine has not answered for ${Math.floor(silentMs / 1000)} s`;
+}
 
 const WHAT: Record<ProgressWhat, string> = {
   load: 'building the guest',
@@ -44,10 +54,20 @@ export function BusyIndicator() {
     const t = setTimeout(() => tick((n) => n + 1), wait + 20);
     return () => clearTimeout(t);
   }, [since]);
-  if (!busy || performance.now() - busy.since < SHOW_AFTER_MS) return null;
+  // While work shows, look again every second: the silence line must appear without a new frame.
+  const showing = busy !== null && performance.now() - busy.since >= SHOW_AFTER_MS;
+  useEffect(() => {
+    if (!showing) return;
+    const t = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(t);
+  }, [showing]);
+  if (!busy || !showing) return null;
+  const now = performance.now();
+  const silentMs = Math.max(0, ...panels.filter((p) => p.store.getState().busy).map((p) => now - p.lastHeardMs));
   return (
     <span className="busy" role="status" data-testid="busy">
-      {busyText(busy)}{' '}
+      {busyText(busy)}
+      {silenceText(silentMs)}{' '}
       <button
         type="button"
         onClick={() => {

@@ -59,6 +59,11 @@ export class PanelController {
   /** Messages sent to the current client (compared with frames' `ack`). */
   private sentCount = 0;
   /**
+   * When the engine last said anything (performance.now()). Working, it reports progress every
+   * chunk of ~50 ms; a long silence while busy means it is stuck (the busy indicator says so).
+   */
+  lastHeardMs = performance.now();
+  /**
    * Count at the last message that changes the run (not buffer hand-backs or queries, which
    * produce no frame), and the `ack` of the newest frame: a frame with ack >= lastCommand has
    * seen everything the user asked for.
@@ -374,6 +379,7 @@ export class PanelController {
   }
 
   private receive(msg: FromWorker): void {
+    this.lastHeardMs = performance.now();
     switch (msg.type) {
       case 'frame':
         this.onFrame(msg);
