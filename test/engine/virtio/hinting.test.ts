@@ -53,6 +53,28 @@ describe('upstream free page hinting (hint mode)', () => {
     expect(sim.stats().verification.ok).toBe(true);
   });
 
+  it('blocks hinted in the first round stay held across the second sync (a new cmd_id), until DONE', () => {
+    // A busy guest and a tight downtime limit: the end-of-bulk sync leaves too much, QEMU iterates.
+    const sim = new Simulation(resolveScenario('rfc-case-1', { mode: 'hint', guestGiB: 1, workload: 'running', downtimeMs: 30 }));
+    const syncs = () => sim.events.filter((e) => e.kind === 'sync');
+    // Into the bulk stage: the first round (after the setup sync) has hinted blocks.
+    while (syncs().length < 1 || sim.clockMs < syncs()[0].t + 20) sim.step(sim.clockMs + 1);
+    const cells = new Uint8Array(sim.pageCount);
+    sim.renderPageMap(cells, 0);
+    const first = cells.findIndex((c) => guestOf(c) === GUEST_HELD);
+    expect(first).toBeGreaterThanOrEqual(0);
+    // Past the second sync, with the guest still running: QEMU raised a new cmd_id (round 2)...
+    while (syncs().length < 2) sim.step(sim.clockMs + 1);
+    sim.step(sim.clockMs + 1);
+    expect(sim.phase).not.toBe('stop-copy');
+    expect(sim.stats().migviz['hint-rounds']).toBe(2);
+    // ...and the guest still holds what it hinted in round 1: only DONE gives blocks back.
+    expect(sim.pageInfo(first).guest).toBe('held');
+    sim.runToEnd();
+    expect(sim.pageInfo(first).guest).not.toBe('held');
+    expect(sim.stats().verification.ok).toBe(true);
+  });
+
   it('case 2: hints cover the hog\'s whole free blocks; the blocks its survivors broke still go out', () => {
     const s = hintRun('rfc-case-2').runToEnd();
     const pv = new Simulation(resolveScenario('rfc-case-2', { mode: 'pv' })).runToEnd();
