@@ -4,7 +4,7 @@ import { GuestMemory } from '../../../src/engine/guest/memory';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
 import type { VirtqueueEvent } from '../../../src/engine/types';
 import { FREE_PAGE_VQ_SIZE, FreePageBalloon, formatBytes, type FreePageReply } from '../../../src/engine/virtio/balloon';
-import { ManualScheduler as StubScheduler } from './manual-scheduler';
+import { ManualScheduler } from './manual-scheduler';
 
 
 const PAGES = 5000; // not a multiple of 32 or 1024
@@ -16,7 +16,7 @@ function setup() {
   // Some pages in use, scattered, so the free lists hold blocks of many orders.
   for (const order of [0, 3, 1, 0, 5, 2, 0, 7]) mem.allocAndWrite(order);
   const events: VirtqueueEvent[] = [];
-  const sched = new StubScheduler();
+  const sched = new ManualScheduler();
   const balloon = new FreePageBalloon(mem, RFC_2016, sched, (e) => events.push(e));
   return { mem, events, sched, balloon };
 }
@@ -121,7 +121,7 @@ describe('FreePageBalloon: the request/response exchange end to end', () => {
 describe('FreePageBalloon: walk cost', () => {
   it('is blocks * walkNsPerBlock + freePages * walkNsPerFreePage', () => {
     const mem = new GuestMemory(2048);
-    const sched = new StubScheduler();
+    const sched = new ManualScheduler();
     const balloon = new FreePageBalloon(mem, RFC_2016, sched, () => {});
     expect(balloon.walkCostMs()).toBe(0);
     setRange(mem.buddy.free, 0, 2048);
