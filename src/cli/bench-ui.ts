@@ -20,18 +20,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { preview } from 'vite';
 import { parseFlags, runCli } from './args';
 
-interface PlayRun {
+interface PlayRun extends Recorded {
   fcpMs: number;
-  frames: number;
-  p50: number;
-  p95: number;
-  maxFrame: number;
-  longTasks: number;
-  longestTaskMs: number;
   played: boolean;
   errors: string[];
 }
@@ -53,6 +47,34 @@ const INSTRUMENT = `
   requestAnimationFrame(tick);
 `;
 
+interface Recorded {
+  frames: number;
+  p50: number;
+  p95: number;
+  maxFrame: number;
+  /** Main-thread tasks over 50 ms. */
+  longTasks: number;
+  longestTaskMs: number;
+}
+
+/** What INSTRUMENT recorded since `recording` was set: frame-time quantiles and long tasks. */
+async function recorded(page: Page): Promise<Recorded> {
+  const r = (await page.evaluate('({ frames: [...window.__bench.frames], longTasks: [...window.__bench.longTasks] })')) as {
+    frames: number[];
+    longTasks: number[];
+  };
+  const f = r.frames.sort((a, b) => a - b);
+  const q = (p: number) => (f.length ? f[Math.min(f.length - 1, Math.floor(p * f.length))] : Number.NaN);
+  return {
+    frames: f.length,
+    p50: q(0.5),
+    p95: q(0.95),
+    maxFrame: q(1),
+    longTasks: r.longTasks.filter((d) => d > 50).length,
+    longestTaskMs: Math.max(0, ...r.longTasks),
+  };
+}
+
 async function measurePlay(browser: Browser, url: string, seconds: number): Promise<PlayRun> {
   const page = await browser.newPage();
   await page.setViewport({ ...VIEWPORT, deviceScaleFactor: 1 });
@@ -71,35 +93,16 @@ async function measurePlay(browser: Browser, url: string, seconds: number): Prom
   await page.evaluate('window.__bench.recording = true');
   await page.keyboard.press('Space');
   await new Promise((r) => setTimeout(r, seconds * 1000));
-  const r = (await page.evaluate('({ frames: [...window.__bench.frames], longTasks: [...window.__bench.longTasks] })')) as {
-    frames: number[];
-    longTasks: number[];
-  };
+  const r = await recorded(page);
   // The run must have left setup: the page names the phase (bulk, stop-copy, completed...).
   const played = (await page.evaluate("/\\b(bulk|iterate|stop-copy|completed)\\b/.test(document.body.innerText)")) as boolean;
   await page.close();
-  const f = r.frames.sort((a, b) => a - b);
-  const q = (p: number) => (f.length ? f[Math.min(f.length - 1, Math.floor(p * f.length))] : Number.NaN);
-  return {
-    fcpMs,
-    frames: f.length,
-    p50: q(0.5),
-    p95: q(0.95),
-    maxFrame: q(1),
-    longTasks: r.longTasks.filter((d) => d > 50).length,
-    longestTaskMs: Math.max(0, ...r.longTasks),
-    played,
-    errors,
-  };
+  return { fcpMs, ...r, played, errors };
 }
 
-interface ZoomRun {
+interface ZoomRun extends Recorded {
   /** From the first + to the frame showing one page per cell, ms. */
   toOnePageMs: number;
-  frames: number;
-  p95: number;
-  maxFrame: number;
-  longTasks: number;
   errors: string[];
 }
 
@@ -126,23 +129,13 @@ async function measureZoom(browser: Browser, url: string): Promise<ZoomRun> {
   });
   const toOnePageMs = Date.now() - t0;
   await new Promise((r) => setTimeout(r, 300));
-  const r = (await page.evaluate('({ frames: [...window.__bench.frames], longTasks: [...window.__bench.longTasks] })')) as {
-    frames: number[];
-    longTasks: number[];
-  };
+  const r = await recorded(page);
   await page.close();
-  const f = r.frames.sort((a, b) => a - b);
-  const q = (p: number) => (f.length ? f[Math.min(f.length - 1, Math.floor(p * f.length))] : Number.NaN);
-  return { toOnePageMs, frames: f.length, p95: q(0.95), maxFrame: q(1), longTasks: r.longTasks.filter((d) => d > 50).length, errors };
+  return { toOnePageMs, ...r, errors };
 }
 
-interface ScrubRun {
-  frames: number;
-  p95: number;
-  maxFrame: number;
-  longTasks: number;
-  longestTaskMs: number;
-  /** Seeks the drag caused (the scrubber's value changes), for the record. */
+interface ScrubRun extends Recorded {
+  /** Drag steps (each moves the scrubber, so each seeks both runs), for the record. */
   moves: number;
   errors: string[];
 }
@@ -174,22 +167,9 @@ async function measureScrub(browser: Browser, url: string, seconds: number): Pro
     await new Promise((r) => setTimeout(r, 30));
   }
   await page.mouse.up();
-  const r = (await page.evaluate('({ frames: [...window.__bench.frames], longTasks: [...window.__bench.longTasks] })')) as {
-    frames: number[];
-    longTasks: number[];
-  };
+  const r = await recorded(page);
   await page.close();
-  const f = r.frames.sort((a, b) => a - b);
-  const q = (p: number) => (f.length ? f[Math.min(f.length - 1, Math.floor(p * f.length))] : Number.NaN);
-  return {
-    frames: f.length,
-    p95: q(0.95),
-    maxFrame: q(1),
-    longTasks: r.longTasks.filter((d) => d > 50).length,
-    longestTaskMs: Math.max(0, ...r.longTasks),
-    moves,
-    errors,
-  };
+  return { ...r, moves, errors };
 }
 
 function bundleGzipKB(dist: string): { mainKB: number; workerKB: number } {
