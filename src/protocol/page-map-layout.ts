@@ -173,17 +173,3 @@ export function panWindowBy(win: PageWindow, pageCount: number, layout: PageMapL
 export function pfnAtPoint(px: number, py: number, layout: PageMapLayout): number | null {
   return pfnOfCell(Math.floor(px / layout.scale), Math.floor(py / layout.scale), layout);
 }
-
-/** "1 px = 4 pages (16 KiB)", "1.19×1.19 px = 16 pages (64 KiB)": the bucketing, said on screen. */
-export function describeBucketing(layout: PageMapLayout): string {
-  const pages = 2 ** layout.bucketShift;
-  const side = Number(layout.scale.toFixed(2));
-  const px = layout.scale === 1 ? '1 px' : `${side}×${side} px`;
-  return `${px} = ${pages === 1 ? '1 page' : `${pages.toLocaleString('en-US')} pages`} (${formatKiB(pages * 4)})`;
-}
-
-function formatKiB(kib: number): string {
-  if (kib >= 1024 * 1024) return `${kib / (1024 * 1024)} GiB`;
-  if (kib >= 1024) return `${kib / 1024} MiB`;
-  return `${kib} KiB`;
-}

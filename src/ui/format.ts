@@ -1,5 +1,6 @@
 /** Number formatting for readouts. Binary units (KiB, MiB) like QEMU's own output. */
 import type { Phase } from '../engine/types';
+import type { PageMapLayout } from '../protocol';
 
 /** A migration phase in words (announcements, the presentation stage's phase line). */
 export const PHASE_TEXT: Readonly<Record<Phase, string>> = {
@@ -31,8 +32,18 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(1)} ms`;
 }
 
+/**
+ * An integer with thousands separators, "1,234,567", as en-US prints it. Written out rather than
+ * `toLocaleString('en-US')`: the first locale call loads ICU's number data, a ~40 ms main-thread
+ * stall inside the page's first render (measured in headless Chromium, issue 13's load budget).
+ */
 export function formatInt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  const r = Math.round(n);
+  if (!Number.isFinite(r)) return String(r);
+  const digits = String(Math.abs(r));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return r < 0 ? `-${out}` : out;
 }
 
 /** Speed as shown by the slider: "0.25×", "max". */
@@ -46,4 +57,18 @@ export function formatSpeed(speed: number): string {
 /** Seconds as a verdict says them: 7.3 s, 41 s, 682 s (one decimal below 10 s). */
 export function formatSeconds(s: number): string {
   return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
+}
+
+/** "1 px = 4 pages (16 KiB)", "1.19×1.19 px = 16 pages (64 KiB)": the bucketing, said on screen. */
+export function describeBucketing(layout: PageMapLayout): string {
+  const pages = 2 ** layout.bucketShift;
+  const side = Number(layout.scale.toFixed(2));
+  const px = layout.scale === 1 ? '1 px' : `${side}×${side} px`;
+  return `${px} = ${pages === 1 ? '1 page' : `${formatInt(pages)} pages`} (${formatKiB(pages * 4)})`;
+}
+
+function formatKiB(kib: number): string {
+  if (kib >= 1024 * 1024) return `${kib / (1024 * 1024)} GiB`;
+  if (kib >= 1024) return `${kib / 1024} MiB`;
+  return `${kib} KiB`;
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   cellOfPfn,
   clampWindow,
-  describeBucketing,
   endPfnOf,
   isWholeGuest,
   MIN_WINDOW_PAGES,
@@ -13,6 +12,8 @@ import {
   pointOfPfn,
   zoomWindowAt,
 } from '../../src/protocol';
+// The bucketing in words is the UI's text about this layout.
+import { describeBucketing } from '../../src/ui/format';
 import { cursorMarker } from '../../src/ui/render/page-map-painter';
 
 const GIB = 262144; // pages per GiB

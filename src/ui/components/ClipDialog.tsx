@@ -7,6 +7,7 @@ import { usePanelsValue } from '../hooks/use-panels-value';
 import { buildClip } from '../export/clip-actions';
 import { CLIP_RESOLUTIONS, type ClipResolutionId, clipSettingsError, clipSupport, MAX_CLIP_SECONDS, MIN_CLIP_SECONDS } from '../export/clip';
 import { downloadBlob } from '../export/exports';
+import { formatInt } from '../format';
 import { useAppState, useExportRegistry, useSession } from '../state/context';
 import { ModalDialog } from './Overlays';
 
@@ -43,7 +44,7 @@ function ClipForm() {
     try {
       const f = await buildClip({ session, exports }, settings, setProgress);
       if (f.blob) downloadBlob(f.name, f.blob);
-      session.announce(`Exported ${f.name} (${(f.blob?.size ?? 0).toLocaleString('en-US')} bytes)`);
+      session.announce(`Exported ${f.name} (${formatInt(f.blob?.size ?? 0)} bytes)`);
       close();
     } catch (e) {
       session.exportFailed(e instanceof Error ? e.message : String(e));

@@ -7,9 +7,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { GUEST_STATES, guestCode, MIGRATION_STATES, migrationCode } from '../../engine/model/page-state';
 import type { CellSummary, PageInfo } from '../../engine/types';
-import { describeBucketing, pfnAtPoint } from '../../protocol';
+import { pfnAtPoint } from '../../protocol';
 import { cellRangeText, cellStatesText } from '../cell-summary-text';
-import { formatInt } from '../format';
+import { describeBucketing, formatInt } from '../format';
 import { PageMapView } from '../render/page-map-view';
 import { usePageMapZoom } from '../hooks/use-page-map-zoom';
 import { useApp, useAppState, useExportRegistry, usePanel, usePanelState } from '../state/context';
