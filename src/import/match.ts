@@ -64,7 +64,7 @@ export function matchScenario(run: MeasuredRun, current: Scenario): MatchedScena
   overrides.mode = 'original';
   let scenario: Scenario;
   try {
-    scenario = validateScenario({ ...current, ...overrides, id: 'custom' });
+    scenario = validateScenario({ ...current, ...overrides });
   } catch (e) {
     if (e instanceof ScenarioError) throw new ImportError(`${run.source} (${FORMAT_LABEL[run.format]}): the run's ${e.message}`);
     throw e;

@@ -9,6 +9,7 @@ import { formatBytes, formatInt, formatMs } from '../format';
 import { MODE_UI, type ModeStatRow } from '../modes';
 import { publishedFor } from '../published';
 import { usePanelState } from '../state/context';
+import { MeasuredTotals } from './MeasuredRun';
 
 interface Row {
   key: string;
@@ -76,6 +77,7 @@ export function StatsPanel() {
           </div>
         ))}
       </dl>
+      <MeasuredTotals />
       {ref && (
         <p className="muted published">
           Measured in the RFC (2016, real hardware): total-time {formatInt(ref.totalTimeMs)} ms, transferred{' '}
