@@ -1,0 +1,106 @@
+// @vitest-environment jsdom
+/**
+ * Import → overlay, through the real App on the real engine: a guestperf report opened with
+ * Open… (or dropped on the page) loads the matching scenario, lists what was assumed, draws the
+ * measured run on the charts beside the simulation, and puts its totals with the error in the
+ * stats; a bad file changes nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Simulation } from '../../src/engine/simulation';
+import { SMALL, setup } from './app-harness';
+import { installCanvasFake } from './canvas-fake';
+
+const GUESTPERF = readFileSync(join(import.meta.dirname, '../../public/examples/guestperf-example.json'), 'utf8');
+
+let canvas: ReturnType<typeof installCanvasFake>;
+beforeEach(() => {
+  canvas = installCanvasFake();
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
+  window.history.replaceState(null, '', '/');
+  localStorage.clear();
+});
+afterEach(() => canvas.restore());
+
+const upload = async (name: string, text: string) => {
+  const user = userEvent.setup({ applyAccept: false });
+  await user.upload(screen.getByLabelText('Scenario or measured run file') as HTMLInputElement, new File([text], name));
+};
+
+describe('import a measured run', () => {
+  it('Open… loads the matching scenario, lists the assumptions, overlays the run and states its error', async () => {
+    const { s, sentTo, flush } = setup(`?scenario=rfc-case-1&view=pv&${SMALL}`, (sc) => new Simulation(sc));
+    await upload('guestperf-example.json', GUESTPERF);
+    const notice = await screen.findByTestId('measured-notice');
+    expect(notice).toHaveTextContent('Imported guestperf-example.json (guestperf report, 6 samples, completed)');
+    expect(within(notice).getByTestId('measured-assumed').textContent).toContain('link 10 Gbit/s: not in a guestperf report; kept from the scenario on screen');
+    expect(within(notice).getByTestId('measured-stated').textContent).toContain('dirty rate 256 MiB/s: guest_timings');
+    // The scenario the file states, then Original mode (the single view follows it).
+    const load = sentTo(0, 'load').at(-1);
+    expect(load?.type === 'load' && [load.scenario.guestGiB, load.scenario.workload, load.scenario.dirtyMiBs, load.scenario.downtimeMs]).toEqual([
+      1.5, 'stress', 256, 500,
+    ]);
+    expect(sentTo(0, 'setMode').at(-1)).toMatchObject({ mode: 'original' });
+    expect(screen.getByRole('button', { name: 'Original' })).toHaveAttribute('aria-pressed', 'true');
+    expect(s().measured?.run.samples).toHaveLength(6);
+
+    // The charts: the measured line on each pane, a dot per sample (throughput has no first point).
+    await new Promise((r) => setTimeout(r, 80));
+    flush();
+    const charts = screen.getByTestId('charts');
+    expect(charts.querySelectorAll('path.chart-line[data-run="measured"]')).toHaveLength(3);
+    expect(charts.querySelectorAll('circle.chart-point[data-run="measured"]')).toHaveLength(6 + 6 + 5);
+    expect(charts.querySelectorAll('path.chart-guide[data-run="measured"]')).toHaveLength(0);
+    expect(screen.getByTestId('measured-key')).toHaveTextContent('Measured (guestperf-example.json)');
+
+    // The stats: measured, simulated (the whole run, from the timeline) and the error.
+    const totals = screen.getByTestId('measured-totals');
+    await waitFor(() => expect(within(totals).getByText('total-time').closest('tr')?.textContent).toMatch(/^total-time1476 ms\d+ ms[+-]?\d+\.\d %$/));
+    const row = (k: string) => [...(within(totals).getByText(k).closest('tr')?.querySelectorAll('td') ?? [])].map((c) => c.textContent);
+    expect(row('total-time')[0]).toBe('1476 ms');
+    expect(row('downtime')[0]).toBe('337 ms');
+    expect(row('transferred')[0]).toBe('1.51 GiB');
+    // The example was made by this engine from the same scenario: no error.
+    expect(row('total-time')[2]).toBe('0.0 %');
+    expect(row('transferred')[2]).toBe('0.0 %');
+
+    // Remove: the notice, the line and the totals go; the scenario stays.
+    fireEvent.click(screen.getByRole('button', { name: 'Remove the measured run' }));
+    expect(screen.queryByTestId('measured-notice')).toBeNull();
+    expect(screen.queryByTestId('measured-totals')).toBeNull();
+    await new Promise((r) => setTimeout(r, 80));
+    flush();
+    expect(screen.getByTestId('charts').querySelectorAll('[data-run="measured"]')).toHaveLength(0);
+    expect(s().lead.store.getState().scenario.guestGiB).toBe(1.5);
+  });
+
+  it('a bad file says what is wrong (format, field) and nothing on screen changes', async () => {
+    const { sentTo } = setup(`?${SMALL}`, (sc) => new Simulation(sc));
+    await upload('guestperf-example.json', GUESTPERF);
+    await screen.findByTestId('measured-notice');
+    const loads = sentTo(0, 'load').length;
+    const bad = JSON.parse(GUESTPERF) as { hardware: Record<string, unknown> };
+    delete bad.hardware.mem;
+    await upload('broken.json', JSON.stringify(bad));
+    await waitFor(() => expect(screen.getByTestId('file-notice')).toHaveTextContent('broken.json (guestperf report) hardware: field "mem" is missing'));
+    await upload('broken.jsonl', '{"status": "active", "total-time": 5, "ram": {"transferred": 1, "remaining": 2}}\n{"status": ');
+    await waitFor(() => expect(screen.getByTestId('file-notice')).toHaveTextContent(/broken\.jsonl line 2: not JSON/));
+    expect(sentTo(0, 'load')).toHaveLength(loads);
+    // The run imported before is still the one on screen.
+    expect(screen.getByTestId('measured-notice')).toHaveTextContent('Imported guestperf-example.json');
+  });
+
+  it('a file dropped on the page is imported as Open… would; a scenario file dropped replaces the measured run', async () => {
+    const { root, s } = setup(`?${SMALL}`, (sc) => new Simulation(sc));
+    const drop = (file: File) => act(() => fireEvent.drop(root(), { dataTransfer: { files: [file], types: ['Files'] } }));
+    drop(new File([GUESTPERF], 'dropped.json'));
+    await waitFor(() => expect(screen.getByTestId('measured-notice')).toHaveTextContent('Imported dropped.json'));
+    drop(new File(['{"scenario": "rfc-case-1", "guestGiB": 0.125}'], 'scenario.json'));
+    await waitFor(() => expect(screen.queryByTestId('measured-notice')).toBeNull());
+    expect(s().measured).toBeNull();
+    expect(s().lead.store.getState().scenario.guestGiB).toBe(0.125);
+  });
+});
