@@ -109,6 +109,7 @@ export function Header() {
           onChange={(e) => void openFile(e.target.files?.[0])}
         />
         <select
+          className="examples-select"
           aria-label="Open an example measured run"
           title="Example files of the formats Open… imports, made by migviz's own simulation, not measurements"
           value=""

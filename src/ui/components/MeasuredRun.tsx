@@ -21,34 +21,41 @@ export function MeasuredNotice() {
           Imported {run.source} ({FORMAT_LABEL[run.format]}, {run.samples.length} samples, {run.status}): drawn on the charts as
           “Measured” beside the simulation of the matching scenario.
         </strong>
-        <p className="muted">From the file:</p>
-        <ul data-testid="measured-stated">
-          {m.stated.map((t) => (
-            <li key={t}>{t}</li>
-          ))}
-        </ul>
-        <p className="muted">Assumed (the file does not say):</p>
-        <ul data-testid="measured-assumed">
-          {m.assumed.map((t) => (
-            <li key={t}>{t}</li>
-          ))}
-        </ul>
-        {run.caveats.length > 0 && (
-          <>
-            <p className="muted">Not like for like:</p>
-            <ul data-testid="measured-caveats">
-              {run.caveats.map((t) => (
-                <li key={t}>{t}</li>
-              ))}
-            </ul>
-          </>
-        )}
+        <p data-testid="measured-summary">
+          <span className="muted">From the file:</span> {heads(m.stated)}. <span className="muted">Assumed:</span> {heads(m.assumed)}.
+          {run.caveats.length > 0 && (
+            <>
+              {' '}
+              <span className="muted">Not like for like:</span> {run.caveats.join('; ')}.
+            </>
+          )}
+        </p>
+        <details>
+          <summary>Where each value comes from</summary>
+          <p className="muted">From the file:</p>
+          <ul data-testid="measured-stated">
+            {m.stated.map((t) => (
+              <li key={t}>{t}</li>
+            ))}
+          </ul>
+          <p className="muted">Assumed (the file does not say):</p>
+          <ul data-testid="measured-assumed">
+            {m.assumed.map((t) => (
+              <li key={t}>{t}</li>
+            ))}
+          </ul>
+        </details>
       </div>
       <button type="button" onClick={() => session.clearMeasured()} aria-label="Remove the measured run">
         Remove
       </button>
     </section>
   );
+}
+
+/** "guest size 8 GiB · link 10 Gbit/s": each line's value, before the colon that starts its reason. */
+function heads(lines: readonly string[]): string {
+  return lines.map((l) => (l.includes(': ') ? l.slice(0, l.indexOf(': ')) : l)).join(' · ');
 }
 
 const KEY_TEXT: Record<MeasuredComparison['key'], { label: string; format: (v: number) => string }> = {
