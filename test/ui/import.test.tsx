@@ -11,6 +11,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/simulation';
+import { buildExport } from '../../src/ui/export/export-actions';
 import { SMALL, setup } from './app-harness';
 import { installCanvasFake } from './canvas-fake';
 
@@ -32,7 +33,7 @@ const upload = async (name: string, text: string) => {
 
 describe('import a measured run', () => {
   it('Open… loads the matching scenario, lists the assumptions, overlays the run and states its error', async () => {
-    const { s, sentTo, flush } = setup(`?scenario=rfc-case-1&view=pv&${SMALL}`, (sc) => new Simulation(sc));
+    const { s, svc, sentTo, flush } = setup(`?scenario=rfc-case-1&view=pv&${SMALL}`, (sc) => new Simulation(sc));
     await upload('guestperf-example.json', GUESTPERF);
     const notice = await screen.findByTestId('measured-notice');
     expect(notice).toHaveTextContent('Imported guestperf-example.json (guestperf report, 6 samples, completed)');
@@ -66,6 +67,11 @@ describe('import a measured run', () => {
     // The example was made by this engine from the same scenario: no error.
     expect(row('total-time')[2]).toBe('0.0 %');
     expect(row('transferred')[2]).toBe('0.0 %');
+
+    // The exported chart names the measured line in its caption and legend.
+    const svg = (await buildExport(svc(), 'charts-svg')).text ?? '';
+    expect(svg).toContain('<title>Original · Measured (guestperf-example.json)</title>');
+    expect(svg).toMatch(/<text class="export-legend"[^>]*>Measured \(guestperf-example\.json\)<\/text>/);
 
     // Remove: the notice, the line and the totals go; the scenario stays.
     fireEvent.click(screen.getByRole('button', { name: 'Remove the measured run' }));
