@@ -60,10 +60,13 @@ export function parseGuestperf(data: Json, source: string): MeasuredRun {
   if (!Array.isArray(history) || history.length === 0) {
     throw new ImportError(`${at}: field "progress_history" must be a non-empty array of progress records`);
   }
-  const records = history.map((r, i) => readProgress(r, `${at} progress_history[${i}]`));
+  const all = history.map((r, i) => ({ index: i, ...readProgress(r, `${at} progress_history[${i}]`) }));
+  const last = all[all.length - 1];
+  // engine.py fills a reply without "ram" (QEMU has none during setup) with zeros: total_bytes 0
+  // there is "not reported", not an empty guest, and would draw remaining = 0 at the start.
+  const records = all.filter((r, k) => r.totalBytes > 0 || k === all.length - 1);
   const samples = records.map((r) => r.sample);
-  checkTimeOrder(samples, (i) => `${at} progress_history[${i}] "duration"`);
-  const last = records[records.length - 1];
+  checkTimeOrder(samples, (k) => `${at} progress_history[${records[k].index}] "duration"`);
   const completed = last.status === 'completed';
 
   const guestGiB = memGiB + GUESTPERF_EXTRA_MIB / 1024;
@@ -107,6 +110,7 @@ export function parseGuestperf(data: Json, source: string): MeasuredRun {
 
 interface ProgressRecord {
   status: string;
+  totalBytes: number;
   sample: MeasuredSample;
   durationMs: number;
   downtimeMs: number;
@@ -119,6 +123,7 @@ function readProgress(r: unknown, where: string): ProgressRecord {
   const durationMs = numberAt(r, 'duration', where);
   return {
     status: stringAt(r, 'status', where),
+    totalBytes: numberAt(ram, 'total_bytes', `${where} ram`),
     durationMs,
     downtimeMs: numberAt(r, 'downtime', where),
     setupTimeMs: numberAt(r, 'setup_time', where),

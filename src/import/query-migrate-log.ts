@@ -71,6 +71,8 @@ export function parseQueryMigrateLog(text: string, source: string): MeasuredRun 
   let firstTs: number | null = null;
   let last: { status: string; r: Json; where: string } | null = null;
   let total: number | null = null;
+  /** The first post-copy status seen (QAPI MigrationStatus: postcopy-active, postcopy-paused, ...). */
+  let postcopy: string | null = null;
   const lines = text.split(/\r?\n/);
   lines.forEach((line, i) => {
     const where = `${source} line ${i + 1}`;
@@ -101,6 +103,7 @@ export function parseQueryMigrateLog(text: string, source: string): MeasuredRun 
       throw new ImportError(`${where}: neither a query-migrate reply (no "status") nor query-migrate-parameters`);
     }
     const status = stringAt(r, 'status', where);
+    if (status.startsWith('postcopy')) postcopy ??= status;
     const totalTime = optionalNumberAt(r, 'total-time', where);
     const tMs = totalTime ?? (ts !== null && firstTs !== null ? (ts - firstTs) * 1000 : null);
     if (!Object.hasOwn(r, 'ram')) {
@@ -148,6 +151,6 @@ export function parseQueryMigrateLog(text: string, source: string): MeasuredRun 
     transferredBytes: completed ? samples[samples.length - 1].transferredBytes : null,
     setupTimeMs: completed ? optionalNumberAt(end.r, 'setup-time', end.where) : null,
     settings,
-    caveats: [],
+    caveats: postcopy ? [`the run switched to post-copy (status ${postcopy}); migviz simulates pre-copy only`] : [],
   };
 }

@@ -100,6 +100,15 @@ describe('guestperf reports', () => {
     ]);
   });
 
+  it('skips the zero-filled records guestperf writes while QEMU reports no "ram" (setup)', () => {
+    const r = example();
+    const setupRecord = { ...r.progress_history[0], status: 'setup', duration: 0, ram: { ...r.progress_history[0].ram, total_bytes: 0, remaining_bytes: 0, transferred_bytes: 0 } };
+    r.progress_history.unshift(setupRecord);
+    const run = parse(r);
+    expect(run.samples).toHaveLength(6);
+    expect(run.samples[0].remainingBytes).toBeGreaterThan(0);
+  });
+
   it('a cancelled run has samples but no totals', () => {
     const r = example();
     r.progress_history[r.progress_history.length - 1].status = 'cancelled';

@@ -59,6 +59,13 @@ describe('query-migrate logs', () => {
     expect(run.settings).toEqual({});
   });
 
+  it('a run that went post-copy says migviz does not simulate that', () => {
+    const post = JSON.stringify({ status: 'postcopy-active', 'total-time': 300, ram: { transferred: 8, remaining: 2 } });
+    expect(parseQueryMigrateLog([active(100, 1, 9), post].join('\n'), 'p.log').caveats).toEqual([
+      'the run switched to post-copy (status postcopy-active); migviz simulates pre-copy only',
+    ]);
+  });
+
   it('a log that stops while active has samples and no totals', () => {
     const run = parseQueryMigrateLog([active(100, 1, 9), active(200, 5, 5)].join('\n'), 'a.log');
     expect([run.status, run.totalTimeMs, run.samples.length, run.settings.guestGiB?.value]).toEqual(['active', null, 2, 1]);

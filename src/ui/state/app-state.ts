@@ -1,5 +1,6 @@
 /** The page's app-wide low-rate state (one store per page, owned by the Session). */
 import type { StoreApi } from 'zustand/vanilla';
+import type { Scenario } from '../../engine/types';
 import type { MeasuredRun } from '../../import';
 import type { PageWindow } from '../../protocol';
 import type { Theme, ThemePref } from '../theme';
@@ -57,6 +58,8 @@ export interface AppState {
 /** A measured run on screen and how the scenario was matched to it (src/import/match.ts). */
 export interface MeasuredImport {
   run: MeasuredRun;
+  /** The scenario matched to it when it was imported (the sweep places the run's point by its values). */
+  scenario: Scenario;
   stated: readonly string[];
   assumed: readonly string[];
 }

@@ -330,7 +330,7 @@ export class Session {
         case 'measured': {
           const m = matchScenario(file.run, this.primary.store.getState().scenario);
           scenario = m.scenario;
-          measured = { run: file.run, stated: m.stated, assumed: m.assumed };
+          measured = { run: file.run, scenario: m.scenario, stated: m.stated, assumed: m.assumed };
           break;
         }
         default:
