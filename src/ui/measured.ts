@@ -31,33 +31,19 @@ export function measuredSeries(run: MeasuredRun): SeriesBuffer {
   return s;
 }
 
-/** One total, measured and simulated, and the simulation's error against the measurement. */
+/** One total, measured and simulated (null before the simulation is known). */
 export interface MeasuredComparison {
   key: 'total-time' | 'downtime' | 'transferred';
+  /** Null when the run has no such total (it did not complete). */
   measured: number | null;
-  simulated: number;
-  /** (simulated - measured) / measured, or null when the run has no such total (or it is 0). */
-  error: number | null;
+  simulated: number | null;
 }
 
 /** The three totals the page compares (only a completed measured run has them). */
-export function compareTotals(run: MeasuredRun, sim: QueryMigrate): MeasuredComparison[] {
-  const row = (key: MeasuredComparison['key'], measured: number | null, simulated: number): MeasuredComparison => ({
-    key,
-    measured,
-    simulated,
-    error: measured !== null && measured > 0 ? (simulated - measured) / measured : null,
-  });
+export function compareTotals(run: MeasuredRun, sim: QueryMigrate | null): MeasuredComparison[] {
   return [
-    row('total-time', run.totalTimeMs, sim['total-time']),
-    row('downtime', run.downtimeMs, sim.downtime),
-    row('transferred', run.transferredBytes, sim.ram.transferred),
+    { key: 'total-time', measured: run.totalTimeMs, simulated: sim ? sim['total-time'] : null },
+    { key: 'downtime', measured: run.downtimeMs, simulated: sim ? sim.downtime : null },
+    { key: 'transferred', measured: run.transferredBytes, simulated: sim ? sim.ram.transferred : null },
   ];
-}
-
-/** "+3.2 %", "-0.4 %", "0.0 %": the sign always said, one decimal. */
-export function formatError(e: number): string {
-  const pct = e * 100;
-  const v = Math.abs(pct) < 0.05 ? 0 : pct;
-  return `${v > 0 ? '+' : v < 0 ? '-' : ''}${Math.abs(v).toFixed(1)} %`;
 }

@@ -59,14 +59,15 @@ describe('import a measured run', () => {
 
     // The stats: measured, simulated (the whole run, from the timeline) and the error.
     const totals = screen.getByTestId('measured-totals');
-    await waitFor(() => expect(within(totals).getByText('total-time').closest('tr')?.textContent).toMatch(/^total-time1476 ms\d+ ms[+-]?\d+\.\d %$/));
+    await waitFor(() => expect(within(totals).getByText('total-time').closest('tr')?.textContent).toMatch(/^total-time1476 ms\d+ ms[±+−]\d+\.\d %$/));
     const row = (k: string) => [...(within(totals).getByText(k).closest('tr')?.querySelectorAll('td') ?? [])].map((c) => c.textContent);
     expect(row('total-time')[0]).toBe('1476 ms');
     expect(row('downtime')[0]).toBe('337 ms');
     expect(row('transferred')[0]).toBe('1.51 GiB');
     // The example was made by this engine from the same scenario: no error.
-    expect(row('total-time')[2]).toBe('0.0 %');
-    expect(row('transferred')[2]).toBe('0.0 %');
+    expect(row('total-time')[2]).toBe('±0.0 %');
+    expect(row('transferred')[2]).toBe('±0.0 %');
+    expect(within(totals).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['', 'measured', 'Original', 'error']);
 
     // The exported chart names the measured line in its caption and legend.
     const svg = (await buildExport(svc(), 'charts-svg')).text ?? '';
@@ -81,6 +82,25 @@ describe('import a measured run', () => {
     flush();
     expect(screen.getByTestId('charts').querySelectorAll('[data-run="measured"]')).toHaveLength(0);
     expect(s().lead.store.getState().scenario.guestGiB).toBe(1.5);
+  });
+
+  it('in compare, each side gets its error against the measured run only once the race has ended', async () => {
+    const { s } = setup(`?view=compare&${SMALL}`, (sc) => new Simulation(sc));
+    await upload('guestperf-example.json', GUESTPERF);
+    await screen.findByTestId('measured-notice');
+    const [a, b] = s().panels;
+    await waitFor(() => expect(a.store.getState().timeline?.scenario.guestGiB === 1.5 && b.store.getState().timeline?.scenario.guestGiB === 1.5).toBe(true), {
+      timeout: 4000,
+    });
+    const cells = () => [...(within(screen.getByTestId('measured-totals')).getByText('total-time').closest('tr')?.querySelectorAll('td') ?? [])].map((c) => c.textContent);
+    const errors = () => [cells()[2], cells()[4]];
+    // Before the race ends: the measured figure, and the simulated ones wait.
+    expect(cells()).toEqual(['1476 ms', 'at the end', '–', 'at the end', '–']);
+    act(() => s().seek(10_000));
+    await waitFor(() => expect(a.live.done && b.live.done).toBe(true), { timeout: 4000 });
+    // Original is the run the example was made from; PV skips the free pages and is faster.
+    await waitFor(() => expect(errors()[0]).toBe('±0.0 %'));
+    expect(errors()[1]).toMatch(/^−\d+\.\d %$/);
   });
 
   it('a bad file says what is wrong (format, field) and nothing on screen changes', async () => {

@@ -3,10 +3,13 @@
  * it (MeasuredNotice, under the header), and its totals against the simulation's (MeasuredTotals,
  * in each panel's stats).
  */
-import { FORMAT_LABEL } from '../../import';
+import { FORMAT_LABEL, type MeasuredRun } from '../../import';
 import { formatBytes, formatMs } from '../format';
-import { compareTotals, formatError, type MeasuredComparison } from '../measured';
-import { useAppState, usePanelState, useSession } from '../state/context';
+import { compareTotals, type MeasuredComparison } from '../measured';
+import { modeLabel } from '../modes';
+import { errorPercent } from '../published';
+import { useAppState, useSession, useStoreOf } from '../state/context';
+import type { PanelController } from '../state/panel-controller';
 
 /** What the file said, what was assumed, and what is not like for like; Remove takes the run off. */
 export function MeasuredNotice() {
@@ -63,20 +66,18 @@ const KEY_TEXT: Record<MeasuredComparison['key'], { label: string; format: (v: n
   downtime: { label: 'downtime', format: formatMs },
   transferred: { label: 'transferred', format: formatBytes },
 };
+const KEYS = ['total-time', 'downtime', 'transferred'] as const;
 
 /**
- * The measured run's total time, downtime and bytes beside this panel's simulated ones, with the
- * simulation's error. The simulated totals are the timeline's (the whole run, simulated when it
- * was loaded); in compare they wait until the race has ended on screen, as every other total does.
+ * The measured run's total time, downtime and bytes beside each panel's simulated ones, with the
+ * simulation's error against the measurement. The simulated totals are the timeline's (the whole
+ * run, simulated when it was loaded); in compare they wait until the race has ended on screen
+ * (`ended`), as every other total does.
  */
-export function MeasuredTotals() {
+export function MeasuredTotals({ panels, ended }: { panels: readonly PanelController[]; ended: boolean }) {
   const m = useAppState((s) => s.measured);
-  const compare = useAppState((s) => s.view.kind === 'compare');
-  const final = usePanelState((s) => s.timeline?.final ?? null);
-  const done = usePanelState((s) => s.snapshot.done);
   if (!m) return null;
-  const show = final !== null && (!compare || done);
-  const rows = final ? compareTotals(m.run, final) : [];
+  const measured = compareTotals(m.run, null);
   return (
     <table className="measured-totals" data-testid="measured-totals">
       <caption>Measured ({m.run.source}) vs simulated</caption>
@@ -84,25 +85,50 @@ export function MeasuredTotals() {
         <tr>
           <th scope="col" />
           <th scope="col">measured</th>
-          <th scope="col">simulated</th>
-          <th scope="col">error</th>
+          {panels.map((p, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: one column pair per panel position
+            <SimHeads key={i} c={p} />
+          ))}
         </tr>
       </thead>
       <tbody>
-        {(['total-time', 'downtime', 'transferred'] as const).map((key) => {
-          const r = rows.find((x) => x.key === key);
-          const f = KEY_TEXT[key];
-          const measured = key === 'total-time' ? m.run.totalTimeMs : key === 'downtime' ? m.run.downtimeMs : m.run.transferredBytes;
+        {KEYS.map((key) => {
+          const v = measured.find((r) => r.key === key)?.measured ?? null;
           return (
             <tr key={key}>
-              <th scope="row">{f.label}</th>
-              <td>{measured === null ? `– (${m.run.status})` : f.format(measured)}</td>
-              <td>{show && r ? f.format(r.simulated) : '…'}</td>
-              <td>{show && r && r.error !== null ? formatError(r.error) : '–'}</td>
+              <th scope="row">{KEY_TEXT[key].label}</th>
+              <td>{v === null ? `– (${m.run.status})` : KEY_TEXT[key].format(v)}</td>
+              {panels.map((p, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: one column pair per panel position
+                <SimCells key={i} c={p} k={key} run={m.run} ended={ended} />
+              ))}
             </tr>
           );
         })}
       </tbody>
     </table>
+  );
+}
+
+function SimHeads({ c }: { c: PanelController }) {
+  const mode = useStoreOf(c, (s) => s.mode);
+  return (
+    <>
+      <th scope="col">{modeLabel(mode)}</th>
+      <th scope="col">error</th>
+    </>
+  );
+}
+
+function SimCells({ c, k, run, ended }: { c: PanelController; k: MeasuredComparison['key']; run: MeasuredRun; ended: boolean }) {
+  const final = useStoreOf(c, (s) => s.timeline?.final ?? null);
+  const row = final && ended ? compareTotals(run, final).find((r) => r.key === k) : undefined;
+  const sim = row?.simulated ?? null;
+  const meas = row?.measured ?? null;
+  return (
+    <>
+      <td>{sim !== null ? KEY_TEXT[k].format(sim) : final ? 'at the end' : '…'}</td>
+      <td>{sim !== null && meas !== null && meas > 0 ? errorPercent(sim, meas) : '–'}</td>
+    </>
   );
 }
