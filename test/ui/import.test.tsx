@@ -119,6 +119,35 @@ describe('import a measured run', () => {
     expect(screen.getByTestId('measured-notice')).toHaveTextContent('Imported guestperf-example.json');
   });
 
+  it('Examples… fetches an example file next to the page and imports it; a failed fetch is a file notice', async () => {
+    const QM = readFileSync(join(import.meta.dirname, '../../public/examples/query-migrate-example.jsonl'), 'utf8');
+    const asked: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (url: string) => {
+      asked.push(url);
+      return url === 'examples/query-migrate-example.jsonl' ? new Response(QM) : new Response('', { status: 404 });
+    }) as typeof fetch;
+    try {
+      setup(`?${SMALL}`, (sc) => new Simulation(sc));
+      const pick = screen.getByRole('combobox', { name: 'Open an example measured run' });
+      expect([...pick.querySelectorAll('option')].map((o) => o.textContent)).toEqual([
+        'Examples…',
+        'guestperf report (example, simulated)',
+        'query-migrate log (example, simulated)',
+      ]);
+      fireEvent.change(pick, { target: { value: 'query-migrate-example.jsonl' } });
+      await waitFor(() =>
+        expect(screen.getByTestId('measured-notice')).toHaveTextContent('Imported query-migrate-example.jsonl (query-migrate log, 73 samples, completed)'),
+      );
+      fireEvent.change(pick, { target: { value: 'guestperf-example.json' } });
+      await waitFor(() => expect(screen.getByTestId('file-notice')).toHaveTextContent('guestperf-example.json could not be fetched (HTTP 404)'));
+      expect(screen.getByTestId('measured-notice')).toHaveTextContent('query-migrate-example.jsonl');
+      expect(asked).toEqual(['examples/query-migrate-example.jsonl', 'examples/guestperf-example.json']);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+
   it('a file dropped on the page is imported as Open… would; a scenario file dropped replaces the measured run', async () => {
     const { root, s } = setup(`?${SMALL}`, (sc) => new Simulation(sc));
     const drop = (file: File) => act(() => fireEvent.drop(root(), { dataTransfer: { files: [file], types: ['Files'] } }));
