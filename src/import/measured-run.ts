@@ -8,6 +8,7 @@ import type { Scenario } from '../engine/types';
 
 /** The formats a measured run can come from. */
 export type MeasuredFormat = 'guestperf' | 'query-migrate-log';
+export const MEASURED_FORMATS: readonly MeasuredFormat[] = ['guestperf', 'query-migrate-log'];
 
 export const FORMAT_LABEL: Readonly<Record<MeasuredFormat, string>> = {
   guestperf: 'guestperf report',
@@ -54,6 +55,15 @@ export interface MeasuredRun {
    */
   caveats: readonly string[];
 }
+
+/**
+ * The example files in public/examples/, one per format, made by migviz's own simulation
+ * (src/cli/example-files.ts), not measurements; the page's Examples… opens them.
+ */
+export const EXAMPLE_FILE_NAMES: Readonly<Record<MeasuredFormat, string>> = {
+  guestperf: 'guestperf-example.json',
+  'query-migrate-log': 'query-migrate-example.jsonl',
+};
 
 /** A file that cannot be imported: the message names the file, the line or field, and what is wrong. */
 export class ImportError extends Error {

@@ -1,6 +1,6 @@
 /** Title bar with the page-wide actions: tour, copy link, exports, theme, presentation, shortcuts. */
 import { useRef, useState } from 'react';
-import { MAX_IMPORT_BYTES } from '../../import';
+import { EXAMPLE_FILE_NAMES, FORMAT_LABEL, MAX_IMPORT_BYTES, MEASURED_FORMATS } from '../../import';
 import { useAppState, useSession } from '../state/context';
 import type { Session } from '../state/session';
 import type { ThemePref } from '../theme';
@@ -18,10 +18,7 @@ export async function openUserFile(session: Session, file: File): Promise<void> 
  * The example files in public/examples/, made by migviz's own simulation (npm run examples), not
  * measurements: each shows a format Open… imports.
  */
-export const EXAMPLE_FILES = [
-  { file: 'guestperf-example.json', label: 'guestperf report' },
-  { file: 'query-migrate-example.jsonl', label: 'query-migrate log' },
-] as const;
+const EXAMPLE_FILES = MEASURED_FORMATS.map((f) => ({ file: EXAMPLE_FILE_NAMES[f], label: FORMAT_LABEL[f] }));
 
 async function openExample(session: Session, file: string): Promise<void> {
   try {
