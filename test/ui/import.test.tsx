@@ -103,6 +103,22 @@ describe('import a measured run', () => {
     expect(errors()[1]).toMatch(/^−\d+\.\d %$/);
   });
 
+  it('a measured run longer than both simulations widens the whole-race axis to its end', async () => {
+    const { s, flush } = setup(`?view=compare&${SMALL}`, (sc) => new Simulation(sc));
+    const reply = (status: string, t: number, transferred: number, remaining: number) =>
+      JSON.stringify({ return: { status, 'total-time': t, downtime: 40, ram: { transferred, remaining, total: 2 ** 26 } } });
+    await upload('slow.jsonl', [reply('active', 1000, 2e7, 5e7), reply('active', 2000, 5e7, 2e7), reply('completed', 3000, 7e7, 0)].join('\n'));
+    await screen.findByTestId('measured-notice');
+    const [a, b] = s().panels;
+    await waitFor(() => expect(a.store.getState().timeline && b.store.getState().timeline).toBeTruthy());
+    expect(a.store.getState().timeline?.endMs).toBeLessThan(500);
+    fireEvent.change(screen.getByTestId('race-axis'), { target: { value: 'whole' } });
+    await new Promise((r) => setTimeout(r, 80));
+    flush();
+    const ticks = [...screen.getByTestId('charts').querySelectorAll('.chart-throughput .chart-x .tick text')].map((t) => t.textContent);
+    expect(ticks.at(-1)).toBe('3 s');
+  });
+
   it('a bad file says what is wrong (format, field) and nothing on screen changes', async () => {
     const { sentTo } = setup(`?${SMALL}`, (sc) => new Simulation(sc));
     await upload('guestperf-example.json', GUESTPERF);

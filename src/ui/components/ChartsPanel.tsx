@@ -98,7 +98,9 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       });
       // Overlaid, 'whole' and 'log' span the longer run from the start; 'follow' grows with the clock.
       const fixed = overlay && axis !== 'follow';
-      const endMs = fixed ? Math.max(0, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
+      // A measured run longer than both simulations widens the axis too (its line never runs off it).
+      const measuredEnd = measuredRun ? measuredRun.series.t[measuredRun.series.length - 1] : 0;
+      const endMs = fixed ? Math.max(measuredEnd, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
       if (measuredRun) runs.push(measuredRun);
       view.updateRuns({
         runs,
