@@ -10,7 +10,8 @@ import { ClipDialog } from './components/ClipDialog';
 import { CompareView } from './components/CompareView';
 import { ExportRegistry } from './export/export-registry';
 import { Controls } from './components/Controls';
-import { Header } from './components/Header';
+import { Header, openUserFile } from './components/Header';
+import { MeasuredNotice } from './components/MeasuredRun';
 import { Announcer, ExportNotice, FileNotice, ShortcutsOverlay, TourCaption, UrlNotice } from './components/Overlays';
 import { SimulationPanel } from './components/SimulationPanel';
 import { StageHud } from './components/StageHud';
@@ -96,6 +97,11 @@ function cssVars(t: Theme): CSSProperties {
   return v as CSSProperties;
 }
 
+/** A drag carries files (not text or a link dragged from the page itself). */
+function hasFiles(dt: DataTransfer | null): boolean {
+  return dt !== null && Array.from(dt.types).includes('Files');
+}
+
 function Shell() {
   const session = useSession();
   const theme = useAppState((s) => s.theme);
@@ -136,12 +142,30 @@ function Shell() {
     .filter(Boolean)
     .join(' ');
   return (
-    <div className={cls} style={cssVars(theme)} onPointerMove={presenting ? () => session.pointerActivity() : undefined}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: a file drop target; Open… is the keyboard way to the same action
+    <div
+      className={cls}
+      style={cssVars(theme)}
+      onPointerMove={presenting ? () => session.pointerActivity() : undefined}
+      // A file dropped anywhere on the page opens as Open… would (a scenario or a measured run).
+      onDragOver={embed ? undefined : (e) => hasFiles(e.dataTransfer) && e.preventDefault()}
+      onDrop={
+        embed
+          ? undefined
+          : (e) => {
+              const file = e.dataTransfer.files[0];
+              if (!file) return;
+              e.preventDefault();
+              void openUserFile(session, file);
+            }
+      }
+    >
       <div className="stage" ref={stageRef}>
         {/* Embedded in a slide (?embed=1): the view and its clock only, no page actions. */}
         {!embed && <Header />}
         {!embed && <UrlNotice />}
         {!embed && <FileNotice />}
+        {!embed && <MeasuredNotice />}
         {!embed && <ExportNotice />}
         {!embed && <Controls />}
         <TourCaption />

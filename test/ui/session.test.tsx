@@ -665,7 +665,7 @@ describe('exports', () => {
 
 describe('scenario files', () => {
   const upload = async (user: ReturnType<typeof userEvent.setup>, name: string, text: string) => {
-    const input = screen.getByLabelText('Scenario file') as HTMLInputElement;
+    const input = screen.getByLabelText('Scenario or measured run file') as HTMLInputElement;
     await user.upload(input, new File([text], name, { type: 'application/json' }));
   };
 

@@ -10,6 +10,7 @@ import type { Scenario } from '../../engine/types';
 import { type ChartRun, ChartsView } from '../render/charts-view';
 import { useApp, useAppState, useExportRegistry, useSession, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
+import { MEASURED_LABEL, MEASURED_RUN_ID, measuredSeries } from '../measured';
 import { modeColor, modeLabel } from '../modes';
 import type { Theme } from '../theme';
 import { ChartAnnotations } from './TourAnnotations';
@@ -35,6 +36,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
   const session = useSession();
   const exports = useExportRegistry();
   const theme = useAppState((s) => s.theme);
+  const measured = useAppState((s) => s.measured);
   const svgRef = useRef<SVGSVGElement>(null);
   const [axis, setAxis] = useState<RaceAxis>('follow');
 
@@ -50,9 +52,21 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
     let last = Number.NEGATIVE_INFINITY;
     let shownT = -1;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    // The imported run never changes while it is on screen: one series for the effect's life.
+    const measuredRun: ChartRun | null = measured
+      ? {
+          id: MEASURED_RUN_ID,
+          label: MEASURED_LABEL,
+          series: measuredSeries(measured.run),
+          markers: [],
+          color: theme.css.text,
+          measured: true,
+        }
+      : null;
+    let measuredDrawn = false;
     const paint = (now: number) => {
       const t = session.timeMs();
-      const changed = panels.some((p, i) => p.live.seq !== seqs[i]) || t !== shownT;
+      const changed = panels.some((p, i) => p.live.seq !== seqs[i]) || t !== shownT || !measuredDrawn;
       if (!changed) return;
       const restarted = panels.some((p, i) => p.live.runSeq !== runSeqs[i]);
       const allDone = panels.every((p) => p.live.done);
@@ -70,6 +84,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       });
       last = now;
       shownT = t;
+      measuredDrawn = true;
       const runs: ChartRun[] = panels.map((p) => {
         const { mode, scenario } = p.store.getState();
         return {
@@ -83,7 +98,10 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       });
       // Overlaid, 'whole' and 'log' span the longer run from the start; 'follow' grows with the clock.
       const fixed = overlay && axis !== 'follow';
-      const endMs = fixed ? Math.max(0, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
+      // A measured run longer than both simulations widens the axis too (its line never runs off it).
+      const measuredEnd = measuredRun ? measuredRun.series.t[measuredRun.series.length - 1] : 0;
+      const endMs = fixed ? Math.max(measuredEnd, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
+      if (measuredRun) runs.push(measuredRun);
       view.updateRuns({
         runs,
         simTimeMs: t,
@@ -98,7 +116,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       if (timer) clearTimeout(timer);
       unregister();
     };
-  }, [panels, overlay, scheduler, session, exports, theme, axis]);
+  }, [panels, overlay, scheduler, session, exports, theme, axis, measured]);
 
   return (
     <section className="panel charts-panel" aria-label="Charts over simulated time">
@@ -123,6 +141,12 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
               <i className="mk mk-stop" style={{ borderColor: theme.chart.stopCopy }} /> stop-and-copy
               <span className="visually-hidden"> (hover a marker for details)</span>
             </>
+          )}
+          {measured && (
+            <span data-testid="measured-key" title={`${measured.run.source}: measured on real hosts, one dot per sample in the file`}>
+              {' '}
+              <i className="mk" style={{ borderColor: theme.css.text }} /> {MEASURED_LABEL} ({measured.run.source})
+            </span>
           )}
         </span>
       </header>

@@ -15,6 +15,7 @@ import { capFigures, notConvergingFigures } from '../verdict';
 import { PanelProvider, useApp, useAppState, usePanel, usePanelState, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
 import type { CompareSide } from '../state/session';
+import { MeasuredTotals } from './MeasuredRun';
 import { ChartsPanel } from './ChartsPanel';
 import { ConvergencePanel } from './ConvergencePanel';
 import { ErrorBanner } from './ErrorBanner';
@@ -47,6 +48,7 @@ export function CompareView({ a, b }: { a: PanelController; b: PanelController }
           <ChartsPanel panels={panels} overlay />
           <ConvergencePanel panels={panels} overlay />
           <ResultsPanel a={a} b={b} ended={ended} />
+          <MeasuredTotals panels={panels} ended={ended} />
           <section className="panel compare-legend" aria-label="Page map legend">
             <Legend compact guestStates={guestStatesOf(ma, mb)} />
           </section>

@@ -1,9 +1,36 @@
 /** Title bar with the page-wide actions: tour, copy link, exports, theme, presentation, shortcuts. */
 import { useRef, useState } from 'react';
-import { MAX_SCENARIO_FILE_BYTES } from '../../engine/scenario';
+import { EXAMPLE_FILE_NAMES, FORMAT_LABEL, MAX_IMPORT_BYTES, MEASURED_FORMATS } from '../../import';
 import { useAppState, useSession } from '../state/context';
+import type { Session } from '../state/session';
 import type { ThemePref } from '../theme';
 import { ExportMenu } from './ExportMenu';
+
+/**
+ * Hands a file the user gave the page (Open…, or dropped on it) to the session. A file over the
+ * import limit is not read at all (the session reports its size).
+ */
+export async function openUserFile(session: Session, file: File): Promise<void> {
+  session.openFile(file.size > MAX_IMPORT_BYTES ? '' : await file.text(), file.name, file.size);
+}
+
+/**
+ * The example files in public/examples/, made by migviz's own simulation (npm run examples), not
+ * measurements: each shows a format Open… imports.
+ */
+const EXAMPLE_FILES = MEASURED_FORMATS.map((f) => ({ file: EXAMPLE_FILE_NAMES[f], label: FORMAT_LABEL[f] }));
+
+async function openExample(session: Session, file: string): Promise<void> {
+  try {
+    // Relative to the page, so the built site works under any base path.
+    const res = await fetch(`examples/${file}`);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const text = await res.text();
+    session.openFile(text, file);
+  } catch (e) {
+    session.fileFailed(file, `${file} could not be fetched (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
 
 const THEME_LABEL: Record<ThemePref, string> = { system: 'System', dark: 'Dark', light: 'Light', projector: 'Projector' };
 
@@ -18,8 +45,7 @@ export function Header() {
   const fileInput = useRef<HTMLInputElement>(null);
   const openFile = async (file: File | undefined) => {
     if (!file) return;
-    // A file over the limit is not read at all (the session reports its size).
-    session.openScenarioFile(file.size > MAX_SCENARIO_FILE_BYTES ? '' : await file.text(), file.name, file.size);
+    await openUserFile(session, file);
     if (fileInput.current) fileInput.current.value = ''; // the same file may be opened again
   };
 
@@ -67,18 +93,34 @@ export function Header() {
         <button
           type="button"
           onClick={() => fileInput.current?.click()}
-          title="Open a scenario file (JSON, as Export → Scenario writes it)"
+          title="Open a scenario file (JSON, as Export → Scenario writes it) or import a measured run (a guestperf report, a log of query-migrate replies); or drop the file on the page"
         >
           Open…
         </button>
         <input
           ref={fileInput}
           type="file"
-          accept=".json,application/json"
+          accept=".json,.jsonl,.ndjson,.log,.txt,application/json"
           hidden
-          aria-label="Scenario file"
+          aria-label="Scenario or measured run file"
           onChange={(e) => void openFile(e.target.files?.[0])}
         />
+        <select
+          className="examples-select"
+          aria-label="Open an example measured run"
+          title="Example files of the formats Open… imports, made by migviz's own simulation, not measurements"
+          value=""
+          onChange={(e) => {
+            if (e.target.value) void openExample(session, e.target.value);
+          }}
+        >
+          <option value="">Examples…</option>
+          {EXAMPLE_FILES.map((x) => (
+            <option key={x.file} value={x.file}>
+              {x.label} (example, simulated)
+            </option>
+          ))}
+        </select>
         <ExportMenu />
         <button
           type="button"

@@ -40,14 +40,14 @@ export function UrlNotice() {
   );
 }
 
-/** Why the scenario file could not be opened; what was on screen stays. */
+/** Why the file (a scenario, a measured run) could not be opened; what was on screen stays. */
 export function FileNotice() {
   const session = useSession();
   const error = useAppState((s) => s.fileError);
   if (error === null) return null;
   return (
     <Notice
-      title="The scenario file was not opened; nothing changed:"
+      title="The file was not opened; nothing changed:"
       items={[error]}
       testId="file-notice"
       what="file"

@@ -8,7 +8,8 @@ import type { QueryMigrate, Scenario } from '../../engine/types';
 import { formatBytes, formatInt, formatMs } from '../format';
 import { MODE_UI, type ModeStatRow } from '../modes';
 import { publishedFor } from '../published';
-import { usePanelState } from '../state/context';
+import { usePanel, usePanelState } from '../state/context';
+import { MeasuredTotals } from './MeasuredRun';
 
 interface Row {
   key: string;
@@ -55,6 +56,7 @@ function modeRow(r: ModeStatRow): Row {
 }
 
 export function StatsPanel() {
+  const panel = usePanel();
   const q = usePanelState((s) => s.snapshot.stats);
   const done = usePanelState((s) => s.snapshot.done);
   const scenario = usePanelState((s) => s.scenario);
@@ -76,6 +78,8 @@ export function StatsPanel() {
           </div>
         ))}
       </dl>
+      {/* Single view: the verdict already says the simulated end, so the totals need not wait. */}
+      <MeasuredTotals panels={[panel]} ended />
       {ref && (
         <p className="muted published">
           Measured in the RFC (2016, real hardware): total-time {formatInt(ref.totalTimeMs)} ms, transferred{' '}

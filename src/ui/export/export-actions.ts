@@ -5,6 +5,7 @@
  * (viewSlug), seed and moment; images carry the modes' labels; CSV and JSON the mode ids.
  */
 import type { ModeId, QueryMigrate } from '../../engine/types';
+import { MEASURED_LABEL } from '../measured';
 import { formatClock } from '../format';
 import { modeColor, modeLabel } from '../modes';
 import type { Theme } from '../theme';
@@ -102,8 +103,11 @@ export function chartsSvgDocument(src: ExportSource): { doc: string; width: numb
   const theme = s.store.getState().theme;
   const markup = new XMLSerializer().serializeToString(svg);
   const modes = s.panels.map((p) => p.store.getState().mode);
-  const caption = chartsCaption(modes);
-  const legend = chartsLegend(theme, modes);
+  const measured = s.measured;
+  // A measured run on the charts is named in the caption and the legend, in its line colour.
+  const measuredText = measured ? `${MEASURED_LABEL} (${measured.run.source})` : '';
+  const caption = measured ? `${chartsCaption(modes)} · ${measuredText}` : chartsCaption(modes);
+  const legend = [...chartsLegend(theme, modes), ...(measured ? [{ label: measuredText, color: theme.css.text }] : [])];
   const v = s.viewState();
   const subtitle = `${v.presetId} · seed ${s.lead.store.getState().scenario.seed} · at ${formatClock(v.timeMs)}`;
   const doc = svgDocument(markup, w, h, theme.css.panel, chartStyleSheet(theme.css), caption, legend, subtitle);

@@ -196,6 +196,11 @@ export interface ChartRun {
    * points above it are seen as what they are.
    */
   linkMBps?: number;
+  /**
+   * A run measured on real hosts (src/import), not simulated: no guide line (the engine's
+   * threshold), and a dot on each of its samples, which can be few (guestperf keeps one per sync).
+   */
+  measured?: boolean;
 }
 
 export interface ChartsUpdate {
@@ -399,7 +404,9 @@ export class ChartsView {
         ys: idx.map((i, k) => p.spec.value(r.series, i, k > 0 ? idx[k - 1] : -1)),
       }));
       const guide = p.spec.guide;
-      const guides = guide ? plotted.map(({ r, idx }) => ({ r, idx, ys: idx.map((i) => guide.value(r.series, i)) })) : [];
+      const guides = guide
+        ? plotted.filter(({ r }) => !r.measured).map(({ r, idx }) => ({ r, idx, ys: idx.map((i) => guide.value(r.series, i)) }))
+        : [];
       let max = 0;
       for (const l of lines) for (const v of l.ys) max = Math.max(max, v);
       for (const l of guides) for (const v of l.ys) max = Math.max(max, v);
@@ -441,6 +448,18 @@ export class ChartsView {
         .attr('data-run', (l) => l.r.id)
         .attr('stroke', (l) => l.r.color ?? this.theme.css.muted)
         .attr('d', pathOf);
+      // A measured run's samples as dots (the throughput pane's first point is a rate of nothing: skipped).
+      const dots = lines
+        .filter((l) => l.r.measured)
+        .flatMap((l) => l.idx.flatMap((i, k) => (p.spec.id === 'throughput' && k === 0 ? [] : [{ l, t: l.r.series.t[i], y: l.ys[k] }])));
+      p.lines
+        .selectAll<SVGCircleElement, (typeof dots)[number]>('circle.chart-point')
+        .data(dots)
+        .join((enter) => enter.append('circle').attr('class', 'chart-point').attr('r', 2))
+        .attr('data-run', (d) => d.l.r.id)
+        .attr('fill', (d) => d.l.r.color ?? p.spec.color(this.theme))
+        .attr('cx', (d) => x(d.t))
+        .attr('cy', (d) => p.y(d.y));
       p.drawn = lines;
       if (p.spec.id === 'throughput') this.drawThroughputNotes(p, lines);
       const cx = x(u.simTimeMs);

@@ -1,5 +1,7 @@
 /** The page's app-wide low-rate state (one store per page, owned by the Session). */
 import type { StoreApi } from 'zustand/vanilla';
+import type { Scenario } from '../../engine/types';
+import type { MeasuredRun } from '../../import';
 import type { PageWindow } from '../../protocol';
 import type { Theme, ThemePref } from '../theme';
 import type { View } from '../view';
@@ -34,6 +36,12 @@ export interface AppState {
   urlErrors: readonly string[];
   /** Why the last scenario file could not be opened (dismissible), or null. */
   fileError: string | null;
+  /**
+   * The measured run last imported (a guestperf report or a query-migrate log), drawn on the
+   * charts beside the simulation, with what its file stated and what had to be assumed; null
+   * when none. The sweep view reads it from here too.
+   */
+  measured: MeasuredImport | null;
   /** Why the last export failed (dismissible), or null: shown on screen, not only announced. */
   exportError: string | null;
   /**
@@ -45,6 +53,15 @@ export interface AppState {
   pinned: PageWindow | null;
   /** Latest status message for screen readers; `seq` makes a repeated text announce again. */
   announcement: { text: string; seq: number };
+}
+
+/** A measured run on screen and how the scenario was matched to it (src/import/match.ts). */
+export interface MeasuredImport {
+  run: MeasuredRun;
+  /** The scenario matched to it when it was imported (the sweep places the run's point by its values). */
+  scenario: Scenario;
+  stated: readonly string[];
+  assumed: readonly string[];
 }
 
 export type AppStore = StoreApi<AppState>;

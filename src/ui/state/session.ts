@@ -15,14 +15,11 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { EngineClient } from '../../client/engine-client';
+import { FORMAT_LABEL, matchScenario, readImportFile } from '../../import';
 import {
-  MAX_SCENARIO_FILE_BYTES,
-  parseScenarioFile,
   presetOn,
   resolveScenario,
   SCENARIO_PRESETS,
-  ScenarioError,
-  scenarioFileTooLarge,
   validateScenario,
 } from '../../engine/scenario';
 import type { ModeId, Phase, QueryMigrate, Scenario } from '../../engine/types';
@@ -33,7 +30,7 @@ import type { RafScheduler } from '../render/raf-scheduler';
 import { loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
 import { DEFAULT_VIEW_STATE, scenarioOf, type ViewState } from '../url/url-state';
 import { type CompareView, DEFAULT_COMPARE, sameView, single, type View, viewLabel, viewModes } from '../view';
-import type { AppState, AppStore, Overlay } from './app-state';
+import type { AppState, AppStore, MeasuredImport, Overlay } from './app-state';
 import { PanelController } from './panel-controller';
 import { PlaybackSync } from './playback-sync';
 import { Presentation } from './presentation';
@@ -108,6 +105,7 @@ export class Session {
       tourHeld: false,
       urlErrors: errors,
       fileError: null,
+      measured: null,
       exportError: null,
       announcement: { text: '', seq: 0 },
       zoom: initial.zoom,
@@ -313,26 +311,59 @@ export class Session {
   }
 
   /**
-   * Opens a scenario file (JSON, as the Scenario export writes it): every panel loads it and a
-   * single view switches to the file's mode. A bad file changes nothing and says what is wrong.
+   * Opens a file given to Open… or dropped on the page: a scenario file (JSON, as the Scenario
+   * export writes it: every panel loads it and a single view switches to the file's mode), or a
+   * measured run (a guestperf report or a query-migrate log: every panel loads the matching
+   * scenario, src/import/match.ts, and the charts draw the run beside the simulation). What the
+   * file is comes from its content (src/import/detect.ts). A bad file changes nothing and says
+   * what is wrong.
    */
-  openScenarioFile(text: string, fileName: string, bytes = text.length): void {
+  openFile(text: string, fileName: string, bytes = text.length): void {
     let scenario: Scenario;
+    let measured: MeasuredImport | null = null;
     try {
-      if (bytes > MAX_SCENARIO_FILE_BYTES) throw new ScenarioError(scenarioFileTooLarge(fileName));
-      const { presetId, overrides } = parseScenarioFile(text, fileName);
-      scenario = resolveScenario(presetId, overrides);
+      const file = readImportFile(text, fileName, bytes);
+      switch (file.kind) {
+        case 'scenario':
+          scenario = resolveScenario(file.presetId, file.overrides);
+          break;
+        case 'measured': {
+          const m = matchScenario(file.run, this.primary.store.getState().scenario);
+          scenario = m.scenario;
+          measured = { run: file.run, scenario: m.scenario, stated: m.stated, assumed: m.assumed };
+          break;
+        }
+        default:
+          assertNever(file);
+      }
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.store.setState({ fileError: message });
-      this.announce(`Could not open ${fileName}`);
+      this.fileFailed(fileName, e instanceof Error ? e.message : String(e));
       return;
     }
-    this.store.setState({ fileError: null });
+    // A scenario file replaces the measured run too: it was matched to another scenario.
+    this.store.setState({ fileError: null, measured });
     this.setScenario(scenario);
     if (this.state.view.kind === 'single') this.setView(single(scenario.mode));
-    this.announce(`Opened ${fileName}`);
+    this.announce(measured ? `Imported ${fileName} (${FORMAT_LABEL[measured.run.format]})` : `Opened ${fileName}`);
     this.scheduleUrlSync();
+  }
+
+  /** A file could not be opened (or fetched): say why; nothing else changes. */
+  fileFailed(fileName: string, message: string): void {
+    this.store.setState({ fileError: message });
+    this.announce(`Could not open ${fileName}`);
+  }
+
+  /** The measured run on screen, or null (the sweep view draws it as points). */
+  get measured(): MeasuredImport | null {
+    return this.state.measured;
+  }
+
+  /** Take the measured run off the charts and stats; the scenario stays. */
+  clearMeasured(): void {
+    if (this.state.measured === null) return;
+    this.store.setState({ measured: null });
+    this.announce('Measured run removed');
   }
 
   dismissFileError(): void {
