@@ -50,6 +50,7 @@ export const SCENARIO_FLAGS: Record<string, FlagSpec> = {
   '--working-set-gib': { kind: 'number', ...LIMITS.workingSetGiB, field: 'workingSetGiB' },
   '--dirty-mibs': { kind: 'number', ...LIMITS.dirtyMiBs, field: 'dirtyMiBs' },
   '--pattern': { kind: 'choice', choices: STRESS_PATTERNS, field: 'pattern' },
+  '--hog-percent': { kind: 'number', ...LIMITS.hogPercent, field: 'hogPercent' },
   '--auto-converge': { kind: 'switch', field: 'autoConverge' },
   '--cpu-throttle-initial': { kind: 'integer', ...LIMITS.cpuThrottle, field: 'cpuThrottleInitial' },
   '--cpu-throttle-increment': { kind: 'integer', ...LIMITS.cpuThrottle, field: 'cpuThrottleIncrement' },

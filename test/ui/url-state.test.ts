@@ -86,6 +86,17 @@ describe('URL view state', () => {
     expect(serializeUrlState(parseUrlState('?ac=0&ws=1&dirty=100&pattern=random').state)).toBe('');
   });
 
+  it('hog: the after-hog guest\'s hog share round trips, 97 is the default, out of range is a notice', () => {
+    const { state, errors } = parseUrlState('?v=1&hog=50');
+    expect(errors).toEqual([]);
+    expect(scenarioOf(state, 'pv').hogPercent).toBe(50);
+    expect(serializeUrlState(state)).toBe('?v=1&hog=50');
+    expect(serializeUrlState(parseUrlState('?hog=97').state)).toBe('');
+    expect(parseUrlState('?hog=101').errors).toEqual([
+      'hog (% of RAM the after-hog memory hog touched) must be from 0 to 100 (got "101"); using the default',
+    ]);
+  });
+
   it('a bad stress or throttle field is reported on its own', () => {
     const { state, errors } = parseUrlState('?workload=stress&dirty=-1&pattern=zigzag&ac=yes&ac-initial=20.5&ac-max=100');
     expect(state.overrides).toEqual({ workload: 'stress' });

@@ -9,6 +9,7 @@
  * `embed=1` shows only the view (page map, charts, clock) for an iframe in slides.
  * Tracking parameters that sharing adds (utm_*, fbclid, gclid) are ignored without a notice.
  *   ?workload=stress&ws=4&dirty=400&pattern=sequential&link=1&ac=1&ac-initial=30&ac-increment=20&ac-max=90
+ *   ?scenario=rfc-case-2&hog=50   (the after-hog guest's hog reached only half of RAM)
  *
  * `view` is a mode id (that mode alone) or `compare`, whose two modes are `a` and `b` (default:
  * Original vs PV, the RFC's pair).
@@ -45,6 +46,7 @@ export const URL_KEYS = {
   workingSetGiB: 'ws',
   dirtyMiBs: 'dirty',
   pattern: 'pattern',
+  hogPercent: 'hog',
   linkGbps: 'link',
   maxBandwidthMiBs: 'maxbw',
   downtimeMs: 'downtime',
@@ -136,6 +138,7 @@ const FIELDS = {
   ws: num('ws (stress working set, GiB)', LIMITS.workingSetGiB),
   dirty: num('dirty (stress dirty rate, MiB/s)', LIMITS.dirtyMiBs),
   pattern: z.enum(STRESS_PATTERNS as [string, ...string[]], { error: `pattern must be one of ${STRESS_PATTERNS.join(', ')}` }),
+  hog: num('hog (% of RAM the after-hog memory hog touched)', LIMITS.hogPercent),
   ac: flag('ac (auto-converge)'),
   'ac-initial': num('ac-initial (cpu-throttle-initial, %)', LIMITS.cpuThrottle, true),
   'ac-increment': num('ac-increment (cpu-throttle-increment, %)', LIMITS.cpuThrottle, true),
