@@ -26,13 +26,15 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-interface FlagSpec {
-  kind: 'number' | 'integer' | 'choice' | 'switch' | 'path';
+export interface FlagSpec {
+  kind: 'number' | 'integer' | 'choice' | 'switch' | 'path' | 'text';
   choices?: readonly string[];
   min?: number;
   max?: number;
   /** Scenario field the flag overrides. */
   field?: keyof Scenario;
+  /** kind text: what the value is, for the message when it is missing. */
+  text?: string;
 }
 
 export const SCENARIO_FLAGS: Record<string, FlagSpec> = {
@@ -81,7 +83,7 @@ export function parseFlags(argv: readonly string[], spec: Record<string, FlagSpe
     }
     const raw = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (raw === undefined || raw === '') throw new UsageError(`${name} needs a value: ${describe(s)}`);
-    if (s.kind === 'path') {
+    if (s.kind === 'path' || s.kind === 'text') {
       out[name] = raw;
       continue;
     }
@@ -113,6 +115,8 @@ function describe(s: FlagSpec): string {
       return 'no value';
     case 'path':
       return 'a file path';
+    case 'text':
+      return s.text ?? 'a value';
   }
 }
 

@@ -8,3 +8,4 @@ export * from './plan';
 export * from './metrics';
 export * from './cache';
 export * from './pool';
+export * from './port-worker';
