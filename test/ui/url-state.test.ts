@@ -289,7 +289,7 @@ describe('URL view state', () => {
         const v = parseUrlState(`?view=${name}`);
         expect(v.state.view).toEqual(DEFAULT_VIEW_STATE.view);
         expect(v.errors).toEqual([
-          `view must be one of original, pv, pagemap, hint, report, compare (got "${name}"); using the default`,
+          `view must be one of original, pv, pagemap, hint, report, compare, sweep (got "${name}"); using the default`,
         ]);
         expect(parseUrlState(`?${name}=1`).errors).toEqual([`unknown link field "${name}" ignored`]);
       }

@@ -1,6 +1,6 @@
 /**
  * The keyboard shortcuts (README, "Using the visualizer"), page-wide: Space play/pause, → step, ← step back,
- * R reset, one key per mode (src/ui/modes.ts: O, P, M, H, E), C compare, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
+ * R reset, one key per mode (src/ui/modes.ts: O, P, M, H, E), C compare, S sweep, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
  * Escape closes the topmost overlay. Ignored while typing in a text field or with Ctrl/Cmd/Alt
  * held (so browser shortcuts like Ctrl+R keep working). On a slider, arrows, Home/End and
  * PageUp/PageDown keep their native meaning (the slider moves, the tour does not); everything else
@@ -21,6 +21,7 @@ export const SHORTCUTS: readonly { keys: readonly string[]; action: string }[] =
   { keys: ['R'], action: 'Reset to time 0' },
   ...UI_MODES.map((m) => ({ keys: [MODE_UI[m].key.toUpperCase()], action: MODE_UI[m].shortcut })),
   { keys: ['C'], action: 'Compare two modes side by side (first Original and PV; pick both in the controls)' },
+  { keys: ['S'], action: 'Sweep: many runs along one parameter, one line per mode' },
   { keys: ['F'], action: 'Presentation mode (fullscreen, large type)' },
   { keys: ['PageDown', '.'], action: 'Next tour step (presenter clicker)' },
   { keys: ['PageUp'], action: 'Previous tour step' },
@@ -78,6 +79,10 @@ export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
     case 'c':
     case 'C':
       s.compare();
+      return true;
+    case 's':
+    case 'S':
+      s.openSweep();
       return true;
     case 'f':
     case 'F':
