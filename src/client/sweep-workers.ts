@@ -2,8 +2,6 @@
  * The page's sweep pool: Web Workers running src/worker/sweep.worker.ts, one fewer than the
  * machine has cores (at least one), so the page keeps a core for itself and stays responsive.
  */
-import { Simulation } from '../engine/simulation';
-import type { QueryMigrate, Scenario } from '../engine/types';
 import { ResultCache, PortSweepWorker, SweepPool, type SweepWorker } from '../sweep/index';
 
 /** hardwareConcurrency − 1, at least 1 (an unknown count counts as 2: one worker). */
@@ -25,30 +23,6 @@ export function webSweepWorker(): SweepWorker {
   };
   w.onmessageerror = () => port.crash('a message from the sweep worker could not be read');
   return port;
-}
-
-/**
- * A worker that runs on the page's own thread, a macrotask per run (component tests under jsdom,
- * which has no Web Workers). It blocks the page while it runs: never the page's pool.
- */
-export function inProcessSweepWorker(run: (s: Scenario) => QueryMigrate = (s) => new Simulation(s).runToEnd()): SweepWorker {
-  let alive = true;
-  return {
-    run: (scenario) =>
-      new Promise((resolve, reject) =>
-        setTimeout(() => {
-          if (!alive) return;
-          try {
-            resolve(run(scenario));
-          } catch (e) {
-            reject(e instanceof Error ? e : new Error(String(e)));
-          }
-        }, 0),
-      ),
-    terminate: () => {
-      alive = false;
-    },
-  };
 }
 
 /** The page's pool: Web Workers, sized for this machine, with its result cache. */
