@@ -144,7 +144,8 @@ export interface LabelledPoint {
 
 /**
  * Published measurements that fall on this sweep: a cell whose scenario is the sweep's base in
- * every field but the swept one (and the mode, if drawn), for a metric the source published
+ * every field but the swept one (and the mode, if drawn), at an x within the swept range, for a
+ * metric the source published
  * (total time; transferred when it gives bytes).
  */
 export function publishedPoints(
@@ -161,8 +162,12 @@ export function publishedPoints(
   const neutral = (s: Scenario) =>
     scenarioKey({ ...s, [field]: 0, mode: 'original', seed: 0, id: '' });
   const baseKey = neutral(first.scenario);
+  const lo = Math.min(...spec.values);
+  const hi = Math.max(...spec.values);
   const out: LabelledPoint[] = [];
   for (const c of cells) {
+    // Within the swept range only: a cell far outside would squeeze the chart to a corner.
+    if (c.scenario[field] < lo || c.scenario[field] > hi) continue;
     if (!spec.modes.includes(c.scenario.mode)) continue;
     if (spec.param !== 'seed' && c.scenario.seed !== first.scenario.seed) continue;
     if (neutral(c.scenario) !== baseKey) continue;

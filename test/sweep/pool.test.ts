@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveScenario } from '../../src/engine/scenario';
 import type { ModeId, QueryMigrate, Scenario } from '../../src/engine/types';
-import { planSweep, ResultCache, type RunOutcome, type SweepRun, SweepPool, type SweepWorker, WorkerCrash } from '../../src/sweep';
+import { PortSweepWorker, planSweep, ResultCache, type RunOutcome, type SweepRun, SweepPool, type SweepWorker, WorkerCrash } from '../../src/sweep';
 
 /** A hand-driven worker: each run waits until the test settles it. */
 interface Pending {
@@ -163,5 +163,32 @@ describe('ResultCache', () => {
     expect(c.get('a')).toEqual(q(1));
     expect(c.get('c')).toEqual(q(3));
     expect(c.size).toBe(2);
+  });
+});
+
+describe('PortSweepWorker', () => {
+  it('matches replies by id, an engine error rejects as Error, a dead port as WorkerCrash', async () => {
+    const posted: { id: number }[] = [];
+    let killed = 0;
+    const w = new PortSweepWorker(
+      (m) => posted.push(m),
+      () => killed++,
+    );
+    const s = resolveScenario('rfc-case-1');
+    const first = w.run(s);
+    w.receive({ id: posted[0].id + 1, ok: true, q: { 'total-time': 1 } }); // someone else's: ignored
+    w.receive({ id: posted[0].id, ok: true, q: { 'total-time': 5 } });
+    expect((await first)['total-time']).toBe(5);
+    const second = w.run(s);
+    w.receive({ id: posted[1].id, ok: false, message: 'seed must be an integer' });
+    await expect(second).rejects.toThrow('seed must be an integer');
+    const third = w.run(s);
+    w.receive({ nonsense: true });
+    await expect(third).rejects.toBeInstanceOf(WorkerCrash);
+    const fourth = w.run(s);
+    w.crash('its thread exited with status 1');
+    await expect(fourth).rejects.toThrow('its thread exited with status 1');
+    w.terminate();
+    expect(killed).toBe(1);
   });
 });

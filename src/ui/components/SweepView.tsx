@@ -326,6 +326,7 @@ export function SweepChart({ title, xTitle, yTitle, values, series, published, m
               {l.failed.map((f) => {
                 const text = `${modeLabel(l.mode)} at ${param} ${fmt(f.point.x)}: no ${metricTitle(metric, modeLabel)}: ${f.point.failed}`;
                 return (
+                  // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: an SVG <g> is not interactive; role img names the mark for screen readers.
                   <g
                     key={`f${f.point.xIndex}`}
                     className="sweep-failed"
@@ -342,6 +343,7 @@ export function SweepChart({ title, xTitle, yTitle, values, series, published, m
           );
         })}
         {model.labels.map((p) => (
+          // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: an SVG <g> is not interactive; role img names the point for screen readers.
           <g key={`${p.kind}-${p.label}`} className={`sweep-labelled sweep-${p.kind}`} transform={`translate(${p.cx},${p.cy})`} role="img" aria-label={`${p.kind === 'published' ? 'Published' : 'Measured'}: ${p.label}, ${fmt(p.value)} ${unit}`}>
             <title>{`${p.kind === 'published' ? 'Published' : 'Measured'}: ${p.label}, ${fmt(p.value)} ${unit}`}</title>
             {p.kind === 'published' ? (
