@@ -364,7 +364,7 @@ export function SweepChart({ title, xTitle, yTitle, values, series, published, m
           </li>
         ))}
         <li>band: min–max of the seeds, line: their median</li>
-        <li>✕ on the axis: no value (the run failed or did not converge; hover for why)</li>
+        {model.lines.some((l) => l.failed.length > 0) && <li>✕ on the axis: no value (the run failed or did not converge; hover for why)</li>}
         {published.length > 0 && <li>◇ published measurement</li>}
         {measured.length > 0 && <li>□ measured run</li>}
       </ul>
