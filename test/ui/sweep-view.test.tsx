@@ -7,6 +7,7 @@ import { Simulation } from '../../src/engine/simulation';
 import type { QueryMigrate, Scenario } from '../../src/engine/types';
 import { ResultCache, type SweepWorker, SweepPool } from '../../src/sweep';
 import { buildExport } from '../../src/ui/export/export-actions';
+import { DEFAULT_SWEEP } from '../../src/ui/view';
 import { setup } from './app-harness';
 
 /** The sweep pool on the test's own thread, running the real engine (small guests). */
@@ -25,6 +26,13 @@ describe('sweep view', () => {
     const pv = new Simulation({ ...s().lead.store.getState().scenario, guestGiB: 0.125, mode: 'pv' }).runToEnd();
     const label = screen.getByRole('button', { name: new RegExp(`^PV at guest-gib 0\\.125: ${Number(pv['total-time'].toPrecision(4))} ms`) });
     expect(label).toBeTruthy();
+    // Going back to a sweep already shown is instant: every result comes from the cache.
+    const v = s().store.getState().view;
+    if (v.kind !== 'sweep') throw new Error('not the sweep view');
+    act(() => s().setSweep({ ...v.sweep, values: '0.0625' }));
+    expect(screen.getByTestId('sweep-progress').textContent).toMatch(/^2 \/ 2 runs/);
+    act(() => s().setSweep(v.sweep));
+    expect(screen.getByTestId('sweep-progress').textContent).toMatch(/^4 \/ 4 runs in 0\.0 s$/);
     // x is the default parameter: the link leaves it out.
     expect(s().search()).toBe('?v=1&scenario=rfc-case-1&view=sweep&values=0.0625,0.125&modes=original,pv');
   }, 30_000);
@@ -119,6 +127,21 @@ describe('sweep view', () => {
     expect(svg.text).toContain('>Original</text>');
     expect(svg.text).toContain('>PV</text>');
   }, 30_000);
+});
+
+describe('the Sweep button and key S', () => {
+  it('open the sweep with the last settings; a mode key goes back to the single view', async () => {
+    // Workers that never answer: this test is about the view, not the runs (1 to 128 GiB).
+    const idle = () => new SweepPool(() => ({ run: () => new Promise(() => {}), terminate: () => {} }), 1);
+    const { s } = setup('?scenario=rfc-case-1&gib=0.0625', undefined, knobs(idle));
+    fireEvent.keyDown(window, { key: 's' });
+    expect(s().store.getState().view).toEqual({ kind: 'sweep', sweep: DEFAULT_SWEEP });
+    expect(screen.getByRole('button', { name: 'Sweep' }).getAttribute('aria-pressed')).toBe('true');
+    // No clock in a sweep: no Play, no timeline.
+    expect(screen.queryByRole('button', { name: /^Play/ })).toBeNull();
+    fireEvent.keyDown(window, { key: 'p' });
+    expect(s().store.getState().view).toEqual({ kind: 'single', mode: 'pv' });
+  });
 });
 
 describe('sweepPoolSize', () => {
