@@ -130,7 +130,7 @@ describe('sweep view', () => {
 });
 
 describe('the Sweep button and key S', () => {
-  it('open the sweep with the last settings; a mode key goes back to the single view', async () => {
+  it('open the sweep with the last settings; a mode key goes back to the single view and stops the sweep', async () => {
     // Workers that never answer: this test is about the view, not the runs (1 to 128 GiB).
     const idle = () => new SweepPool(() => ({ run: () => new Promise(() => {}), terminate: () => {} }), 1);
     const { s } = setup('?scenario=rfc-case-1&gib=0.0625', undefined, knobs(idle));
@@ -139,8 +139,16 @@ describe('the Sweep button and key S', () => {
     expect(screen.getByRole('button', { name: 'Sweep' }).getAttribute('aria-pressed')).toBe('true');
     // No clock in a sweep: no Play, no timeline.
     expect(screen.queryByRole('button', { name: /^Play/ })).toBeNull();
+    const seeds3 = { ...DEFAULT_SWEEP, seeds: 3 };
+    act(() => s().setSweep(seeds3));
+    expect(s().sweep.state.running).toBe(true);
     fireEvent.keyDown(window, { key: 'p' });
     expect(s().store.getState().view).toEqual({ kind: 'single', mode: 'pv' });
+    // Leaving stopped the sweep; S brings the same one back and resumes it.
+    expect(s().sweep.state).toMatchObject({ running: false, cancelled: true });
+    fireEvent.keyDown(window, { key: 'S' });
+    expect(s().store.getState().view).toEqual({ kind: 'sweep', sweep: seeds3 });
+    expect(s().sweep.state).toMatchObject({ running: true, total: 72 });
   });
 });
 

@@ -43,6 +43,10 @@ export function SweepView({ settings, measured = [] }: SweepViewProps) {
   const st = useStore(sweep.store);
 
   useEffect(() => sweep.run(settings, base), [sweep, settings, base]);
+  // Leaving the view stops the sweep, so the single view gets the cores; coming back resumes it
+  // (what finished is cached). Its own effect: a new setting must not cancel before the new
+  // sweep has taken over the runs the two share.
+  useEffect(() => () => sweep.cancel(), [sweep]);
 
   const metric = settings.metric;
   const series = useMemo(

@@ -375,6 +375,8 @@ export class Session {
    */
   setView(view: View): void {
     if (sameView(view, this.state.view)) return;
+    // S (and the Sweep button) brings back the sweep last on screen.
+    if (this.state.view.kind === 'sweep') this.lastSweep = this.state.view.sweep;
     const t = this.timeMs();
     const wasPlaying = this.playing;
     switch (view.kind) {
@@ -425,8 +427,6 @@ export class Session {
    * compare against `other` at the same point.
    */
   openSweepRun(run: SweepRun, other: ModeId | null = null): void {
-    const v = this.state.view;
-    if (v.kind === 'sweep') this.lastSweep = v.sweep;
     this.primary.setScenario(run.scenario);
     this.setView(other && other !== run.mode ? { kind: 'compare', a: run.mode, b: other } : single(run.mode));
     // A compare's second panel opened on the lead's scenario, just set.
