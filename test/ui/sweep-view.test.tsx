@@ -137,8 +137,10 @@ describe('the Sweep button and key S', () => {
     fireEvent.keyDown(window, { key: 's' });
     expect(s().store.getState().view).toEqual({ kind: 'sweep', sweep: DEFAULT_SWEEP });
     expect(screen.getByRole('button', { name: 'Sweep' }).getAttribute('aria-pressed')).toBe('true');
-    // No clock in a sweep: no Play, no timeline.
+    // No clock in a sweep: no Play, no timeline, and Space plays nothing behind it.
     expect(screen.queryByRole('button', { name: /^Play/ })).toBeNull();
+    fireEvent.keyDown(window, { key: ' ' });
+    expect(s().playing).toBe(false);
     const seeds3 = { ...DEFAULT_SWEEP, seeds: 3 };
     act(() => s().setSweep(seeds3));
     expect(s().sweep.state.running).toBe(true);

@@ -34,6 +34,9 @@ export const SHORTCUTS: readonly { keys: readonly string[]; action: string }[] =
   { keys: ['0'], action: 'Page map focused: the whole guest (also a double-click); a click pins a page' },
 ];
 
+/** Keys that drive the clock (play, step, reset). */
+const PLAYBACK_KEYS = new Set([' ', 'ArrowRight', 'ArrowLeft', 'r', 'R']);
+
 const TEXT_INPUT_TYPES = new Set(['text', 'number', 'search', 'email', 'url', 'tel', 'password']);
 
 /** A field where keys type characters. */
@@ -57,6 +60,8 @@ export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
   // act behind it; only Escape (and ?, which closes the shortcut list) get through.
   const overlay = s.store.getState().overlay;
   if (DIALOG_OVERLAYS.has(overlay) && e.key !== 'Escape' && !(e.key === '?' && overlay === 'shortcuts')) return false;
+  // A sweep has no clock: the playback keys would drive the hidden lead panel.
+  if (s.store.getState().view.kind === 'sweep' && PLAYBACK_KEYS.has(e.key)) return false;
   const mode = modeOfKey(e.key);
   if (mode) {
     s.setView(single(mode));
