@@ -37,6 +37,7 @@ describe('sweep chart geometry', () => {
     expect(m.lines[0].band).not.toBe(''); // 100–300 at x = 1
     expect(m.lines[0].failed.map((f) => [f.cx, f.point.failed])).toEqual([[width - margin.right, 'its worker crashed 2 times (oom)']]);
     expect(m.axisY).toBe(height - margin.bottom);
+    expect(m.lines[0].failedY).toBeCloseTo(height - margin.bottom - 13 * 0.75, 6);
     // y: 0 at the axis, ticks every 100 up to the largest value (420, the published point).
     expect(m.yTicks[0]).toEqual({ y: height - margin.bottom, text: '0' });
     expect(m.yTicks.map((t) => t.text)).toEqual(['0', '100', '200', '300', '400']);

@@ -334,7 +334,7 @@ export function SweepChart({ title, xTitle, yTitle, values, series, published, m
                   <g
                     key={`f${f.point.xIndex}`}
                     className="sweep-failed"
-                    transform={`translate(${f.cx},${model.axisY - 8})`}
+                    transform={`translate(${f.cx},${l.failedY})`}
                     aria-label={text}
                     role="img"
                   >

@@ -32,8 +32,10 @@ export interface ChartLine {
   /** The min–max band of the seeds (empty when every point has one seed). */
   readonly band: string;
   readonly points: readonly ChartPoint[];
-  /** Failed points, drawn on the x axis at their x. */
+  /** Failed points, drawn just above the x axis at their x. */
   readonly failed: readonly { cx: number; point: SweepPoint }[];
+  /** Height of this line's failed marks: one row per line, so two modes failing at one x both show. */
+  readonly failedY: number;
 }
 
 export interface ChartLabel {
@@ -55,6 +57,9 @@ export interface SweepChartModel {
   /** Bottom of the plot area (the x axis), for the failed marks. */
   readonly axisY: number;
 }
+
+/** Size of a failed mark (an ✕ of 10 px) with its gap: marks of several lines stack by this. */
+const FAILED_MARK_PX = 13;
 
 const tickText = (v: number) => (Math.abs(v) >= 10_000 ? `${Number((v / 1000).toPrecision(3))}k` : String(Number(v.toPrecision(4))));
 
@@ -88,7 +93,7 @@ export function sweepChartModel(
     .nice();
   const xTicks = (logX ? values : x.ticks(Math.min(8, values.length))).map((v) => ({ x: x(v), text: tickText(v) }));
   const yTicks = y.ticks(6).map((v) => ({ y: y(v), text: tickText(v) }));
-  const lines = series.map((s) => {
+  const lines = series.map((s, i) => {
     const valued = s.points.filter((p) => p.value !== null);
     const path =
       line<SweepPoint>()
@@ -109,6 +114,7 @@ export function sweepChartModel(
       band,
       points: valued.map((p) => ({ cx: x(p.x), cy: y(p.value?.median ?? 0), point: p })),
       failed: s.points.filter((p) => p.failed !== null).map((p) => ({ cx: x(p.x), point: p })),
+      failedY: height - m.bottom - FAILED_MARK_PX * (i + 0.75),
     };
   });
   const labels: ChartLabel[] = [
