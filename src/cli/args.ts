@@ -26,13 +26,15 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-interface FlagSpec {
-  kind: 'number' | 'integer' | 'choice' | 'switch' | 'path';
+export interface FlagSpec {
+  kind: 'number' | 'integer' | 'choice' | 'switch' | 'path' | 'text';
   choices?: readonly string[];
   min?: number;
   max?: number;
   /** Scenario field the flag overrides. */
   field?: keyof Scenario;
+  /** kind text: what the value is, for the message when it is missing. */
+  text?: string;
 }
 
 export const SCENARIO_FLAGS: Record<string, FlagSpec> = {
@@ -50,6 +52,7 @@ export const SCENARIO_FLAGS: Record<string, FlagSpec> = {
   '--working-set-gib': { kind: 'number', ...LIMITS.workingSetGiB, field: 'workingSetGiB' },
   '--dirty-mibs': { kind: 'number', ...LIMITS.dirtyMiBs, field: 'dirtyMiBs' },
   '--pattern': { kind: 'choice', choices: STRESS_PATTERNS, field: 'pattern' },
+  '--hog-percent': { kind: 'number', ...LIMITS.hogPercent, field: 'hogPercent' },
   '--auto-converge': { kind: 'switch', field: 'autoConverge' },
   '--cpu-throttle-initial': { kind: 'integer', ...LIMITS.cpuThrottle, field: 'cpuThrottleInitial' },
   '--cpu-throttle-increment': { kind: 'integer', ...LIMITS.cpuThrottle, field: 'cpuThrottleIncrement' },
@@ -80,7 +83,7 @@ export function parseFlags(argv: readonly string[], spec: Record<string, FlagSpe
     }
     const raw = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (raw === undefined || raw === '') throw new UsageError(`${name} needs a value: ${describe(s)}`);
-    if (s.kind === 'path') {
+    if (s.kind === 'path' || s.kind === 'text') {
       out[name] = raw;
       continue;
     }
@@ -112,6 +115,8 @@ function describe(s: FlagSpec): string {
       return 'no value';
     case 'path':
       return 'a file path';
+    case 'text':
+      return s.text ?? 'a value';
   }
 }
 

@@ -15,6 +15,10 @@
  * - scrubbing compare (issue 13): the mouse drags the timeline's thumb back and forth across the
  *   8 GiB race for the measured seconds (every seek re-simulates both runs): p95 frame <= 17 ms,
  *   no main-thread task over 50 ms.
+ * - a sweep (issue 15): 3 modes x 8 guest sizes (1-128 GiB) x 1 seed on rfc-case-1, opened with
+ *   S from the single view (DEFAULT_SWEEP), in <= 10 s from the key to the last point, with the
+ *   page responsive meanwhile (p95 frame <= 17 ms, no main-thread task over 50 ms).
+ *   `--sweep-only` measures only this case.
  * Each figure is the median over the runs. Run `npm run build` first (the npm script does).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -172,6 +176,38 @@ async function measureScrub(browser: Browser, url: string, seconds: number): Pro
   return { ...r, moves, errors };
 }
 
+interface SweepRun extends Recorded {
+  /** From the S key to the last point on the chart, ms (wall clock, the benchmark's). */
+  sweepMs: number;
+  /** What the page says it took ("24 / 24 runs in 2.8 s"), from the sweep's start. */
+  pageSays: string;
+  errors: string[];
+}
+
+/** Opens the sweep view with S on rfc-case-1 and times the 24 runs of DEFAULT_SWEEP. */
+async function measureSweep(browser: Browser, url: string): Promise<SweepRun> {
+  const page = await browser.newPage();
+  await page.setViewport({ ...VIEWPORT, deviceScaleFactor: 1 });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.evaluateOnNewDocument(INSTRUMENT);
+  await page.goto(url, { waitUntil: 'load' });
+  await new Promise((r) => setTimeout(r, 1500));
+  await page.evaluate('window.__bench.recording = true');
+  const t0 = Date.now();
+  await page.keyboard.press('s');
+  await page.waitForFunction("/^24 \\/ 24 runs in/.test(document.querySelector('[data-testid=sweep-progress]')?.textContent ?? '')", {
+    timeout: 60_000,
+    polling: 'raf',
+  });
+  const sweepMs = Date.now() - t0;
+  const pageSays = (await page.evaluate("document.querySelector('[data-testid=sweep-progress]').textContent")) as string;
+  await new Promise((r) => setTimeout(r, 300));
+  const r = await recorded(page);
+  await page.close();
+  return { sweepMs, pageSays, ...r, errors };
+}
+
 function bundleGzipKB(dist: string): { mainKB: number; workerKB: number } {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   const loaded = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
@@ -194,6 +230,7 @@ runCli(() => {
     '--json': { kind: 'switch' },
     '--runs': { kind: 'integer', min: 1, max: 9 },
     '--seconds': { kind: 'number', min: 2, max: 60 },
+    '--sweep-only': { kind: 'switch' },
   });
   const runs = Number(flags['--runs'] ?? 3);
   const seconds = Number(flags['--seconds'] ?? 8);
@@ -206,6 +243,26 @@ runCli(() => {
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
     });
     try {
+      const sweeps: SweepRun[] = [];
+      for (let i = 0; i < runs; i++) sweeps.push(await measureSweep(browser, `${base}?scenario=rfc-case-1`));
+      const sweep = {
+        runs,
+        sweepMs: median(sweeps.map((z) => z.sweepMs)),
+        pageSays: sweeps.map((z) => z.pageSays),
+        frameP95Ms: round(median(sweeps.map((z) => z.p95))),
+        frameMaxMs: round(median(sweeps.map((z) => z.maxFrame))),
+        longTasksOver50Ms: median(sweeps.map((z) => z.longTasks)),
+        longestTaskMs: round(median(sweeps.map((z) => z.longestTaskMs))),
+        consoleErrors: sweeps.flatMap((z) => z.errors),
+      };
+      const sweepLine =
+        `sweep rfc-case-1, 3 modes x 8 sizes (1-128 GiB) x 1 seed: ${sweep.sweepMs} ms from S to the last point (budget 10000); ` +
+        `frames p95 ${sweep.frameP95Ms} ms (budget 17), max ${sweep.frameMaxMs} ms; tasks > 50 ms: ${sweep.longTasksOver50Ms} ` +
+        `(longest ${sweep.longestTaskMs} ms); errors: ${sweep.consoleErrors.length}  [median of ${sweep.runs}; the page said ${sweep.pageSays.join(', ')}]\n`;
+      if (flags['--sweep-only']) {
+        process.stdout.write(flags['--json'] ? `${JSON.stringify({ viewport: VIEWPORT, sweep }, null, 2)}\n` : sweepLine);
+        return;
+      }
       const views = [
         { name: 'rfc-case-2 original (single view)', url: base },
         { name: 'rfc-case-2 compare (two workers)', url: `${base}?view=compare` },
@@ -256,7 +313,7 @@ runCli(() => {
       };
       const bundle = bundleGzipKB('dist');
       if (flags['--json']) {
-        process.stdout.write(`${JSON.stringify({ viewport: VIEWPORT, bundle, results, zoom, scrub }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ viewport: VIEWPORT, bundle, results, zoom, scrub, sweep }, null, 2)}\n`);
       } else {
         for (const r of results) {
           process.stdout.write(
@@ -274,6 +331,7 @@ runCli(() => {
             `max ${scrub.frameMaxMs} ms; tasks > 50 ms: ${scrub.longTasksOver50Ms} (longest ${scrub.longestTaskMs} ms); ` +
             `errors: ${scrub.consoleErrors.length}  [median of ${scrub.runs}]\n`,
         );
+        process.stdout.write(sweepLine);
         process.stdout.write(`bundle: ${bundle.mainKB} KB gzip loaded by the page (budget 250), worker ${bundle.workerKB} KB gzip\n`);
       }
     } finally {

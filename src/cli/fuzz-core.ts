@@ -13,6 +13,7 @@ import {
   type QueryMigrate,
   resolveScenario,
   type Scenario,
+  SCENARIO_PRESETS,
   Simulation,
   type SimulationOptions,
   WORKLOAD_IDS,
@@ -98,6 +99,8 @@ export function makeCase(seed: number, index: number): Case {
     autoConverge: rng.next() < 0.3,
     settleMs: rng.next() < 0.5 ? 0 : logUniform(rng, 1, 40_000),
     profile: profiles[rng.int(profiles.length)],
+    // Drawn last, so every earlier draw (and every case number a report names) stays as it was.
+    hogPercent: rng.next() < 0.5 ? SCENARIO_PRESETS['rfc-case-2'].hogPercent : L.hogPercent.max * rng.next(),
   });
   const sliceFractions = Array.from({ length: 1 + rng.int(6) }, () => logUniform(rng, 1e-4, 0.5));
   return { index, scenario, sliceFractions };
@@ -184,6 +187,7 @@ export function simCommand(s: Scenario): string {
     `--working-set-gib ${s.workingSetGiB}`,
     `--dirty-mibs ${s.dirtyMiBs}`,
     `--pattern ${s.pattern}`,
+    `--hog-percent ${s.hogPercent}`,
     `--link-gbps ${s.linkGbps}`,
     `--max-bandwidth-mibs ${s.maxBandwidthMiBs}`,
     `--downtime-ms ${s.downtimeMs}`,

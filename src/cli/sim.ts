@@ -1,6 +1,6 @@
 /**
  * npm run -s sim -- [--scenario rfc-case-2] [--scenario-file F.json] [--mode ID] [--guest-gib N] [--workload ID]
- *                   [--working-set-gib N] [--dirty-mibs N] [--pattern random|sequential]
+ *                   [--working-set-gib N] [--dirty-mibs N] [--pattern random|sequential] [--hog-percent N]
  *                   [--link-gbps N] [--max-bandwidth-mibs N] [--downtime-ms N] [--profile ID]
  *                   [--auto-converge] [--cpu-throttle-initial N] [--cpu-throttle-increment N] [--max-cpu-throttle N]
  *                   [--seed N] [--json]

@@ -9,6 +9,7 @@ import table from '../data/rfc-2016-table.json';
 import { MODE_IDS } from './migration/modes';
 import { STRESS_PATTERNS, WORKLOAD_IDS, type Scenario } from './types';
 import { PROFILES } from './migration/profiles';
+import { AFTER_HOG } from './guest/workloads';
 import { duplicateJsonKeys, hasOwn, ownValue, stripBom } from './input';
 
 export type PresetId = 'rfc-case-1' | 'rfc-case-2';
@@ -26,6 +27,11 @@ export const LIMITS = {
   workingSetGiB: { min: 0.001, max: 1024 },
   /** stress: up to 16 GiB/s, a few vCPUs running memset flat out (DDR4 on Haswell-EP: ~60 GB/s). */
   dirtyMiBs: { min: 0, max: 16_384 },
+  /**
+   * after-hog: the share of RAM the hog reached, %. 0 leaves only the booted guest's own free
+   * memory; 100 writes every free page (no reserve left zero).
+   */
+  hogPercent: { min: 0, max: 100 },
   /** QEMU's migrate_params_check: each throttle parameter is an integer from 1 to 99. */
   cpuThrottle: { min: 1, max: 99 },
 } as const;
@@ -75,6 +81,7 @@ export const ScenarioSchema = z.object({
   workingSetGiB: range('working set (GiB)', LIMITS.workingSetGiB),
   dirtyMiBs: range('dirty rate (MiB/s)', LIMITS.dirtyMiBs),
   pattern: z.enum(STRESS_PATTERNS as [string, ...string[]], { error: `pattern must be one of ${STRESS_PATTERNS.join(', ')}` }),
+  hogPercent: range('hog percent (% of RAM the memory hog touched)', LIMITS.hogPercent),
   autoConverge: z.boolean({ error: 'auto-converge must be true or false' }),
   cpuThrottleInitial: throttlePct('cpu-throttle-initial (%)'),
   cpuThrottleIncrement: throttlePct('cpu-throttle-increment (%)'),
@@ -125,6 +132,7 @@ const rfcCase = (id: PresetId, workload: Scenario['workload']): Scenario => ({
   seed: 1,
   settleMs: 0,
   ...STRESS_DEFAULTS,
+  hogPercent: AFTER_HOG.defaultHogPercent,
   ...AUTO_CONVERGE_DEFAULTS,
 });
 
@@ -197,6 +205,7 @@ export const SCENARIO_FILE_KEYS = [
   'workingSetGiB',
   'dirtyMiBs',
   'pattern',
+  'hogPercent',
   'autoConverge',
   'cpuThrottleInitial',
   'cpuThrottleIncrement',

@@ -57,6 +57,11 @@ export interface Scenario {
   readonly dirtyMiBs: number;
   /** `stress` only: order of the writes. */
   readonly pattern: StressPattern;
+  /**
+   * `after-hog` only: how much of the guest's RAM the memory hog reached, %. It wrote every free
+   * page but (100 − hogPercent) % of RAM, which stays zero; the knob for the free-but-stale share.
+   */
+  readonly hogPercent: number;
   /** QEMU capability `auto-converge`: throttle the vCPUs when the guest dirties memory too fast. */
   readonly autoConverge: boolean;
   /** QEMU `cpu-throttle-initial`, %: the first throttle step. */

@@ -15,6 +15,7 @@ import { MeasuredNotice } from './components/MeasuredRun';
 import { Announcer, ExportNotice, FileNotice, ShortcutsOverlay, TourCaption, UrlNotice } from './components/Overlays';
 import { SimulationPanel } from './components/SimulationPanel';
 import { StageHud } from './components/StageHud';
+import { SweepView } from './components/SweepView';
 import { useReducedMotion } from './hooks/use-reduced-motion';
 import { useShortcuts } from './hooks/use-shortcuts';
 import { RafScheduler } from './render/raf-scheduler';
@@ -36,7 +37,7 @@ export interface AppProps {
   /** Receives the app-wide services (tests: exports read the registry). */
   onServices?: (s: AppServices) => void;
   /** Test knobs passed to the Session (URL debounce, presentation chrome timeout, URL sink). */
-  session?: Pick<SessionOptions, 'urlDebounceMs' | 'urlPlayingIntervalMs' | 'chromeHideMs' | 'writeUrl'>;
+  session?: Pick<SessionOptions, 'urlDebounceMs' | 'urlPlayingIntervalMs' | 'chromeHideMs' | 'writeUrl' | 'createSweepPool'>;
 }
 
 /**
@@ -171,7 +172,9 @@ function Shell() {
         <TourCaption />
         {(presenting || embed) && <StageHud />}
         <main className="workspace">
-          {view.kind === 'compare' && panels.length === 2 ? (
+          {view.kind === 'sweep' ? (
+            <SweepView settings={view.sweep} />
+          ) : view.kind === 'compare' && panels.length === 2 ? (
             <CompareView a={panels[0]} b={panels[1]} />
           ) : (
             <PanelProvider controller={panels[0]}>

@@ -130,7 +130,7 @@ export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
       speed: 1,
       expect: ['completed', 'completed'],
       annotation: { label: 'skipped: never mapped', find: { kind: 'migration', state: 'skipped' } },
-      facts: { totalTimeMs: 7217, transferredMiB: 7961, againstTotalTimeMs: 429 },
+      facts: { totalTimeMs: 7220, transferredMiB: 7965, againstTotalTimeMs: 429 },
     },
   },
   hint: {
@@ -189,7 +189,7 @@ export const MODE_UI: Readonly<Record<ModeId, ModeUi>> = {
       speed: 1,
       expect: ['stop-copy', 'completed'],
       annotation: { label: 'discarded: reads as zero', find: { kind: 'guest', state: 'discarded' } },
-      facts: { totalTimeMs: 7140, transferredMiB: 7862, againstTotalTimeMs: 7229 },
+      facts: { totalTimeMs: 7143, transferredMiB: 7866, againstTotalTimeMs: 7232 },
     },
   },
 };

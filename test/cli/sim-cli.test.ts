@@ -33,6 +33,18 @@ describe('npm run sim', () => {
     expect(r.stderr.trim().split('\n')).toEqual(['error: --guest-gib -4 is out of range: a number from 0.0625 to 1024']);
   });
 
+  it('--hog-percent sets how much RAM the after-hog guest\'s hog touched; out of range is exit 2', () => {
+    const half = JSON.parse(run('--scenario', 'rfc-case-2', '--guest-gib', '0.5', '--hog-percent', '50', '--json').stdout);
+    const full = JSON.parse(run('--scenario', 'rfc-case-2', '--guest-gib', '0.5', '--json').stdout);
+    // Original sends every page the hog wrote: about half of 131 072 pages at 50 %, nearly all at 97 %.
+    expect(half.ram.normal).toBeGreaterThan(60_000);
+    expect(half.ram.normal).toBeLessThan(70_000);
+    expect(full.ram.normal).toBeGreaterThan(120_000);
+    const r = run('--hog-percent', '101');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['error: --hog-percent 101 is out of range: a number from 0 to 100']);
+  });
+
   it('an unknown mode is an error naming every accepted mode, never a fallback', () => {
     for (const mode of ['bogus', 'toString', '__proto__']) {
       const r = run('--mode', mode, '--json');

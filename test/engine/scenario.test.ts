@@ -28,6 +28,15 @@ function rejection(fn: () => unknown): ScenarioError {
   throw new Error('expected a ScenarioError');
 }
 
+describe('hogPercent', () => {
+  it('is validated like every field: 0 to 100, named in the message', () => {
+    expect(resolveScenario('rfc-case-2', { hogPercent: 50 }).hogPercent).toBe(50);
+    expect(() => resolveScenario('rfc-case-2', { hogPercent: 101 })).toThrow('hog percent (% of RAM the memory hog touched) must be from 0 to 100');
+    expect(() => resolveScenario('rfc-case-2', { hogPercent: -1 })).toThrow('must be from 0 to 100');
+    expect(parseScenarioFile('{"scenario": "rfc-case-2", "hogPercent": 60}').overrides).toEqual({ hogPercent: 60 });
+  });
+});
+
 describe('presets', () => {
   it('rfc-case-1 and rfc-case-2 are the RFC setup: 8 GiB, 10 GbE, profile rfc-2016, original, seed 1', () => {
     expect(PRESET_IDS).toEqual(['rfc-case-1', 'rfc-case-2']);
@@ -46,6 +55,7 @@ describe('presets', () => {
       workingSetGiB: 1,
       dirtyMiBs: 100,
       pattern: 'random',
+      hogPercent: 97,
       autoConverge: false,
       cpuThrottleInitial: 20,
       cpuThrottleIncrement: 10,

@@ -16,3 +16,22 @@ describe('resolveInputs (issue 9: strict numbers)', () => {
     expect(resolveInputs('rfc-case-1', 'pv', { ...inputs, linkGbps: ' ' })).toEqual({ ok: false, errors: { linkGbps: 'Link speed (Gbit/s) must be a number.' } });
   });
 });
+
+describe('hogPercent input', () => {
+  const hog = inputsOf(SCENARIO_PRESETS['rfc-case-2']);
+
+  it('after-hog: read and checked like every field', () => {
+    expect(hog.hogPercent).toBe('97');
+    const r = resolveInputs('rfc-case-2', 'pv', { ...hog, hogPercent: '50' });
+    expect(r.ok && r.scenario.hogPercent).toBe(50);
+    expect(resolveInputs('rfc-case-2', 'pv', { ...hog, hogPercent: '101' })).toEqual({
+      ok: false,
+      errors: { hogPercent: 'hog percent (% of RAM the memory hog touched) must be from 0 to 100.' },
+    });
+  });
+
+  it('another workload: the hidden field keeps the running value and never blocks a load', () => {
+    const r = resolveInputs('rfc-case-1', 'pv', { ...inputsOf(SCENARIO_PRESETS['rfc-case-1']), hogPercent: '101' });
+    expect(r.ok && r.scenario.hogPercent).toBe(97);
+  });
+});

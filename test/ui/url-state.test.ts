@@ -10,7 +10,7 @@ import {
   type ViewState,
 } from '../../src/ui/url/url-state';
 import { UI_MODES } from '../../src/ui/modes';
-import { DEFAULT_COMPARE, single, type View } from '../../src/ui/view';
+import { DEFAULT_COMPARE, DEFAULT_SWEEP, single, type View } from '../../src/ui/view';
 import { INHERITED_NAMES } from '../inherited-names';
 
 describe('URL view state', () => {
@@ -84,6 +84,46 @@ describe('URL view state', () => {
     expect(serializeUrlState(state)).toBe(link);
     // Values equal to the preset's are left out: ac=0, the default 1 GiB working set.
     expect(serializeUrlState(parseUrlState('?ac=0&ws=1&dirty=100&pattern=random').state)).toBe('');
+  });
+
+  it('view=sweep round trips its settings; defaults are left out', () => {
+    const link = '?v=1&scenario=rfc-case-1&view=sweep&x=link-gbps&values=1:100:5:log&modes=original,hint&y=speedup&over=original&seeds=3';
+    const { state, errors } = parseUrlState(link);
+    expect(errors).toEqual([]);
+    expect(state.view).toEqual({
+      kind: 'sweep',
+      sweep: { param: 'link-gbps', values: '1:100:5:log', modes: ['original', 'hint'], metric: { id: 'speedup', over: 'original' }, seeds: 3 },
+    });
+    expect(serializeUrlState(state)).toBe(link);
+    const plain = parseUrlState('?view=sweep').state;
+    expect(plain.view).toEqual({ kind: 'sweep', sweep: DEFAULT_SWEEP });
+    expect(serializeUrlState(plain)).toBe('?v=1&view=sweep');
+  });
+
+  it('view=sweep: a bad key falls back on its own, with a notice', () => {
+    const { state, errors } = parseUrlState('?view=sweep&x=size&values=0:1:2&modes=pv,warp&y=speed&seeds=40&over=pv');
+    expect(state.view).toEqual({ kind: 'sweep', sweep: DEFAULT_SWEEP });
+    expect(errors).toEqual([
+      'x (the sweep\'s parameter) must be one of guest-gib, link-gbps, max-bandwidth-mibs, downtime-ms, dirty-mibs, working-set-gib, settle-ms, hog-percent, seed, cpu-throttle-initial, cpu-throttle-increment, max-cpu-throttle (got "size"); using the default',
+      'values: value 0 is out of range: guest-gib takes numbers from 0.0625 to 1024 (got "0:1:2"); using 1:128:8:log',
+      'modes (the sweep\'s lines) must be a comma list of original, pv, pagemap, hint, report (got "pv,warp"); using the default',
+      'y (the sweep\'s metric) must be one of total-time, downtime, transferred, setup-time, skipped-pages, iterations, speedup (got "speed"); using the default',
+      // seeds=40 out of range, and over without y=speedup.
+      'and 2 more problems with this link',
+    ]);
+    // The sweep's keys mean nothing in another view.
+    expect(parseUrlState('?view=pv&x=seed').errors).toEqual(['x, values, modes, y, over, seeds set up view=sweep; ignored']);
+  });
+
+  it('hog: the after-hog guest\'s hog share round trips, 97 is the default, out of range is a notice', () => {
+    const { state, errors } = parseUrlState('?v=1&hog=50');
+    expect(errors).toEqual([]);
+    expect(scenarioOf(state, 'pv').hogPercent).toBe(50);
+    expect(serializeUrlState(state)).toBe('?v=1&hog=50');
+    expect(serializeUrlState(parseUrlState('?hog=97').state)).toBe('');
+    expect(parseUrlState('?hog=101').errors).toEqual([
+      'hog (% of RAM the after-hog memory hog touched) must be from 0 to 100 (got "101"); using the default',
+    ]);
   });
 
   it('a bad stress or throttle field is reported on its own', () => {
@@ -278,7 +318,7 @@ describe('URL view state', () => {
         const v = parseUrlState(`?view=${name}`);
         expect(v.state.view).toEqual(DEFAULT_VIEW_STATE.view);
         expect(v.errors).toEqual([
-          `view must be one of original, pv, pagemap, hint, report, compare (got "${name}"); using the default`,
+          `view must be one of original, pv, pagemap, hint, report, compare, sweep (got "${name}"); using the default`,
         ]);
         expect(parseUrlState(`?${name}=1`).errors).toEqual([`unknown link field "${name}" ignored`]);
       }

@@ -264,6 +264,7 @@ export function fakeScenario(over: Partial<Scenario> = {}): Scenario {
     seed: 1,
     settleMs: 0,
     ...STRESS_DEFAULTS,
+    hogPercent: 97,
     ...AUTO_CONVERGE_DEFAULTS,
     ...over,
   };

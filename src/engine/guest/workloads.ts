@@ -56,10 +56,12 @@ export const IDLE_ACTIVITY = {
 
 export const AFTER_HOG = {
   /**
-   * Memory the hog never reached, as a fraction of RAM: watermarks and lowmem reserves the
-   * kernel keeps, plus what the hog did not ask for. These pages stay zero.
+   * The share of RAM the hog reached, %: the rest (watermarks and lowmem reserves the kernel
+   * keeps, plus what the hog did not ask for) stays zero. The scenario's `hogPercent` sets it;
+   * this default is the RFC's "a memory hog touched nearly all RAM" as migviz has always built
+   * it (it left 3.05 % of RAM untouched, within 0.05 % of RAM of 97 % touched).
    */
-  untouchedFraction: 0.0305,
+  defaultHogPercent: 97,
   /**
    * Kernel allocations made while the hog held almost all memory (slab, page cache, page
    * tables). They came from whatever single frames were free at the time, so they stay
@@ -106,10 +108,10 @@ export const STRESS = {
    */
   minBlockOrder: 5,
   /**
-   * The kernel keeps its watermarks and reserves free (as AFTER_HOG.untouchedFraction): a working
+   * The kernel keeps its watermarks and reserves free (what the default hog left, AFTER_HOG): a working
    * set larger than what is left is cut to it (query-migrate reports the pages it got).
    */
-  reserveFraction: AFTER_HOG.untouchedFraction,
+  reserveFraction: 1 - AFTER_HOG.defaultHogPercent / 100,
   /**
    * The writer acts in slices of 10 ms, the vCPU timeslice of QEMU's CPU throttle
    * (cpus.c: CPU_THROTTLE_TIMESLICE_NS), so a throttle step takes effect from the next slice.
@@ -171,6 +173,8 @@ export interface WorkloadSpec {
   readonly workingSetGiB: number;
   readonly dirtyMiBs: number;
   readonly pattern: StressPattern;
+  /** `after-hog` only: the hog wrote every free page but (100 − hogPercent) % of RAM (AFTER_HOG). */
+  readonly hogPercent: number;
 }
 
 /** What a workload does while the simulation runs. */
@@ -198,7 +202,7 @@ export function buildWorkload(spec: WorkloadSpec, mem: GuestMemory, rng: Rng): W
     }
     case 'after-hog': {
       const hot = bootGuest(mem, rng);
-      runHogAndExit(mem, rng);
+      runHogAndExit(mem, rng, spec.hogPercent);
       return new IdleActivity(id, mem, rng, hot);
     }
     case 'running': {
@@ -319,14 +323,14 @@ function bootGuest(mem: GuestMemory, rng: Rng): Int32Array {
 }
 
 /**
- * A memory hog allocated and wrote nearly all free memory, then exited: its pages are free
+ * A memory hog allocated and wrote all free memory but (100 − hogPercent) % of RAM, then exited: its pages are free
  * again but hold its data. The hog took memory from the top down, so what it left is at the
  * bottom of RAM. A few kernel allocations made meanwhile stay behind, scattered.
  */
-function runHogAndExit(mem: GuestMemory, rng: Rng): void {
+function runHogAndExit(mem: GuestMemory, rng: Rng, hogPercent: number): void {
   const P = mem.pages;
   const free = mem.buddy.free;
-  let untouched = Math.round(P * AFTER_HOG.untouchedFraction);
+  let untouched = Math.round((P * (100 - hogPercent)) / 100);
   for (let w = 0; w < free.length; w++) {
     let bits = free[w];
     if (bits === 0) continue;

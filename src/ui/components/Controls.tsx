@@ -20,11 +20,13 @@ import { Timeline } from './Timeline';
 import { VerdictLine } from './VerdictLine';
 
 export function Controls() {
+  // A sweep has no clock: its runs are at their ends (a point opens one in the single view).
+  const sweep = useAppState((s) => s.view.kind === 'sweep');
   return (
     <div className="controls chrome">
       <ScenarioControls />
-      <PlaybackControls />
-      <Timeline />
+      {!sweep && <PlaybackControls />}
+      {!sweep && <Timeline />}
     </div>
   );
 }
@@ -93,6 +95,15 @@ function ScenarioControls() {
           onClick={() => session.compare()}
         >
           Compare
+        </button>
+        <button
+          type="button"
+          aria-pressed={view.kind === 'sweep'}
+          title="Many runs along one parameter, one line per mode (key S)"
+          className={view.kind === 'sweep' ? 'active' : undefined}
+          onClick={() => session.openSweep()}
+        >
+          Sweep
         </button>
       </fieldset>
       {view.kind === 'compare' && <ComparePickers view={view} />}

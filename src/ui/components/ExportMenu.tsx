@@ -1,11 +1,12 @@
 /** The Export menu: page map(s) and charts as images, series and final stats as files, a clip as video. */
-import { type ExportKind, EXPORTS, runExport } from '../export/export-actions';
+import { type ExportKind, exportsFor, runExport } from '../export/export-actions';
 import { useAppState, useExportRegistry, useSession } from '../state/context';
 
 export function ExportMenu() {
   const session = useSession();
   const exports = useExportRegistry();
   const open = useAppState((s) => s.overlay === 'exports');
+  const viewKind = useAppState((s) => s.view.kind);
   const run = (kind: ExportKind) => {
     session.toggleOverlay('exports');
     session.dismissExportError();
@@ -18,14 +19,16 @@ export function ExportMenu() {
       </button>
       {open && (
         <div className="menu-list" role="menu" aria-label="Export">
-          {EXPORTS.map((e) => (
+          {exportsFor(viewKind).map((e) => (
             <button type="button" role="menuitem" key={e.kind} onClick={() => run(e.kind)}>
               {e.label}
             </button>
           ))}
-          <button type="button" role="menuitem" onClick={() => session.toggleOverlay('clip')}>
-            Clip (WebM)…
-          </button>
+          {viewKind !== 'sweep' && (
+            <button type="button" role="menuitem" onClick={() => session.toggleOverlay('clip')}>
+              Clip (WebM)…
+            </button>
+          )}
         </div>
       )}
     </div>

@@ -190,6 +190,7 @@ export function ScenarioFields() {
 const QEMU_INPUTS: readonly NumberInputKey[] = [
   'workingSetGiB',
   'dirtyMiBs',
+  'hogPercent',
   'downtimeMs',
   'maxBandwidthMiBs',
   'cpuThrottleInitial',
@@ -211,6 +212,7 @@ function QemuFields() {
   const stress = inputs.workload === 'stress';
   const summary = [
     scenario.workload === 'stress' ? `${scenario.workingSetGiB} GiB at ${scenario.dirtyMiBs} MiB/s ${scenario.pattern}` : null,
+    scenario.workload === 'after-hog' ? `hog touched ${scenario.hogPercent} % of RAM` : null,
     `downtime ${scenario.downtimeMs} ms`,
     `max-bandwidth ${scenario.maxBandwidthMiBs} MiB/s`,
     scenario.autoConverge
@@ -264,6 +266,19 @@ function QemuFields() {
                 ))}
               </select>
             </label>
+          </fieldset>
+        )}
+        {inputs.workload === 'after-hog' && (
+          <fieldset className="field-group">
+            <legend>memory hog</legend>
+            <NumberField
+              input="hogPercent"
+              label="Hog touched %"
+              width="4.5em"
+              min={0}
+              max={100}
+              title="How much of the guest's RAM the memory hog wrote before it exited: the rest stays zero, what it wrote is free but stale"
+            />
           </fieldset>
         )}
         <fieldset className="field-group">

@@ -26,7 +26,10 @@ import {
   svgDocument,
   svgHeaderHeight,
   svgToPng,
+  sweepToCsv,
+  sweepToJson,
 } from './exports';
+import type { View } from '../view';
 import { scenarioFileOf } from '../../engine/scenario';
 
 export type ExportKind =
@@ -37,7 +40,11 @@ export type ExportKind =
   | 'series-json'
   | 'stats-csv'
   | 'stats-json'
-  | 'scenario-json';
+  | 'scenario-json'
+  | 'sweep-csv'
+  | 'sweep-json'
+  | 'sweep-svg'
+  | 'sweep-png';
 
 export const EXPORTS: readonly { kind: ExportKind; label: string }[] = [
   { kind: 'pagemap-png', label: 'Page map (PNG)' },
@@ -49,6 +56,40 @@ export const EXPORTS: readonly { kind: ExportKind; label: string }[] = [
   { kind: 'stats-json', label: 'Final stats (JSON, query-migrate)' },
   { kind: 'scenario-json', label: 'Scenario (JSON, opens again with Open…)' },
 ];
+
+/** The sweep view's exports: its points and its chart. */
+export const SWEEP_EXPORTS: readonly { kind: ExportKind; label: string }[] = [
+  { kind: 'sweep-svg', label: 'Sweep chart (SVG)' },
+  { kind: 'sweep-png', label: 'Sweep chart (PNG)' },
+  { kind: 'sweep-csv', label: 'Sweep points (CSV)' },
+  { kind: 'sweep-json', label: 'Sweep points (JSON)' },
+  { kind: 'scenario-json', label: 'Scenario (JSON, opens again with Open…)' },
+];
+
+/** What the Export menu offers in a view: a sweep has no page map, time series or clock. */
+export function exportsFor(view: View['kind']): readonly { kind: ExportKind; label: string }[] {
+  return view === 'sweep' ? SWEEP_EXPORTS : EXPORTS;
+}
+
+/** The sweep chart as a standalone SVG: title (scenario), legend (modes, band, marks). */
+export function sweepSvgDocument(src: ExportSource): { doc: string; width: number; height: number } {
+  const sw = src.exports.sweepSource();
+  if (!sw) throw new Error('no sweep chart on screen');
+  const [, , w, h] = (sw.svg.getAttribute('viewBox') ?? '0 0 720 340').split(/\s+/).map(Number);
+  const s = src.session;
+  const theme = s.store.getState().theme;
+  const markup = new XMLSerializer().serializeToString(sw.svg);
+  const legend = [
+    ...sw.modes.map((m) => ({ label: modeLabel(m), color: modeColor(theme, m) })),
+    { label: 'band: min–max of seeds', color: theme.css.muted },
+    { label: '✕ failed', color: theme.css.muted, dash: '2 3' },
+  ];
+  const v = s.viewState();
+  const scenario = s.lead.store.getState().scenario;
+  const subtitle = `${v.presetId} · ${scenario.guestGiB} GiB · seed ${scenario.seed}`;
+  const doc = svgDocument(markup, w, h, theme.css.panel, chartStyleSheet(theme.css), sw.title, legend, subtitle);
+  return { doc, width: w, height: h + svgHeaderHeight(sw.title, legend) };
+}
 
 /** What exports read: the session (panels, view, theme) and what the views registered. */
 export interface ExportSource {
@@ -80,6 +121,8 @@ export interface ExportFile {
 export function exportStem(s: Session): string {
   const v = s.viewState();
   const lead = s.lead.store.getState();
+  // A sweep has no moment: its runs are at their ends.
+  if (v.view.kind === 'sweep') return `migviz-${v.presetId}-${viewSlug(v.view)}-seed${lead.scenario.seed}`;
   return exportName(v.presetId, viewSlug(v.view), lead.scenario.seed, v.timeMs);
 }
 
@@ -165,6 +208,26 @@ export async function buildExport(src: ExportSource, kind: ExportKind): Promise<
       const c = chartsSvgDocument(src);
       if (!c) throw new Error('no charts on screen');
       return { name: `${name}-charts.png`, type: 'image/png', blob: await svgToPng(c.doc, c.width, c.height, 2) };
+    }
+    case 'sweep-svg': {
+      const c = sweepSvgDocument(src);
+      return { name: `${name}.svg`, type: 'image/svg+xml', text: c.doc };
+    }
+    case 'sweep-png': {
+      const c = sweepSvgDocument(src);
+      return { name: `${name}.png`, type: 'image/png', blob: await svgToPng(c.doc, c.width, c.height, 2) };
+    }
+    case 'sweep-csv':
+    case 'sweep-json': {
+      const sw = src.exports.sweepSource();
+      const v = s.store.getState().view;
+      if (!sw || v.kind !== 'sweep') throw new Error('no sweep on screen');
+      const { series, published, measured } = sw.points();
+      if (kind === 'sweep-csv') {
+        return { name: `${name}.csv`, type: 'text/csv', text: sweepToCsv(v.sweep.param, sw.yTitle, series, [...published, ...measured]) };
+      }
+      const meta = { title: sw.title, x: v.sweep.param, y: sw.yTitle, values: v.sweep.values, seeds: v.sweep.seeds, scenario: s.lead.store.getState().scenario };
+      return { name: `${name}.json`, type: 'application/json', text: sweepToJson(meta, series, published, measured) };
     }
     case 'pagemap-png':
       return { name: `${name}-pagemap.png`, type: 'image/png', blob: await canvasToPng(composePageMaps(src)) };

@@ -3,11 +3,26 @@
  * mounted and takes it back on unmount (the function `add…` returns); exports ask here instead
  * of reaching into components or keeping DOM handles on the Session or the panels.
  */
+import type { ModeId } from '../../engine/types';
+import type { LabelledPoint, SweepSeries } from '../../sweep/index';
 import type { PanelController } from '../state/panel-controller';
+
+/** What the sweep view offers its exports: the chart and the points it draws. */
+export interface SweepExportSource {
+  readonly svg: SVGSVGElement;
+  /** "Total time vs guest size", the chart's title. */
+  readonly title: string;
+  readonly xTitle: string;
+  readonly yTitle: string;
+  readonly modes: readonly ModeId[];
+  /** The points as drawn, read when the export runs (the sweep may still be filling in). */
+  readonly points: () => { series: readonly SweepSeries[]; published: readonly LabelledPoint[]; measured: readonly LabelledPoint[] };
+}
 
 export class ExportRegistry {
   private readonly pageMaps = new Map<PanelController, HTMLCanvasElement>();
   private charts: SVGSVGElement | null = null;
+  private sweep: SweepExportSource | null = null;
 
   /** `panel`'s page map is on screen in `canvas`. */
   addPageMap(panel: PanelController, canvas: HTMLCanvasElement): () => void {
@@ -23,6 +38,18 @@ export class ExportRegistry {
     return () => {
       if (this.charts === svg) this.charts = null;
     };
+  }
+
+  /** The sweep view is on screen. */
+  addSweep(source: SweepExportSource): () => void {
+    this.sweep = source;
+    return () => {
+      if (this.sweep === source) this.sweep = null;
+    };
+  }
+
+  sweepSource(): SweepExportSource | null {
+    return this.sweep;
   }
 
   pageMapOf(panel: PanelController): HTMLCanvasElement | null {

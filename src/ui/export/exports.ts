@@ -3,6 +3,7 @@
  * as standalone SVG, page map and charts as PNG. Builders are pure (strings in, strings out) and
  * tested; the download helpers are the only part that touches the browser.
  */
+import type { LabelledPoint, SweepSeries } from '../../sweep/index';
 import type { QueryMigrate } from '../../engine/types';
 
 /** The series fields exports need (a Simulation's Series or a worker frame's copy). */
@@ -236,4 +237,55 @@ export function canvasToPng(canvas: HTMLCanvasElement): Promise<Blob> {
   return new Promise((resolve, reject) =>
     canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas could not be encoded as PNG'))), 'image/png'),
   );
+}
+
+/** One row per point of a sweep chart: x, mode, seeds, median, min, max, or why it has none. */
+export interface SweepPointRow {
+  x: number;
+  mode: string;
+  seeds: number;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+  failed: string | null;
+}
+
+export function sweepRows(series: readonly SweepSeries[]): SweepPointRow[] {
+  return series.flatMap((s) =>
+    s.points.map((p) => ({
+      x: p.x,
+      mode: s.mode,
+      seeds: p.done,
+      median: p.value?.median ?? null,
+      min: p.value?.min ?? null,
+      max: p.value?.max ?? null,
+      failed: p.failed,
+    })),
+  );
+}
+
+/**
+ * The sweep's points as CSV: the x parameter and the metric name the columns
+ * (`guest-gib,mode,seeds,total-time median,…`); a failed point has empty values and its reason.
+ */
+export function sweepToCsv(param: string, metric: string, series: readonly SweepSeries[], labelled: readonly LabelledPoint[] = []): string {
+  const head = [param, 'mode', 'seeds', `${metric} median`, `${metric} min`, `${metric} max`, 'failed'];
+  const cell = (v: number | string | null) => (v === null ? '' : typeof v === 'number' ? String(v) : csvField(v));
+  const rows = sweepRows(series).map((r) => [r.x, r.mode, r.seeds, r.median, r.min, r.max, r.failed].map(cell).join(','));
+  const extra = labelled.map((p) => [p.x, p.mode ?? '', '', p.y, '', '', ''].map(cell).join(',') + `,${csvField(p.label)}`);
+  const lines = [head.join(','), ...rows];
+  if (extra.length > 0) {
+    lines[0] += ',label';
+    lines.push(...extra);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function sweepToJson(
+  meta: Readonly<Record<string, unknown>>,
+  series: readonly SweepSeries[],
+  published: readonly LabelledPoint[],
+  measured: readonly LabelledPoint[],
+): string {
+  return `${JSON.stringify({ ...meta, points: sweepRows(series), published, measured }, null, 1)}\n`;
 }

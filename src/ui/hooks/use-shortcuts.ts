@@ -1,6 +1,6 @@
 /**
  * The keyboard shortcuts (README, "Using the visualizer"), page-wide: Space play/pause, → step, ← step back,
- * R reset, one key per mode (src/ui/modes.ts: O, P, M, H, E), C compare, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
+ * R reset, one key per mode (src/ui/modes.ts: O, P, M, H, E), C compare, S sweep, F presentation, PageDown / "." / PageUp tour, ? shortcut overlay,
  * Escape closes the topmost overlay. Ignored while typing in a text field or with Ctrl/Cmd/Alt
  * held (so browser shortcuts like Ctrl+R keep working). On a slider, arrows, Home/End and
  * PageUp/PageDown keep their native meaning (the slider moves, the tour does not); everything else
@@ -21,6 +21,7 @@ export const SHORTCUTS: readonly { keys: readonly string[]; action: string }[] =
   { keys: ['R'], action: 'Reset to time 0' },
   ...UI_MODES.map((m) => ({ keys: [MODE_UI[m].key.toUpperCase()], action: MODE_UI[m].shortcut })),
   { keys: ['C'], action: 'Compare two modes side by side (first Original and PV; pick both in the controls)' },
+  { keys: ['S'], action: 'Sweep: many runs along one parameter, one line per mode' },
   { keys: ['F'], action: 'Presentation mode (fullscreen, large type)' },
   { keys: ['PageDown', '.'], action: 'Next tour step (presenter clicker)' },
   { keys: ['PageUp'], action: 'Previous tour step' },
@@ -32,6 +33,9 @@ export const SHORTCUTS: readonly { keys: readonly string[]; action: string }[] =
   { keys: ['←', '→'], action: 'Page map focused: one row back / on' },
   { keys: ['0'], action: 'Page map focused: the whole guest (also a double-click); a click pins a page' },
 ];
+
+/** Keys that drive the clock (play, step, reset). */
+const PLAYBACK_KEYS = new Set([' ', 'ArrowRight', 'ArrowLeft', 'r', 'R']);
 
 const TEXT_INPUT_TYPES = new Set(['text', 'number', 'search', 'email', 'url', 'tel', 'password']);
 
@@ -56,6 +60,8 @@ export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
   // act behind it; only Escape (and ?, which closes the shortcut list) get through.
   const overlay = s.store.getState().overlay;
   if (DIALOG_OVERLAYS.has(overlay) && e.key !== 'Escape' && !(e.key === '?' && overlay === 'shortcuts')) return false;
+  // A sweep has no clock: the playback keys would drive the hidden lead panel.
+  if (s.store.getState().view.kind === 'sweep' && PLAYBACK_KEYS.has(e.key)) return false;
   const mode = modeOfKey(e.key);
   if (mode) {
     s.setView(single(mode));
@@ -78,6 +84,10 @@ export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
     case 'c':
     case 'C':
       s.compare();
+      return true;
+    case 's':
+    case 'S':
+      s.openSweep();
       return true;
     case 'f':
     case 'F':

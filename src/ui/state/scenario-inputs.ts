@@ -56,6 +56,8 @@ export interface ScenarioInputs {
   workingSetGiB: string;
   dirtyMiBs: string;
   pattern: StressPattern;
+  /** after-hog only: % of RAM the memory hog touched. */
+  hogPercent: string;
   autoConverge: boolean;
   /** auto-converge only, %. */
   cpuThrottleInitial: string;
@@ -80,6 +82,7 @@ interface NumberInput {
 
 const always = () => true;
 const stressOnly = (s: Pick<ScenarioInputs, 'workload'>) => s.workload === 'stress';
+const afterHogOnly = (s: Pick<ScenarioInputs, 'workload'>) => s.workload === 'after-hog';
 const autoConvergeOnly = (s: Pick<ScenarioInputs, 'autoConverge'>) => s.autoConverge;
 
 export const NUMBER_INPUTS: Record<NumberInputKey, NumberInput> = {
@@ -91,6 +94,7 @@ export const NUMBER_INPUTS: Record<NumberInputKey, NumberInput> = {
   settleS: { label: 'Settle time (s)', field: 'settleMs', scale: 1000, applies: always },
   workingSetGiB: { label: 'Working set (GiB)', field: 'workingSetGiB', scale: 1, applies: stressOnly },
   dirtyMiBs: { label: 'Dirty rate (MiB/s)', field: 'dirtyMiBs', scale: 1, applies: stressOnly },
+  hogPercent: { label: 'Hog touched (% of RAM)', field: 'hogPercent', scale: 1, applies: afterHogOnly },
   cpuThrottleInitial: { label: 'cpu-throttle-initial (%)', field: 'cpuThrottleInitial', scale: 1, applies: autoConvergeOnly },
   cpuThrottleIncrement: { label: 'cpu-throttle-increment (%)', field: 'cpuThrottleIncrement', scale: 1, applies: autoConvergeOnly },
   maxCpuThrottle: { label: 'max-cpu-throttle (%)', field: 'maxCpuThrottle', scale: 1, applies: autoConvergeOnly },

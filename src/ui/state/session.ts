@@ -29,7 +29,10 @@ import { assertNever, clampWindow, isWholeGuest, type PageWindow } from '../../p
 import type { RafScheduler } from '../render/raf-scheduler';
 import { loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
 import { DEFAULT_VIEW_STATE, scenarioOf, type ViewState } from '../url/url-state';
-import { type CompareView, DEFAULT_COMPARE, sameView, single, type View, viewLabel, viewModes } from '../view';
+import { type CompareView, DEFAULT_COMPARE, DEFAULT_SWEEP, type SweepSettings, sameView, single, type View, viewLabel, viewModes } from '../view';
+import { createSweepPool } from '../../client/sweep-workers';
+import type { SweepPool, SweepRun } from '../../sweep/index';
+import { SweepController } from './sweep-controller';
 import type { AppState, AppStore, MeasuredImport, Overlay } from './app-state';
 import { PanelController } from './panel-controller';
 import { PlaybackSync } from './playback-sync';
@@ -54,6 +57,8 @@ export interface SessionOptions {
   /** How often `t=` is written while playing (default URL_PLAYING_INTERVAL_MS). */
   urlPlayingIntervalMs?: number;
   chromeHideMs?: number;
+  /** The sweep view's pool of workers, made when a sweep first runs (default: Web Workers). */
+  createSweepPool?: () => SweepPool;
 }
 
 /** Which side of a compare: `a` the left (lead) panel, `b` the right one. */
@@ -68,10 +73,14 @@ export class Session {
   private readonly initial: ViewState;
   /** The pair C (and the Compare button) opens: the last one on screen. */
   private lastPair: CompareView = DEFAULT_COMPARE;
+  /** The sweep S (and the Sweep button) opens: the last one on screen. */
+  private lastSweep: SweepSettings = DEFAULT_SWEEP;
   private readonly playback: PlaybackSync;
   private readonly url: UrlSync;
   private readonly presentation: Presentation;
   private readonly tour: TourRunner;
+  /** The sweep view's runs and results (kept while other views show, so going back is instant). */
+  readonly sweep: SweepController;
 
   constructor(private readonly opts: SessionOptions) {
     const initial = opts.initial ?? DEFAULT_VIEW_STATE;
@@ -86,7 +95,9 @@ export class Session {
       scenario = { ...SCENARIO_PRESETS[initial.presetId], mode };
     }
     this.initial = initial;
+    this.sweep = new SweepController(opts.createSweepPool ?? (() => createSweepPool()));
     if (initial.view.kind === 'compare') this.lastPair = initial.view;
+    if (initial.view.kind === 'sweep') this.lastSweep = initial.view.sweep;
     this.primary = this.newPanel(scenario, initial.speed);
     const themePref = loadThemePref();
     const systemDark = true;
@@ -154,6 +165,7 @@ export class Session {
 
   dispose(): void {
     this.tour.stop();
+    this.sweep.dispose();
     for (const p of this.panels) p.dispose();
     for (const u of this.unsubs.values()) u();
     this.unsubs.clear();
@@ -394,6 +406,8 @@ export class Session {
    */
   setView(view: View): void {
     if (sameView(view, this.state.view)) return;
+    // S (and the Sweep button) brings back the sweep last on screen.
+    if (this.state.view.kind === 'sweep') this.lastSweep = this.state.view.sweep;
     const t = this.timeMs();
     const wasPlaying = this.playing;
     switch (view.kind) {
@@ -415,9 +429,39 @@ export class Session {
         this.announce(`Compare view: ${viewLabel(view)}`);
         break;
       }
+      case 'sweep':
+        // The sweep runs in its own workers; the lead panel stays (its scenario is the sweep's
+        // base) and waits, paused, for the view to come back.
+        if (wasPlaying) this.pause();
+        this.closeSecondary();
+        this.store.setState({ view });
+        this.announce(viewLabel(view));
+        break;
       default:
         assertNever(view, 'view');
     }
+    this.scheduleUrlSync();
+  }
+
+  /** The sweep view with these settings (kept in the link). */
+  setSweep(settings: SweepSettings): void {
+    this.setView({ kind: 'sweep', sweep: settings });
+  }
+
+  /** Opens the sweep view with the settings last shown (first: DEFAULT_SWEEP). */
+  openSweep(): void {
+    if (this.state.view.kind !== 'sweep') this.setView({ kind: 'sweep', sweep: this.lastSweep });
+  }
+
+  /**
+   * Opens one run of a sweep at its end: its scenario in the single view of its mode, or in
+   * compare against `other` at the same point.
+   */
+  openSweepRun(run: SweepRun, other: ModeId | null = null): void {
+    this.primary.setScenario(run.scenario);
+    this.setView(other && other !== run.mode ? { kind: 'compare', a: run.mode, b: other } : single(run.mode));
+    // A compare's second panel opened on the lead's scenario, just set.
+    for (const p of this.panels) p.runToEnd();
     this.scheduleUrlSync();
   }
 

@@ -9,9 +9,12 @@
  * `embed=1` shows only the view (page map, charts, clock) for an iframe in slides.
  * Tracking parameters that sharing adds (utm_*, fbclid, gclid) are ignored without a notice.
  *   ?workload=stress&ws=4&dirty=400&pattern=sequential&link=1&ac=1&ac-initial=30&ac-increment=20&ac-max=90
+ *   ?scenario=rfc-case-2&hog=50   (the after-hog guest's hog reached only half of RAM)
  *
  * `view` is a mode id (that mode alone) or `compare`, whose two modes are `a` and `b` (default:
- * Original vs PV, the RFC's pair).
+ * Original vs PV, the RFC's pair), or `sweep`:
+ *   ?view=sweep&x=guest-gib&values=1:128:8:log&modes=original,pv,hint&y=speedup&over=original&seeds=3
+ * (x: a sweep parameter, values as the CLI's --values, y: a metric; defaults: DEFAULT_SWEEP).
  * Versioned (`v`), validated field by field with zod: a malformed or out-of-range field is
  * reported and falls back to its default, the rest of the link still applies; it never throws.
  * Defaults are left out, so the plain address is the default view. `t` may go up to the run's
@@ -26,12 +29,16 @@ import { type ModeId, type Scenario, STRESS_PATTERNS, WORKLOAD_IDS } from '../..
 import { assertNever, DEFAULT_SPEED } from '../../protocol/messages';
 import { MIN_WINDOW_PAGES, type PageWindow } from '../../protocol/page-map-layout';
 import { parseModeId, UI_MODES } from '../modes';
-import { type CompareView, DEFAULT_COMPARE, DEFAULT_VIEW, sameView, single, type View, viewLabel } from '../view';
+import { type MetricChoice, type MetricId, MAX_SEEDS, METRIC_IDS, parseValues, SWEEP_PARAM_IDS, SWEEP_PARAMS, type SweepParamId } from '../../sweep/index';
+import { type CompareView, DEFAULT_COMPARE, DEFAULT_SWEEP, DEFAULT_VIEW, type SweepSettings, sameView, single, type View, viewLabel } from '../view';
 
 export const URL_STATE_VERSION = 1;
 
-/** What `view=` accepts: every mode, and compare. */
-const VIEW_WORDS: readonly string[] = [...UI_MODES, 'compare'];
+/** What `view=` accepts: every mode, compare and sweep. */
+const VIEW_WORDS: readonly string[] = [...UI_MODES, 'compare', 'sweep'];
+
+/** The keys of view=sweep, in the order links write them. */
+const SWEEP_KEYS = ['x', 'values', 'modes', 'y', 'over', 'seeds'] as const;
 
 /** Scenario fields a link may override (everything but the mode, which `view` carries). */
 type OverridableField = Exclude<keyof Scenario, 'id' | 'mode'>;
@@ -45,6 +52,7 @@ export const URL_KEYS = {
   workingSetGiB: 'ws',
   dirtyMiBs: 'dirty',
   pattern: 'pattern',
+  hogPercent: 'hog',
   linkGbps: 'link',
   maxBandwidthMiBs: 'maxbw',
   downtimeMs: 'downtime',
@@ -119,8 +127,20 @@ const modeField = (label: string) =>
 const FIELDS = {
   scenario: z.string().check(z.refine(isPresetId, { message: `scenario must be one of ${PRESET_IDS.join(', ')}` })),
   view: z.string().check(
-    z.refine((v) => v === 'compare' || parseModeId(v) !== null, { message: `view must be one of ${VIEW_WORDS.join(', ')}` }),
+    z.refine((v) => v === 'compare' || v === 'sweep' || parseModeId(v) !== null, { message: `view must be one of ${VIEW_WORDS.join(', ')}` }),
   ),
+  x: z.enum(SWEEP_PARAM_IDS as [string, ...string[]], { error: `x (the sweep's parameter) must be one of ${SWEEP_PARAM_IDS.join(', ')}` }),
+  // Checked against x once both are read (readSweep): the range depends on the parameter.
+  values: z.string(),
+  modes: z.string().check(
+    z.refine((v) => v.split(',').every((m) => parseModeId(m) !== null), {
+      message: `modes (the sweep's lines) must be a comma list of ${UI_MODES.join(', ')}`,
+    }),
+    z.refine((v) => new Set(v.split(',')).size === v.split(',').length, { message: 'modes (the sweep\'s lines) name a mode twice' }),
+  ),
+  y: z.enum(METRIC_IDS as [string, ...string[]], { error: `y (the sweep's metric) must be one of ${METRIC_IDS.join(', ')}` }),
+  over: modeField('over (the mode a speed-up is measured against)'),
+  seeds: num('seeds (per sweep point)', { min: 1, max: MAX_SEEDS }, true),
   a: modeField('a (left mode of view=compare)'),
   b: modeField('b (right mode of view=compare)'),
   gib: num('gib (guest size, GiB)', LIMITS.guestGiB),
@@ -136,6 +156,7 @@ const FIELDS = {
   ws: num('ws (stress working set, GiB)', LIMITS.workingSetGiB),
   dirty: num('dirty (stress dirty rate, MiB/s)', LIMITS.dirtyMiBs),
   pattern: z.enum(STRESS_PATTERNS as [string, ...string[]], { error: `pattern must be one of ${STRESS_PATTERNS.join(', ')}` }),
+  hog: num('hog (% of RAM the after-hog memory hog touched)', LIMITS.hogPercent),
   ac: flag('ac (auto-converge)'),
   'ac-initial': num('ac-initial (cpu-throttle-initial, %)', LIMITS.cpuThrottle, true),
   'ac-increment': num('ac-increment (cpu-throttle-increment, %)', LIMITS.cpuThrottle, true),
@@ -277,6 +298,18 @@ export function serializeUrlState(state: ViewState): string {
         p.set('b', v.b);
       }
       break;
+    case 'sweep': {
+      p.set('view', 'sweep');
+      const s = v.sweep;
+      const d = DEFAULT_SWEEP;
+      if (s.param !== d.param) p.set('x', s.param);
+      if (s.values !== d.values) p.set('values', s.values);
+      if (s.modes.join(',') !== d.modes.join(',')) p.set('modes', s.modes.join(','));
+      if (s.metric.id !== d.metric.id) p.set('y', s.metric.id);
+      if (s.metric.id === 'speedup') p.set('over', s.metric.over);
+      if (s.seeds !== d.seeds) p.set('seeds', String(s.seeds));
+      break;
+    }
     default:
       assertNever(v, 'view');
   }
@@ -298,7 +331,9 @@ export function serializeUrlState(state: ViewState): string {
     p.set('pages', String(state.zoom.count));
   }
   if (state.pin !== null) p.set('pin', String(state.pin));
-  const q = p.toString();
+  // Commas and colons need no escape in a query (RFC 3986: sub-delims and pchar), and
+  // `modes=original,pv&values=1:128:8:log` reads better than its %2C and %3A.
+  const q = p.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
   return q === '' ? '' : `?v=${URL_STATE_VERSION}&${q}`;
 }
 
@@ -327,6 +362,13 @@ function readView(params: URLSearchParams, read: Reader, errors: string[]): View
   const pairText = `comparing ${viewLabel(DEFAULT_COMPARE)}`;
   const hasA = params.has('a');
   const hasB = params.has('b');
+  if (word !== 'sweep' && SWEEP_KEYS.some((k) => params.has(k))) {
+    errors.push(`${SWEEP_KEYS.join(', ')} set up view=sweep; ignored`);
+  }
+  if (word === 'sweep') {
+    if (hasA || hasB) errors.push('a and b choose the two modes of view=compare; ignored');
+    return { kind: 'sweep', sweep: readSweep(read, errors) };
+  }
   if (word !== 'compare') {
     if (hasA || hasB) errors.push('a and b choose the two modes of view=compare; ignored');
     const mode = word === undefined ? null : parseModeId(word);
@@ -348,4 +390,33 @@ function readView(params: URLSearchParams, read: Reader, errors: string[]): View
     b: b ?? other(a, DEFAULT_COMPARE.b, DEFAULT_COMPARE.a),
   };
   return pair;
+}
+
+/**
+ * The sweep's settings: each key falls back to DEFAULT_SWEEP on its own; values that do not fit
+ * the parameter (checked as the CLI checks --values) fall back to the default values when x is
+ * the default parameter, and to x's whole range in 8 steps otherwise.
+ */
+function readSweep(read: Reader, errors: string[]): SweepSettings {
+  const d = DEFAULT_SWEEP;
+  const param = (read('x') as SweepParamId | undefined) ?? d.param;
+  const fallbackValues = param === d.param ? d.values : `${SWEEP_PARAMS[param].min}:${SWEEP_PARAMS[param].max}:8`;
+  let values = read('values') ?? fallbackValues;
+  try {
+    parseValues(values, param);
+  } catch (e) {
+    errors.push(`values: ${e instanceof Error ? e.message : String(e)} (got "${quoteText(values)}"); using ${fallbackValues}`);
+    values = fallbackValues;
+  }
+  const modesText = read('modes');
+  const modes = modesText === undefined ? d.modes : modesText.split(',').map((m) => parseModeId(m) as ModeId);
+  const y = read('y') as MetricId | undefined;
+  const over = read('over');
+  let metric: MetricChoice = d.metric;
+  if (y === 'speedup') metric = { id: 'speedup', over: (over === undefined ? null : parseModeId(over)) ?? modes[0] };
+  else if (y !== undefined) metric = { id: y };
+  if (over !== undefined && y !== 'speedup') errors.push('over names the mode of y=speedup; ignored');
+  const seeds = read('seeds') ?? d.seeds;
+  if (param === 'seed' && seeds > 1) errors.push('seeds must be 1 when x is the seed itself; using 1');
+  return { param, values, modes, metric, seeds: param === 'seed' ? 1 : seeds };
 }

@@ -11,7 +11,7 @@ const PAGES_8G = 2 * 1024 * 1024;
 
 function build(id: WorkloadId, pages: number, seed = 1, stress: Partial<WorkloadSpec> = {}) {
   const mem = new GuestMemory(pages);
-  const w = buildWorkload({ ...STRESS_DEFAULTS, workload: id, ...stress }, mem, new Rng(seed));
+  const w = buildWorkload({ ...STRESS_DEFAULTS, hogPercent: 97, workload: id, ...stress }, mem, new Rng(seed));
   const used = pages - mem.buddy.freePages;
   const data = countAll(mem.data);
   return { mem, w, usedMiB: used / 256, dataMiB: data / 256, staleMiB: (data - used) / 256 };
@@ -49,6 +49,20 @@ describe('workloads at the RFC size (8 GiB)', () => {
     const blocks = (m: GuestMemory) => m.buddy.blockCounts().reduce((a, b) => a + b, 0);
     expect(blocks(mem)).toBeGreaterThan(blocks(boot.mem) + 400);
     expect(mem.buddy.listLength(10)).toBeLessThan(boot.mem.buddy.listLength(10) - 32);
+  });
+
+  it('after-hog: hogPercent sets what the hog left zero, (100 − hogPercent) % of RAM', () => {
+    const zeroMiB = (hogPercent: number) => {
+      const { mem } = build('after-hog', PAGES_8G, 1, { hogPercent });
+      return (PAGES_8G - countAll(mem.data)) / 256;
+    };
+    // 3 % of 8192 MiB = 245.76 MiB; 50 % leaves 4096 MiB less what the boot itself had written there.
+    expect(zeroMiB(97)).toBeCloseTo(245.76, 2);
+    expect(zeroMiB(50)).toBeGreaterThan(4060);
+    expect(zeroMiB(50)).toBeLessThanOrEqual(4096);
+    expect(zeroMiB(100)).toBe(0);
+    // 0 %: the hog wrote nothing, so what is stale is the booted guest's own (initrd, initramfs).
+    expect(build('after-hog', PAGES_8G, 1, { hogPercent: 0 }).staleMiB).toBeLessThan(30);
   });
 
   it('idle-boot: allocations cluster in some 4 MiB blocks, so most free memory is in whole order-10 blocks', () => {
