@@ -195,7 +195,7 @@ export function measuredPoints(
             ? run.transferredBytes / 2 ** 20
             : null;
   if (y === null) return [];
-  return [{ x: measured.scenario[paramSpec(spec.param).field], y, label: `measured: ${run.source}` }];
+  return [{ x: measured.scenario[paramSpec(spec.param).field], y, label: run.source }];
 }
 
 /**

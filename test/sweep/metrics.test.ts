@@ -125,7 +125,7 @@ describe('measuredPoints', () => {
     const run = file.run;
     expect(run.totalTimeMs).toBeGreaterThan(7000);
     expect(measuredPoints(s, r, { id: 'total-time' }, imported)).toEqual([
-      { x: 8, y: run.totalTimeMs, label: 'measured: query-migrate-example.jsonl' },
+      { x: 8, y: run.totalTimeMs, label: 'query-migrate-example.jsonl' },
     ]);
     expect(measuredPoints(s, r, { id: 'downtime' }, imported)[0].y).toBe(run.downtimeMs);
     expect(measuredPoints(s, r, { id: 'setup-time' }, imported)[0].y).toBe(run.setupTimeMs);

@@ -1,5 +1,7 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inProcessSweepWorker } from '../../src/client/in-process-sweep-worker';
 import { sweepPoolSize } from '../../src/client/sweep-workers';
@@ -161,4 +163,20 @@ describe('sweepPoolSize', () => {
     expect(sweepPoolSize(1)).toBe(1);
     expect(sweepPoolSize(undefined)).toBe(1);
   });
+  it('an imported run falls on the sweep as a measured point, where its scenario is the base', async () => {
+    // The example log (rfc-case-2, Original, 8 GiB; made by the simulation, not a measurement).
+    const log = readFileSync(join(import.meta.dirname, '../../public/examples/query-migrate-example.jsonl'), 'utf8');
+    const { s, container } = setup('?v=1&scenario=rfc-case-2&view=sweep&values=4,8&modes=original', undefined, knobs(realPool()));
+    act(() => s().openFile(log, 'query-migrate-example.jsonl'));
+    await waitFor(() => expect(screen.getByTestId('sweep-progress').textContent).toMatch(/^2 \/ 2/), { timeout: 20_000 });
+    const run = s().measured?.run;
+    if (!run?.totalTimeMs) throw new Error('the example did not import');
+    const point = container.querySelector('.sweep-measured');
+    expect(point?.getAttribute('aria-label')).toBe(`Measured: query-migrate-example.jsonl, ${Number(run.totalTimeMs.toPrecision(4))} ms`);
+    // A sweep of another link is another scenario: the run does not fall on it.
+    const v = s().store.getState().view;
+    if (v.kind !== 'sweep') throw new Error('not the sweep view');
+    act(() => s().setSweep({ ...v.sweep, param: 'link-gbps', values: '1,5' }));
+    expect(container.querySelector('.sweep-measured')).toBeNull();
+  }, 30_000);
 });
