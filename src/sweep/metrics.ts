@@ -3,7 +3,7 @@
  * chart, one per mode and x value, as the median of its seeds with their min–max band. A failed
  * or non-converging run is a reason, never a number.
  */
-import { type PublishedCell, publishedCells } from '../engine/calibration';
+import { type PublishedCell, publishedCells, type TrustKind, trustLabel } from '../engine/calibration';
 import type { ModeId, QueryMigrate, Scenario } from '../engine/types';
 import type { MeasuredRun } from '../import/measured-run';
 import { paramSpec } from './params';
@@ -210,4 +210,40 @@ function fallsOn(spec: SweepSpec, runs: readonly SweepRun[], s: Scenario): boole
   const neutral = (x: Scenario) => scenarioKey({ ...x, [field]: 0, mode: 'original', seed: 0, id: '' });
   const x = s[field];
   return x >= Math.min(...spec.values) && x <= Math.max(...spec.values) && neutral(s) === neutral(first.scenario);
+}
+
+/**
+ * How far to trust each mode's line (the page's trust rule, trustLabel, per run): at which x
+ * values the line is calibrated or predicted against a published cell, and what the rest is. A
+ * sweep is mostly extrapolation; the chart says so instead of letting a line look measured.
+ */
+export function sweepTrust(runs: readonly SweepRun[], modeLabel: (m: ModeId) => string = (m) => m): { mode: ModeId; text: string }[] {
+  const byMode = new Map<ModeId, Map<number, TrustKind | string>>();
+  for (const r of runs) {
+    if (r.problem !== null) continue;
+    const t = trustLabel(r.scenario);
+    const xs = byMode.get(r.mode) ?? new Map<number, TrustKind | string>();
+    // Mechanism only is the same sentence at every x; keep it whole.
+    xs.set(r.x, t.kind === 'mechanism-only' ? t.text : t.kind);
+    byMode.set(r.mode, xs);
+  }
+  const out: { mode: ModeId; text: string }[] = [];
+  for (const [mode, xs] of byMode) {
+    const kinds = [...xs.values()];
+    const only = kinds.find((k) => k.startsWith('mechanism only'));
+    if (only) {
+      out.push({ mode, text: `${modeLabel(mode)}: ${only}` });
+      continue;
+    }
+    const at = (k: TrustKind) => [...xs].filter(([, v]) => v === k).map(([x]) => x);
+    const parts: string[] = [];
+    for (const k of ['calibrated', 'predicted'] as const) {
+      const x = at(k);
+      if (x.length > 0) parts.push(`${k} at ${x.join(', ')}`);
+    }
+    const rest = at('extrapolated').length;
+    if (rest > 0) parts.push(parts.length > 0 ? `extrapolated at the other ${rest}` : `extrapolated at all ${rest}`);
+    out.push({ mode, text: `${modeLabel(mode)}: ${parts.join('; ')}` });
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { resolveScenario } from '../../src/engine/scenario';
 import { Simulation } from '../../src/engine/simulation';
 import type { QueryMigrate } from '../../src/engine/types';
 import { matchScenario, readImportFile } from '../../src/import';
-import { failureOf, measuredPoints, median, planSweep, publishedPoints, type RunOutcome, seriesOf, type SweepSpec } from '../../src/sweep';
+import { failureOf, measuredPoints, median, planSweep, publishedPoints, sweepTrust, type RunOutcome, seriesOf, type SweepSpec } from '../../src/sweep';
 
 /** Stand-in results: total time = 1000 × guest GiB + 10 × seed, 3 syncs; PV half of it. */
 const fake = (gib: number, mode: string, seed: number): QueryMigrate =>
@@ -139,5 +139,22 @@ describe('measuredPoints', () => {
     const small: SweepSpec = { ...s, values: [1, 2] };
     expect(measuredPoints(small, planSweep(small, matched.scenario), { id: 'total-time' }, imported)).toEqual([]);
     expect(measuredPoints(s, r, { id: 'total-time' }, null)).toEqual([]);
+  });
+});
+
+describe('sweepTrust', () => {
+  it('says where each line is calibrated against the RFC and that the rest is extrapolated; a mode nobody measured is mechanism only', () => {
+    const s: SweepSpec = { param: 'guest-gib', values: [1, 8, 128], modes: ['original', 'pv', 'hint'], seeds: 1 };
+    expect(sweepTrust(planSweep(s, base))).toEqual([
+      { mode: 'original', text: 'original: calibrated at 8; extrapolated at the other 2' },
+      { mode: 'pv', text: 'pv: calibrated at 8; extrapolated at the other 2' },
+      { mode: 'hint', text: 'hint: mechanism only: no published measurement of hint on the RFC 2016 testbed' },
+    ]);
+    const case2: SweepSpec = { param: 'guest-gib', values: [8, 16], modes: ['original'], seeds: 1 };
+    expect(sweepTrust(planSweep(case2, resolveScenario('rfc-case-2')))).toEqual([
+      { mode: 'original', text: 'original: predicted at 8; extrapolated at the other 1' },
+    ]);
+    const link: SweepSpec = { param: 'link-gbps', values: [1, 40], modes: ['original'], seeds: 1 };
+    expect(sweepTrust(planSweep(link, base))).toEqual([{ mode: 'original', text: 'original: extrapolated at all 2' }]);
   });
 });

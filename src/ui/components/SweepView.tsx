@@ -16,6 +16,7 @@ import {
   paramSpec,
   paramTitle,
   measuredPoints,
+  sweepTrust,
   publishedPoints,
   SWEEP_PARAM_IDS,
   type SweepParamId,
@@ -59,6 +60,7 @@ export function SweepView({ settings }: SweepViewProps) {
     () => (st.spec ? measuredPoints(st.spec, st.runs, metric, imported) : []),
     [st.spec, st.runs, metric, imported],
   );
+  const trust = useMemo(() => sweepTrust(st.runs, modeLabel), [st.runs]);
   const title = `${metricTitle(metric, modeLabel).replace(/ \(.*\)$/, '')} vs ${paramSpec(settings.param).label}`;
   const set = (patch: Partial<SweepSettings>) => session.setSweep({ ...settings, ...patch });
 
@@ -101,6 +103,13 @@ export function SweepView({ settings }: SweepViewProps) {
         metric={metric}
         param={settings.param}
       />
+      {trust.length > 0 && (
+        <ul className="sweep-trust muted" data-testid="sweep-trust" aria-label="How far to trust each line">
+          {trust.map((t) => (
+            <li key={t.mode}>{t.text}</li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
