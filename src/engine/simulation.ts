@@ -42,6 +42,7 @@ import type {
   PageHistory,
   PageInfo,
   Phase,
+  ProbedPageInfo,
   QueryMigrate,
   Scenario,
   SimEvent,
@@ -135,6 +136,12 @@ export class Simulation {
     this.pageCount = Math.floor(this.scenario.guestGiB * PAGES_PER_GIB);
     const rng = new Rng(this.scenario.seed);
     this.mem = new GuestMemory(this.pageCount);
+    if (options.probe) {
+      this.checkPfn(options.probe.pfn);
+      this.probe = new PageProbe(options.probe.pfn);
+      // Watching from the start, so the page's version counts the writes that built the guest.
+      this.mem.watch = this.probe.watch;
+    }
     this.workload = buildWorkload(this.scenario, this.mem, rng);
     this.capMs = simCapMs(this.scenario, this.profile);
     const sc = this.scenario;
@@ -171,11 +178,7 @@ export class Simulation {
     this.layers = participants.flatMap((p) => p.guestLayers ?? []);
     // The guest lived settleMs between the moment its memory took shape and the migration:
     // its activity (and free page reporting) runs up to, not including, time 0.
-    if (options.probe) {
-      this.checkPfn(options.probe.pfn);
-      this.probe = new PageProbe(options.probe.pfn);
-      this.observeProbe(this.probe, -this.scenario.settleMs);
-    }
+    if (this.probe) this.observeProbe(this.probe, -this.scenario.settleMs);
     this.guestClock = -this.scenario.settleMs;
     this.runGuestUntil(0, false);
     const interval = options.seriesIntervalMs ?? 1;
@@ -445,9 +448,8 @@ export class Simulation {
       pfn,
       guest: GUEST_STATES[guestOf(code)].id,
       migration: MIGRATION_STATES[migrationOf(code)].id,
-      timesSent: this.precopy.sendCount[pfn],
-      sourceVersion: this.mem.version[pfn],
-      destinationVersion: this.precopy.destVersion[pfn],
+      received: this.received(pfn),
+      changedSinceSent: this.mem.isChangedSinceSent(pfn),
       freeBlockOrder: this.mem.buddy.freeOrderOf(pfn),
     };
   }
@@ -457,15 +459,8 @@ export class Simulation {
     this.checkPfn(firstPfn);
     const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
     const byCode = new Array<number>(pageCode(MIGRATION_STATES.length, 0)).fill(0);
-    let timesSent = 0;
-    const bySendCount: [number, number, number, number] = [0, 0, 0, 0];
-    for (let pfn = firstPfn; pfn < end; pfn++) {
-      byCode[this.codeOf(pfn)]++;
-      const n = this.precopy.sendCount[pfn];
-      timesSent += n;
-      bySendCount[Math.min(3, n)]++;
-    }
-    return { firstPfn, pages: end - firstPfn, byCode, timesSent, bySendCount };
+    for (let pfn = firstPfn; pfn < end; pfn++) byCode[this.codeOf(pfn)]++;
+    return { firstPfn, pages: end - firstPfn, byCode };
   }
 
   /** The probed page's history so far (SimulationOptions.probe), or null without a probe. */
@@ -473,12 +468,23 @@ export class Simulation {
     const p = this.probe;
     if (!p) return null;
     const start = p.start ?? { t: 0, guest: this.pageInfo(p.pfn).guest, version: 0 };
-    return { pfn: p.pfn, untilMs: this.clockMs, start, events: [...p.events], now: this.pageInfo(p.pfn) };
+    const w = p.watch;
+    const now: ProbedPageInfo = {
+      ...this.pageInfo(p.pfn),
+      timesSent: w.sends,
+      sourceVersion: w.writes,
+      destinationVersion: w.received,
+    };
+    return { pfn: p.pfn, untilMs: this.clockMs, start, events: [...p.events], now };
   }
 
   private observeProbe(p: PageProbe, t: number): void {
-    const pfn = p.pfn;
-    p.observe(t, this.codeOf(pfn), this.mem.version[pfn], this.precopy.sendCount[pfn], this.precopy.destVersion[pfn]);
+    p.observe(t, this.codeOf(p.pfn));
+  }
+
+  /** The destination received the page at least once. */
+  private received(pfn: number): boolean {
+    return (this.precopy.sentEver[pfn >>> 5] & (1 << (pfn & 31))) !== 0;
   }
 
   /** The page-map code of one page (the same rules as renderPageMap at bucket size 1). */
@@ -495,7 +501,7 @@ export class Simulation {
     if (guest < 0) guest = !this.mem.isFree(pfn) ? GUEST_USED : this.mem.isData(pfn) ? GUEST_FREE_STALE : GUEST_ZERO;
     if (this.precopy.status === 'none') return pageCode(MIG_PENDING, guest);
     const pending = ((this.precopy.bitmap[w] | this.mem.dirtyLog[w]) & bit) !== 0;
-    const sent = this.precopy.sendCount[pfn] > 0;
+    const sent = this.received(pfn);
     const mig = pending ? (sent ? MIG_REDIRTIED : MIG_PENDING) : sent ? MIG_SENT : MIG_SKIPPED;
     return pageCode(mig, guest);
   }

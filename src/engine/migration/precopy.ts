@@ -66,10 +66,10 @@ export class Precopy implements MigrationThread {
   /** The VM runs until stop-and-copy. */
   vmRunning = true;
 
-  // Destination side: the version of each page it received, and how often each page was sent.
-  readonly destVersion: Uint16Array;
-  readonly sendCount: Uint8Array;
-  /** Bit per page: sent at least once (for word-wide page-map rendering). */
+  /**
+   * Destination side: bit per page, received at least once. With GuestMemory.changedSinceSent
+   * (cleared here at each send) it is all the verification needs: no version per page.
+   */
   readonly sentEver: Uint32Array;
 
   // Rate limiting and bandwidth measurement (migration_thread's window).
@@ -138,8 +138,6 @@ export class Precopy implements MigrationThread {
     const tail = pages & 31;
     if (tail !== 0) this.bitmap[this.bitmap.length - 1] = (1 << tail) - 1;
     this.dirtyPages = pages;
-    this.destVersion = new Uint16Array(pages);
-    this.sendCount = new Uint8Array(pages);
     this.sentEver = new Uint32Array(mem.data.length);
     this.expectedDowntime = params.downtimeLimitMs;
   }
@@ -224,9 +222,9 @@ export class Precopy implements MigrationThread {
     return this.step === 'done';
   }
 
-  /** Bytes of QEMU's own bitmaps, the destination copy and the per-page counters. */
+  /** Bytes of QEMU's migration bitmap and the destination's received bitmap. */
   stateBytes(): number {
-    return this.bitmap.byteLength + this.destVersion.byteLength + this.sendCount.byteLength + this.sentEver.byteLength;
+    return this.bitmap.byteLength + this.sentEver.byteLength;
   }
 
   /** Pending bytes as QEMU reports `remaining`. */
@@ -505,19 +503,14 @@ export class Precopy implements MigrationThread {
     const nData = popcount32(dataBits);
     const nZero = nAll - nData;
 
-    // Read each page now: the destination gets the version the guest has at this instant.
-    const src = this.mem.version;
-    const dst = this.destVersion;
-    const cnt = this.sendCount;
-    let b = bits;
-    const base = w << 5;
-    while (b !== 0) {
-      const i = base + (31 - Math.clz32(b & -b));
-      b = (b & (b - 1)) >>> 0;
-      dst[i] = src[i];
-      if (cnt[i] !== 255) cnt[i]++;
-    }
+    // Read each page now: the destination gets what the guest has at this instant.
+    this.mem.changedSinceSent[w] &= ~bits;
     this.sentEver[w] |= bits;
+    const watch = this.mem.watch;
+    if (watch !== null && watch.pfn >>> 5 === w && bits & (1 << (watch.pfn & 31))) {
+      watch.sends++;
+      watch.received = watch.writes;
+    }
     this.bitmap[w] &= ~bits;
     this.dirtyPages -= nAll;
     this.cursor = Math.min(pages, nextCursor);
@@ -647,11 +640,18 @@ export class Precopy implements MigrationThread {
     this.step = 'done';
   }
 
-  /** Every page the guest holds in use must be on the destination at the version it has at the source. */
+  /**
+   * Every page the guest holds in use must be on the destination as it is at the source: not
+   * written since the destination last received it, and, if it holds data, received at least
+   * once (the destination's RAM starts zeroed, so a never-written page needs no send). Reads
+   * only the guest's writes and the thread's sends, never the dirty log or the migration bitmap,
+   * so a bug in those shows as mismatches. A word at a time.
+   */
   private verify(): Verification {
     const free = this.mem.buddy.free;
-    const src = this.mem.version;
-    const dst = this.destVersion;
+    const changed = this.mem.changedSinceSent;
+    const data = this.mem.data;
+    const received = this.sentEver;
     let checked = 0;
     let mismatches = 0;
     let first = -1;
@@ -661,15 +661,10 @@ export class Precopy implements MigrationThread {
       if (w === free.length - 1 && (pages & 31) !== 0) used &= (1 << (pages & 31)) - 1;
       if (used === 0) continue;
       checked += popcount32(used);
-      const base = w << 5;
-      while (used !== 0) {
-        const i = base + (31 - Math.clz32(used & -used));
-        used = (used & (used - 1)) >>> 0;
-        if (src[i] !== dst[i]) {
-          mismatches++;
-          if (first < 0) first = i;
-        }
-      }
+      const wrong = (used & (changed[w] | (data[w] & ~received[w]))) >>> 0;
+      if (wrong === 0) continue;
+      mismatches += popcount32(wrong);
+      if (first < 0) first = (w << 5) + (31 - Math.clz32(wrong & -wrong));
     }
     return { ok: mismatches === 0, 'pages-checked': checked, mismatches, 'first-mismatch': first };
   }

@@ -21,11 +21,11 @@ export const PRESET_SHORT: Record<PresetId, string> = {
 };
 
 /**
- * Engine state per guest page, bytes: Simulation.stateBytes() / pageCount is 5.87 (original,
- * pv) to 6.12 (report) — a 2-byte version, the destination's 2-byte version, a send count and
- * bitmaps (test/ui/busy-and-scenario.test.tsx holds this to the engine).
+ * Engine state per guest page, bytes: Simulation.stateBytes() / pageCount is 1.00 (original, pv,
+ * pagemap), 1.125 (hint) and 1.25 (report): bitmaps only, the largest mode's figure here
+ * (test/ui/busy-and-scenario.test.tsx holds this to the engine).
  */
-export const ENGINE_BYTES_PER_PAGE = 6;
+export const ENGINE_BYTES_PER_PAGE = 1.25;
 /** Each panel holds two simulations while it loads: the run, and the timeline's pre-run. */
 const SIMULATIONS_PER_PANEL = 2;
 /**

@@ -88,7 +88,8 @@ describe('workloads on small guests', () => {
     const a = build('running', 32768, 9).mem;
     const b = build('running', 32768, 9).mem;
     expect(Array.from(a.buddy.free)).toEqual(Array.from(b.buddy.free));
-    expect(Buffer.from(a.version.buffer).equals(Buffer.from(b.version.buffer))).toBe(true);
+    expect(Buffer.from(a.data.buffer).equals(Buffer.from(b.data.buffer))).toBe(true);
+    expect(Buffer.from(a.changedSinceSent.buffer).equals(Buffer.from(b.changedSinceSent.buffer))).toBe(true);
   });
 });
 
