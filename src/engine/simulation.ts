@@ -514,7 +514,9 @@ export class Simulation {
 
   /** Bytes of engine state held in per-page typed arrays (guest + QEMU + destination). */
   stateBytes(): number {
-    return this.mem.stateBytes() + this.precopy.stateBytes() + (this.strategy.stateBytes?.() ?? 0);
+    return (
+      this.mem.stateBytes() + this.precopy.stateBytes() + (this.strategy.stateBytes?.() ?? 0) + (this.workload.stateBytes?.() ?? 0)
+    );
   }
 }
 

@@ -52,6 +52,30 @@ describe('the page probe (a pinned page\'s history)', () => {
     expect(() => new Simulation(s, { probe: { pfn: 16384 } })).toThrow(/pfn must be an integer from 0 to 16383/);
   });
 
+  it('does not change a run whose random writer writes its listed words by chance per page', () => {
+    // 10 MiB written at 2000 MiB/s: 5120 writes per 10 ms tick over 80 words, so the writer
+    // writes by chance per listed page (workloads.ts writeRandom) and the probe's page, when its
+    // word is not listed, draws from a stream of its own.
+    const s = small({ mode: 'original', workload: 'stress', workingSetGiB: 0.01, dirtyMiBs: 2000, seed: 4 });
+    const plain = new Simulation(s);
+    let pfn = -1;
+    while (pfn < 0 && !plain.done) {
+      plain.step(plain.clockMs + 5);
+      for (let p = 0; p < plain.pageCount && pfn < 0; p++) {
+        const i = plain.pageInfo(p);
+        if (i.migration === 'redirtied' && i.changedSinceSent) pfn = p;
+      }
+    }
+    expect(pfn).toBeGreaterThanOrEqual(0);
+    const a = new Simulation(s).runToEnd();
+    const probed = new Simulation(s, { probe: { pfn } });
+    expect(probed.runToEnd()).toEqual(a);
+    expect(a.status).toBe('completed');
+    const h = probed.pageHistory();
+    expect(h?.now.sourceVersion).toBe(h?.now.destinationVersion);
+    expect(h?.now.timesSent).toBeGreaterThanOrEqual(2);
+  });
+
   it('agrees with the engine page by page: sends, the version sent, the version now (original, after a hog)', () => {
     expect(checkAgainstEngine(small({ mode: 'original' }), Number.POSITIVE_INFINITY, 1361)).toBe(13);
   });

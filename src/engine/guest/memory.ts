@@ -33,6 +33,13 @@ export class GuestMemory {
   writes = 0;
   /** The one page whose writes and sends are counted (a probe), or null. */
   watch: PageWatch | null = null;
+  /** Times the dirty log was fetched and cleared (a sync): every page may be clean in it again. */
+  logClears = 0;
+  /**
+   * Words the migration thread sent since the workload last looked (sent), kept only when a
+   * workload asks (a list, not a bitmap: a tick's sends are few next to the guest's words).
+   */
+  sentWords: number[] | null = null;
 
   constructor(pages: number) {
     this.pages = pages;
@@ -77,6 +84,30 @@ export class GuestMemory {
     this.writes += end - start;
     const watch = this.watch;
     if (watch !== null && watch.pfn >= start && watch.pfn < end) watch.writes++;
+  }
+
+  /**
+   * The migration thread sent the pages `bits` of word `w`: the destination now has what the
+   * guest has (changed since sent is cleared); the watched page counts the send.
+   */
+  sent(w: number, bits: number): void {
+    this.changedSinceSent[w] &= ~bits;
+    this.sentWords?.push(w);
+    const watch = this.watch;
+    if (watch !== null && watch.pfn >>> 5 === w && bits & (1 << (watch.pfn & 31))) {
+      watch.sends++;
+      watch.received = watch.writes;
+    }
+  }
+
+  /**
+   * True when another write to any page of `bits` in word `w` would change no bitmap: the pages
+   * hold data, are changed since sent, and (while logging) are in the dirty log.
+   */
+  saturated(w: number, bits: number): boolean {
+    let m = this.data[w] & this.changedSinceSent[w];
+    if (this.logging) m &= this.dirtyLog[w];
+    return (m & bits) >>> 0 === bits >>> 0;
   }
 
   /** Allocates 2^order pages and writes them, as the kernel does before handing them out. */

@@ -349,6 +349,7 @@ export class Precopy implements MigrationThread {
       bm[w] |= d;
       log[w] = 0;
     }
+    this.mem.logClears++;
     this.dirtyPages += fresh;
     this.dirtyBytesLastSync = this.dirtyPages * PAGE_SIZE;
     this.periodDirty += fresh;
@@ -504,13 +505,8 @@ export class Precopy implements MigrationThread {
     const nZero = nAll - nData;
 
     // Read each page now: the destination gets what the guest has at this instant.
-    this.mem.changedSinceSent[w] &= ~bits;
+    this.mem.sent(w, bits);
     this.sentEver[w] |= bits;
-    const watch = this.mem.watch;
-    if (watch !== null && watch.pfn >>> 5 === w && bits & (1 << (watch.pfn & 31))) {
-      watch.sends++;
-      watch.received = watch.writes;
-    }
     this.bitmap[w] &= ~bits;
     this.dirtyPages -= nAll;
     this.cursor = Math.min(pages, nextCursor);
