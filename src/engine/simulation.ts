@@ -215,17 +215,23 @@ export class Simulation {
 
   /** Advances until the clock reaches untilMs or the migration ends. */
   step(untilMs: number): void {
-    while (!this.precopy.done && this.precopy.now < untilMs) this.advance();
+    while (!this.precopy.done && this.precopy.now < untilMs) this.advance(untilMs);
   }
 
   runToEnd(): QueryMigrate {
-    while (!this.precopy.done) this.advance();
+    while (!this.precopy.done) this.advance(Number.POSITIVE_INFINITY);
     return this.stats();
   }
 
-  private advance(): void {
+  private advance(untilMs: number): void {
     const before = this.precopy.now;
-    this.precopy.advance();
+    // The thread may send words without stopping until the next moment anything else looks:
+    // a guest tick or action, a sample, the end of this step (a probe looks after every word).
+    const timer = this.timers[0];
+    const horizon = this.probe
+      ? Number.NEGATIVE_INFINITY
+      : Math.min(untilMs, this.guestClock, this.nextSample, timer ? timer.t : Number.POSITIVE_INFINITY);
+    this.precopy.advance(horizon);
     // Every unit of the thread's work moves its clock or its state; a long run of units that
     // leaves the clock where it was is a loop that would never end.
     this.stalledUnits = this.precopy.now === before ? this.stalledUnits + 1 : 0;

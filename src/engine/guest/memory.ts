@@ -134,6 +134,7 @@ export class GuestMemory {
   stateBytes(): number {
     let n = this.data.byteLength + this.changedSinceSent.byteLength + this.dirtyLog.byteLength + this.buddy.free.byteLength;
     for (const h of this.buddy.heads) n += h.byteLength;
+    for (const h of this.buddy.summary) n += h.byteLength;
     return n;
   }
 }
