@@ -178,6 +178,40 @@ describe('determinism and correctness over random small scenarios (property)', (
   });
 });
 
+describe('a seek to the end shows how the run ended', () => {
+  // Each ends in the unit whose clock reaches the end: step(end) is the whole run, in every mode.
+  const cases: [string, Partial<Scenario>][] = [
+    ['not converging', { linkGbps: 0.1, workload: 'running' }],
+    ['completed', { workload: 'running' }],
+  ];
+  for (const mode of MODE_IDS) {
+    for (const [what, o] of cases) {
+      it(`${mode}, ${what}: step(end) equals runToEnd`, () => {
+        const scenario = small({ mode, ...o });
+        const a = new Simulation(scenario);
+        const end = a.runToEnd();
+        expect(end.migviz.outcome).toBe(what === 'completed' ? 'completed' : 'not-converging');
+        const b = new Simulation(scenario);
+        b.step(a.clockMs);
+        expect(b.done).toBe(true);
+        expect(b.stats()).toEqual(end);
+        expect(firstDiff(pageMap(b), pageMap(a))).toBe(-1);
+      });
+    }
+  }
+
+  it('a run that completes in stop-and-copy with the link still draining shows completed, not stop-copy', () => {
+    // Before the completion shared a unit with the last page sent, step(end) stopped in stop-copy.
+    const scenario = small({ maxBandwidthMiBs: 1, autoConverge: true });
+    const a = new Simulation(scenario);
+    expect(a.runToEnd().status).toBe('completed');
+    const b = new Simulation(scenario);
+    b.step(a.clockMs);
+    expect(b.phase).toBe('completed');
+    expect(b.stats()).toEqual(a.stats());
+  });
+});
+
 describe('pv with churn after the snapshot (the free-page race)', () => {
   it('pages reported free and reused afterwards are caught by the dirty log and sent', () => {
     const sim = new Simulation(resolveScenario('rfc-case-1', { mode: 'pv', workload: 'running', guestGiB: 0.25, seed: 11 }));

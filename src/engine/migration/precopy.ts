@@ -260,6 +260,10 @@ export class Precopy implements MigrationThread {
   advance(horizon = Number.NEGATIVE_INFINITY): void {
     this.horizon = horizon;
     this.advanceUnit();
+    // The cap is checked first thing in the loop (loopOnce); checked here too, the run fails in
+    // the unit whose clock reached the cap, not in a unit of its own at the same time, so that
+    // step(t) to the end of a failed run shows it failed (the same state, one unit sooner).
+    if (this.step === 'loop' && this.now >= this.params.capMs) this.fail('sim-time-cap', this.capReason());
     if (!Number.isFinite(this.now)) broken(`the migration thread's clock became ${this.now} ms (step ${this.step})`);
   }
 
@@ -308,7 +312,9 @@ export class Precopy implements MigrationThread {
         if (this.dirtyPages > 0) {
           do this.sendNextWord(false);
           while (this.dirtyPages > 0 && this.now < this.horizon);
-          return;
+          // The last page sent, the completion follows in the same unit (the VM is stopped, the
+          // guest cannot act in between): step(t) to the completion time shows it completed.
+          if (this.dirtyPages > 0) return;
         }
         this.transferred += wire.EOS_BYTES;
         this.wireBytes += wire.EOS_BYTES + p.deviceStateBytes + wire.SECTION_OVERHEAD_BYTES;
