@@ -35,6 +35,7 @@ import {
 import { broken } from './invariant';
 import { PageProbe } from './page-probe';
 import { Rng } from './rng';
+import { capture, restore, type Snapshot } from './snapshot';
 import { validateScenario } from './scenario';
 import type { Scheduler } from './scheduler';
 import type {
@@ -516,6 +517,23 @@ export class Simulation {
     if (!Number.isInteger(pfn) || pfn < 0 || pfn >= this.pageCount) {
       throw new RangeError(`pfn must be an integer from 0 to ${this.pageCount - 1}`);
     }
+  }
+
+  /**
+   * The run's whole state at its clock (snapshot.ts): restore() brings this Simulation back to it,
+   * and playing on from there is exactly playing on from that moment. `previous` (an earlier
+   * snapshot of this run) lets arrays unchanged since then share its storage.
+   */
+  snapshot(previous: Snapshot | null = null): Snapshot {
+    const appendOnly: unknown[][] = [this.events];
+    if (this.probe) appendOnly.push(this.probe.events);
+    return capture(this, this.clockMs, { skip: [this.scenario, this.profile], appendOnly, previous });
+  }
+
+  /** Back to a snapshot this Simulation took (not another's: closures act on their own run). */
+  restore(s: Snapshot): void {
+    if (s.root !== this) throw new Error('a simulation restores only its own snapshots');
+    restore(s);
   }
 
   /** Bytes of engine state held in per-page typed arrays (guest + QEMU + destination). */
