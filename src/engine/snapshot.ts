@@ -85,7 +85,8 @@ export function capture(root: object, t: number, options: CaptureOptions = {}): 
       }
       const arr = obj as TypedArray;
       const prev = previous?.get(arr);
-      const data = prev !== undefined && sameContents(arr, prev) ? prev : store(arr);
+      const fresh = store(arr);
+      const data = prev !== undefined && sameStored(fresh, prev) ? prev : fresh;
       if (data !== prev) bytes += storedBytes(data);
       stored.set(arr, data);
       entries.push({ kind: 'typed', obj: arr, data });
@@ -141,29 +142,27 @@ export function restore(s: Snapshot): void {
   }
 }
 
+/** Scratch for run-length encoding (grown to the longest bitmap seen; one per worker). */
+let scratch = new Uint32Array(0);
+
 function store(arr: TypedArray): Stored {
   if (!(arr instanceof Uint32Array) || arr.length < RLE_MIN_WORDS) return { kind: 'copy', copy: arr.slice() };
-  // Count the runs first, then store them only if that is smaller than a copy.
-  let runs = 0;
-  for (let i = 0; i < arr.length; ) {
-    const v = arr[i];
-    let j = i + 1;
-    while (j < arr.length && arr[j] === v) j++;
-    runs++;
-    i = j;
-  }
-  if (runs * 2 >= arr.length) return { kind: 'copy', copy: arr.slice() };
-  const out = new Uint32Array(runs * 2);
+  // One pass; a copy instead once the runs would take half the array or more.
+  const limit = arr.length >>> 1;
+  if (scratch.length < limit) scratch = new Uint32Array(limit);
+  const out = scratch;
   let k = 0;
-  for (let i = 0; i < arr.length; ) {
+  const n = arr.length;
+  for (let i = 0; i < n; ) {
     const v = arr[i];
     let j = i + 1;
-    while (j < arr.length && arr[j] === v) j++;
+    while (j < n && arr[j] === v) j++;
+    if (k + 2 > limit) return { kind: 'copy', copy: arr.slice() };
     out[k++] = v;
     out[k++] = j - i;
     i = j;
   }
-  return { kind: 'rle', runs: out, words: arr.length };
+  return { kind: 'rle', runs: out.slice(0, k), words: n };
 }
 
 function load(arr: TypedArray, data: Stored): void {
@@ -180,21 +179,12 @@ function load(arr: TypedArray, data: Stored): void {
   }
 }
 
-function sameContents(arr: TypedArray, data: Stored): boolean {
-  if (data.kind === 'copy') {
-    const c = data.copy;
-    if (c.length !== arr.length) return false;
-    for (let i = 0; i < c.length; i++) if (c[i] !== arr[i]) return false;
-    return true;
-  }
-  if (data.words !== arr.length) return false;
-  let at = 0;
-  for (let k = 0; k < data.runs.length; k += 2) {
-    const v = data.runs[k];
-    const end = at + data.runs[k + 1];
-    for (let i = at; i < end; i++) if (arr[i] !== v) return false;
-    at = end;
-  }
+/** Same contents stored the same way (both copies or both runs). */
+function sameStored(a: Stored, b: Stored): boolean {
+  const x = a.kind === 'copy' ? a.copy : a.runs;
+  const y = b.kind === 'copy' ? b.copy : b.runs;
+  if (a.kind !== b.kind || x.length !== y.length || x.constructor !== y.constructor) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
 }
 
