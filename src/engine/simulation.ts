@@ -35,7 +35,13 @@ import {
 import { broken } from './invariant';
 import { PageProbe } from './page-probe';
 import { Rng } from './rng';
-import { capture, restore, type Snapshot } from './snapshot';
+import { capture, restore, Snapshot } from './snapshot';
+
+/** A snapshot as callers hold it (the worker's checkpoints); only this Simulation's own restore. */
+export interface SnapshotRef {
+  readonly t: number;
+  readonly bytes: number;
+}
 import { validateScenario } from './scenario';
 import type { Scheduler } from './scheduler';
 import type {
@@ -524,15 +530,16 @@ export class Simulation {
    * and playing on from there is exactly playing on from that moment. `previous` (an earlier
    * snapshot of this run) lets arrays unchanged since then share its storage.
    */
-  snapshot(previous: Snapshot | null = null): Snapshot {
+  snapshot(previous: SnapshotRef | null = null): Snapshot {
     const appendOnly: unknown[][] = [this.events];
     if (this.probe) appendOnly.push(this.probe.events);
-    return capture(this, this.clockMs, { skip: [this.scenario, this.profile], appendOnly, previous });
+    const prev = previous instanceof Snapshot && previous.root === this ? previous : null;
+    return capture(this, this.clockMs, { skip: [this.scenario, this.profile], appendOnly, previous: prev });
   }
 
   /** Back to a snapshot this Simulation took (not another's: closures act on their own run). */
-  restore(s: Snapshot): void {
-    if (s.root !== this) throw new Error('a simulation restores only its own snapshots');
+  restore(s: SnapshotRef): void {
+    if (!(s instanceof Snapshot) || s.root !== this) throw new Error('a simulation restores only its own snapshots');
     restore(s);
   }
 
