@@ -396,10 +396,11 @@ export class Simulation {
     // Per word, the pages in each guest state (index = guest code) and migration state.
     const g = new Int32Array(GUEST_STATES.length);
     const mg = new Int32Array(MIGRATION_STATES.length);
-    let gAcc = 0;
-    let mAcc = 0;
-    let accPages = 0;
     let c = 0;
+    if (size >= 32) {
+      this.renderWordBuckets(out, cells, size, firstWord, lastWord, lastMask, layerCodes);
+      return;
+    }
     for (let w = firstWord; w <= lastWord && c < cells; w++) {
       const m = w === lastWord ? lastMask : 0xffffffff;
       let own = m;
@@ -424,18 +425,6 @@ export class Simulation {
         mg.fill(0);
         mg[MIG_PENDING] = m;
       }
-      if (size >= 32) {
-        for (let k = 0; k < g.length; k++) if (g[k] !== 0) gAcc |= 1 << k;
-        for (let k = 0; k < mg.length; k++) if (mg[k] !== 0) mAcc |= 1 << k;
-        accPages += 32;
-        if (accPages >= size || w === lastWord) {
-          out[c++] = pageCode(TOP_MIG[mAcc], TOP_GUEST[gAcc]);
-          gAcc = 0;
-          mAcc = 0;
-          accPages = 0;
-        }
-        continue;
-      }
       const cellBits = (1 << size) - 1;
       // The window starts inside the first word (at a multiple of the cell size).
       for (let shift = w === firstWord ? firstPfn & 31 : 0; shift < 32 && c < cells; shift += size) {
@@ -449,6 +438,64 @@ export class Simulation {
         for (let k = 0; k < g.length; k++) if (g[k] & cm) gs |= 1 << k;
         for (let k = 0; k < mg.length; k++) if (mg[k] & cm) ms |= 1 << k;
         out[c++] = pageCode(TOP_MIG[ms], TOP_GUEST[gs]);
+      }
+    }
+    out.fill(CELL_OUTSIDE, c);
+  }
+
+  /**
+   * renderPageMap for cells of 32 pages or more: per bitmap word, one bit per state seen, no
+   * per-page or per-state arrays (a 1 TiB guest is 8 Mi words a frame).
+   */
+  private renderWordBuckets(
+    out: Uint8Array,
+    cells: number,
+    size: number,
+    firstWord: number,
+    lastWord: number,
+    lastMask: number,
+    layerCodes: readonly number[],
+  ): void {
+    const free = this.mem.buddy.free;
+    const data = this.mem.data;
+    const log = this.mem.dirtyLog;
+    const bm = this.precopy.bitmap;
+    const sent = this.precopy.sentEver;
+    const layers = this.layers;
+    const started = this.precopy.status !== 'none';
+    const wordsPerCell = size >>> 5;
+    let c = 0;
+    let gAcc = 0;
+    let mAcc = 0;
+    let n = 0;
+    for (let w = firstWord; w <= lastWord && c < cells; w++) {
+      const m = w === lastWord ? lastMask : 0xffffffff;
+      let own = m;
+      for (let i = 0; i < layers.length; i++) {
+        const bits = layers[i].word(w) & own;
+        if (bits !== 0) {
+          gAcc |= 1 << layerCodes[i];
+          own &= ~bits;
+        }
+      }
+      const f = free[w];
+      const d = data[w];
+      if ((~f & own) !== 0) gAcc |= 1 << GUEST_USED;
+      if ((f & d & own) !== 0) gAcc |= 1 << GUEST_FREE_STALE;
+      if ((f & ~d & own) !== 0) gAcc |= 1 << GUEST_ZERO;
+      if (started) {
+        const pend = (bm[w] | log[w]) & m;
+        const snt = sent[w] & m;
+        if ((pend & snt) !== 0) mAcc |= 1 << MIG_REDIRTIED;
+        if ((pend & ~snt) !== 0) mAcc |= 1 << MIG_PENDING;
+        if ((snt & ~pend) !== 0) mAcc |= 1 << MIG_SENT;
+        if ((~pend & ~snt & m) !== 0) mAcc |= 1 << MIG_SKIPPED;
+      } else mAcc |= 1 << MIG_PENDING;
+      if (++n === wordsPerCell || w === lastWord) {
+        out[c++] = pageCode(TOP_MIG[mAcc], TOP_GUEST[gAcc]);
+        gAcc = 0;
+        mAcc = 0;
+        n = 0;
       }
     }
     out.fill(CELL_OUTSIDE, c);

@@ -369,9 +369,10 @@ export class SimHost {
     const sim = this.job ? (this.job.scenario === scenario ? this.job.sim : null) : this.scenario === scenario ? this.sim : null;
     const cps = sim ? this.checkpoints.get(sim) : undefined;
     if (!sim || !cps || !sim.restore) return null;
-    if (sim.clockMs <= atMs) return sim;
     let best: CheckpointLike | null = null;
     for (const c of cps.list) if (c.t <= atMs) best = c;
+    // Where the run is, if that is not past the target and no checkpoint is nearer to it.
+    if (sim.clockMs <= atMs && (best === null || best.t <= sim.clockMs)) return sim;
     if (!best) return null;
     sim.restore(best);
     return sim;
