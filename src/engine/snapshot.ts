@@ -12,6 +12,7 @@
  * (test/engine/snapshot.test.ts) restores random snapshots of every mode and compares with
  * playing.
  *
+ * Append-only arrays (event logs) keep only what was appended since the previous snapshot.
  * Size: bitmaps are run-length encoded by 32-bit word (a just-booted 1 TiB guest's bitmaps are
  * long runs of 0 or ~0), and an array whose contents did not change since the previous snapshot
  * of the same chain shares its stored copy: checkpoints are small, and incremental.
@@ -21,7 +22,7 @@
 type Entry =
   | { kind: 'object'; obj: Record<string, unknown>; keys: string[]; values: unknown[] }
   | { kind: 'array'; obj: unknown[]; values: unknown[] }
-  | { kind: 'length'; obj: unknown[]; length: number }
+  | { kind: 'append'; obj: unknown[]; tail: Tail }
   | { kind: 'typed'; obj: TypedArray; data: Stored };
 
 type TypedArray =
@@ -33,6 +34,18 @@ type TypedArray =
   | Int32Array
   | Float32Array
   | Float64Array;
+
+/**
+ * An append-only array as a snapshot saw it: its length, its last element, and the elements
+ * appended since the previous snapshot's tail (a chain, so that a restore after the array was
+ * cut back to an earlier snapshot can put the later elements back).
+ */
+interface Tail {
+  readonly prev: Tail | null;
+  readonly items: readonly unknown[];
+  readonly length: number;
+  readonly last: unknown;
+}
 
 /** A typed array's contents: a copy, or 32-bit words run-length encoded as (value, count) pairs. */
 type Stored = { kind: 'copy'; copy: TypedArray } | { kind: 'rle'; runs: Uint32Array; words: number };
@@ -48,6 +61,8 @@ export class Snapshot {
     readonly bytes: number,
     /** @internal per typed array, what was stored (for sharing by the next snapshot). */
     readonly stored: ReadonlyMap<TypedArray, Stored>,
+    /** @internal per append-only array, its tail (continued by the next snapshot). */
+    readonly tails: ReadonlyMap<unknown[], Tail>,
   ) {}
 }
 
@@ -70,6 +85,7 @@ export function capture(root: object, t: number, options: CaptureOptions = {}): 
   const seen = new Set<object>();
   const entries: Entry[] = [];
   const stored = new Map<TypedArray, Stored>();
+  const tails = new Map<unknown[], Tail>();
   let bytes = 0;
   const stack: object[] = [root];
   const visit = (v: unknown) => {
@@ -94,7 +110,13 @@ export function capture(root: object, t: number, options: CaptureOptions = {}): 
     }
     if (Array.isArray(obj)) {
       if (appendOnly.has(obj)) {
-        entries.push({ kind: 'length', obj, length: obj.length });
+        const prev = options.previous?.tails.get(obj) ?? null;
+        const continues = prev !== null && holds(obj, prev);
+        const items = obj.slice(continues ? prev.length : 0);
+        bytes += 8 * items.length;
+        const tail: Tail = { prev: continues ? prev : null, items, length: obj.length, last: obj[obj.length - 1] };
+        tails.set(obj, tail);
+        entries.push({ kind: 'append', obj, tail });
         continue;
       }
       const values = obj.slice();
@@ -113,7 +135,7 @@ export function capture(root: object, t: number, options: CaptureOptions = {}): 
     entries.push({ kind: 'object', obj: rec, keys, values });
     for (const v of values) visit(v);
   }
-  return new Snapshot(root, t, entries, bytes, stored);
+  return new Snapshot(root, t, entries, bytes, stored, tails);
 }
 
 /** Writes a snapshot back into the objects it was taken from. */
@@ -130,8 +152,8 @@ export function restore(s: Snapshot): void {
         e.obj.length = e.values.length;
         for (let i = 0; i < e.values.length; i++) e.obj[i] = e.values[i];
         break;
-      case 'length':
-        e.obj.length = e.length;
+      case 'append':
+        restoreTail(e.obj, e.tail);
         break;
       case 'typed':
         load(e.obj, e.data);
@@ -144,6 +166,22 @@ export function restore(s: Snapshot): void {
 
 /** Scratch for run-length encoding (grown to the longest bitmap seen; one per worker). */
 let scratch = new Uint32Array(0);
+
+/** The array still holds the tail's elements (it was not cut back before them since). */
+function holds(arr: unknown[], tail: Tail): boolean {
+  return arr.length >= tail.length && (tail.length === 0 || arr[tail.length - 1] === tail.last);
+}
+
+function restoreTail(arr: unknown[], tail: Tail): void {
+  if (holds(arr, tail)) {
+    arr.length = tail.length;
+    return;
+  }
+  const chain: Tail[] = [];
+  for (let t: Tail | null = tail; t !== null; t = t.prev) chain.push(t);
+  arr.length = 0;
+  for (let i = chain.length - 1; i >= 0; i--) for (const x of chain[i].items) arr.push(x);
+}
 
 function store(arr: TypedArray): Stored {
   if (!(arr instanceof Uint32Array) || arr.length < RLE_MIN_WORDS) return { kind: 'copy', copy: arr.slice() };

@@ -77,6 +77,27 @@ describe('snapshot and restore (checkpoints, Reset)', () => {
     );
   }, 120_000);
 
+  it('back to an early checkpoint, a little further, then to a later one: the later moment exactly', () => {
+    // The event log is cut back by the first restore; the later checkpoint puts its events back.
+    for (const mode of MODE_IDS) {
+      const scenario = small({ mode, workload: 'running', seed: 3 });
+      const sim = new Simulation(scenario);
+      const early = sim.snapshot();
+      sim.step(150);
+      const late = sim.snapshot(early);
+      sim.step(400);
+      sim.restore(early);
+      sim.step(20);
+      sim.restore(late);
+      const played = new Simulation(scenario);
+      played.step(150);
+      expect(view(sim), mode).toEqual(view(played));
+      expect(sim.events).toEqual(played.events);
+      sim.runToEnd();
+      expect(sim.stats()).toEqual(played.runToEnd());
+    }
+  });
+
   it('Reset: restoring the first snapshot is the run as built, and it plays the same again', () => {
     const scenario = small({ mode: 'hint', workload: 'running', seed: 9 });
     const sim = new Simulation(scenario);
