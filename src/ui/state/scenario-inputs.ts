@@ -21,8 +21,8 @@ export const PRESET_SHORT: Record<PresetId, string> = {
 };
 
 /**
- * Engine state per guest page, bytes: Simulation.stateBytes() / pageCount is 1.008 (original, pv,
- * pagemap), 1.133 (hint) and 1.258 (report): bitmaps only, the largest mode's figure rounded up
+ * Engine state per guest page, bytes: Simulation.stateBytes() / pageCount is 1.008 (original,
+ * pagemap), 1.133 (pv: the guest's free-page bitmap; hint: the held map) and 1.258 (report): bitmaps only, the largest mode's figure rounded up
  * here (test/ui/busy-and-scenario.test.tsx holds this to the engine).
  */
 export const ENGINE_BYTES_PER_PAGE = 1.26;

@@ -57,6 +57,8 @@ export const pv = defineMode({
       setupSteps: steps,
       virtqueue: balloon.vq,
       state,
+      // The guest's free-page bitmap (1 bit per page) is held once it arrived.
+      stateBytes: () => state.reply?.bitmap.byteLength ?? 0,
       counters: () => ({ 'skipped-free-pages': state.skipped, 'free-page-walk-ms': round3(balloon.walkMs) }),
     };
   },
