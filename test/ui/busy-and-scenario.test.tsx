@@ -14,7 +14,7 @@ import type { FromWorker, ToWorker } from '../../src/protocol';
 import { App } from '../../src/ui/App';
 import { busyText, SHOW_AFTER_MS, SILENT_AFTER_MS, silenceText } from '../../src/ui/components/BusyIndicator';
 import { RafScheduler } from '../../src/ui/render/raf-scheduler';
-import { ENGINE_BYTES_PER_PAGE, engineMemoryBytes } from '../../src/ui/state/scenario-inputs';
+import { ENGINE_BYTES_PER_PAGE, engineMemoryBytes, guestLimitGiB } from '../../src/ui/state/scenario-inputs';
 import type { Session } from '../../src/ui/state/session';
 import { FakeSimulation } from '../worker/fake-simulation';
 import { setup } from './app-harness';
@@ -162,13 +162,18 @@ describe('big guests and scenario names', () => {
     // 1024 GiB: 268,435,456 pages x 1.26 B x 2 simulations (run + timeline pre-run) x 2 panels
     expect(engineMemoryBytes(1024, 2)).toBe(1_352_914_699);
     expect(engineMemoryBytes(1024, 1)).toBe(676_457_350);
+    // What the UI offers without asking: all 1024 GiB in one panel, 812 GiB in two.
+    expect(guestLimitGiB(1)).toBe(1024);
+    expect(guestLimitGiB(2)).toBe(812);
   });
 
   it('asks before a guest that risks the tab, says how much memory, and keeps the old one if told', async () => {
     const { s, sent } = setup('', (sc) => new FakeSimulation({ ...sc, guestGiB: 0.0625 }));
     await waitFor(() => expect(s().lead.store.getState().timeline).not.toBeNull());
     // One panel holds a 1 TiB guest in 645 MiB of engine state: only compare (two panels) asks.
+    expect(screen.getByTestId('guest-limit').textContent).toBe('up to 1024 GiB in this tab');
     fireEvent.keyDown(window, { key: 'c' });
+    expect(screen.getByTestId('guest-limit').textContent).toBe('up to 812 GiB in this tab');
     const loads = () => sent.filter((m) => m.type === 'load').length;
     const before = loads();
     const input = screen.getByRole('spinbutton', { name: 'Guest GiB' });

@@ -5,7 +5,7 @@
  * only that field; a bad input leaves the running scenario alone.
  */
 import { hasOwn, parseDecimal } from '../../engine/input';
-import { crossFieldIssues, resolveScenario, SCENARIO_PRESETS, ScenarioSchema } from '../../engine/scenario';
+import { crossFieldIssues, LIMITS, resolveScenario, SCENARIO_PRESETS, ScenarioSchema } from '../../engine/scenario';
 import type { ModeId, Scenario, StressPattern, WorkloadId } from '../../engine/types';
 
 // Preset ids and their titles (from the published table) are the engine's.
@@ -34,6 +34,16 @@ const SIMULATIONS_PER_PANEL = 2;
  * for the machine's other tabs.
  */
 export const CONFIRM_ABOVE_BYTES = 2 ** 30;
+
+/**
+ * The largest guest, in whole GiB, whose engines in `panels` panels stay within
+ * CONFIRM_ABOVE_BYTES (capped at the largest guest migviz accepts): what the UI offers without
+ * asking, from the engine's measured bytes per page.
+ */
+export function guestLimitGiB(panels: number): number {
+  const perGiB = 262_144 * ENGINE_BYTES_PER_PAGE * SIMULATIONS_PER_PANEL * panels;
+  return Math.min(LIMITS.guestGiB.max, Math.floor(CONFIRM_ABOVE_BYTES / perGiB));
+}
 
 /** Bytes the engines of `panels` panels take for a guest of `guestGiB`. */
 export function engineMemoryBytes(guestGiB: number, panels: number): number {
