@@ -61,9 +61,10 @@ function played(scenario: Scenario, t: number, f: FrameMessage) {
   sim.step(t);
   const cells = new Uint8Array(f.layout.cells);
   sim.renderPageMap(cells, f.layout.bucketShift, f.layout.firstPfn, f.layout.cells * 2 ** f.layout.bucketShift);
-  return { t: sim.clockMs, phase: sim.phase, stats: sim.stats(), cells };
+  return { t: sim.clockMs, phase: sim.phase, stats: sim.stats(), cells, events: sim.events };
 }
-const shown = (f: FrameMessage) => ({ t: f.simTimeMs, phase: f.phase, stats: f.stats, cells: f.cells });
+/** A frame right after a seek carries the run's whole event log (a new epoch starts from 0). */
+const shown = (f: FrameMessage) => ({ t: f.simTimeMs, phase: f.phase, stats: f.stats, cells: f.cells, events: f.events });
 
 describe('seeks from checkpoints (the worker on the real engine)', () => {
   it('a seek to the end of a failed run shows failed, as playing into it does', () => {
