@@ -9,6 +9,7 @@
  * - the same while a convergence run plays (issue 10): the README's 8 GiB stress guest, 4 GiB
  *   written at 400 MiB/s over 1 Gbit/s with auto-converge, at 50x so that its syncs, throttle
  *   steps and convergence charts move (about 400 s of simulated time in 8 s);
+ * - the same for idle guests of 128 GiB (single and compare) and 1 TiB (single), issue 12;
  * - production bundle <= 250 KB gzip (JS + CSS loaded by index.html, the worker chunk apart);
  * - zoom (issue 13): from the whole 8 GiB guest to single pages with the keyboard (+, 13 times,
  *   one press per 50 ms) in <= 1 s, every frame <= 33 ms;
@@ -270,6 +271,10 @@ runCli(() => {
           name: 'stress 8 GiB, auto-converge, 50x (single view)',
           url: `${base}?scenario=rfc-case-1&workload=stress&ws=4&dirty=400&link=1&ac=1&speed=50`,
         },
+        // Issue 12: big guests (the engine's bench has them idle: idle 128 GiB, idle 1 TiB).
+        { name: 'idle 128 GiB original (single view)', url: `${base}?scenario=rfc-case-1&gib=128` },
+        { name: 'idle 128 GiB compare (two workers)', url: `${base}?scenario=rfc-case-1&gib=128&view=compare` },
+        { name: 'idle 1 TiB original (single view)', url: `${base}?scenario=rfc-case-1&gib=1024` },
       ];
       const results = [];
       for (const v of views) {

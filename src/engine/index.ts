@@ -10,6 +10,7 @@
  *
  * The CLI, the tests, the benchmarks and the Web Worker all drive the same `Simulation`.
  */
+export type { Snapshot } from './snapshot';
 export { Simulation, MIN_SIM_CAP_MS, SERIES_CAPACITY, simCapMs, type Series, type SimulationOptions } from './simulation';
 export type { EngineFaults } from './migration/modes/mode';
 export { MODES, MODE_IDS, isModeId, type ModeCounterKey } from './migration/modes';

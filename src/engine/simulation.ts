@@ -35,6 +35,13 @@ import {
 import { broken } from './invariant';
 import { PageProbe } from './page-probe';
 import { Rng } from './rng';
+import { capture, restore, Snapshot } from './snapshot';
+
+/** A snapshot as callers hold it (the worker's checkpoints); only this Simulation's own restore. */
+export interface SnapshotRef {
+  readonly t: number;
+  readonly bytes: number;
+}
 import { validateScenario } from './scenario';
 import type { Scheduler } from './scheduler';
 import type {
@@ -42,6 +49,7 @@ import type {
   PageHistory,
   PageInfo,
   Phase,
+  ProbedPageInfo,
   QueryMigrate,
   Scenario,
   SimEvent,
@@ -135,6 +143,12 @@ export class Simulation {
     this.pageCount = Math.floor(this.scenario.guestGiB * PAGES_PER_GIB);
     const rng = new Rng(this.scenario.seed);
     this.mem = new GuestMemory(this.pageCount);
+    if (options.probe) {
+      this.checkPfn(options.probe.pfn);
+      this.probe = new PageProbe(options.probe.pfn);
+      // Watching from the start, so the page's version counts the writes that built the guest.
+      this.mem.watch = this.probe.watch;
+    }
     this.workload = buildWorkload(this.scenario, this.mem, rng);
     this.capMs = simCapMs(this.scenario, this.profile);
     const sc = this.scenario;
@@ -171,11 +185,7 @@ export class Simulation {
     this.layers = participants.flatMap((p) => p.guestLayers ?? []);
     // The guest lived settleMs between the moment its memory took shape and the migration:
     // its activity (and free page reporting) runs up to, not including, time 0.
-    if (options.probe) {
-      this.checkPfn(options.probe.pfn);
-      this.probe = new PageProbe(options.probe.pfn);
-      this.observeProbe(this.probe, -this.scenario.settleMs);
-    }
+    if (this.probe) this.observeProbe(this.probe, -this.scenario.settleMs);
     this.guestClock = -this.scenario.settleMs;
     this.runGuestUntil(0, false);
     const interval = options.seriesIntervalMs ?? 1;
@@ -212,17 +222,23 @@ export class Simulation {
 
   /** Advances until the clock reaches untilMs or the migration ends. */
   step(untilMs: number): void {
-    while (!this.precopy.done && this.precopy.now < untilMs) this.advance();
+    while (!this.precopy.done && this.precopy.now < untilMs) this.advance(untilMs);
   }
 
   runToEnd(): QueryMigrate {
-    while (!this.precopy.done) this.advance();
+    while (!this.precopy.done) this.advance(Number.POSITIVE_INFINITY);
     return this.stats();
   }
 
-  private advance(): void {
+  private advance(untilMs: number): void {
     const before = this.precopy.now;
-    this.precopy.advance();
+    // The thread may send words without stopping until the next moment anything else looks:
+    // a guest tick or action, a sample, the end of this step (a probe looks after every word).
+    const timer = this.timers[0];
+    const horizon = this.probe
+      ? Number.NEGATIVE_INFINITY
+      : Math.min(untilMs, this.guestClock, this.nextSample, timer ? timer.t : Number.POSITIVE_INFINITY);
+    this.precopy.advance(horizon);
     // Every unit of the thread's work moves its clock or its state; a long run of units that
     // leaves the clock where it was is a loop that would never end.
     this.stalledUnits = this.precopy.now === before ? this.stalledUnits + 1 : 0;
@@ -380,10 +396,11 @@ export class Simulation {
     // Per word, the pages in each guest state (index = guest code) and migration state.
     const g = new Int32Array(GUEST_STATES.length);
     const mg = new Int32Array(MIGRATION_STATES.length);
-    let gAcc = 0;
-    let mAcc = 0;
-    let accPages = 0;
     let c = 0;
+    if (size >= 32) {
+      this.renderWordBuckets(out, cells, size, firstWord, lastWord, lastMask, layerCodes);
+      return;
+    }
     for (let w = firstWord; w <= lastWord && c < cells; w++) {
       const m = w === lastWord ? lastMask : 0xffffffff;
       let own = m;
@@ -408,18 +425,6 @@ export class Simulation {
         mg.fill(0);
         mg[MIG_PENDING] = m;
       }
-      if (size >= 32) {
-        for (let k = 0; k < g.length; k++) if (g[k] !== 0) gAcc |= 1 << k;
-        for (let k = 0; k < mg.length; k++) if (mg[k] !== 0) mAcc |= 1 << k;
-        accPages += 32;
-        if (accPages >= size || w === lastWord) {
-          out[c++] = pageCode(TOP_MIG[mAcc], TOP_GUEST[gAcc]);
-          gAcc = 0;
-          mAcc = 0;
-          accPages = 0;
-        }
-        continue;
-      }
       const cellBits = (1 << size) - 1;
       // The window starts inside the first word (at a multiple of the cell size).
       for (let shift = w === firstWord ? firstPfn & 31 : 0; shift < 32 && c < cells; shift += size) {
@@ -438,6 +443,64 @@ export class Simulation {
     out.fill(CELL_OUTSIDE, c);
   }
 
+  /**
+   * renderPageMap for cells of 32 pages or more: per bitmap word, one bit per state seen, no
+   * per-page or per-state arrays (a 1 TiB guest is 8 Mi words a frame).
+   */
+  private renderWordBuckets(
+    out: Uint8Array,
+    cells: number,
+    size: number,
+    firstWord: number,
+    lastWord: number,
+    lastMask: number,
+    layerCodes: readonly number[],
+  ): void {
+    const free = this.mem.buddy.free;
+    const data = this.mem.data;
+    const log = this.mem.dirtyLog;
+    const bm = this.precopy.bitmap;
+    const sent = this.precopy.sentEver;
+    const layers = this.layers;
+    const started = this.precopy.status !== 'none';
+    const wordsPerCell = size >>> 5;
+    let c = 0;
+    let gAcc = 0;
+    let mAcc = 0;
+    let n = 0;
+    for (let w = firstWord; w <= lastWord && c < cells; w++) {
+      const m = w === lastWord ? lastMask : 0xffffffff;
+      let own = m;
+      for (let i = 0; i < layers.length; i++) {
+        const bits = layers[i].word(w) & own;
+        if (bits !== 0) {
+          gAcc |= 1 << layerCodes[i];
+          own &= ~bits;
+        }
+      }
+      const f = free[w];
+      const d = data[w];
+      if ((~f & own) !== 0) gAcc |= 1 << GUEST_USED;
+      if ((f & d & own) !== 0) gAcc |= 1 << GUEST_FREE_STALE;
+      if ((f & ~d & own) !== 0) gAcc |= 1 << GUEST_ZERO;
+      if (started) {
+        const pend = (bm[w] | log[w]) & m;
+        const snt = sent[w] & m;
+        if ((pend & snt) !== 0) mAcc |= 1 << MIG_REDIRTIED;
+        if ((pend & ~snt) !== 0) mAcc |= 1 << MIG_PENDING;
+        if ((snt & ~pend) !== 0) mAcc |= 1 << MIG_SENT;
+        if ((~pend & ~snt & m) !== 0) mAcc |= 1 << MIG_SKIPPED;
+      } else mAcc |= 1 << MIG_PENDING;
+      if (++n === wordsPerCell || w === lastWord) {
+        out[c++] = pageCode(TOP_MIG[mAcc], TOP_GUEST[gAcc]);
+        gAcc = 0;
+        mAcc = 0;
+        n = 0;
+      }
+    }
+    out.fill(CELL_OUTSIDE, c);
+  }
+
   pageInfo(pfn: number): PageInfo {
     this.checkPfn(pfn);
     const code = this.codeOf(pfn);
@@ -445,9 +508,8 @@ export class Simulation {
       pfn,
       guest: GUEST_STATES[guestOf(code)].id,
       migration: MIGRATION_STATES[migrationOf(code)].id,
-      timesSent: this.precopy.sendCount[pfn],
-      sourceVersion: this.mem.version[pfn],
-      destinationVersion: this.precopy.destVersion[pfn],
+      received: this.received(pfn),
+      changedSinceSent: this.mem.isChangedSinceSent(pfn),
       freeBlockOrder: this.mem.buddy.freeOrderOf(pfn),
     };
   }
@@ -457,15 +519,8 @@ export class Simulation {
     this.checkPfn(firstPfn);
     const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
     const byCode = new Array<number>(pageCode(MIGRATION_STATES.length, 0)).fill(0);
-    let timesSent = 0;
-    const bySendCount: [number, number, number, number] = [0, 0, 0, 0];
-    for (let pfn = firstPfn; pfn < end; pfn++) {
-      byCode[this.codeOf(pfn)]++;
-      const n = this.precopy.sendCount[pfn];
-      timesSent += n;
-      bySendCount[Math.min(3, n)]++;
-    }
-    return { firstPfn, pages: end - firstPfn, byCode, timesSent, bySendCount };
+    for (let pfn = firstPfn; pfn < end; pfn++) byCode[this.codeOf(pfn)]++;
+    return { firstPfn, pages: end - firstPfn, byCode };
   }
 
   /** The probed page's history so far (SimulationOptions.probe), or null without a probe. */
@@ -473,12 +528,23 @@ export class Simulation {
     const p = this.probe;
     if (!p) return null;
     const start = p.start ?? { t: 0, guest: this.pageInfo(p.pfn).guest, version: 0 };
-    return { pfn: p.pfn, untilMs: this.clockMs, start, events: [...p.events], now: this.pageInfo(p.pfn) };
+    const w = p.watch;
+    const now: ProbedPageInfo = {
+      ...this.pageInfo(p.pfn),
+      timesSent: w.sends,
+      sourceVersion: w.writes,
+      destinationVersion: w.received,
+    };
+    return { pfn: p.pfn, untilMs: this.clockMs, start, events: [...p.events], now };
   }
 
   private observeProbe(p: PageProbe, t: number): void {
-    const pfn = p.pfn;
-    p.observe(t, this.codeOf(pfn), this.mem.version[pfn], this.precopy.sendCount[pfn], this.precopy.destVersion[pfn]);
+    p.observe(t, this.codeOf(p.pfn));
+  }
+
+  /** The destination received the page at least once. */
+  private received(pfn: number): boolean {
+    return (this.precopy.sentEver[pfn >>> 5] & (1 << (pfn & 31))) !== 0;
   }
 
   /** The page-map code of one page (the same rules as renderPageMap at bucket size 1). */
@@ -495,7 +561,7 @@ export class Simulation {
     if (guest < 0) guest = !this.mem.isFree(pfn) ? GUEST_USED : this.mem.isData(pfn) ? GUEST_FREE_STALE : GUEST_ZERO;
     if (this.precopy.status === 'none') return pageCode(MIG_PENDING, guest);
     const pending = ((this.precopy.bitmap[w] | this.mem.dirtyLog[w]) & bit) !== 0;
-    const sent = this.precopy.sendCount[pfn] > 0;
+    const sent = this.received(pfn);
     const mig = pending ? (sent ? MIG_REDIRTIED : MIG_PENDING) : sent ? MIG_SENT : MIG_SKIPPED;
     return pageCode(mig, guest);
   }
@@ -506,9 +572,29 @@ export class Simulation {
     }
   }
 
+  /**
+   * The run's whole state at its clock (snapshot.ts): restore() brings this Simulation back to it,
+   * and playing on from there is exactly playing on from that moment. `previous` (an earlier
+   * snapshot of this run) lets arrays unchanged since then share its storage.
+   */
+  snapshot(previous: SnapshotRef | null = null): Snapshot {
+    const appendOnly: unknown[][] = [this.events];
+    if (this.probe) appendOnly.push(this.probe.events);
+    const prev = previous instanceof Snapshot && previous.root === this ? previous : null;
+    return capture(this, this.clockMs, { skip: [this.scenario, this.profile], appendOnly, previous: prev });
+  }
+
+  /** Back to a snapshot this Simulation took (not another's: closures act on their own run). */
+  restore(s: SnapshotRef): void {
+    if (!(s instanceof Snapshot) || s.root !== this) throw new Error('a simulation restores only its own snapshots');
+    restore(s);
+  }
+
   /** Bytes of engine state held in per-page typed arrays (guest + QEMU + destination). */
   stateBytes(): number {
-    return this.mem.stateBytes() + this.precopy.stateBytes() + (this.strategy.stateBytes?.() ?? 0);
+    return (
+      this.mem.stateBytes() + this.precopy.stateBytes() + (this.strategy.stateBytes?.() ?? 0) + (this.workload.stateBytes?.() ?? 0)
+    );
   }
 }
 

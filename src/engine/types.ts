@@ -195,9 +195,14 @@ export interface PageInfo {
   pfn: number;
   guest: GuestStateId;
   migration: MigrationStateId;
-  timesSent: number;
-  sourceVersion: number;
-  destinationVersion: number;
+  /** The destination received the page at least once. */
+  received: boolean;
+  /**
+   * The guest wrote the page since the destination last received it (or, never received, since
+   * boot): the destination's copy is behind. How often it was written or sent is not kept per
+   * page; a page's probe (PageHistory) counts it.
+   */
+  changedSinceSent: boolean;
   /** Free-list order of the free block containing the page, or -1 if the page is in use. */
   freeBlockOrder: number;
 }
@@ -206,15 +211,11 @@ export interface PageInfo {
 export interface CellSummary {
   firstPfn: number;
   pages: number;
-  /** Pages per state code (index = code, see model/page-state). */
-  byCode: number[];
-  /** Sum of times sent over the cell's pages. */
-  timesSent: number;
   /**
-   * Pages by how often they were sent: [never, once, twice, three times or more] (the words
-   * "each sent once" need the spread, not only the sum).
+   * Pages per state code (index = code, see model/page-state). How often each page was sent is
+   * not kept per page (2 bytes per page at most); the migration state says sent or not.
    */
-  bySendCount: [number, number, number, number];
+  byCode: number[];
 }
 
 /**
@@ -246,7 +247,16 @@ export interface PageHistory {
   start: { t: number; guest: GuestStateId; version: number };
   /** In time order; times before 0 happened while the guest settled, before the migration. */
   events: PageHistoryEvent[];
-  now: PageInfo;
+  now: ProbedPageInfo;
+}
+
+/** A probed page now: what pageInfo says, plus the counts its probe kept. */
+export interface ProbedPageInfo extends PageInfo {
+  timesSent: number;
+  /** Page writes since boot (0 = never written). */
+  sourceVersion: number;
+  /** The version the destination received last (0 = never received). */
+  destinationVersion: number;
 }
 
 /** One sample of the time series, taken every `seriesIntervalMs` of simulated time. */

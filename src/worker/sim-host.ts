@@ -66,6 +66,35 @@ export interface SimulationLike {
   cellSummary(firstPfn: number, pages: number): CellSummary;
   /** The probed page's history (a simulation created with `probe`); fakes may leave it out. */
   pageHistory?(): PageHistory | null;
+  /**
+   * The run's whole state now, to come back to with restore (engine: Simulation.snapshot, which
+   * shares unchanged arrays with `previous`). Without these (fakes) a seek re-simulates from 0.
+   */
+  snapshot?(previous: CheckpointLike | null): CheckpointLike;
+  restore?(checkpoint: CheckpointLike): void;
+}
+
+/** What the host needs of a snapshot (the engine's Snapshot). */
+export interface CheckpointLike {
+  /** Simulated time it was taken at, ms. */
+  readonly t: number;
+  /** Bytes it stores that the previous one does not share. */
+  readonly bytes: number;
+}
+
+/**
+ * A run's checkpoints: a snapshot when it is built (Reset goes back to it), at every phase change,
+ * and after every CHECKPOINT_WORK_MS of engine work; a seek restores the nearest one at or before
+ * its target and re-simulates from there, never more than about that much work.
+ */
+interface Checkpoints {
+  list: CheckpointLike[];
+  bytes: number;
+  /** Engine wall time since the last checkpoint, ms. */
+  workMs: number;
+  /** What the last snapshot cost, ms: checkpoints are at least twice that much work apart. */
+  costMs: number;
+  phase: Phase;
 }
 
 /** Options a host may create a simulation with (the engine's SimulationOptions subset). */
@@ -100,6 +129,13 @@ export const WORK_CHUNK_MS = 50;
 const WORK_SLICE_SIM_MS = 25;
 /** A chunk ends after this many slices even if the clock says otherwise (a stalled clock in tests). */
 const MAX_SLICES_PER_CHUNK = 4000;
+/**
+ * Engine work between two checkpoints, ms: a seek re-simulates at most about this much after
+ * restoring (ARCHITECTURE.md §7: a seek anywhere in <= 500 ms; a restore of 1 TiB takes ~75 ms).
+ */
+export const CHECKPOINT_WORK_MS = 300;
+/** Checkpoints of one run take at most this (ARCHITECTURE.md §7: <= 64 MB at 1 TiB); beyond, every other one goes. */
+export const CHECKPOINT_BUDGET_BYTES = 64 * 2 ** 20;
 
 /** A new run being advanced to `targetMs` before it replaces the current one. */
 interface RebuildJob {
@@ -142,6 +178,8 @@ export class SimHost {
   private timelineJob: TimelineJob | null = null;
   /** Why the last load failed, while no load has succeeded since. */
   private loadError: string | null = null;
+  /** Each run's own checkpoints (a snapshot restores only into the run that took it). */
+  private readonly checkpoints = new WeakMap<SimulationLike, Checkpoints>();
 
   constructor(private readonly deps: HostDeps) {}
 
@@ -315,10 +353,65 @@ export class SimHost {
    */
   private rebuild(atMs: number, scenario: Scenario | null = this.job?.scenario ?? this.scenario): void {
     if (!scenario) throw this.noRun('no scenario loaded');
+    const resumed = this.resumeFor(atMs, scenario);
     this.cancelRebuild();
-    const sim = this.deps.createSimulation(scenario);
+    const sim = resumed ?? this.track(this.deps.createSimulation(scenario));
     this.job = { sim, scenario, targetMs: atMs, timer: null };
     this.advanceRebuild(); // the first chunk now: a short seek is done before this message returns
+  }
+
+  /**
+   * The run of `scenario` already built (the one shown, or a rebuild's), brought to the latest
+   * point at or before `atMs` it can reach without starting over: where it is, if that is not
+   * past `atMs`, else its nearest checkpoint. Null when there is none (another scenario, a fake).
+   */
+  private resumeFor(atMs: number, scenario: Scenario): SimulationLike | null {
+    const sim = this.job ? (this.job.scenario === scenario ? this.job.sim : null) : this.scenario === scenario ? this.sim : null;
+    const cps = sim ? this.checkpoints.get(sim) : undefined;
+    if (!sim || !cps || !sim.restore) return null;
+    let best: CheckpointLike | null = null;
+    for (const c of cps.list) if (c.t <= atMs) best = c;
+    // Where the run is, if that is not past the target and no checkpoint is nearer to it.
+    if (sim.clockMs <= atMs && (best === null || best.t <= sim.clockMs)) return sim;
+    if (!best) return null;
+    sim.restore(best);
+    return sim;
+  }
+
+  /** Starts the checkpoints of a new run with its state as built (none for a fake without snapshots). */
+  private track(sim: SimulationLike): SimulationLike {
+    if (!sim.snapshot) return sim;
+    const t0 = this.deps.now();
+    const first = sim.snapshot(null);
+    this.checkpoints.set(sim, { list: [first], bytes: first.bytes, workMs: 0, costMs: this.deps.now() - t0, phase: sim.phase });
+    return sim;
+  }
+
+  /**
+   * Counts `workMs` of engine work on `sim`; takes a checkpoint at a phase change or when enough
+   * work was done. True when it took one.
+   */
+  private checkpoint(sim: SimulationLike, workMs: number): boolean {
+    const cps = this.checkpoints.get(sim);
+    if (!cps || !sim.snapshot) return false;
+    cps.workMs += workMs;
+    const last = cps.list[cps.list.length - 1];
+    const due = sim.phase !== cps.phase || cps.workMs >= Math.max(CHECKPOINT_WORK_MS, 2 * cps.costMs);
+    if (!due || sim.clockMs <= last.t) return false;
+    const t0 = this.deps.now();
+    const c = sim.snapshot(last);
+    cps.costMs = this.deps.now() - t0;
+    cps.list.push(c);
+    cps.bytes += c.bytes;
+    cps.workMs = 0;
+    cps.phase = sim.phase;
+    // Over budget: keep the first (Reset) and every other one after it.
+    while (cps.bytes > CHECKPOINT_BUDGET_BYTES && cps.list.length > 2) {
+      const kept = cps.list.filter((_, i) => i === 0 || i % 2 === 0);
+      cps.list = kept;
+      cps.bytes = kept.reduce((n, k) => n + k.bytes, 0);
+    }
+    return true;
   }
 
   /** One chunk of the rebuild job; adopts its run when it reaches its time, else schedules the next. */
@@ -377,11 +470,15 @@ export class SimHost {
    * got there (or the run ended).
    */
   private runChunk(sim: SimulationLike, targetMs: number): boolean {
-    const deadline = this.deps.now() + WORK_CHUNK_MS;
+    let t = this.deps.now();
+    const deadline = t + WORK_CHUNK_MS;
     for (let i = 0; i < MAX_SLICES_PER_CHUNK; i++) {
       if (sim.done || sim.clockMs >= targetMs) return true;
       sim.step(Math.min(targetMs, sim.clockMs + WORK_SLICE_SIM_MS));
-      if (this.deps.now() >= deadline) break;
+      const after = this.deps.now();
+      // A checkpoint's own cost is not engine work toward the next one.
+      t = this.checkpoint(sim, after - t) ? this.deps.now() : after;
+      if (after >= deadline) break;
     }
     return sim.done || sim.clockMs >= targetMs;
   }
@@ -465,7 +562,7 @@ export class SimHost {
     let finished: boolean;
     let probe: SimulationLike;
     try {
-      probe = job.probe ?? this.deps.createSimulation(job.scenario);
+      probe = job.probe ?? this.track(this.deps.createSimulation(job.scenario));
       job.probe = probe;
       finished = this.runChunk(probe, Number.POSITIVE_INFINITY);
     } catch (e) {
@@ -483,6 +580,25 @@ export class SimHost {
     const markers: TimelineMarker[] = [];
     for (const e of probe.events) if (e.kind !== 'vq') markers.push(e);
     this.deps.post({ type: 'timeline', scenario, endMs: probe.clockMs, markers, final }, []);
+    this.takeOver(probe, scenario);
+  }
+
+  /**
+   * The timeline's run has checkpoints over the whole run: while the shown run is paused, it
+   * takes its place at the same moment (restored to its nearest checkpoint, re-simulated to that
+   * time: the same state), so that later seeks anywhere restore a nearby checkpoint, and one
+   * guest's state is held, not two.
+   */
+  private takeOver(timeline: SimulationLike, scenario: Scenario): void {
+    const sim = this.sim;
+    const cps = this.checkpoints.get(timeline);
+    if (this.playing || this.job || !sim || this.scenario !== scenario || !cps || !timeline.restore) return;
+    const at = sim.clockMs;
+    let best = cps.list[0];
+    for (const c of cps.list) if (c.t <= at) best = c;
+    timeline.restore(best);
+    this.job = { sim: timeline, scenario, targetMs: at, timer: null };
+    this.advanceRebuild();
   }
 
   private cancelTimeline(): void {
@@ -519,6 +635,7 @@ export class SimHost {
       while (!sim.done && this.deps.now() < deadline);
       this.targetMs = sim.clockMs;
     }
+    if (this.checkpoints.has(sim)) this.checkpoint(sim, this.deps.now() - now);
     if (sim.done) this.playing = false;
     this.dirty = true;
   }

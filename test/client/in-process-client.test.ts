@@ -69,10 +69,10 @@ describe('InProcessEngineClient with the real engine', () => {
     client.send({ type: 'pageInfo', requestId: 3, pfn: 100 });
     const info = await next((m): m is Extract<FromWorker, { type: 'pageInfo' }> => m.type === 'pageInfo');
     expect(info.requestId).toBe(3);
-    expect(info.info).toMatchObject({ pfn: 100, migration: 'pending', timesSent: 0 });
+    expect(info.info).toMatchObject({ pfn: 100, migration: 'pending', received: false });
     client.send({ type: 'cellSummary', requestId: 4, firstPfn: 4096, pages: 16 });
     const cell = await next((m): m is Extract<FromWorker, { type: 'cellSummary' }> => m.type === 'cellSummary');
-    expect(cell).toMatchObject({ requestId: 4, summary: { firstPfn: 4096, pages: 16, timesSent: 0 } });
+    expect(cell).toMatchObject({ requestId: 4, summary: { firstPfn: 4096, pages: 16 } });
     expect(cell.summary?.byCode.reduce((a, b) => a + b, 0)).toBe(16);
     client.send({ type: 'load', scenario: { ...case2, guestGiB: -1 } });
     const err = await next((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error');

@@ -106,6 +106,14 @@ describe('the simulation time cap', () => {
       'simulation time cap reached: at 5.0 s, 11.5 MB left at 1.05 MB/s (max-bandwidth 1 MiB/s); ' +
         'needs ~11 s more to send once; QEMU itself would keep going',
     );
+    // The run fails in the unit whose clock reached the cap: a thread advanced only while its
+    // clock is before the end (a seek to the end) has failed too.
+    const again = new Precopy(mem, RFC_2016, params, () => {});
+    again.attach([]);
+    while (!again.done && again.now < pre.now) again.advance();
+    expect(again.now).toBe(pre.now);
+    expect(again.status).toBe('failed');
+    expect(again.failureReason).toBe(pre.failureReason);
   });
 
   it('the RFC guests complete with no throttle and keep their series bounded', () => {

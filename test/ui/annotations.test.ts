@@ -58,7 +58,7 @@ describe('annotation anchors', () => {
       byCode[pageCode(MIG_PENDING, GUEST_FREE_STALE)] = stale - skipped;
       byCode[pageCode(MIG_SKIPPED, GUEST_FREE_STALE)] = skipped;
       byCode[pageCode(MIG_PENDING, GUEST_USED)] = used;
-      return { firstPfn, pages: stale + used, byCode, timesSent: 0, bySendCount: [stale + used, 0, 0, 0] };
+      return { firstPfn, pages: stale + used, byCode };
     };
     const slices = [slice(0, 10, 90), slice(100, 80, 20), slice(200, 20, 80), slice(300, 60, 40), slice(400, 90, 10, 90), slice(500, 51, 49)];
     expect(longestMajorityRun(slices, { kind: 'guest', state: 'free-stale' })).toEqual({ first: 300, end: 600 });

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { PageHistory } from '../../src/engine/types';
 import { historyLines, sendsSummary } from '../../src/ui/page-history-text';
 
-const now = { pfn: 9, guest: 'used', migration: 'sent', timesSent: 2, sourceVersion: 7, destinationVersion: 7, freeBlockOrder: -1 } as const;
+const now = {
+  pfn: 9,
+  guest: 'used',
+  migration: 'sent',
+  received: true,
+  changedSinceSent: false,
+  timesSent: 2,
+  sourceVersion: 7,
+  destinationVersion: 7,
+  freeBlockOrder: -1,
+} as const;
 
 describe('pinned page history text', () => {
   it('starts where the page started, folds runs of writes, and names each send with its version', () => {
@@ -45,7 +55,16 @@ describe('pinned page history text', () => {
         { t: 60, kind: 'guest', from: 'held', to: 'free-stale' },
         { t: 70, kind: 'guest', from: 'free-stale', to: 'discarded' },
       ],
-      now: { ...now, guest: 'discarded', migration: 'skipped', timesSent: 0, sourceVersion: 2, destinationVersion: 0 },
+      now: {
+        ...now,
+        guest: 'discarded',
+        migration: 'skipped',
+        received: false,
+        changedSinceSent: true,
+        timesSent: 0,
+        sourceVersion: 2,
+        destinationVersion: 0,
+      },
     };
     expect(historyLines(h).map((l) => l.text)).toEqual([
       'at the start: in use, version 2',

@@ -160,7 +160,7 @@ describe('pinning', () => {
     expect(s().store.getState().pinned).toEqual({ first: 0, count: 8 });
     // The fake: every 4th page in use, the rest free with stale data; nothing sent at time 0.
     await waitFor(() =>
-      expect(screen.getByTestId('pinned-now').textContent).toBe('8 pages: 6 free (stale), to send; 2 in use, to send. None sent yet.'),
+      expect(screen.getByTestId('pinned-now').textContent).toBe('8 pages: 6 free (stale), to send; 2 in use, to send.'),
     );
     // Escape unpins (after overlays and the tour caption).
     fireEvent.keyDown(window, { key: 'Escape' });

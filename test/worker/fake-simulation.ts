@@ -231,9 +231,8 @@ export class FakeSimulation implements SimulationLike {
       pfn,
       guest: this.guest(pfn) === GUEST_USED ? 'used' : 'free-stale',
       migration: m === MIG_SENT ? 'sent' : m === MIG_SKIPPED ? 'skipped' : 'pending',
-      timesSent: m === MIG_SENT ? 1 : 0,
-      sourceVersion: 1,
-      destinationVersion: m === MIG_SENT ? 1 : 0,
+      received: m === MIG_SENT,
+      changedSinceSent: m !== MIG_SENT,
       freeBlockOrder: this.guest(pfn) === GUEST_USED ? -1 : 0,
     };
   }
@@ -241,13 +240,8 @@ export class FakeSimulation implements SimulationLike {
   cellSummary(firstPfn: number, pages: number): CellSummary {
     const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
     const byCode = new Array<number>(16).fill(0);
-    let timesSent = 0;
-    for (let p = firstPfn; p < end; p++) {
-      byCode[pageCode(this.mig[p], this.guest(p))]++;
-      if (this.mig[p] === MIG_SENT) timesSent++;
-    }
-    const n = end - firstPfn;
-    return { firstPfn, pages: n, byCode, timesSent, bySendCount: [n - timesSent, timesSent, 0, 0] };
+    for (let p = firstPfn; p < end; p++) byCode[pageCode(this.mig[p], this.guest(p))]++;
+    return { firstPfn, pages: end - firstPfn, byCode };
   }
 }
 

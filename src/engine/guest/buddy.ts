@@ -44,6 +44,12 @@ export class BuddyAllocator {
   readonly free: Uint32Array;
   /** heads[k]: one bit per order-k block: the block is on free list k. */
   readonly heads: Uint32Array[];
+  /**
+   * summary[k]: one bit per word of heads[k], set when the word may hold a listed block (set when
+   * a block is listed, cleared when a search finds the word empty). A search for the lowest
+   * block skips 32 empty words at a time, so a sparse list of a big guest is cheap to search.
+   */
+  readonly summary: Uint32Array[];
   /** Lowest word of heads[k] that may be non-zero: keeps repeated allocation O(1) amortised. */
   private readonly lowWord: Int32Array;
   /** Blocks on each free list, so that an empty list costs nothing to ask. */
@@ -56,6 +62,7 @@ export class BuddyAllocator {
     this.free = newBitmap(pages);
     this.heads = [];
     for (let k = 0; k < ORDERS; k++) this.heads.push(newBitmap(Math.max(1, pages >>> k)));
+    this.summary = this.heads.map((h) => newBitmap(h.length));
     this.lowWord = new Int32Array(ORDERS);
     this.listCount = new Int32Array(ORDERS);
   }
@@ -111,6 +118,12 @@ export class BuddyAllocator {
       full = parent;
     }
     this.lowWord.fill(0);
+    for (let k = 0; k < ORDERS; k++) {
+      const h = this.heads[k];
+      const sum = this.summary[k];
+      sum.fill(0);
+      for (let w = 0; w < h.length; w++) if (h[w] !== 0) sum[w >>> 5] |= 1 << (w & 31);
+    }
     const counts = this.blockCounts();
     for (let k = 0; k < ORDERS; k++) this.listCount[k] = counts[k];
   }
@@ -206,6 +219,7 @@ export class BuddyAllocator {
     setBit(this.heads[order], block);
     this.listCount[order]++;
     const w = block >>> 5;
+    setBit(this.summary[order], w);
     if (w < this.lowWord[order]) this.lowWord[order] = w;
   }
 
@@ -213,14 +227,17 @@ export class BuddyAllocator {
     if (this.listCount[order] === 0) return -1;
     this.listCount[order]--;
     const h = this.heads[order];
-    for (let w = this.lowWord[order]; w < h.length; w++) {
+    const sum = this.summary[order];
+    for (let w = findNextSet(sum, this.lowWord[order], h.length); w >= 0; w = findNextSet(sum, w + 1, h.length)) {
       if (h[w] !== 0) {
         this.lowWord[order] = w;
         const b = (w << 5) + lowestBit(h[w]);
         h[w] &= ~(1 << (b & 31));
+        if (h[w] === 0) clearBit(sum, w);
         this.listener?.unlisted(b << order, order);
         return b;
       }
+      clearBit(sum, w);
     }
     throw new Error(`buddy: free list ${order} counted a block it does not hold`);
   }

@@ -10,11 +10,18 @@
  * Sizes are in MiB of guest memory and scale as stated; rates are per second of simulated time.
  */
 import type { StressPattern, WorkloadId } from '../types';
-import type { Rng } from '../rng';
+import { Rng } from '../rng';
 import type { GuestMemory } from './memory';
-import { clearRange, newBitmap, setRange } from '../bitmap';
+import { clearRange, newBitmap, rangeMask, setRange } from '../bitmap';
 
 const PAGES_PER_MIB = 256;
+/**
+ * The random writer lists the words that may still have a clean page; it writes them by chance
+ * per page (writeListed) when the list is at most 1/4 as long as the tick's writes. An estimate
+ * of the cost of one listed word (a look at three bitmaps and at least one log() draw) against
+ * one single write (one draw and three bitmap updates); either path gives the same chance per page.
+ */
+const LIST_WORD_COST_IN_WRITES = 4;
 
 /** The layout of a just-booted Linux guest (values for the RFC's CentOS 6.6 guest, kernel 4.5). */
 export const BOOT_LAYOUT = {
@@ -190,6 +197,8 @@ export interface Workload {
    * pct / (1 - pct) x 10 ms), so every rate scales by it.
    */
   tick(t: number, dtMs: number, runShare?: number): void;
+  /** Bytes of the workload's own arrays that grow with the guest or its working set. */
+  stateBytes?(): number;
 }
 
 /** Builds the guest's memory for the workload and returns its runtime behaviour. */
@@ -475,6 +484,17 @@ export class StressWriter implements Workload {
   private cursor = 0;
   /** Page writes made by the writer since the build (the prefault not counted). */
   writes = 0;
+  // The random writer's words that may still hold a clean page (writeRandom).
+  /** The buffer's bitmap words in ascending order. */
+  private readonly sortedWords: Int32Array;
+  /** Indices into sortedWords of the listed words (the first listLength). */
+  private readonly list: Int32Array;
+  /** Per index into sortedWords: 1 while listed. */
+  private readonly listed: Uint8Array;
+  private listLength = 0;
+  private seenLogClears = -1;
+  private seenLogging = false;
+  private watchRng: Rng | null = null;
 
   constructor(
     private readonly mem: GuestMemory,
@@ -504,6 +524,11 @@ export class StressWriter implements Workload {
     }
     this.chunks = n === chunks.length ? chunks : chunks.slice(0, n);
     this.size = n << 5;
+    const random = !this.sequential;
+    this.sortedWords = random ? this.chunks.map((pfn) => pfn >>> 5).sort() : new Int32Array(0);
+    this.list = new Int32Array(this.sortedWords.length);
+    this.listed = new Uint8Array(this.sortedWords.length);
+    if (random && n > 0) mem.sentWords = [];
   }
 
   get workingSetPages(): number {
@@ -514,47 +539,151 @@ export class StressWriter implements Workload {
     this.idle.tick(t, dtMs, runShare);
     this.owed += Math.round(this.microWritesPerMs * dtMs * runShare);
     const n = Math.floor(this.owed / 1e6);
-    const size = this.size;
-    if (n === 0 || size === 0) return;
+    if (n === 0 || this.size === 0) return;
     this.owed -= n * 1e6;
     this.writes += n;
+    if (this.sequential) this.writeSequential(n);
+    else this.writeRandom(n);
+  }
+
+  /**
+   * n writes from the cursor on, a bitmap word (one chunk) at a time. More writes than pages
+   * write each page once and keep the count: within a tick only whether a page was written
+   * matters (QEMU reads the dirty log and the pages between ticks).
+   */
+  private writeSequential(n: number): void {
+    const { mem, chunks, size } = this;
+    const m = Math.min(n, size);
+    let c = this.cursor;
+    for (let left = m; left > 0; ) {
+      const off = c & 31;
+      const take = Math.min(32 - off, left, size - c);
+      mem.writeWord(chunks[c >>> 5] >>> 5, rangeMask(off, off + take), take);
+      c += take;
+      if (c === size) c = 0;
+      left -= take;
+    }
+    mem.writes += n - m;
+    this.cursor = (this.cursor + n) % size;
+  }
+
+  /**
+   * n writes at random pages of the buffer. A write to a page that is already dirty everywhere
+   * (data, changed since sent, dirty log) changes nothing but the count, and once the buffer has
+   * filled up between two syncs almost every write is such a write. So the writer keeps the
+   * list of its words that may still have a clean page (all of them after a sync or a change of
+   * logging; a word the migration thread sends joins again) and, when that list is short next to
+   * n, writes each listed page with the probability that n uniform writes hit it,
+   * 1 - (1 - 1/size)^n (the same chance per page as drawing the n writes one by one): the cost
+   * follows the pages that change state, not the writes. Otherwise it draws the n writes one by
+   * one, as mm_dirty makes them.
+   */
+  private writeRandom(n: number): void {
     const mem = this.mem;
-    const chunks = this.chunks;
-    if (n < size) {
-      if (this.sequential) {
-        let c = this.cursor;
-        for (let i = 0; i < n; i++) {
-          mem.write(chunks[c >>> 5] + (c & 31));
-          if (++c === size) c = 0;
-        }
-        this.cursor = c;
-      } else {
-        for (let i = 0; i < n; i++) {
-          const r = this.rng.int(size);
-          mem.write(chunks[r >>> 5] + (r & 31));
-        }
-      }
-      return;
+    if (mem.logClears !== this.seenLogClears || mem.logging !== this.seenLogging) {
+      this.seenLogClears = mem.logClears;
+      this.seenLogging = mem.logging;
+      this.listAll();
+      if (mem.sentWords) mem.sentWords.length = 0;
     }
-    // At least as many writes as pages in one tick. Within a tick only whether a page was
-    // written matters (QEMU reads the dirty log and the pages between ticks), so each page
-    // written is written once, and the count is made up; the work stays bounded by the buffer.
-    let touched = 0;
-    if (this.sequential) {
-      for (let i = 0; i < size; i++) mem.write(chunks[i >>> 5] + (i & 31));
-      touched = size;
-      this.cursor = (this.cursor + n) % size;
-    } else {
-      // n uniform picks leave a given page untouched with probability (1 - 1/size)^n.
-      const p = 1 - (1 - 1 / size) ** n;
-      for (let i = 0; i < size; i++) {
-        if (this.rng.next() < p) {
-          mem.write(chunks[i >>> 5] + (i & 31));
-          touched++;
-        }
+    const sent = mem.sentWords;
+    if (sent) {
+      for (let k = 0; k < sent.length; k++) this.relist(sent[k]);
+      sent.length = 0;
+    }
+    // Pruning costs a look at each listed word: only when that is no more than the writes.
+    if (this.listLength <= n) this.prune();
+    if (this.listLength * LIST_WORD_COST_IN_WRITES <= n) this.writeListed(n);
+    else {
+      const { chunks, size, rng } = this;
+      for (let i = 0; i < n; i++) {
+        const r = rng.int(size);
+        mem.write(chunks[r >>> 5] + (r & 31));
       }
     }
-    mem.writes += n - touched;
+  }
+
+  /** Every word of the buffer may have a clean page. */
+  private listAll(): void {
+    const c = this.sortedWords.length;
+    for (let i = 0; i < c; i++) this.list[i] = i;
+    this.listed.fill(1);
+    this.listLength = c;
+  }
+
+  /** Lists the buffer's word `w` (sent pages are clean again), if it is one of the buffer's. */
+  private relist(w: number): void {
+    const words = this.sortedWords;
+    let lo = 0;
+    let hi = words.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = words[mid];
+      if (v === w) {
+        if (this.listed[mid] === 0) {
+          this.listed[mid] = 1;
+          this.list[this.listLength++] = mid;
+        }
+        return;
+      }
+      if (v < w) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+
+  /** Drops the listed words that have no clean page left. */
+  private prune(): void {
+    const { list, listed, sortedWords, mem } = this;
+    for (let i = 0; i < this.listLength; ) {
+      const k = list[i];
+      if (mem.saturated(sortedWords[k], 0xffffffff)) {
+        listed[k] = 0;
+        list[i] = list[--this.listLength];
+      } else i++;
+    }
+  }
+
+  /** n uniform writes as one chance per listed page (see writeRandom), a word at a time. */
+  private writeListed(n: number): void {
+    const { mem, rng, list, sortedWords } = this;
+    const p = 1 - (1 - 1 / this.size) ** n;
+    // Gaps between hit pages are geometric: one draw per hit, not one per page.
+    const logMiss = Math.log1p(-p);
+    const skip = () => (p >= 1 ? 0 : Math.floor(Math.log(1 - rng.next()) / logMiss));
+    for (let i = 0; i < this.listLength; i++) {
+      let mask = 0;
+      for (let b = skip(); b < 32; b += 1 + skip()) mask |= 1 << b;
+      if (mask !== 0) mem.writeWord(sortedWords[list[i]], mask, 0);
+    }
+    mem.writes += n;
+    // A watched page whose word is not listed is written with the same chance, from a stream
+    // of its own so that watching does not change the run.
+    const watch = mem.watch;
+    if (watch !== null) {
+      const k = this.indexOfWord(watch.pfn >>> 5);
+      if (k >= 0 && this.listed[k] === 0) {
+        this.watchRng ??= new Rng(watch.pfn);
+        if (this.watchRng.next() < p) watch.writes++;
+      }
+    }
+  }
+
+  private indexOfWord(w: number): number {
+    const words = this.sortedWords;
+    let lo = 0;
+    let hi = words.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (words[mid] === w) return mid;
+      if (words[mid] < w) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** The buffer's chunk list and the random writer's word list: 13 bytes per 32 pages. */
+  stateBytes(): number {
+    return this.chunks.byteLength + this.sortedWords.byteLength + this.list.byteLength + this.listed.byteLength;
   }
 }
 

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { GUEST_STATES, guestCode, MIGRATION_STATES, migrationCode } from '../../engine/model/page-state';
 import type { CellSummary, PageInfo } from '../../engine/types';
 import { pfnAtPoint } from '../../protocol';
-import { cellRangeText, cellStatesText } from '../cell-summary-text';
+import { cellRangeText, cellStatesText, destinationText } from '../cell-summary-text';
 import { describeBucketing, formatInt } from '../format';
 import { PageMapView } from '../render/page-map-view';
 import { usePageMapZoom } from '../hooks/use-page-map-zoom';
@@ -233,7 +233,7 @@ function CellDetails({ firstPfn, pages }: { firstPfn: number; pages: number }) {
   );
 }
 
-/** One page (a map at one page per cell): its states, versions and free block. */
+/** One page (a map at one page per cell): its states, where the destination stands, its free block. */
 function PageDetails({ pfn }: { pfn: number }) {
   const c = usePanel();
   const time = usePanelState((s) => s.snapshot.simTimeMs);
@@ -259,12 +259,8 @@ function PageDetails({ pfn }: { pfn: number }) {
           <dd>{GUEST_STATES[guestCode(info.guest)].name}</dd>
           <dt>migration</dt>
           <dd>{MIGRATION_STATES[migrationCode(info.migration)].name}</dd>
-          <dt>times sent</dt>
-          <dd>{info.timesSent}</dd>
-          <dt>version</dt>
-          <dd>
-            source {info.sourceVersion} · destination {info.destinationVersion}
-          </dd>
+          <dt>destination</dt>
+          <dd>{destinationText(info)}</dd>
           {info.freeBlockOrder >= 0 && (
             <>
               <dt>free block</dt>

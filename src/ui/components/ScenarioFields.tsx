@@ -12,7 +12,13 @@ import { useId, useState } from 'react';
 import { STRESS_PATTERNS, type StressPattern, WORKLOAD_IDS, type WorkloadId } from '../../engine/types';
 import { useAppState, useSession, useStoreOf } from '../state/context';
 import { formatBytes } from '../format';
-import { CONFIRM_ABOVE_BYTES, ENGINE_BYTES_PER_PAGE, engineMemoryBytes, type NumberInputKey } from '../state/scenario-inputs';
+import {
+  CONFIRM_ABOVE_BYTES,
+  ENGINE_BYTES_PER_PAGE,
+  engineMemoryBytes,
+  guestLimitGiB,
+  type NumberInputKey,
+} from '../state/scenario-inputs';
 
 /** What each workload is, in the words the select shows (src/engine/guest/workloads.ts; `running` is its RUNNING). */
 export const WORKLOAD_TEXT: Record<WorkloadId, { label: string; title: string }> = {
@@ -125,6 +131,13 @@ function GuestField() {
   return (
     <>
       <NumberField input="guestGiB" label="Guest GiB" width="5em" min={0} onCommit={commit} />
+      <span
+        className="muted"
+        data-testid="guest-limit"
+        title={`The engines take ${ENGINE_BYTES_PER_PAGE} bytes per guest page, for the run and its timeline${panelCount > 1 ? `, in each of ${panelCount} panels` : ''}; a guest over this asks first`}
+      >
+        up to {guestLimitGiB(panelCount)} GiB in this tab
+      </span>
       {pending !== null && (
         <span className="confirm-guest" role="alert" data-testid="confirm-guest">
           A {pending} GiB guest takes about {formatBytes(engineMemoryBytes(Number(pending), panelCount))} of this tab's

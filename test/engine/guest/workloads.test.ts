@@ -102,7 +102,8 @@ describe('workloads on small guests', () => {
     const a = build('running', 32768, 9).mem;
     const b = build('running', 32768, 9).mem;
     expect(Array.from(a.buddy.free)).toEqual(Array.from(b.buddy.free));
-    expect(Buffer.from(a.version.buffer).equals(Buffer.from(b.version.buffer))).toBe(true);
+    expect(Buffer.from(a.data.buffer).equals(Buffer.from(b.data.buffer))).toBe(true);
+    expect(Buffer.from(a.changedSinceSent.buffer).equals(Buffer.from(b.changedSinceSent.buffer))).toBe(true);
   });
 });
 
@@ -191,6 +192,30 @@ describe('stress (mm_dirty-like writer)', () => {
     expect(w.workingSetPages).toBeLessThan(65_536);
     expect(w.workingSetPages % 32).toBe(0);
     expect(mem.buddy.freePages).toBeGreaterThanOrEqual(Math.round((GiB / 4) * STRESS.reserveFraction));
+  });
+
+  it('a random writer whose buffer is dirty everywhere re-dirties only what a send or a sync cleaned', () => {
+    // 1024 pages written 41 943 times per 10 ms tick: each page is hit with probability 1 - e^-41.
+    const { mem, w, ws } = workingSet(GiB / 4, 6, { workingSetGiB: 1 / 256, dirtyMiBs: 16_384 });
+    expect(w.workingSetPages).toBe(1024);
+    mem.logging = true;
+    w.tick(0, 10);
+    expect(loggedIn(mem, ws)).toHaveLength(1024);
+    const inBuffer = loggedIn(mem, ws)[0];
+    const word = inBuffer >>> 5;
+    // The migration thread sends the word: its 32 pages are no longer changed since sent.
+    mem.sent(word, 0xffffffff);
+    expect(mem.saturated(word, 0xffffffff)).toBe(false);
+    const before = mem.writes;
+    w.tick(10, 10);
+    expect(mem.writes - before).toBeGreaterThanOrEqual(41_943); // every write counted (idle ones on top)
+    expect(writerWrites(w)).toBe(2 * 41_943);
+    expect(mem.saturated(word, 0xffffffff)).toBe(true);
+    // A sync fetches and clears the dirty log: the next tick logs the whole buffer again.
+    mem.dirtyLog.fill(0);
+    mem.logClears++;
+    w.tick(20, 10);
+    expect(loggedIn(mem, ws)).toHaveLength(1024);
   });
 
   it('more writes in a tick than pages: every page of a sequential buffer written once, the count kept', () => {

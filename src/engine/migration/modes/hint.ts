@@ -29,6 +29,7 @@ export const hint = defineMode({
       onComplete: () => hinter.releaseAll(),
       guestLayers: [{ state: 'held', word: (w) => hinter.heldMap[w] }],
       virtqueue: hinter.vq,
+      state: { hinter },
       stateBytes: () => hinter.heldMap.byteLength,
       counters: () => ({ 'hinted-pages': hinter.hintedPages, 'hint-rounds': hinter.rounds }),
     };

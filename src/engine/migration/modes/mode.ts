@@ -132,6 +132,12 @@ export interface Participant {
   readonly virtqueue?: VirtqueueView;
   /** Bytes of per-page state the participant keeps (counts in the engine's budget). */
   stateBytes?(): number;
+  /**
+   * Every object whose state the participant's hooks change (its device, its driver, a record of
+   * its own counters), so that a snapshot of the run (snapshot.ts) sees it: state kept only in a
+   * closure's variables would not be saved or restored.
+   */
+  readonly state?: object;
 }
 
 /** One counter a mode adds to query-migrate's `migviz` object. */

@@ -14,6 +14,6 @@ export const original = defineMode({
   counters: [],
   create(ctx) {
     const balloon = bootRfcBalloon(ctx);
-    return { virtqueue: balloon.vq, counters: () => ({}) };
+    return { virtqueue: balloon.vq, state: { balloon }, counters: () => ({}) };
   },
 });

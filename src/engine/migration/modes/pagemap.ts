@@ -17,7 +17,7 @@ export const pagemap = defineMode({
   create(ctx) {
     const { mem, profile } = ctx;
     const balloon = bootRfcBalloon(ctx);
-    let skipped = 0;
+    const state = { balloon, skipped: 0 };
     return {
       setupSteps: [
         {
@@ -25,14 +25,15 @@ export const pagemap = defineMode({
           at: 'after-dirty-log',
           run(thread) {
             // The host has mapped exactly the pages that hold data (a discarded page is unmapped).
-            skipped = thread.dropPages(mem.data, true);
+            state.skipped = thread.dropPages(mem.data, true);
             thread.spend((mem.pages * profile.pagemapNsPerPage) / 1e6);
             return true;
           },
         },
       ],
       virtqueue: balloon.vq,
-      counters: () => ({ 'skipped-unmapped-pages': skipped }),
+      state,
+      counters: () => ({ 'skipped-unmapped-pages': state.skipped }),
     };
   },
 });

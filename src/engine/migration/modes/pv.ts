@@ -20,9 +20,7 @@ export const pv = defineMode({
   create(ctx) {
     const { profile } = ctx;
     const balloon = bootRfcBalloon(ctx);
-    let reply: FreePageReply | null = null;
-    let replyAt = 0;
-    let skipped = 0;
+    const state = { balloon, reply: null as FreePageReply | null, replyAt: 0, skipped: 0 };
     // The fault asks before dirty logging starts: a page reused in between goes missing.
     const at = ctx.faults.snapshotBeforeDirtyLog ? 'before-dirty-log' : 'after-dirty-log';
     const steps: SetupStep[] = [
@@ -32,8 +30,8 @@ export const pv = defineMode({
         run(thread) {
           thread.emit({ t: thread.now, kind: 'free-page-request' });
           balloon.requestFreePages(thread.now, (t, r) => {
-            reply = r;
-            replyAt = t;
+            state.reply = r;
+            state.replyAt = t;
           });
           return true;
         },
@@ -42,12 +40,13 @@ export const pv = defineMode({
         name: 'wait for the bitmap, then drop the free pages from the migration bitmap',
         at,
         run(thread) {
-          if (reply === null || replyAt > thread.now) {
+          const reply = state.reply;
+          if (reply === null || state.replyAt > thread.now) {
             thread.spend(profile.pollIntervalMs);
             return false;
           }
           // filter_out_guest_free_pages: bitmap &= ~free, a word at a time.
-          skipped = thread.dropPages(reply.bitmap);
+          state.skipped = thread.dropPages(reply.bitmap);
           thread.spend((reply.bitmap.length * profile.scanNsPerWord) / 1e6);
           thread.emit({ t: thread.now, kind: 'free-page-bitmap', freePages: reply.freePages, walkMs: reply.walkMs });
           return true;
@@ -57,7 +56,10 @@ export const pv = defineMode({
     return {
       setupSteps: steps,
       virtqueue: balloon.vq,
-      counters: () => ({ 'skipped-free-pages': skipped, 'free-page-walk-ms': round3(balloon.walkMs) }),
+      state,
+      // The guest's free-page bitmap (1 bit per page) is held once it arrived.
+      stateBytes: () => state.reply?.bitmap.byteLength ?? 0,
+      counters: () => ({ 'skipped-free-pages': state.skipped, 'free-page-walk-ms': round3(balloon.walkMs) }),
     };
   },
 });

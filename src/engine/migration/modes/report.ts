@@ -29,6 +29,7 @@ export const report = defineMode({
     return {
       guestLayers: [{ state: 'discarded', word: (w) => reporter.discardedWord(w) }],
       virtqueue: reporter.vq,
+      state: { reporter },
       stateBytes: () => reporter.stateBytes(),
       counters: () => ({ 'reported-pages': reporter.reportedPages, 'report-passes': reporter.passes }),
     };
