@@ -78,9 +78,16 @@ export class BuddyAllocator {
    * order k iff its parent is not fully free (or k is the top order).
    */
   rebuildFromFree(): void {
+    // Local copies: under tsx (node: CLI, tests, bench) an imported function is a getter call.
+    const compress = compressEvenBits;
+    const pc = popcount32;
     let full = this.free.slice();
     let count = 0;
-    for (let w = 0; w < full.length; w++) count += popcount32(full[w]);
+    for (let w = 0; w < full.length; w++) {
+      const x = full[w];
+      // A guest is mostly whole words, all free or all in use: count them without the bit trick.
+      count += x === 0 ? 0 : x === 0xffffffff ? 32 : pc(x);
+    }
     this.freePageCount = count;
     for (let k = 0; k < ORDERS; k++) {
       const blocks = this.pages >>> k;
@@ -90,42 +97,70 @@ export class BuddyAllocator {
       const words = (blocks + 31) >>> 5;
       if (blocks === 0) full.fill(0);
       else if (tailBits !== 0) full[words - 1] &= (1 << tailBits) - 1;
+      const sum = this.summary[k];
+      sum.fill(0);
+      // The list's summary bits and block count come with the words, not from more passes.
+      let listed = 0;
+      const list = (w: number, v: number) => {
+        sum[w >>> 5] |= 1 << (w & 31);
+        listed += v === 0xffffffff ? 32 : pc(v);
+      };
       if (k === MAX_ORDER) {
         head.set(full.subarray(0, head.length));
+        for (let w = 0; w < head.length; w++) if (head[w] !== 0) list(w, head[w]);
+        this.listCount[k] = listed;
         break;
       }
       const parentBlocks = blocks >>> 1;
       const parent = new Uint32Array(Math.max(1, (parentBlocks + 31) >>> 5));
-      for (let pw = 0; pw < parent.length; pw++) {
+      // Parent bit: both halves free. Whole words of 0 or 1 bits (most of a big guest) map to a
+      // whole half-word of the same; the rest pairs bits up.
+      const paired = Math.min(parent.length, full.length >>> 1);
+      for (let pw = 0; pw < paired; pw++) {
+        const lo = full[2 * pw];
+        const hi = full[2 * pw + 1];
+        if ((lo | hi) === 0) continue;
+        if ((lo & hi) === -1) {
+          parent[pw] = 0xffffffff;
+          continue;
+        }
+        parent[pw] = (compress(lo & (lo >>> 1)) | (compress(hi & (hi >>> 1)) << 16)) >>> 0;
+      }
+      for (let pw = paired; pw < parent.length; pw++) {
         const lo = full[2 * pw] ?? 0;
         const hi = full[2 * pw + 1] ?? 0;
-        parent[pw] = (compressEvenBits(lo & (lo >>> 1)) | (compressEvenBits(hi & (hi >>> 1)) << 16)) >>> 0;
+        parent[pw] = (compress(lo & (lo >>> 1)) | (compress(hi & (hi >>> 1)) << 16)) >>> 0;
       }
       const pbits = parentBlocks & 31;
       if (pbits !== 0) parent[parent.length - 1] &= (1 << pbits) - 1;
       for (let w = 0; w < head.length; w++) {
-        // Expand each parent bit to the two child positions it covers.
+        const f = full[w];
+        // Listed at this order: free here, and not inside a fully free parent.
+        if (f === 0) {
+          head[w] = 0;
+          continue;
+        }
         const p = parent[w >>> 1] ?? 0;
         const half = (w & 1) === 0 ? p & 0xffff : p >>> 16;
+        if (half === 0xffff) {
+          head[w] = 0;
+          continue;
+        }
+        // Expand each parent bit to the two child positions it covers.
         let spread = half;
         spread = (spread | (spread << 8)) & 0x00ff00ff;
         spread = (spread | (spread << 4)) & 0x0f0f0f0f;
         spread = (spread | (spread << 2)) & 0x33333333;
         spread = (spread | (spread << 1)) & 0x55555555;
         spread = (spread | (spread << 1)) >>> 0;
-        head[w] = (full[w] & ~spread) >>> 0;
+        const v = (f & ~spread) >>> 0;
+        head[w] = v;
+        if (v !== 0) list(w, v);
       }
+      this.listCount[k] = listed;
       full = parent;
     }
     this.lowWord.fill(0);
-    for (let k = 0; k < ORDERS; k++) {
-      const h = this.heads[k];
-      const sum = this.summary[k];
-      sum.fill(0);
-      for (let w = 0; w < h.length; w++) if (h[w] !== 0) sum[w >>> 5] |= 1 << (w & 31);
-    }
-    const counts = this.blockCounts();
-    for (let k = 0; k < ORDERS; k++) this.listCount[k] = counts[k];
   }
 
   /** Blocks on free list `order` right now (O(1)). */
