@@ -80,7 +80,12 @@ async function recorded(page: Page): Promise<Recorded> {
   };
 }
 
-async function measurePlay(browser: Browser, url: string, seconds: number): Promise<PlayRun> {
+/**
+ * A new page at the bench's viewport, instrumented (INSTRUMENT, passed as source text: tsx would
+ * otherwise wrap functions in helpers the page does not have), loaded, and given `settleMs` to
+ * start its workers; console errors and page errors are collected in `errors`.
+ */
+async function openPage(browser: Browser, url: string, settleMs: number): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   await page.setViewport({ ...VIEWPORT, deviceScaleFactor: 1 });
   const errors: string[] = [];
@@ -88,10 +93,14 @@ async function measurePlay(browser: Browser, url: string, seconds: number): Prom
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
-  // Passed as source text: tsx would otherwise wrap functions in helpers the page does not have.
   await page.evaluateOnNewDocument(INSTRUMENT);
   await page.goto(url, { waitUntil: 'load' });
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, settleMs));
+  return { page, errors };
+}
+
+async function measurePlay(browser: Browser, url: string, seconds: number): Promise<PlayRun> {
+  const { page, errors } = await openPage(browser, url, 1500);
   const fcpMs = (await page.evaluate(
     "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN",
   )) as number;
@@ -113,13 +122,7 @@ interface ZoomRun extends Recorded {
 
 /** Zooms the map from the whole guest to single pages with + and times it. */
 async function measureZoom(browser: Browser, url: string): Promise<ZoomRun> {
-  const page = await browser.newPage();
-  await page.setViewport({ ...VIEWPORT, deviceScaleFactor: 1 });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.evaluateOnNewDocument(INSTRUMENT);
-  await page.goto(url, { waitUntil: 'load' });
-  await new Promise((r) => setTimeout(r, 1500));
+  const { page, errors } = await openPage(browser, url, 1500);
   await page.focus('canvas.page-map');
   await page.evaluate('window.__bench.recording = true');
   const t0 = Date.now();
@@ -147,13 +150,7 @@ interface ScrubRun extends Recorded {
 
 /** Drags the compare view's timeline thumb back and forth for `seconds`, as a speaker scrubbing. */
 async function measureScrub(browser: Browser, url: string, seconds: number): Promise<ScrubRun> {
-  const page = await browser.newPage();
-  await page.setViewport({ ...VIEWPORT, deviceScaleFactor: 1 });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.evaluateOnNewDocument(INSTRUMENT);
-  await page.goto(url, { waitUntil: 'load' });
-  await new Promise((r) => setTimeout(r, 2000)); // both timelines in: the scrubber spans the race
+  const { page, errors } = await openPage(browser, url, 2000); // both timelines in: the scrubber spans the race
   const box = await (await page.$('input.scrubber'))?.boundingBox();
   if (!box) throw new Error('no timeline scrubber on the page');
   const y = box.y + box.height / 2;
@@ -187,13 +184,7 @@ interface SweepRun extends Recorded {
 
 /** Opens the sweep view with S on rfc-case-1 and times the 24 runs of DEFAULT_SWEEP. */
 async function measureSweep(browser: Browser, url: string): Promise<SweepRun> {
-  const page = await browser.newPage();
-  await page.setViewport({ ...VIEWPORT, deviceScaleFactor: 1 });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.evaluateOnNewDocument(INSTRUMENT);
-  await page.goto(url, { waitUntil: 'load' });
-  await new Promise((r) => setTimeout(r, 1500));
+  const { page, errors } = await openPage(browser, url, 1500);
   await page.evaluate('window.__bench.recording = true');
   const t0 = Date.now();
   await page.keyboard.press('s');

@@ -3,6 +3,7 @@
  * client's messages logged with the client's index, and handles on the session and services.
  */
 import { act, render } from '@testing-library/react';
+import { afterEach, beforeEach } from 'vitest';
 import { InProcessEngineClient } from '../../src/client/in-process-client';
 import type { EngineClient } from '../../src/client/engine-client';
 import type { Simulation } from '../../src/engine/simulation';
@@ -14,6 +15,7 @@ import type { AppServices } from '../../src/ui/state/context';
 import type { Session } from '../../src/ui/state/session';
 import type { CreateOptions } from '../../src/worker/sim-host';
 import { FakeSimulation } from '../worker/fake-simulation';
+import { installCanvasFake } from './canvas-fake';
 
 export function manualScheduler() {
   const queue: FrameRequestCallback[] = [];
@@ -86,3 +88,20 @@ export function setup(
 
 export const SMALL = 'gib=0.0625'; // 16384 pages: fast for the fake and the real engine alike
 
+/**
+ * Every test of the file starts on a blank page: a fake 2D canvas, no link, nothing stored.
+ * Engine frames arrive asynchronously (as from a real worker) and update the store whenever they
+ * come, so the tests await results with waitFor instead of wrapping each update in act().
+ * Returns the current test's canvas fake (what was drawn).
+ */
+export function appTestEnvironment(): () => ReturnType<typeof installCanvasFake> {
+  let canvas: ReturnType<typeof installCanvasFake>;
+  beforeEach(() => {
+    canvas = installCanvasFake();
+    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
+    window.history.replaceState(null, '', '/');
+    localStorage.clear();
+  });
+  afterEach(() => canvas.restore());
+  return () => canvas;
+}

@@ -4,19 +4,12 @@
  * the engines stop at different step ends, and no winner named before the race has ended.
  */
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/simulation';
 import { clocksText } from '../../src/ui/components/CompareView';
-import { setup } from './app-harness';
-import { installCanvasFake } from './canvas-fake';
+import { appTestEnvironment, setup } from './app-harness';
 
-let canvas: ReturnType<typeof installCanvasFake>;
-beforeEach(() => {
-  canvas = installCanvasFake();
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-  window.history.replaceState(null, '', '/');
-});
-afterEach(() => canvas.restore());
+appTestEnvironment();
 
 
 describe('compare clocks', () => {

@@ -9,22 +9,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/simulation';
 import { buildExport } from '../../src/ui/export/export-actions';
-import { SMALL, setup } from './app-harness';
-import { installCanvasFake } from './canvas-fake';
+import { appTestEnvironment, SMALL, setup } from './app-harness';
 
 const GUESTPERF = readFileSync(join(import.meta.dirname, '../../public/examples/guestperf-example.json'), 'utf8');
 
-let canvas: ReturnType<typeof installCanvasFake>;
-beforeEach(() => {
-  canvas = installCanvasFake();
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-  window.history.replaceState(null, '', '/');
-  localStorage.clear();
-});
-afterEach(() => canvas.restore());
+appTestEnvironment();
 
 const upload = async (name: string, text: string) => {
   const user = userEvent.setup({ applyAccept: false });

@@ -5,19 +5,11 @@
  */
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/simulation';
-import { SMALL, setup } from './app-harness';
-import { installCanvasFake } from './canvas-fake';
+import { appTestEnvironment, SMALL, setup } from './app-harness';
 
-let canvas: ReturnType<typeof installCanvasFake>;
-beforeEach(() => {
-  canvas = installCanvasFake();
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-  window.history.replaceState(null, '', '/');
-  localStorage.clear();
-});
-afterEach(() => canvas.restore());
+appTestEnvironment();
 
 describe('the presentation stage', () => {
   it('always shows the clock, the phase and total time, transferred and verification', async () => {

@@ -6,7 +6,7 @@
  */
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GUEST_FREE_STALE, MIG_PENDING, pageCode } from '../../src/engine/model/page-state';
 import { Simulation } from '../../src/engine/simulation';
 import { buildExport, composePageMaps } from '../../src/ui/export/export-actions';
@@ -16,17 +16,10 @@ import { darkTheme, lightTheme, projectorTheme } from '../../src/ui/theme';
 import { pfnRangeBox, structPageRange } from '../../src/ui/tour/annotations';
 import { TOUR } from '../../src/ui/tour/tour';
 import { FakeSimulation } from '../worker/fake-simulation';
-import { SMALL, setup } from './app-harness';
-import { installCanvasFake, words } from './canvas-fake';
+import { appTestEnvironment, SMALL, setup } from './app-harness';
+import { words } from './canvas-fake';
 
-let canvas: ReturnType<typeof installCanvasFake>;
-beforeEach(() => {
-  canvas = installCanvasFake();
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-  window.history.replaceState(null, '', '/');
-  localStorage.clear();
-});
-afterEach(() => canvas.restore());
+const canvasFake = appTestEnvironment();
 
 /** Type into a number field and leave it: the field commits on blur. */
 function commit(field: HTMLElement, value: string): void {
@@ -352,9 +345,9 @@ describe('exports name their mode', () => {
       await waitFor(() => expect(s().lead.live.simTimeMs).toBe(40));
       flush();
       const label = MODE_UI[mode].label;
-      canvas.texts.length = 0;
+      canvasFake().texts.length = 0;
       composePageMaps(svc());
-      expect(canvas.texts).toEqual([`${label} · 0.040 s`]);
+      expect(canvasFake().texts).toEqual([`${label} · 0.040 s`]);
       const svg = await buildExport(svc(), 'charts-svg');
       expect(svg.name).toBe(`migviz-rfc-case-2-${mode}-seed1-t40ms-charts.svg`);
       const doc = new DOMParser().parseFromString(svg.text ?? '', 'image/svg+xml');
@@ -375,9 +368,9 @@ describe('exports name their mode', () => {
     const { s, svc, flush } = setup(`?${SMALL}&view=compare&a=hint&b=pagemap&t=40`);
     await waitFor(() => expect(s().panels.map((p) => p.live.simTimeMs)).toEqual([40, 40]));
     flush();
-    canvas.texts.length = 0;
+    canvasFake().texts.length = 0;
     composePageMaps(svc());
-    expect(canvas.texts).toEqual(['Hinting · 0.040 s', 'Pagemap · 0.040 s']);
+    expect(canvasFake().texts).toEqual(['Hinting · 0.040 s', 'Pagemap · 0.040 s']);
     const svg = await buildExport(svc(), 'charts-svg');
     expect(svg.name).toBe('migviz-rfc-case-2-compare-hint-pagemap-seed1-t40ms-charts.svg');
     expect(svg.text).toContain('<title>Hinting vs Pagemap</title>');
@@ -533,7 +526,12 @@ describe('themes', () => {
     await waitFor(() => expect(s().lead.live.epoch).toBe(1));
     flush();
     const pending = (t: typeof darkTheme) => buildPageMapLut(t)[pageCode(MIG_PENDING, GUEST_FREE_STALE) * 2];
-    const has = (colour: number) => words(canvas.puts.at(-1) as NonNullable<(typeof canvas.puts)[number]>).includes(colour);
+    // The last frame drawn, each time it is asked.
+    const has = (colour: number) => {
+      const last = canvasFake().puts.at(-1);
+      if (!last) throw new Error('nothing drawn');
+      return words(last).includes(colour);
+    };
     // jsdom has no matchMedia: "system" resolves to dark.
     expect(screen.getByRole('button', { name: 'Theme: System' })).toBeInTheDocument();
     expect(has(pending(darkTheme))).toBe(true);
