@@ -135,6 +135,12 @@ export interface FrameMessage {
 /** Cells of the overview strip: one per ~1.4 CSS px of a 1440 px wide page. */
 export const OVERVIEW_CELLS = 1024;
 
+/**
+ * A run's checkpoints in the worker take at most this (ARCHITECTURE.md §7: <= 64 MB at 1 TiB);
+ * beyond it, every other one goes. Here because the page counts it in a tab's memory too.
+ */
+export const CHECKPOINT_BUDGET_BYTES = 64 * 2 ** 20;
+
 /** One event worth a mark on the time axis (everything but virtqueue traffic). */
 export type TimelineMarker = Exclude<SimEvent, { kind: 'vq' }>;
 

@@ -21,6 +21,7 @@ import type {
   VirtqueueSnapshot,
 } from '../engine/types';
 import {
+  CHECKPOINT_BUDGET_BYTES,
   DEFAULT_SPEED,
   assertNever,
   isWholeGuest,
@@ -134,8 +135,6 @@ const MAX_SLICES_PER_CHUNK = 4000;
  * restoring (ARCHITECTURE.md §7: a seek anywhere in <= 500 ms; a restore of 1 TiB takes ~75 ms).
  */
 export const CHECKPOINT_WORK_MS = 300;
-/** Checkpoints of one run take at most this (ARCHITECTURE.md §7: <= 64 MB at 1 TiB); beyond, every other one goes. */
-export const CHECKPOINT_BUDGET_BYTES = 64 * 2 ** 20;
 
 /** A new run being advanced to `targetMs` before it replaces the current one. */
 interface RebuildJob {

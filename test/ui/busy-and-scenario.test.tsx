@@ -159,21 +159,23 @@ describe('big guests and scenario names', () => {
     // 8 bits of bitmaps and the free lists' summaries; + pv's free-page bitmap, hint's held map, report's two maps.
     expect(perPage).toEqual([1.008, 1.133, 1.008, 1.133, 1.258]);
     expect(ENGINE_BYTES_PER_PAGE).toBe(Math.ceil(Math.max(...perPage) * 100) / 100);
-    // 1024 GiB: 268,435,456 pages x 1.26 B x 2 simulations (run + timeline pre-run) x 2 panels
-    expect(engineMemoryBytes(1024, 2)).toBe(1_352_914_699);
-    expect(engineMemoryBytes(1024, 1)).toBe(676_457_350);
-    // What the UI offers without asking: all 1024 GiB in one panel, 812 GiB in two.
+    // 1024 GiB: (268,435,456 pages x 1.26 B x 2 simulations (run + timeline pre-run) + 64 MiB of
+    // checkpoints) x 2 panels
+    expect(engineMemoryBytes(1024, 2)).toBe(1_487_132_427);
+    expect(engineMemoryBytes(1024, 1)).toBe(743_566_214);
+    // What the UI offers without asking: all 1024 GiB in one panel; in two, what fits in 1 GiB
+    // less 2 x 64 MiB of checkpoints, at 1,321,206 B per GiB of guest: 711 GiB.
     expect(guestLimitGiB(1)).toBe(1024);
-    expect(guestLimitGiB(2)).toBe(812);
+    expect(guestLimitGiB(2)).toBe(711);
   });
 
   it('asks before a guest that risks the tab, says how much memory, and keeps the old one if told', async () => {
     const { s, sent } = setup('', (sc) => new FakeSimulation({ ...sc, guestGiB: 0.0625 }));
     await waitFor(() => expect(s().lead.store.getState().timeline).not.toBeNull());
-    // One panel holds a 1 TiB guest in 645 MiB of engine state: only compare (two panels) asks.
+    // One panel holds a 1 TiB guest in 709 MiB of engine state: only compare (two panels) asks.
     expect(screen.getByTestId('guest-limit').textContent).toBe('up to 1024 GiB in this tab');
     fireEvent.keyDown(window, { key: 'c' });
-    expect(screen.getByTestId('guest-limit').textContent).toBe('up to 812 GiB in this tab');
+    expect(screen.getByTestId('guest-limit').textContent).toBe('up to 711 GiB in this tab');
     const loads = () => sent.filter((m) => m.type === 'load').length;
     const before = loads();
     const input = screen.getByRole('spinbutton', { name: 'Guest GiB' });
@@ -184,7 +186,7 @@ describe('big guests and scenario names', () => {
     };
     type('1024');
     const ask = screen.getByTestId('confirm-guest');
-    expect(ask.textContent).toMatch(/^A 1024 GiB guest takes about 1\.26 GiB of this tab's memory \(1\.26 bytes per page, for the run and its timeline, in each of 2 panels\)/);
+    expect(ask.textContent).toMatch(/^A 1024 GiB guest takes about 1\.39 GiB of this tab's memory \(1\.26 bytes per page for the run and its timeline, and up to 64\.0 MiB of checkpoints, in each of 2 panels\)/);
     expect(loads()).toBe(before);
     fireEvent.click(within(ask).getByRole('button', { name: 'Keep 8 GiB' }));
     expect(screen.queryByTestId('confirm-guest')).toBeNull();

@@ -12,6 +12,7 @@ import { useId, useState } from 'react';
 import { STRESS_PATTERNS, type StressPattern, WORKLOAD_IDS, type WorkloadId } from '../../engine/types';
 import { useAppState, useSession, useStoreOf } from '../state/context';
 import { formatBytes } from '../format';
+import { CHECKPOINT_BUDGET_BYTES } from '../../protocol';
 import {
   CONFIRM_ABOVE_BYTES,
   ENGINE_BYTES_PER_PAGE,
@@ -134,14 +135,15 @@ function GuestField() {
       <span
         className="muted"
         data-testid="guest-limit"
-        title={`The engines take ${ENGINE_BYTES_PER_PAGE} bytes per guest page, for the run and its timeline${panelCount > 1 ? `, in each of ${panelCount} panels` : ''}; a guest over this asks first`}
+        title={`The engines take ${ENGINE_BYTES_PER_PAGE} bytes per guest page for the run and its timeline, and up to ${formatBytes(CHECKPOINT_BUDGET_BYTES)} of checkpoints${panelCount > 1 ? `, in each of ${panelCount} panels` : ''}; a guest over this asks first`}
       >
         up to {guestLimitGiB(panelCount)} GiB in this tab
       </span>
       {pending !== null && (
         <span className="confirm-guest" role="alert" data-testid="confirm-guest">
           A {pending} GiB guest takes about {formatBytes(engineMemoryBytes(Number(pending), panelCount))} of this tab's
-          memory ({ENGINE_BYTES_PER_PAGE} bytes per page, for the run and its timeline
+          memory ({ENGINE_BYTES_PER_PAGE} bytes per page for the run and its timeline, and up to{' '}
+          {formatBytes(CHECKPOINT_BUDGET_BYTES)} of checkpoints
           {panelCount > 1 ? `, in each of ${panelCount} panels` : ''}); the tab may be closed by the browser.{' '}
           <button
             type="button"

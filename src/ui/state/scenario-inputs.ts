@@ -7,6 +7,7 @@
 import { hasOwn, parseDecimal } from '../../engine/input';
 import { crossFieldIssues, LIMITS, resolveScenario, SCENARIO_PRESETS, ScenarioSchema } from '../../engine/scenario';
 import type { ModeId, Scenario, StressPattern, WorkloadId } from '../../engine/types';
+import { CHECKPOINT_BUDGET_BYTES } from '../../protocol';
 
 // Preset ids and their titles (from the published table) are the engine's.
 export { PRESET_IDS, type PresetId, isPresetId, presetTitle } from '../../engine/scenario';
@@ -42,12 +43,14 @@ export const CONFIRM_ABOVE_BYTES = 2 ** 30;
  */
 export function guestLimitGiB(panels: number): number {
   const perGiB = 262_144 * ENGINE_BYTES_PER_PAGE * SIMULATIONS_PER_PANEL * panels;
-  return Math.min(LIMITS.guestGiB.max, Math.floor(CONFIRM_ABOVE_BYTES / perGiB));
+  const room = CONFIRM_ABOVE_BYTES - CHECKPOINT_BUDGET_BYTES * panels;
+  return Math.min(LIMITS.guestGiB.max, Math.floor(room / perGiB));
 }
 
-/** Bytes the engines of `panels` panels take for a guest of `guestGiB`. */
+/** Bytes the engines of `panels` panels take for a guest of `guestGiB`: two runs and, at most, their checkpoints. */
 export function engineMemoryBytes(guestGiB: number, panels: number): number {
-  return Math.ceil(Math.floor(guestGiB * 262_144) * ENGINE_BYTES_PER_PAGE * SIMULATIONS_PER_PANEL * panels);
+  const runs = Math.floor(guestGiB * 262_144) * ENGINE_BYTES_PER_PAGE * SIMULATIONS_PER_PANEL;
+  return Math.ceil((runs + CHECKPOINT_BUDGET_BYTES) * panels);
 }
 
 /** The editable fields: numbers as the text the user typed, choices as their values. */
