@@ -84,8 +84,9 @@ export interface CheckpointLike {
 }
 
 /**
- * A run's checkpoints: a snapshot when it is built (Reset goes back to it), at every phase change,
- * and after every CHECKPOINT_WORK_MS of engine work; a seek restores the nearest one at or before
+ * A run's checkpoints: a snapshot when it is built (Reset goes back to it), at a phase change
+ * (unless the last one is nearer than a snapshot's cost), and after every CHECKPOINT_WORK_MS of
+ * engine work; a seek restores the nearest one at or before
  * its target and re-simulates from there, never more than about that much work.
  */
 interface Checkpoints {
