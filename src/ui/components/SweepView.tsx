@@ -369,7 +369,14 @@ export function SweepChart({ title, xTitle, yTitle, values, series, published, m
             ) : (
               <rect x={-5} y={-5} width={10} height={10} fill="none" stroke={p.mode ? modeColor(theme, p.mode) : theme.css.text} strokeWidth={2} />
             )}
-            <text x={8} y={-6} fontSize={10} fill={theme.css.text}>
+            {/* Beside the point, towards the middle: a label at the right edge is not cut off. */}
+            <text
+              x={p.cx > SWEEP_CHART_SIZE.width / 2 ? -8 : 8}
+              y={-6}
+              fontSize={10}
+              fill={theme.css.text}
+              textAnchor={p.cx > SWEEP_CHART_SIZE.width / 2 ? 'end' : 'start'}
+            >
               {p.label}
             </text>
           </g>
