@@ -241,3 +241,18 @@ describe('SplitVirtqueue: 16-bit index wrap-around', () => {
     expect(vq.numFree).toBe(4);
   });
 });
+
+describe('SplitVirtqueue: edges the mutation run found untested (issue 9)', () => {
+  it('says what is wrong with a bad size or an empty buffer', () => {
+    expect(() => new SplitVirtqueue('q', 3)).toThrow('virtqueue size must be a power of two in 1..32768, got 3');
+    expect(() => new SplitVirtqueue<number>('q', 4).add(0, [], 1, 'x')).toThrow('a buffer needs at least one element');
+  });
+
+  it('a snapshot is a copy: later ring traffic does not change what was drawn', () => {
+    const vq = new SplitVirtqueue<number>('q', 4);
+    const before = vq.snapshot();
+    vq.add(0, chain(2), 1, 'a');
+    expect(Array.from(before.descState)).toEqual([DESC_FREE, DESC_FREE, DESC_FREE, DESC_FREE]);
+    expect(Array.from(vq.snapshot().descState)).toEqual([DESC_AVAIL, DESC_AVAIL, DESC_FREE, DESC_FREE]);
+  });
+});
