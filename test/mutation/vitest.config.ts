@@ -5,10 +5,28 @@
 // sometimes, and a dry run with a failed test stops Stryker. 60 s per test keeps that honest
 // without hiding hangs: a mutant's endless loop trips the engine's invariants or Stryker's own
 // timeout (timeoutMS in stryker.config.mjs).
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 import base from '../../vite.config';
 
+/**
+ * Cheapest test files first. Stryker runs a mutant's covering tests one file at a time and stops
+ * at the first failure; vitest's own order is the slowest first (for parallel runs), so a mutant
+ * that a 5 ms unit test kills waited for the whole-engine property runs, and one that makes a
+ * run long (a reply that never comes) was timed out instead of killed.
+ */
+class CheapFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return (await super.sort(files)).reverse();
+  }
+}
+
 export default defineConfig({
   ...base,
-  test: { ...base.test, include: ['test/engine/**/*.test.ts'], testTimeout: 60_000 },
+  test: {
+    ...base.test,
+    include: ['test/engine/**/*.test.ts'],
+    testTimeout: 60_000,
+    sequence: { sequencer: CheapFirstSequencer },
+  },
 });
