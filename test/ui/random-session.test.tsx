@@ -114,7 +114,7 @@ async function randomSession(seed: number, actions: number, log: string[]): Prom
   };
   expect(GOOD_SEED).toContain(m.seed); // the preset's own seed is a valid input of the model
   const key = (k: string) => fireEvent.keyDown(window, { key: k });
-  await waitFor(() => expect(h.s().panels.every((p) => p.live.epoch > 0)).toBe(true), { timeout: 4000 });
+  await waitFor(() => expect(h.s().panels.every((p) => p.live.epoch > 0)).toBe(true), { timeout: 10_000 });
 
   for (let i = 0; i < actions; i++) {
     const r = rng.int(12);
@@ -211,7 +211,7 @@ async function randomSession(seed: number, actions: number, log: string[]): Prom
   // The end: a seek to a random moment; one time in three to the end of the timeline (the
   // longest run's end), where the outcome and the verification show.
   const scrubber = screen.getByRole('slider', { name: 'Simulated time' });
-  await waitFor(() => expect(Number(scrubber.getAttribute('max'))).toBeGreaterThan(0), { timeout: 4000 });
+  await waitFor(() => expect(Number(scrubber.getAttribute('max'))).toBeGreaterThan(0), { timeout: 10_000 });
   const max = Number(scrubber.getAttribute('max'));
   const at = rng.int(3) === 0 ? max : Math.round(rng.next() * max);
   log.push(`final seek ${at}`);
@@ -233,7 +233,7 @@ async function randomSession(seed: number, actions: number, log: string[]): Prom
       expect(panels().some((p) => p.store.getState().busy !== null || p.store.getState().playing)).toBe(false);
       expect(panels().every((p) => p.store.getState().timeline !== null)).toBe(true);
     },
-    { timeout: 5000 },
+    { timeout: 10_000 },
   );
   await sleep(80); // the throttled stats snapshot and chart updates
   h.flush();
@@ -275,7 +275,7 @@ async function randomSession(seed: number, actions: number, log: string[]): Prom
 }
 
 describe('a randomized UI session agrees with a fresh engine at the end (issue 9)', () => {
-  // Each seed is one session of 30 actions (~1-2 s on the real engine at 1/16 GiB).
+  // Each seed is one session of 30 actions (2-8 s on the real engine at 1/16 GiB on a busy machine).
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`session seed ${seed}`, async () => {
       const log: string[] = [];
@@ -287,6 +287,6 @@ describe('a randomized UI session agrees with a fresh engine at the end (issue 9
         throw e;
       }
       expect(log.at(-1)).toMatch(/^final seek [\d.]+$/);
-    }, 30_000);
+    }, 60_000);
   }
 });
