@@ -67,6 +67,9 @@ describe('word layout and masks', () => {
     expect(rangeMask(4, 8)).toBe(0xf0);
     expect(rangeMask(5, 5)).toBe(0);
     expect(rangeMask(8, 4)).toBe(0);
+    // The empty range at the top of the word: 1 << 32 is 1 in JavaScript, so without the
+    // hi <= lo guard this would be the whole word (a survivor of the mutation run, issue 9).
+    expect(rangeMask(32, 32)).toBe(0);
   });
 
   it('bit i lives in word i >>> 5, bit i & 31', () => {

@@ -104,3 +104,69 @@ describe('auto-converge off', () => {
     expect(ac.convergenceAid()).toBeNull();
   });
 });
+
+describe('auto-converge: edges the mutation run found untested (issue 9)', () => {
+  it('"more than half" at exactly half: 1000 pages (4.096 MB) against 8.192 MB sent is a miss, 1001 a hit', () => {
+    // 8.192 MB sent per period makes half of it a whole number of 4096-byte pages.
+    expect(drive(Array(4).fill(1000), QEMU_DEFAULTS, 8.192)).toEqual([0, 0, 0, 0, 0]);
+    expect(drive(Array(4).fill(1001), QEMU_DEFAULTS, 8.192)).toEqual([0, 0, 0, 0, 20]);
+  });
+
+  it('says true exactly when the throttle moved', () => {
+    const ac = new AutoConverge(QEMU_DEFAULTS);
+    const moved: boolean[] = [ac.onSyncStats({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 })];
+    for (let i = 1; i <= 7; i++) {
+      moved.push(ac.onSyncStats({ transferred: i * 1e8, periodDirtyPages: HIT, dirtyPagesRate: i > 1 ? 10_000 : 0 }));
+      moved.push(ac.onSyncStats({ transferred: i * 1e8 + 1, periodDirtyPages: null, dirtyPagesRate: 10_000 }));
+    }
+    // Hits in periods 2-7: the third (period 4) and the sixth (period 7) throttle.
+    expect(moved.map((m, i) => (m ? i : -1)).filter((i) => i >= 0)).toEqual([7, 13]);
+    expect(ac.throttle).toBe(30);
+  });
+
+  it('a sync that closes no period leaves bytes_xfer_prev alone: the next period measures from the last one', () => {
+    // Periods of 100 MB; a sync 90 MB into each closes no period. 5000 pages (20.5 MB) is less than
+    // half of the 100 MB the period sent (a miss), though more than half of the last 10 MB.
+    const ac = new AutoConverge(QEMU_DEFAULTS);
+    ac.onSyncStats({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 });
+    ac.onSyncStats({ transferred: 1e8, periodDirtyPages: HIT, dirtyPagesRate: 0 });
+    for (let i = 2; i <= 8; i++) {
+      ac.onSyncStats({ transferred: i * 1e8 - 1e7, periodDirtyPages: null, dirtyPagesRate: 2500 });
+      ac.onSyncStats({ transferred: i * 1e8, periodDirtyPages: 5000, dirtyPagesRate: 2500 });
+    }
+    expect(ac.throttle).toBe(0);
+  });
+
+  it('bytes_xfer_prev is taken at the first sync that finds it 0, so that sync measures no bytes sent', () => {
+    // QEMU: `if (!bytes_xfer_prev) bytes_xfer_prev = ram_bytes_transferred();` before the check.
+    // Nothing was sent by the setup sync; the next one finds 100 MB sent and counts 1000 dirty
+    // pages (4.1 MB) as more than half of the 0 bytes it measures: with the two hits after it,
+    // that is the third.
+    const ac = new AutoConverge(QEMU_DEFAULTS);
+    ac.onSyncStats({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 });
+    ac.onSyncStats({ transferred: 1e8, periodDirtyPages: 1000, dirtyPagesRate: 500 });
+    ac.onSyncStats({ transferred: 2e8, periodDirtyPages: HIT, dirtyPagesRate: 500 });
+    expect(ac.throttle).toBe(0);
+    ac.onSyncStats({ transferred: 3e8, periodDirtyPages: HIT, dirtyPagesRate: 10_000 });
+    expect(ac.throttle).toBe(20);
+  });
+
+  it('the ceiling is max-cpu-throttle, or cpu-throttle-initial when that is higher, never above 99 %', () => {
+    expect(new AutoConverge({ initial: 20, increment: 10, max: 60 }).ceiling).toBe(60);
+    expect(new AutoConverge({ initial: 80, increment: 10, max: 60 }).ceiling).toBe(80);
+    expect(new AutoConverge({ initial: 20, increment: 10, max: 100 }).ceiling).toBe(99);
+    expect(new AutoConverge(null).ceiling).toBe(0);
+  });
+
+  it('tells the not-converging verdict whether it is at its limit, and says so in its note', () => {
+    const ac = new AutoConverge({ initial: 20, increment: 10, max: 30 });
+    expect(ac.convergenceAid()).toEqual({ atLimit: false, note: 'with auto-converge at its 30 % maximum' });
+    ac.onSyncStats({ transferred: 0, periodDirtyPages: null, dirtyPagesRate: 0 });
+    for (let i = 1; i <= 4; i++) ac.onSyncStats({ transferred: i * 1e8, periodDirtyPages: HIT, dirtyPagesRate: i > 1 ? 10_000 : 0 });
+    expect(ac.throttle).toBe(20);
+    expect(ac.convergenceAid()?.atLimit).toBe(false); // 20 < 30
+    for (let i = 5; i <= 7; i++) ac.onSyncStats({ transferred: i * 1e8, periodDirtyPages: HIT, dirtyPagesRate: 10_000 });
+    expect(ac.throttle).toBe(30);
+    expect(ac.convergenceAid()).toEqual({ atLimit: true, note: 'with auto-converge at its 30 % maximum' });
+  });
+});

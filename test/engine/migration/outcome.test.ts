@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CONVERGENCE_WINDOW_SYNCS,
   formatBytes,
+  formatSeconds,
   notConvergingReason,
   type SyncRecord,
   simTimeCapReason,
@@ -119,5 +120,43 @@ describe('simulation time cap', () => {
     expect(formatBytes(512_000)).toBe('512 kB');
     expect(formatBytes(117_412_345, 4)).toBe('117.4 MB');
     expect(formatBytes(900)).toBe('900 B');
+  });
+});
+
+describe('edges the mutation run found untested (issue 9)', () => {
+  it('a window with no time between its first and last sync gives no verdict (no rate to measure)', () => {
+    // Six syncs at one moment that dirtied more than they sent: the rates would divide by 0 s.
+    const h = passes(6, 1_100_000, 1_000_000).map((r) => ({ ...r, t: 40_000 }));
+    expect(notConvergingReason(ctx(h))).toBeNull();
+  });
+
+  it('max-bandwidth equal to the link goodput: the link is named (max-bandwidth binds only below it)', () => {
+    const bytesPerMs = (1192 * 1048576) / 1000; // 1250 MB/s both ways
+    expect(
+      simTimeCapReason({
+        capMs: 600_000,
+        remaining: 5e9,
+        linkBytesPerMs: bytesPerMs,
+        linkGbps: 10,
+        maxBandwidthBytesPerMs: bytesPerMs,
+        maxBandwidthMiBs: 1192,
+      }),
+    ).toBe(
+      "simulation time cap reached: at 600 s, 5.0 GB left at 1.25 GB/s (the 10 Gbit/s link's goodput); " +
+        'needs ~4.0 s more to send once; QEMU itself would keep going',
+    );
+  });
+
+  it('formats bytes: TB, a unit from exactly its size on, and no digit lost from whole numbers', () => {
+    expect(formatBytes(2.5e12)).toBe('2.5 TB');
+    expect(formatBytes(1e6)).toBe('1.0 MB'); // exactly 1 MB is MB, not 1000 kB
+    expect(formatBytes(120e6)).toBe('120 MB'); // no decimals: the 0 is a digit, not a trailing zero
+    expect(formatBytes(12e6)).toBe('12 MB'); // "12.0" loses its zero, then its point
+  });
+
+  it('formats seconds: one decimal below 10 s, whole seconds from 10 s on', () => {
+    expect(formatSeconds(9.94)).toBe('9.9 s');
+    expect(formatSeconds(10)).toBe('10 s');
+    expect(formatSeconds(10.4)).toBe('10 s');
   });
 });

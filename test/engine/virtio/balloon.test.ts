@@ -141,3 +141,29 @@ describe('FreePageBalloon: walk cost', () => {
     expect(formatBytes(1 << 20)).toBe('1 MiB');
   });
 });
+
+describe('FreePageBalloon: edges the mutation run found untested (issue 9)', () => {
+  it('its queue is the RFC\'s "free_pages", as every recorded step says', () => {
+    const { events, balloon } = setup();
+    balloon.boot(0);
+    expect(balloon.vq.name).toBe('free_pages');
+    expect(events.map((e) => e.queue)).toEqual(['free_pages', 'free_pages']);
+  });
+
+  it('a reply that finds the ring full is an error, not a lost bitmap', () => {
+    const { sched, balloon } = setup();
+    balloon.boot(0);
+    balloon.requestFreePages(1, () => {});
+    sched.runNext(); // the driver takes the request back and starts its walk
+    expect(balloon.vq.numFree).toBe(FREE_PAGE_VQ_SIZE);
+    // Something else fills all but two descriptors; the reply needs three.
+    for (let i = 0; i < FREE_PAGE_VQ_SIZE - 2; i++) balloon.vq.add(1, [{ len: 16, write: true }], { kind: 'request-slot' }, 'filler');
+    expect(() => sched.runNext()).toThrow('balloon: free_pages virtqueue full');
+  });
+
+  it('formats sizes from exactly 1 KiB on in KiB, and a MiB size with its fraction', () => {
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1 KiB');
+    expect(formatBytes(1536 << 10)).toBe('1.5 MiB');
+  });
+});

@@ -15,6 +15,20 @@ const out = (len: number): BufferElement => ({ len, write: false });
 const inb = (len: number): BufferElement => ({ len, write: true });
 const chain = (n: number): BufferElement[] => Array.from({ length: n }, (_, i) => out(i + 1));
 
+/**
+ * Calls `next` until it returns null, at most `max` times; a queue that does not run dry by then
+ * fails the test instead of hanging it (a bug in the index arithmetic would loop for ever).
+ */
+function drain<T>(next: () => T | null, max: number): T[] {
+  const out: T[] = [];
+  for (let i = 0; i <= max; i++) {
+    const x = next();
+    if (x === null) return out;
+    out.push(x);
+  }
+  throw new Error(`still not empty after ${max} items`);
+}
+
 function recorded(): { events: VirtqueueEvent[]; vq: SplitVirtqueue<number> } {
   const events: VirtqueueEvent[] = [];
   return { events, vq: new SplitVirtqueue<number>('q', 4, (e) => events.push(e)) };
@@ -144,7 +158,7 @@ describe('SplitVirtqueue: full ring and free-descriptor accounting', () => {
     const seen = new Set<number>();
     let x = d;
     seen.add(x);
-    while (vq.descFlags[x] & VIRTQ_DESC_F_NEXT) {
+    for (let i = 0; i < 8 && vq.descFlags[x] & VIRTQ_DESC_F_NEXT; i++) {
       x = vq.descNext[x];
       seen.add(x);
     }
@@ -187,8 +201,8 @@ describe('SplitVirtqueue: 16-bit index wrap-around', () => {
       if (r && r.payload !== expectedReclaim++) wrong++;
     }
     expect(wrong).toBe(0);
-    // Drain.
-    for (let p = vq.pop(0); p; p = vq.pop(0)) {
+    // Drain (at most one ring's worth: more would be a queue that never runs dry).
+    for (const p of drain(() => vq.pop(0), 8)) {
       expect(p.payload).toBe(expectedPop++);
       inFlight.push(p.head);
     }
@@ -196,7 +210,7 @@ describe('SplitVirtqueue: 16-bit index wrap-around', () => {
       vq.pushUsed(0, h, 1);
       bytes += 1;
     }
-    for (let r = vq.reclaim(0); r; r = vq.reclaim(0)) expect(r.payload).toBe(expectedReclaim++);
+    for (const r of drain(() => vq.reclaim(0), 8)) expect(r.payload).toBe(expectedReclaim++);
 
     expect(nextPayload).toBeGreaterThan(65_536);
     expect(expectedPop).toBe(nextPayload);
@@ -228,16 +242,30 @@ describe('SplitVirtqueue: 16-bit index wrap-around', () => {
     expect(vq.availIdx).toBe(2); // 65534 + 4 wrapped
     // Ring slots are index mod 4: 65534 % 4 = 2, so the four heads sit in slots 2, 3, 0, 1.
     const popped: number[] = [];
-    for (let p = vq.pop(0); p; p = vq.pop(0)) {
+    for (const p of drain(() => vq.pop(0), 4)) {
       popped.push(p.payload);
       vq.pushUsed(0, p.head, 0);
     }
     expect(popped).toEqual([1000, 1001, 1002, 1003]);
     expect(vq.lastAvailIdx).toBe(2);
     expect(vq.usedIdx).toBe(2);
-    const back: number[] = [];
-    for (let r = vq.reclaim(0); r; r = vq.reclaim(0)) back.push(r.payload);
+    const back = drain(() => vq.reclaim(0), 4).map((r) => r.payload);
     expect(back).toEqual([1000, 1001, 1002, 1003]);
     expect(vq.numFree).toBe(4);
+  });
+});
+
+describe('SplitVirtqueue: edges the mutation run found untested (issue 9)', () => {
+  it('says what is wrong with a bad size or an empty buffer', () => {
+    expect(() => new SplitVirtqueue('q', 3)).toThrow('virtqueue size must be a power of two in 1..32768, got 3');
+    expect(() => new SplitVirtqueue<number>('q', 4).add(0, [], 1, 'x')).toThrow('a buffer needs at least one element');
+  });
+
+  it('a snapshot is a copy: later ring traffic does not change what was drawn', () => {
+    const vq = new SplitVirtqueue<number>('q', 4);
+    const before = vq.snapshot();
+    vq.add(0, chain(2), 1, 'a');
+    expect(Array.from(before.descState)).toEqual([DESC_FREE, DESC_FREE, DESC_FREE, DESC_FREE]);
+    expect(Array.from(vq.snapshot().descState)).toEqual([DESC_AVAIL, DESC_AVAIL, DESC_FREE, DESC_FREE]);
   });
 });
