@@ -492,6 +492,8 @@ export class StressWriter implements Workload {
   /** Per index into sortedWords: 1 while listed. */
   private readonly listed: Uint8Array;
   private listLength = 0;
+  /** Writes since the list was last pruned (writeRandom). */
+  private writesSincePrune = 0;
   private seenLogClears = -1;
   private seenLogging = false;
   private watchRng: Rng | null = null;
@@ -591,8 +593,14 @@ export class StressWriter implements Workload {
       for (let k = 0; k < sent.length; k++) this.relist(sent[k]);
       sent.length = 0;
     }
-    // Pruning costs a look at each listed word: only when that is no more than the writes.
-    if (this.listLength <= n) this.prune();
+    // Pruning costs a look at each listed word: only once the writes since the last pruning
+    // paid for it (counted across ticks: a throttled writer makes few writes a tick, and a list
+    // never pruned would keep it drawing every write one by one for the rest of the run).
+    this.writesSincePrune += n;
+    if (this.listLength <= this.writesSincePrune) {
+      this.prune();
+      this.writesSincePrune = 0;
+    }
     if (this.listLength * LIST_WORD_COST_IN_WRITES <= n) this.writeListed(n);
     else {
       const { chunks, size, rng } = this;
