@@ -12,7 +12,7 @@
  * (or swaps), a valid input reloads, an invalid one leaves the run as it was and says why.
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/rng';
 import { SCENARIO_PRESETS } from '../../src/engine/scenario';
 import { Simulation } from '../../src/engine/simulation';
@@ -20,20 +20,10 @@ import type { ModeId, QueryMigrate, Scenario } from '../../src/engine/types';
 import { formatBytes, formatClock, formatInt, formatMs } from '../../src/ui/format';
 import { MODE_UI, UI_MODES } from '../../src/ui/modes';
 import { singleVerdict } from '../../src/ui/verdict';
-import { setup } from './app-harness';
-import { installCanvasFake } from './canvas-fake';
+import { appTestEnvironment, setup } from './app-harness';
 
-let canvas: ReturnType<typeof installCanvasFake>;
-beforeEach(() => {
-  canvas = installCanvasFake();
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-  window.history.replaceState(null, '', '/');
-  localStorage.clear();
-});
-afterEach(() => {
-  cleanup();
-  canvas.restore();
-});
+appTestEnvironment();
+afterEach(cleanup);
 
 type View = { kind: 'single'; mode: ModeId } | { kind: 'compare'; a: ModeId; b: ModeId };
 
