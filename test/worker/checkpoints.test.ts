@@ -4,6 +4,7 @@ import { resolveScenario } from '../../src/engine/scenario';
 import { Simulation } from '../../src/engine/simulation';
 import type { ModeId, Scenario } from '../../src/engine/types';
 import type { FrameMessage, FromWorker, TimelineMessage } from '../../src/protocol';
+import { manualTimers } from './manual-timers';
 import { SimHost } from '../../src/worker/sim-host';
 
 const small = (o: Partial<Scenario>): Scenario => resolveScenario('rfc-case-1', { guestGiB: 0.0625, ...o });
@@ -15,8 +16,7 @@ const small = (o: Partial<Scenario>): Scenario => resolveScenario('rfc-case-1', 
 function realHost(workMs = 40) {
   let now = 0;
   let built = 0;
-  let nextId = 1;
-  const timers: { id: number; cb: () => void }[] = [];
+  const clock = manualTimers();
   const posted: FromWorker[] = [];
   const host = new SimHost({
     createSimulation: (s, o) => {
@@ -25,14 +25,8 @@ function realHost(workMs = 40) {
     },
     post: (m) => posted.push(m),
     now: () => (now += workMs),
-    setTimer: (cb) => {
-      timers.push({ id: nextId, cb });
-      return nextId++;
-    },
-    clearTimer: (id) => {
-      const i = timers.findIndex((t) => t.id === id);
-      if (i >= 0) timers.splice(i, 1);
-    },
+    setTimer: clock.setTimer,
+    clearTimer: clock.clearTimer,
   });
   const frames = () => posted.filter((m): m is FrameMessage => m.type === 'frame');
   let returned = 0;
@@ -41,9 +35,7 @@ function realHost(workMs = 40) {
     for (let guard = 0; guard < 100_000; guard++) {
       const f = frames();
       while (returned < f.length) host.handle({ type: 'returnBuffer', buffer: f[returned++].cells.buffer as ArrayBuffer });
-      const t = timers.shift();
-      if (!t) return;
-      t.cb();
+      if (!clock.next()) return;
     }
     throw new Error('timers never settled');
   };

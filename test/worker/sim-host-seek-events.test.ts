@@ -10,6 +10,7 @@ import { SCENARIO_PRESETS } from '../../src/engine/scenario';
 import { Simulation } from '../../src/engine/simulation';
 import type { ModeId, Scenario, SimEvent } from '../../src/engine/types';
 import type { FrameMessage, FromWorker } from '../../src/protocol';
+import { manualTimers } from './manual-timers';
 import { SimHost } from '../../src/worker/sim-host';
 
 // RFC case 2 at 1/4 GiB in pv mode: 226 ms of simulated time, 24 events (phase, free-page
@@ -134,13 +135,13 @@ describe('SimHost: seek and mode switch after frames that carried events (real e
   it('a seek while playing, after ticks that carried events', () => {
     const posted: FromWorker[] = [];
     let now = 0;
-    const timers: (() => void)[] = [];
+    const clock = manualTimers();
     const host = new SimHost({
       createSimulation: (s, o) => new Simulation(s, o),
       post: (msg) => posted.push(msg),
       now: () => now,
-      setTimer: (cb) => timers.push(cb),
-      clearTimer: () => {},
+      setTimer: clock.setTimer,
+      clearTimer: clock.clearTimer,
     });
     const frames = () => posted.filter((m): m is FrameMessage => m.type === 'frame');
     const giveBackAll = () => {
@@ -153,7 +154,7 @@ describe('SimHost: seek and mode switch after frames that carried events (real e
     for (let i = 0; i < 8; i++) {
       giveBackAll();
       now += 16;
-      timers.shift()?.();
+      clock.next();
     }
     const playedTo = frames().at(-1)?.simTimeMs ?? 0;
     expect(playedTo).toBeGreaterThanOrEqual(128);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MIG_SKIPPED, migrationOf } from '../../src/engine/model/page-state';
 import type { FrameMessage, FromWorker, ProgressMessage } from '../../src/protocol';
+import { manualTimers } from './manual-timers';
 import { SimHost, TICK_MS } from '../../src/worker/sim-host';
 import { FAKE_SETUP_MS, FakeSimulation, fakeScenario } from './fake-simulation';
 
@@ -14,8 +15,8 @@ function harness(
 ) {
   const posted: { msg: FromWorker; transfer: Transferable[] }[] = [];
   let now = 1000;
-  let nextId = 1;
-  const timers: { id: number; cb: () => void }[] = [];
+  const clock = manualTimers();
+  const timers = clock.pending;
   const host = new SimHost({
     createSimulation: (s) => createSimulation(s),
     post: (msg, transfer) => posted.push({ msg, transfer }),
@@ -23,22 +24,15 @@ function harness(
       now += autoAdvanceMs;
       return now;
     },
-    setTimer: (cb) => {
-      timers.push({ id: nextId, cb });
-      return nextId++;
-    },
-    clearTimer: (id) => {
-      const i = timers.findIndex((t) => t.id === id);
-      if (i >= 0) timers.splice(i, 1);
-    },
+    setTimer: clock.setTimer,
+    clearTimer: clock.clearTimer,
   });
   const frames = () => posted.map((p) => p.msg).filter((m): m is FrameMessage => m.type === 'frame');
   const lastFrame = () => frames().at(-1) as FrameMessage;
   /** Advance wall time by one tick and run the pending timer. */
   const tick = (ms = TICK_MS) => {
     now += ms;
-    const t = timers.shift();
-    t?.cb();
+    clock.next();
   };
   const giveBack = (f: FrameMessage) => host.handle({ type: 'returnBuffer', buffer: f.cells.buffer as ArrayBuffer });
   return { host, posted, frames, lastFrame, tick, giveBack, timers };
