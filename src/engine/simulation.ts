@@ -382,25 +382,25 @@ export class Simulation {
     const end = Math.min(this.pageCount, firstPfn + Math.max(1, Math.floor(pages)));
     const cells = Math.ceil((end - firstPfn) / size);
     if (out.length < cells) throw new RangeError(`page map needs ${cells} cells, got ${out.length}`);
-    const free = this.mem.buddy.free;
-    const data = this.mem.data;
-    const log = this.mem.dirtyLog;
-    const bm = this.precopy.bitmap;
-    const sent = this.precopy.sentEver;
     const layers = this.layers;
     const layerCodes = layers.map((l) => guestCode(l.state));
     const firstWord = firstPfn >>> 5;
     const lastWord = (end - 1) >>> 5;
     const lastMask = (end & 31) === 0 ? 0xffffffff : (1 << (end & 31)) - 1;
+    if (size >= 32) {
+      this.renderWordBuckets(out, cells, size, firstWord, lastWord, lastMask, layerCodes);
+      return;
+    }
+    const free = this.mem.buddy.free;
+    const data = this.mem.data;
+    const log = this.mem.dirtyLog;
+    const bm = this.precopy.bitmap;
+    const sent = this.precopy.sentEver;
     const started = this.precopy.status !== 'none';
     // Per word, the pages in each guest state (index = guest code) and migration state.
     const g = new Int32Array(GUEST_STATES.length);
     const mg = new Int32Array(MIGRATION_STATES.length);
     let c = 0;
-    if (size >= 32) {
-      this.renderWordBuckets(out, cells, size, firstWord, lastWord, lastMask, layerCodes);
-      return;
-    }
     for (let w = firstWord; w <= lastWord && c < cells; w++) {
       const m = w === lastWord ? lastMask : 0xffffffff;
       let own = m;
