@@ -3,7 +3,7 @@
  * chart, one per mode and x value, as the median of its seeds with their min–max band. A failed
  * or non-converging run is a reason, never a number.
  */
-import { type PublishedCell, publishedCells, type TrustKind, trustLabel } from '../engine/calibration';
+import { type PublishedCell, publishedCells, type TrustKind, type TrustLabel, trustLabel } from '../engine/calibration';
 import type { ModeId, QueryMigrate, Scenario } from '../engine/types';
 import type { MeasuredRun } from '../import/measured-run';
 import { paramSpec } from './params';
@@ -218,32 +218,22 @@ function fallsOn(spec: SweepSpec, runs: readonly SweepRun[], s: Scenario): boole
  * sweep is mostly extrapolation; the chart says so instead of letting a line look measured.
  */
 export function sweepTrust(runs: readonly SweepRun[], modeLabel: (m: ModeId) => string = (m) => m): { mode: ModeId; text: string }[] {
-  const byMode = new Map<ModeId, Map<number, TrustKind | string>>();
+  const byMode = new Map<ModeId, Map<number, TrustLabel>>();
   for (const r of runs) {
     if (r.problem !== null) continue;
-    const t = trustLabel(r.scenario);
-    const xs = byMode.get(r.mode) ?? new Map<number, TrustKind | string>();
-    // Mechanism only is the same sentence at every x; keep it whole.
-    xs.set(r.x, t.kind === 'mechanism-only' ? t.text : t.kind);
+    const xs = byMode.get(r.mode) ?? new Map<number, TrustLabel>();
+    xs.set(r.x, trustLabel(r.scenario));
     byMode.set(r.mode, xs);
   }
-  const out: { mode: ModeId; text: string }[] = [];
-  for (const [mode, xs] of byMode) {
-    const kinds = [...xs.values()];
-    const only = kinds.find((k) => k.startsWith('mechanism only'));
-    if (only) {
-      out.push({ mode, text: `${modeLabel(mode)}: ${only}` });
-      continue;
-    }
-    const at = (k: TrustKind) => [...xs].filter(([, v]) => v === k).map(([x]) => x);
-    const parts: string[] = [];
-    for (const k of ['calibrated', 'predicted'] as const) {
-      const x = at(k);
-      if (x.length > 0) parts.push(`${k} at ${x.join(', ')}`);
-    }
+  return [...byMode].map(([mode, xs]) => {
+    const labels = [...xs.values()];
+    // Mechanism only is the same sentence at every x: say it once.
+    const only = labels.find((t) => t.kind === 'mechanism-only');
+    if (only) return { mode, text: `${modeLabel(mode)}: ${only.text}` };
+    const at = (k: TrustKind) => [...xs].filter(([, t]) => t.kind === k).map(([x]) => x);
+    const parts = (['calibrated', 'predicted'] as const).filter((k) => at(k).length > 0).map((k) => `${k} at ${at(k).join(', ')}`);
     const rest = at('extrapolated').length;
     if (rest > 0) parts.push(parts.length > 0 ? `extrapolated at the other ${rest}` : `extrapolated at all ${rest}`);
-    out.push({ mode, text: `${modeLabel(mode)}: ${parts.join('; ')}` });
-  }
-  return out;
+    return { mode, text: `${modeLabel(mode)}: ${parts.join('; ')}` };
+  });
 }
