@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, } from 'vitest';
+import { describe, expect, it, } from 'vitest';
 import { InProcessEngineClient } from '../../src/client/in-process-client';
 import type { EngineClient } from '../../src/client/engine-client';
 import { MIG_SKIPPED, MIG_SENT, pageCode, GUEST_FREE_STALE } from '../../src/engine/model/page-state';
@@ -14,7 +14,8 @@ import { RafScheduler } from '../../src/ui/render/raf-scheduler';
 import type { PanelController } from '../../src/ui/state/panel-controller';
 import { darkTheme } from '../../src/ui/theme';
 import { FakeSimulation, fakeScenario } from '../worker/fake-simulation';
-import { installCanvasFake, words } from './canvas-fake';
+import { appTestEnvironment } from './app-harness';
+import { words } from './canvas-fake';
 
 /** A scheduler whose frames run when the test says so. */
 function manualScheduler() {
@@ -53,16 +54,15 @@ function setup(createSimulation: (s: Scenario) => FakeSimulation | Simulation = 
   return { ...utils, sent, types, clients, flush, ctl };
 }
 
-let canvas: ReturnType<typeof installCanvasFake>;
-beforeEach(() => {
-  // The app writes its link into the address (debounced): a test must not open the last one's.
-  window.history.replaceState(null, '', '/');
-  canvas = installCanvasFake();
-  // Engine frames arrive asynchronously (like a real worker) and update the store whenever they
-  // come; these tests await the results with waitFor instead of wrapping each update in act().
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-});
-afterEach(() => canvas.restore());
+// A blank page per test: the app writes its link into the address (debounced), and a test must
+// not open the last one's.
+const canvasFake = appTestEnvironment();
+/** The page map's last frame drawn. */
+function lastPut() {
+  const last = canvasFake().puts.at(-1);
+  if (!last) throw new Error('nothing drawn');
+  return last;
+}
 
 describe('App controls', () => {
   it('loads paused on rfc-case-2 in original mode', async () => {
@@ -350,7 +350,7 @@ describe('mode toggle changes what is drawn (real engine)', () => {
     const skippedColour = lut[pageCode(MIG_SKIPPED, GUEST_FREE_STALE) * 2];
     const sentColour = lut[pageCode(MIG_SENT, GUEST_FREE_STALE) * 2];
     const count = (px: Uint32Array, c: number) => px.reduce((n, v) => n + (v === c ? 1 : 0), 0);
-    const original = words(canvas.puts.at(-1) as NonNullable<(typeof canvas.puts)[number]>);
+    const original = words(lastPut());
     expect(count(original, skippedColour)).toBe(0);
     expect(count(original, sentColour)).toBeGreaterThan(original.length * 0.8);
     expect(screen.getByTestId('virtqueue').querySelector('.vq-idle')?.getAttribute('display')).toBeNull();
@@ -358,7 +358,7 @@ describe('mode toggle changes what is drawn (real engine)', () => {
     fireEvent.keyDown(window, { key: 'p' });
     await waitFor(() => expect(ctl().live.stats?.migviz.mode).toBe('pv'));
     flush();
-    const pv = words(canvas.puts.at(-1) as NonNullable<(typeof canvas.puts)[number]>);
+    const pv = words(lastPut());
     // ~96% of the guest is free after the memory hog: skipped, drawn as a checkerboard
     expect(count(pv, skippedColour)).toBeGreaterThan(pv.length * 0.4);
     expect(count(pv, sentColour)).toBe(0);

@@ -5,7 +5,7 @@
  * select's short names.
  */
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineClient, EngineListener } from '../../src/client/engine-client';
 import { InProcessEngineClient } from '../../src/client/in-process-client';
 import { resolveScenario } from '../../src/engine/scenario';
@@ -17,19 +17,10 @@ import { RafScheduler } from '../../src/ui/render/raf-scheduler';
 import { ENGINE_BYTES_PER_PAGE, engineMemoryBytes, guestLimitGiB } from '../../src/ui/state/scenario-inputs';
 import type { Session } from '../../src/ui/state/session';
 import { FakeSimulation } from '../worker/fake-simulation';
-import { setup } from './app-harness';
-import { installCanvasFake } from './canvas-fake';
+import { appTestEnvironment, setup } from './app-harness';
 
-let canvas: ReturnType<typeof installCanvasFake>;
-beforeEach(() => {
-  canvas = installCanvasFake();
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-  window.history.replaceState(null, '', '/');
-});
-afterEach(() => {
-  canvas.restore();
-  vi.useRealTimers();
-});
+appTestEnvironment();
+afterEach(() => vi.useRealTimers());
 
 /**
  * An in-process engine that, from a seek on, holds every message back (in order, as a busy worker
