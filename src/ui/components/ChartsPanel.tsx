@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { getProfile } from '../../engine/migration/profiles';
 import type { Scenario } from '../../engine/types';
 import { type ChartRun, ChartsView } from '../render/charts-view';
+import { throttledPainter } from '../render/raf-scheduler';
 import { useApp, useAppState, useExportRegistry, useSession, useStoreOf } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
 import { MEASURED_LABEL, MEASURED_RUN_ID, measuredSeries } from '../measured';
@@ -47,12 +48,8 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
     // A click on the charts moves the shared time cursor there.
     view.onSeek = (t) => session.seek(t);
     const unregister = exports.addCharts(svg);
-    const seqs = panels.map(() => -1);
-    const runSeqs = panels.map(() => -1);
-    let last = Number.NEGATIVE_INFINITY;
-    let shownT = -1;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    // The imported run never changes while it is on screen: one series for the effect's life.
+    // The imported run never changes while it is on screen: one series for the effect's life (a new
+    // effect, and so a new painter, draws it at once).
     const measuredRun: ChartRun | null = measured
       ? {
           id: MEASURED_RUN_ID,
@@ -63,57 +60,42 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
           measured: true,
         }
       : null;
-    let measuredDrawn = false;
-    const paint = (now: number) => {
-      const t = session.timeMs();
-      const changed = panels.some((p, i) => p.live.seq !== seqs[i]) || t !== shownT || !measuredDrawn;
-      if (!changed) return;
-      const restarted = panels.some((p, i) => p.live.runSeq !== runSeqs[i]);
-      const allDone = panels.every((p) => p.live.done);
-      // Throttle, but never skip a restart or the final frame.
-      if (now - last < CHART_MIN_INTERVAL_MS && !restarted && !allDone) {
-        timer ??= setTimeout(() => {
-          timer = null;
-          scheduler.requestFrame();
-        }, CHART_MIN_INTERVAL_MS);
-        return;
-      }
-      panels.forEach((p, i) => {
-        seqs[i] = p.live.seq;
-        runSeqs[i] = p.live.runSeq;
-      });
-      last = now;
-      shownT = t;
-      measuredDrawn = true;
-      const runs: ChartRun[] = panels.map((p) => {
-        const { mode, scenario } = p.store.getState();
-        return {
-          linkMBps: linkMBps(scenario),
-          id: mode,
-          label: modeLabel(mode),
-          series: p.live.series,
-          markers: p.live.markers,
-          color: overlay ? modeColor(theme, mode) : undefined,
-        };
-      });
-      // Overlaid, 'whole' and 'log' span the longer run from the start; 'follow' grows with the clock.
-      const fixed = overlay && axis !== 'follow';
-      // A measured run longer than both simulations widens the axis too (its line never runs off it).
-      const measuredEnd = measuredRun ? measuredRun.series.t[measuredRun.series.length - 1] : 0;
-      const endMs = fixed ? Math.max(measuredEnd, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
-      if (measuredRun) runs.push(measuredRun);
-      view.updateRuns({
-        runs,
-        simTimeMs: t,
-        endMs: endMs && endMs > 0 ? endMs : undefined,
-        scale: overlay && axis === 'log' ? 'log' : 'linear',
-        showNow: overlay,
-      });
-    };
-    const remove = scheduler.add(paint);
+    const painter = throttledPainter({
+      scheduler,
+      runs: panels,
+      timeMs: () => session.timeMs(),
+      minIntervalMs: CHART_MIN_INTERVAL_MS,
+      draw: (t) => {
+        const runs: ChartRun[] = panels.map((p) => {
+          const { mode, scenario } = p.store.getState();
+          return {
+            linkMBps: linkMBps(scenario),
+            id: mode,
+            label: modeLabel(mode),
+            series: p.live.series,
+            markers: p.live.markers,
+            color: overlay ? modeColor(theme, mode) : undefined,
+          };
+        });
+        // Overlaid, 'whole' and 'log' span the longer run from the start; 'follow' grows with the clock.
+        const fixed = overlay && axis !== 'follow';
+        // A measured run longer than both simulations widens the axis too (its line never runs off it).
+        const measuredEnd = measuredRun ? measuredRun.series.t[measuredRun.series.length - 1] : 0;
+        const endMs = fixed ? Math.max(measuredEnd, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
+        if (measuredRun) runs.push(measuredRun);
+        view.updateRuns({
+          runs,
+          simTimeMs: t,
+          endMs: endMs && endMs > 0 ? endMs : undefined,
+          scale: overlay && axis === 'log' ? 'log' : 'linear',
+          showNow: overlay,
+        });
+      },
+    });
+    const remove = scheduler.add(painter.paint);
     return () => {
       remove();
-      if (timer) clearTimeout(timer);
+      painter.dispose();
       unregister();
     };
   }, [panels, overlay, scheduler, session, exports, theme, axis, measured]);

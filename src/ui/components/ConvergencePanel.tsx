@@ -10,6 +10,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { modeColor, modeLabel } from '../modes';
 import { type ConvergenceRun, ConvergenceView } from '../render/convergence-view';
+import { throttledPainter } from '../render/raf-scheduler';
 import { useApp, useAppState, useSession } from '../state/context';
 import type { PanelController } from '../state/panel-controller';
 import { usePanelsValue } from '../hooks/use-panels-value';
@@ -46,39 +47,27 @@ export function ConvergencePanel({ panels, overlay = false }: { panels: readonly
           })
         : null;
     io?.observe(svg);
-    const seqs = panels.map(() => -1);
-    let last = Number.NEGATIVE_INFINITY;
-    let shownT = -1;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const paint = (now: number) => {
-      if (!visible) return;
-      const t = session.timeMs();
-      if (!panels.some((p, i) => p.live.seq !== seqs[i]) && t === shownT) return;
-      const final = panels.every((p) => p.live.done);
-      if (now - last < MIN_INTERVAL_MS && !final) {
-        timer ??= setTimeout(() => {
-          timer = null;
-          scheduler.requestFrame();
-        }, MIN_INTERVAL_MS);
-        return;
-      }
-      panels.forEach((p, i) => {
-        seqs[i] = p.live.seq;
-      });
-      last = now;
-      shownT = t;
-      const runs: ConvergenceRun[] = panels.map((p) => {
-        const mode = p.store.getState().mode;
-        return { id: mode, label: modeLabel(mode), series: p.live.series, color: overlay ? modeColor(theme, mode) : undefined };
-      });
-      const endMs = overlay ? Math.max(0, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : 0;
-      view.update({ runs, simTimeMs: t, endMs: endMs > 0 ? endMs : undefined });
-    };
-    const remove = scheduler.add(paint);
+    const painter = throttledPainter({
+      scheduler,
+      runs: panels,
+      timeMs: () => session.timeMs(),
+      minIntervalMs: MIN_INTERVAL_MS,
+      draw: (t) => {
+        const runs: ConvergenceRun[] = panels.map((p) => {
+          const mode = p.store.getState().mode;
+          return { id: mode, label: modeLabel(mode), series: p.live.series, color: overlay ? modeColor(theme, mode) : undefined };
+        });
+        const endMs = overlay ? Math.max(0, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : 0;
+        view.update({ runs, simTimeMs: t, endMs: endMs > 0 ? endMs : undefined });
+      },
+    });
+    const remove = scheduler.add((now) => {
+      if (visible) painter.paint(now);
+    });
     return () => {
       remove();
       io?.disconnect();
-      if (timer) clearTimeout(timer);
+      painter.dispose();
     };
   }, [panels, overlay, scheduler, session, theme, throttle, open]);
 

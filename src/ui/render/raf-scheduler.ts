@@ -52,3 +52,54 @@ export class RafScheduler {
     if (this.durations.length > 120) this.durations.shift();
   };
 }
+
+/** What a throttled painter watches: each run's live data (its change and restart counters). */
+export interface WatchedRun {
+  readonly live: { readonly seq: number; readonly runSeq: number; readonly done: boolean };
+}
+
+/**
+ * A paint callback for views that cost more than a canvas blit (SVG charts): it draws when a
+ * watched run's data or the shared time changed, at most once per `minIntervalMs` (a trailing
+ * timer draws the last change), but never holds back a restart or the final frame.
+ */
+export function throttledPainter(opts: {
+  scheduler: RafScheduler;
+  runs: readonly WatchedRun[];
+  timeMs: () => number;
+  minIntervalMs: number;
+  draw: (t: number) => void;
+}): { paint: PaintCallback; dispose: () => void } {
+  const { scheduler, runs, timeMs, minIntervalMs, draw } = opts;
+  const seqs = runs.map(() => -1);
+  const runSeqs = runs.map(() => -1);
+  let last = Number.NEGATIVE_INFINITY;
+  let shownT = -1;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const paint = (now: number) => {
+    const t = timeMs();
+    if (!runs.some((r, i) => r.live.seq !== seqs[i]) && t === shownT) return;
+    const restarted = runs.some((r, i) => r.live.runSeq !== runSeqs[i]);
+    const final = runs.every((r) => r.live.done);
+    if (now - last < minIntervalMs && !restarted && !final) {
+      timer ??= setTimeout(() => {
+        timer = null;
+        scheduler.requestFrame();
+      }, minIntervalMs);
+      return;
+    }
+    runs.forEach((r, i) => {
+      seqs[i] = r.live.seq;
+      runSeqs[i] = r.live.runSeq;
+    });
+    last = now;
+    shownT = t;
+    draw(t);
+  };
+  return {
+    paint,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
