@@ -66,6 +66,8 @@ const PAGES_PER_GIB = 262_144;
  * are normal, a hundred thousand are a loop (the largest legitimate run is a setup plan's length).
  */
 const MAX_STALLED_UNITS = 100_000;
+/** How far past its time cap a run's clock may be before that is a broken cost (see advance). */
+const CLOCK_LIMIT_CAPS = 2;
 /** Points the time series keeps; it halves its resolution when full, so memory stays bounded. */
 export const SERIES_CAPACITY = 8192;
 
@@ -239,11 +241,20 @@ export class Simulation {
       ? Number.NEGATIVE_INFINITY
       : Math.min(untilMs, this.guestClock, this.nextSample, timer ? timer.t : Number.POSITIVE_INFINITY);
     this.precopy.advance(horizon);
+    const now = this.precopy.now;
     // Every unit of the thread's work moves its clock or its state; a long run of units that
     // leaves the clock where it was is a loop that would never end.
-    this.stalledUnits = this.precopy.now === before ? this.stalledUnits + 1 : 0;
+    this.stalledUnits = now === before ? this.stalledUnits + 1 : 0;
     if (this.stalledUnits > MAX_STALLED_UNITS) {
       broken(`the migration thread did ${MAX_STALLED_UNITS} units of work at ${before} ms without its clock moving`);
+    }
+    // Time only moves forward: a cost that subtracts (or a clock reset) would replay the guest.
+    if (now < before) broken(`the migration thread's clock went back from ${before} ms to ${now} ms (phase ${this.phase})`);
+    // No run reaches this: the loop fails at the cap, and what can follow it (the last iteration,
+    // the stop-and-copy) sends at most all of RAM, a third of the cap (sim-cap.ts). A clock past it
+    // is a cost off by orders of magnitude, and the guest would be ticked there 1 ms at a time.
+    if (now > CLOCK_LIMIT_CAPS * this.capMs) {
+      broken(`the migration thread's clock jumped from ${before} ms to ${now} ms, past ${CLOCK_LIMIT_CAPS} times the run's time cap (phase ${this.phase})`);
     }
     if (this.probe) this.observeProbe(this.probe, this.precopy.now);
     this.runGuestUntil(this.precopy.now);

@@ -36,4 +36,29 @@ describe('engine invariants fail loudly instead of hanging', () => {
     (pre as unknown as { setupSteps: unknown[] }).setupSteps = [{ name: 'stuck', at: 'after-dirty-log', run: () => false }];
     expect(() => sim.runToEnd()).toThrow(/units of work at 0 ms without its clock moving/);
   });
+
+  // A setup step that charges a cost with the wrong sign or off by 1e12 (ns taken as ms times 1e6):
+  // without the checks, the first replays the guest, the second ticks the guest 1 ms at a time
+  // up to 1e15 ms, which never ends.
+  type Stepper = { setupSteps: { name: string; at: string; run: (t: Precopy) => boolean }[] };
+  const withSetupCost = (ms: number) => {
+    const sim = small();
+    const pre = (sim as unknown as { precopy: Stepper }).precopy;
+    pre.setupSteps = [...pre.setupSteps, { name: 'cost', at: 'after-dirty-log', run: (t) => (t.spend(ms), true) }];
+    return sim;
+  };
+
+  it('a clock that goes back throws, naming both times', () => {
+    expect(() => withSetupCost(-5).runToEnd()).toThrow(/clock went back from (\d+(\.\d+)?) ms to -?\d+(\.\d+)? ms \(phase setup\)/);
+  });
+
+  it('a clock that jumps past twice the time cap throws before the guest is ticked there', () => {
+    const sim = withSetupCost(1e15);
+    expect(() => sim.runToEnd()).toThrow(/clock jumped from [\d.]+ ms to 1000000000000\d*(\.\d+)? ms, past 2 times the run's time cap/);
+    // A jump to just under the limit is allowed: the run then fails at its cap, as any slow run.
+    const capped = withSetupCost(2 * sim.capMs - 10_000);
+    const end = capped.runToEnd();
+    expect(end.status).toBe('failed');
+    expect(end.migviz.outcome).toBe('sim-time-cap');
+  });
 });
