@@ -44,7 +44,11 @@ describe('engine invariants fail loudly instead of hanging', () => {
   const withSetupCost = (ms: number) => {
     const sim = small();
     const pre = (sim as unknown as { precopy: Stepper }).precopy;
-    pre.setupSteps = [...pre.setupSteps, { name: 'cost', at: 'after-dirty-log', run: (t) => (t.spend(ms), true) }];
+    const charge = (t: Precopy) => {
+      t.spend(ms);
+      return true;
+    };
+    pre.setupSteps = [...pre.setupSteps, { name: 'cost', at: 'after-dirty-log', run: charge }];
     return sim;
   };
 
