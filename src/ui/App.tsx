@@ -15,7 +15,7 @@ import { MeasuredNotice } from './components/MeasuredRun';
 import { Announcer, ExportNotice, FileNotice, ShortcutsOverlay, TourCaption, UrlNotice } from './components/Overlays';
 import { SimulationPanel } from './components/SimulationPanel';
 import { StageHud } from './components/StageHud';
-import { SweepView } from './components/SweepView';
+import { LazyPart, lazyComponent } from './components/LazyPart';
 import { useReducedMotion } from './hooks/use-reduced-motion';
 import { useShortcuts } from './hooks/use-shortcuts';
 import { RafScheduler } from './render/raf-scheduler';
@@ -46,6 +46,9 @@ export interface AppProps {
  * a 1920x1080 projector every stage pixel is 1.5 screen pixels (12 px type shows at 18 px).
  */
 export const STAGE = { width: 1280, height: 720 };
+
+// Not in the default view, so each in its own chunk (src/ui/load-once.ts says why).
+const SweepView = lazyComponent('the sweep view', async () => (await import('./components/SweepView')).SweepView);
 
 export function App({ createClient, scheduler, search, onController, onSession, onServices, session: knobs }: AppProps) {
   const [services] = useState<AppServices>(() => {
@@ -173,7 +176,9 @@ function Shell() {
         {(presenting || embed) && <StageHud />}
         <main className="workspace">
           {view.kind === 'sweep' ? (
-            <SweepView settings={view.sweep} />
+            <LazyPart part="the sweep view">
+              <SweepView settings={view.sweep} />
+            </LazyPart>
           ) : view.kind === 'compare' && panels.length === 2 ? (
             <CompareView a={panels[0]} b={panels[1]} />
           ) : (

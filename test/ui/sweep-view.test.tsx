@@ -143,16 +143,20 @@ describe('the Sweep button and key S', () => {
     expect(screen.queryByRole('button', { name: /^Play/ })).toBeNull();
     fireEvent.keyDown(window, { key: ' ' });
     expect(s().playing).toBe(false);
+    // The sweep view comes in its own chunk: its first render is a tick later.
+    await screen.findByTestId('sweep-progress');
+    const sweep = s().sweep;
+    if (!sweep) throw new Error('the sweep view made no controller');
     const seeds3 = { ...DEFAULT_SWEEP, seeds: 3 };
     act(() => s().setSweep(seeds3));
-    expect(s().sweep.state.running).toBe(true);
+    expect(sweep.state.running).toBe(true);
     fireEvent.keyDown(window, { key: 'p' });
     expect(s().store.getState().view).toEqual({ kind: 'single', mode: 'pv' });
     // Leaving stopped the sweep; S brings the same one back and resumes it.
-    expect(s().sweep.state).toMatchObject({ running: false, cancelled: true });
+    expect(sweep.state).toMatchObject({ running: false, cancelled: true });
     fireEvent.keyDown(window, { key: 'S' });
     expect(s().store.getState().view).toEqual({ kind: 'sweep', sweep: seeds3 });
-    expect(s().sweep.state).toMatchObject({ running: true, total: 72 });
+    expect(sweep.state).toMatchObject({ running: true, total: 72 });
   });
 });
 

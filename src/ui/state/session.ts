@@ -30,9 +30,8 @@ import type { RafScheduler } from '../render/raf-scheduler';
 import { loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
 import { DEFAULT_VIEW_STATE, scenarioOf, type ViewState } from '../url/url-state';
 import { type CompareView, DEFAULT_COMPARE, DEFAULT_SWEEP, type SweepSettings, sameView, single, type View, viewLabel, viewModes } from '../view';
-import { createSweepPool } from '../../client/sweep-workers';
 import type { SweepPool, SweepRun } from '../../sweep/index';
-import { SweepController } from './sweep-controller';
+import type { SweepController } from './sweep-controller';
 import type { AppState, AppStore, MeasuredImport, Overlay } from './app-state';
 import { PanelController } from './panel-controller';
 import { PlaybackSync } from './playback-sync';
@@ -79,8 +78,12 @@ export class Session {
   private readonly url: UrlSync;
   private readonly presentation: Presentation;
   private readonly tour: TourRunner;
-  /** The sweep view's runs and results (kept while other views show, so going back is instant). */
-  readonly sweep: SweepController;
+  /**
+   * The sweep view's runs and results (kept while other views show, so going back is instant).
+   * Made by the sweep view at its first showing (sweepOf): the controller, the planner and the
+   * pool are in the sweep's own chunk, which the default view does not load.
+   */
+  private sweepCtl: SweepController | null = null;
 
   constructor(private readonly opts: SessionOptions) {
     const initial = opts.initial ?? DEFAULT_VIEW_STATE;
@@ -95,7 +98,6 @@ export class Session {
       scenario = { ...SCENARIO_PRESETS[initial.presetId], mode };
     }
     this.initial = initial;
-    this.sweep = new SweepController(opts.createSweepPool ?? (() => createSweepPool()));
     if (initial.view.kind === 'compare') this.lastPair = initial.view;
     if (initial.view.kind === 'sweep') this.lastSweep = initial.view.sweep;
     this.primary = this.newPanel(scenario, initial.speed);
@@ -165,7 +167,7 @@ export class Session {
 
   dispose(): void {
     this.tour.stop();
-    this.sweep.dispose();
+    this.sweepCtl?.dispose();
     for (const p of this.panels) p.dispose();
     for (const u of this.unsubs.values()) u();
     this.unsubs.clear();
@@ -441,6 +443,20 @@ export class Session {
         assertNever(view, 'view');
     }
     this.scheduleUrlSync();
+  }
+
+  /**
+   * The sweep view's controller, made by `make` (the sweep's chunk has the class and the
+   * Web Worker pool; `createPool` is the tests' pool, if they gave one) the first time and kept.
+   */
+  sweepOf(make: (createPool: (() => SweepPool) | undefined) => SweepController): SweepController {
+    this.sweepCtl ??= make(this.opts.createSweepPool);
+    return this.sweepCtl;
+  }
+
+  /** The sweep view's controller, or null before the sweep view first showed. */
+  get sweep(): SweepController | null {
+    return this.sweepCtl;
   }
 
   /** The sweep view with these settings (kept in the link). */
