@@ -171,7 +171,7 @@ describe('sweepPoolSize', () => {
     // The example log (rfc-case-2, Original, 8 GiB; made by the simulation, not a measurement).
     const log = readFileSync(join(import.meta.dirname, '../../public/examples/query-migrate-example.jsonl'), 'utf8');
     const { s, container } = setup('?v=1&scenario=rfc-case-2&view=sweep&values=4,8&modes=original', undefined, knobs(realPool()));
-    act(() => s().openFile(log, 'query-migrate-example.jsonl'));
+    await act(() => s().openFile(log, 'query-migrate-example.jsonl'));
     await waitFor(() => expect(screen.getByTestId('sweep-progress').textContent).toMatch(/^2 \/ 2/), { timeout: 20_000 });
     const run = s().measured?.run;
     if (!run?.totalTimeMs) throw new Error('the example did not import');

@@ -15,7 +15,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { EngineClient } from '../../client/engine-client';
-import { FORMAT_LABEL, matchScenario, readImportFile } from '../../import';
+import { FORMAT_LABEL } from '../../import/measured-run';
 import {
   presetOn,
   resolveScenario,
@@ -32,6 +32,7 @@ import { DEFAULT_VIEW_STATE, scenarioOf, type ViewState } from '../url/url-state
 import { type CompareView, DEFAULT_COMPARE, DEFAULT_SWEEP, type SweepSettings, sameView, single, type View, viewLabel, viewModes } from '../view';
 import type { SweepPool, SweepRun } from '../../sweep/index';
 import type { SweepController } from './sweep-controller';
+import { loadOnce } from '../load-once';
 import type { AppState, AppStore, MeasuredImport, Overlay } from './app-state';
 import { PanelController } from './panel-controller';
 import { PlaybackSync } from './playback-sync';
@@ -330,12 +331,14 @@ export class Session {
    * measured run (a guestperf report or a query-migrate log: every panel loads the matching
    * scenario, src/import/match.ts, and the charts draw the run beside the simulation). What the
    * file is comes from its content (src/import/detect.ts). A bad file changes nothing and says
-   * what is wrong.
+   * what is wrong. The parsers are in their own chunk, loaded at the first file (a file given
+   * before it arrived waits for it; files open in the order given).
    */
-  openFile(text: string, fileName: string, bytes = text.length): void {
+  async openFile(text: string, fileName: string, bytes = text.length): Promise<void> {
     let scenario: Scenario;
     let measured: MeasuredImport | null = null;
     try {
+      const { readImportFile, matchScenario } = await loadImporters();
       const file = readImportFile(text, fileName, bytes);
       switch (file.kind) {
         case 'scenario':
@@ -617,6 +620,9 @@ export class Session {
     this.url.schedule();
   }
 }
+
+/** The file importers (src/import: detection, the parsers, scenario matching), loaded at the first file. */
+const loadImporters = loadOnce('the file importers', () => import('../../import'));
 
 function sameScenario(a: Scenario, b: Scenario): boolean {
   return (Object.keys(b) as (keyof Scenario)[]).every((k) => a[k] === b[k]);
