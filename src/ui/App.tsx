@@ -6,7 +6,6 @@
  */
 import { type CSSProperties, useEffect, useRef, useState } from 'react';
 import type { EngineClient } from '../client/engine-client';
-import { ClipDialog } from './components/ClipDialog';
 import { CompareView } from './components/CompareView';
 import { ExportRegistry } from './export/export-registry';
 import { Controls } from './components/Controls';
@@ -49,6 +48,18 @@ export const STAGE = { width: 1280, height: 720 };
 
 // Not in the default view, so each in its own chunk (src/ui/load-once.ts says why).
 const SweepView = lazyComponent('the sweep view', async () => (await import('./components/SweepView')).SweepView);
+const ClipForm = lazyComponent('the clip export', async () => (await import('./components/ClipDialog')).ClipForm);
+
+/** Export → Clip (WebM)…: the dialog while the overlay is open. */
+function ClipDialog() {
+  const open = useAppState((s) => s.overlay === 'clip');
+  if (!open) return null;
+  return (
+    <LazyPart part="the clip export">
+      <ClipForm />
+    </LazyPart>
+  );
+}
 
 export function App({ createClient, scheduler, search, onController, onSession, onServices, session: knobs }: AppProps) {
   const [services] = useState<AppServices>(() => {
