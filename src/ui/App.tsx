@@ -11,7 +11,8 @@ import { ExportRegistry } from './export/export-registry';
 import { Controls } from './components/Controls';
 import { Header, openUserFile } from './components/Header';
 import { MeasuredNotice } from './components/MeasuredRun';
-import { Announcer, ExportNotice, FileNotice, ShortcutsOverlay, TourCaption, UrlNotice } from './components/Overlays';
+import { Announcer, ExportNotice, FileNotice, LoadNotice, ShortcutsOverlay, UrlNotice } from './components/Overlays';
+import { TourCaption } from './components/TourParts';
 import { SimulationPanel } from './components/SimulationPanel';
 import { StageHud } from './components/StageHud';
 import { LazyPart, lazyComponent } from './components/LazyPart';
@@ -182,6 +183,7 @@ function Shell() {
         {!embed && <FileNotice />}
         {!embed && <MeasuredNotice />}
         {!embed && <ExportNotice />}
+        {!embed && <LoadNotice />}
         {!embed && <Controls />}
         <TourCaption />
         {(presenting || embed) && <StageHud />}

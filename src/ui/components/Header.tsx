@@ -83,7 +83,11 @@ export function Header() {
       <div id="header-actions" className={`actions chrome${menuOpen ? ' open' : ''}`}>
         <button
           type="button"
-          onClick={() => (tourStep === null ? session.goToStep(0) : session.endTour())}
+          onClick={() => (tourStep === null ? void session.goToStep(0) : session.endTour())}
+          // The tour's chunk starts loading as the pointer or focus comes near (a failure here is
+          // said by the click, which tries again).
+          onPointerEnter={() => session.loadTour().catch(() => {})}
+          onFocus={() => session.loadTour().catch(() => {})}
           title="The story for talks, step by step; each step waits for the next key (PageDown / PageUp)"
           aria-pressed={tourStep !== null}
         >

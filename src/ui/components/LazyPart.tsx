@@ -24,17 +24,21 @@ export function lazyComponent<P extends object>(part: string, load: () => Promis
 interface Props {
   /** The part, as the messages name it: "the sweep view". */
   part: string;
+  /** Nothing while loading (a callout over a chart, where a line of text would be in the way). */
+  quiet?: boolean;
   children: ReactNode;
 }
 
-export function LazyPart({ part, children }: Props) {
+export function LazyPart({ part, quiet = false, children }: Props) {
   return (
     <LoadFailed part={part}>
       <Suspense
         fallback={
-          <p className="lazy-loading" role="status">
-            Loading {part}…
-          </p>
+          quiet ? null : (
+            <p className="lazy-loading" role="status">
+              Loading {part}…
+            </p>
+          )
         }
       >
         {children}

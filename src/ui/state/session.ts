@@ -37,7 +37,7 @@ import type { AppState, AppStore, MeasuredImport, Overlay } from './app-state';
 import { PanelController } from './panel-controller';
 import { PlaybackSync } from './playback-sync';
 import { Presentation } from './presentation';
-import { TourRunner } from './tour-runner';
+import type { TourRunner } from './tour-runner';
 import type { PresetId, ScenarioInputs } from './scenario-inputs';
 import { UrlSync, viewStateOf } from './url-sync';
 
@@ -78,7 +78,13 @@ export class Session {
   private readonly playback: PlaybackSync;
   private readonly url: UrlSync;
   private readonly presentation: Presentation;
-  private readonly tour: TourRunner;
+  /**
+   * The tour, made when first asked for (a tour key, the Tour button; loadTour): the runner, the
+   * steps, the caption and the annotations are the tour's own chunk (tour/tour-chunk.ts).
+   */
+  private tour: TourRunner | null = null;
+  /** Loads the tour's chunk and makes the runner (once); Tour's button calls it on hover to be early. */
+  readonly loadTour: () => Promise<TourRunner>;
   /**
    * The sweep view's runs and results (kept while other views show, so going back is instant).
    * Made by the sweep view at its first showing (sweepOf): the controller, the planner and the
@@ -121,6 +127,7 @@ export class Session {
       fileError: null,
       measured: null,
       exportError: null,
+      loadError: null,
       announcement: { text: '', seq: 0 },
       zoom: initial.zoom,
       // A pin past the end of this guest finds no page: the panel says the engine had no history.
@@ -135,20 +142,24 @@ export class Session {
       changed: () => this.scheduleUrlSync(),
       chromeHideMs: opts.chromeHideMs,
     });
-    this.tour = new TourRunner({
-      store: this.store,
-      scheduler: opts.scheduler,
-      playback: this.playback,
-      panels: () => this.panels,
-      timeMs: () => this.timeMs(),
-      show: (step) => {
-        // The plain preset (kept if it is on screen already), then the step's view.
-        const lead = this.primary.store.getState();
-        const preset = SCENARIO_PRESETS[step.presetId];
-        if (!sameScenario(lead.scenario, { ...preset, mode: lead.mode })) this.setScenario(preset);
-        this.setView(step.view);
-      },
-      announce,
+    this.loadTour = loadOnce('the tour', async () => {
+      const { TourRunner } = await import('../tour/tour-chunk');
+      this.tour ??= new TourRunner({
+        store: this.store,
+        scheduler: opts.scheduler,
+        playback: this.playback,
+        panels: () => this.panels,
+        timeMs: () => this.timeMs(),
+        show: (step) => {
+          // The plain preset (kept if it is on screen already), then the step's view.
+          const lead = this.primary.store.getState();
+          const preset = SCENARIO_PRESETS[step.presetId];
+          if (!sameScenario(lead.scenario, { ...preset, mode: lead.mode })) this.setScenario(preset);
+          this.setView(step.view);
+        },
+        announce,
+      });
+      return this.tour;
     });
   }
 
@@ -167,7 +178,7 @@ export class Session {
   }
 
   dispose(): void {
-    this.tour.stop();
+    this.tour?.stop();
     this.sweepCtl?.dispose();
     for (const p of this.panels) p.dispose();
     for (const u of this.unsubs.values()) u();
@@ -259,37 +270,37 @@ export class Session {
   // The user taking the controls ends a tour step's wait for its moment.
 
   togglePlay(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.togglePlay();
   }
 
   play(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.play();
   }
 
   pause(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.pause();
   }
 
   step(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.step();
   }
 
   stepBack(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.stepBack();
   }
 
   seek(simMs: number): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.seek(simMs);
   }
 
   reset(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.reset();
   }
 
@@ -500,20 +511,47 @@ export class Session {
 
   // ---- tour: tour-runner.ts --------------------------------------------------------------
 
-  nextStep(): void {
-    this.tour.next();
+  // A tour key before the chunk is in acts once it is (keys in the order pressed); after that,
+  // at once. A chunk that does not arrive is a notice; the page goes on without the tour.
+
+  nextStep(): Promise<void> {
+    return this.withTour((t) => t.next());
   }
 
-  prevStep(): void {
-    this.tour.prev();
+  prevStep(): Promise<void> {
+    return this.withTour((t) => t.prev());
   }
 
-  goToStep(i: number): void {
-    this.tour.goTo(i);
+  goToStep(i: number): Promise<void> {
+    return this.withTour((t) => t.goTo(i));
   }
 
   endTour(): void {
-    this.tour.end();
+    this.tour?.end();
+  }
+
+  private async withTour(act: (t: TourRunner) => void): Promise<void> {
+    if (this.tour) {
+      act(this.tour);
+      return;
+    }
+    try {
+      const t = await this.loadTour();
+      // The page may have gone (unmounted) while the chunk loaded.
+      if (this.started) act(t);
+    } catch (e) {
+      this.loadFailed(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** A part of the page could not be loaded (its chunk did not arrive): say so; nothing else changes. */
+  loadFailed(message: string): void {
+    this.store.setState({ loadError: message });
+    this.announce(message);
+  }
+
+  dismissLoadError(): void {
+    this.store.setState({ loadError: null });
   }
 
   // ---- the page map's zoom and the pinned page ------------------------------------------------
