@@ -6,16 +6,16 @@
  */
 import { type CSSProperties, useEffect, useRef, useState } from 'react';
 import type { EngineClient } from '../client/engine-client';
-import { ClipDialog } from './components/ClipDialog';
 import { CompareView } from './components/CompareView';
 import { ExportRegistry } from './export/export-registry';
 import { Controls } from './components/Controls';
 import { Header, openUserFile } from './components/Header';
 import { MeasuredNotice } from './components/MeasuredRun';
-import { Announcer, ExportNotice, FileNotice, ShortcutsOverlay, TourCaption, UrlNotice } from './components/Overlays';
+import { Announcer, ExportNotice, FileNotice, LoadNotice, ShortcutsOverlay, UrlNotice } from './components/Overlays';
+import { TourCaption } from './components/TourParts';
 import { SimulationPanel } from './components/SimulationPanel';
 import { StageHud } from './components/StageHud';
-import { SweepView } from './components/SweepView';
+import { LazyPart, lazyComponent } from './components/LazyPart';
 import { useReducedMotion } from './hooks/use-reduced-motion';
 import { useShortcuts } from './hooks/use-shortcuts';
 import { RafScheduler } from './render/raf-scheduler';
@@ -46,6 +46,21 @@ export interface AppProps {
  * a 1920x1080 projector every stage pixel is 1.5 screen pixels (12 px type shows at 18 px).
  */
 export const STAGE = { width: 1280, height: 720 };
+
+// Not in the default view, so each in its own chunk (src/ui/load-once.ts says why).
+const SweepView = lazyComponent('the sweep view', async () => (await import('./components/SweepView')).SweepView);
+const ClipForm = lazyComponent('the clip export', async () => (await import('./components/ClipDialog')).ClipForm);
+
+/** Export → Clip (WebM)…: the dialog while the overlay is open. */
+function ClipDialog() {
+  const open = useAppState((s) => s.overlay === 'clip');
+  if (!open) return null;
+  return (
+    <LazyPart part="the clip export">
+      <ClipForm />
+    </LazyPart>
+  );
+}
 
 export function App({ createClient, scheduler, search, onController, onSession, onServices, session: knobs }: AppProps) {
   const [services] = useState<AppServices>(() => {
@@ -168,12 +183,15 @@ function Shell() {
         {!embed && <FileNotice />}
         {!embed && <MeasuredNotice />}
         {!embed && <ExportNotice />}
+        {!embed && <LoadNotice />}
         {!embed && <Controls />}
         <TourCaption />
         {(presenting || embed) && <StageHud />}
         <main className="workspace">
           {view.kind === 'sweep' ? (
-            <SweepView settings={view.sweep} />
+            <LazyPart part="the sweep view">
+              <SweepView settings={view.sweep} />
+            </LazyPart>
           ) : view.kind === 'compare' && panels.length === 2 ? (
             <CompareView a={panels[0]} b={panels[1]} />
           ) : (

@@ -166,7 +166,8 @@ describe('the clip dialog', () => {
     setup(`?${SMALL}`);
     await user.click(screen.getByRole('button', { name: 'Export ▾' }));
     await user.click(screen.getByRole('menuitem', { name: 'Clip (WebM)…' }));
-    const dialog = screen.getByRole('dialog', { name: 'Clip (WebM)' });
+    // The dialog comes in its own chunk: it shows a tick after the click.
+    const dialog = await screen.findByRole('dialog', { name: 'Clip (WebM)' });
     expect(within(dialog).getByTestId('clip-unavailable')).toHaveTextContent(
       'Clips cannot be recorded here: this browser cannot record video (no MediaRecorder). The PNG and SVG exports still work.',
     );

@@ -53,7 +53,7 @@ describe('the presentation stage', () => {
 });
 
 describe('embed=1', () => {
-  it('shows the view and its clock, and none of the page actions; keys still drive it', () => {
+  it('shows the view and its clock, and none of the page actions; keys still drive it', async () => {
     const { s, container } = setup(`?${SMALL}&embed=1`);
     for (const name of ['Tour', 'Copy link', 'Open…', 'Export ▾', 'Theme: System', 'Present', 'Keyboard shortcuts', 'Play']) {
       expect(screen.queryByRole('button', { name })).toBeNull();
@@ -67,8 +67,8 @@ describe('embed=1', () => {
     expect(s().playing).toBe(true);
     fireEvent.keyDown(window, { key: ' ' });
     fireEvent.keyDown(window, { key: 'PageDown' });
-    expect(s().store.getState().tourStep).toBe(0);
-    expect(screen.getByTestId('tour-caption')).toBeInTheDocument();
+    await waitFor(() => expect(s().store.getState().tourStep).toBe(0));
+    expect(await screen.findByTestId('tour-caption')).toBeInTheDocument();
     // Nothing opens over the view: no shortcut list, no presentation mode.
     fireEvent.keyDown(window, { key: '?' });
     fireEvent.keyDown(window, { key: 'f' });
@@ -81,6 +81,8 @@ describe('input details', () => {
   it('the ? dialog takes the focus, keeps Tab inside, keys do not act behind it, and gives the focus back', async () => {
     const user = userEvent.setup();
     const { s } = setup(`?${SMALL}`);
+    // The tour's chunk is in (as after a hover on Tour): a tour key would act at once.
+    await s().loadTour();
     const opener = screen.getByRole('button', { name: 'Keyboard shortcuts' });
     await user.click(opener);
     const dialog = screen.getByRole('dialog');
@@ -103,8 +105,10 @@ describe('input details', () => {
     expect(opener).toHaveFocus();
   });
 
-  it('PageDown and PageUp on a focused slider move the slider, not the tour', () => {
+  it('PageDown and PageUp on a focused slider move the slider, not the tour', async () => {
     const { s } = setup(`?${SMALL}`);
+    // The tour's chunk is in (as after a hover on Tour): a tour key would act at once.
+    await s().loadTour();
     const slider = screen.getByRole('slider', { name: 'Simulated time' });
     slider.focus();
     fireEvent.keyDown(slider, { key: 'PageDown' });

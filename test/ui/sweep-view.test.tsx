@@ -143,16 +143,20 @@ describe('the Sweep button and key S', () => {
     expect(screen.queryByRole('button', { name: /^Play/ })).toBeNull();
     fireEvent.keyDown(window, { key: ' ' });
     expect(s().playing).toBe(false);
+    // The sweep view comes in its own chunk: its first render is a tick later.
+    await screen.findByTestId('sweep-progress');
+    const sweep = s().sweep;
+    if (!sweep) throw new Error('the sweep view made no controller');
     const seeds3 = { ...DEFAULT_SWEEP, seeds: 3 };
     act(() => s().setSweep(seeds3));
-    expect(s().sweep.state.running).toBe(true);
+    expect(sweep.state.running).toBe(true);
     fireEvent.keyDown(window, { key: 'p' });
     expect(s().store.getState().view).toEqual({ kind: 'single', mode: 'pv' });
     // Leaving stopped the sweep; S brings the same one back and resumes it.
-    expect(s().sweep.state).toMatchObject({ running: false, cancelled: true });
+    expect(sweep.state).toMatchObject({ running: false, cancelled: true });
     fireEvent.keyDown(window, { key: 'S' });
     expect(s().store.getState().view).toEqual({ kind: 'sweep', sweep: seeds3 });
-    expect(s().sweep.state).toMatchObject({ running: true, total: 72 });
+    expect(sweep.state).toMatchObject({ running: true, total: 72 });
   });
 });
 
@@ -167,7 +171,7 @@ describe('sweepPoolSize', () => {
     // The example log (rfc-case-2, Original, 8 GiB; made by the simulation, not a measurement).
     const log = readFileSync(join(import.meta.dirname, '../../public/examples/query-migrate-example.jsonl'), 'utf8');
     const { s, container } = setup('?v=1&scenario=rfc-case-2&view=sweep&values=4,8&modes=original', undefined, knobs(realPool()));
-    act(() => s().openFile(log, 'query-migrate-example.jsonl'));
+    await act(() => s().openFile(log, 'query-migrate-example.jsonl'));
     await waitFor(() => expect(screen.getByTestId('sweep-progress').textContent).toMatch(/^2 \/ 2/), { timeout: 20_000 });
     const run = s().measured?.run;
     if (!run?.totalTimeMs) throw new Error('the example did not import');

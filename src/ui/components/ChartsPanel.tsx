@@ -14,7 +14,7 @@ import type { PanelController } from '../state/panel-controller';
 import { MEASURED_LABEL, MEASURED_RUN_ID, measuredSeries } from '../measured';
 import { modeColor, modeLabel } from '../modes';
 import type { Theme } from '../theme';
-import { ChartAnnotations } from './TourAnnotations';
+import { ChartAnnotations } from './TourParts';
 
 /**
  * The overlaid charts' time axis (compare): follow the clock (the axis grows with the shared

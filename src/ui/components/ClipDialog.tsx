@@ -1,6 +1,7 @@
 /**
  * Export → Clip (WebM)…: choose the span of the run, the clip's duration and resolution, record.
  * Says on screen when this browser cannot record video, and what is wrong with the settings.
+ * With the recorder (export/clip*.ts) it comes in its own chunk, loaded when the dialog opens.
  */
 import { useState } from 'react';
 import { usePanelsValue } from '../hooks/use-panels-value';
@@ -14,13 +15,8 @@ import { ModalDialog } from './Overlays';
 /** A clip's default length: long enough for a slide's point, short enough to loop. */
 const DEFAULT_CLIP_SECONDS = 8;
 
-export function ClipDialog() {
-  const open = useAppState((s) => s.overlay === 'clip');
-  if (!open) return null;
-  return <ClipForm />;
-}
-
-function ClipForm() {
+/** The dialog, open (App shows it while the overlay is 'clip'; this module is the clip's own chunk). */
+export function ClipForm() {
   const session = useSession();
   const exports = useExportRegistry();
   const panels = useAppState((s) => s.panels);

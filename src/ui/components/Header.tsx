@@ -1,6 +1,6 @@
 /** Title bar with the page-wide actions: tour, copy link, exports, theme, presentation, shortcuts. */
 import { useRef, useState } from 'react';
-import { EXAMPLE_FILE_NAMES, FORMAT_LABEL, MAX_IMPORT_BYTES, MEASURED_FORMATS } from '../../import';
+import { EXAMPLE_FILE_NAMES, FORMAT_LABEL, MAX_IMPORT_BYTES, MEASURED_FORMATS } from '../../import/measured-run';
 import { useAppState, useSession } from '../state/context';
 import type { Session } from '../state/session';
 import type { ThemePref } from '../theme';
@@ -11,7 +11,7 @@ import { ExportMenu } from './ExportMenu';
  * import limit is not read at all (the session reports its size).
  */
 export async function openUserFile(session: Session, file: File): Promise<void> {
-  session.openFile(file.size > MAX_IMPORT_BYTES ? '' : await file.text(), file.name, file.size);
+  await session.openFile(file.size > MAX_IMPORT_BYTES ? '' : await file.text(), file.name, file.size);
 }
 
 /**
@@ -21,15 +21,17 @@ export async function openUserFile(session: Session, file: File): Promise<void> 
 const EXAMPLE_FILES = MEASURED_FORMATS.map((f) => ({ file: EXAMPLE_FILE_NAMES[f], label: FORMAT_LABEL[f] }));
 
 async function openExample(session: Session, file: string): Promise<void> {
+  let text: string;
   try {
     // Relative to the page, so the built site works under any base path.
     const res = await fetch(`examples/${file}`);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const text = await res.text();
-    session.openFile(text, file);
+    text = await res.text();
   } catch (e) {
     session.fileFailed(file, `${file} could not be fetched (${e instanceof Error ? e.message : String(e)})`);
+    return;
   }
+  await session.openFile(text, file);
 }
 
 const THEME_LABEL: Record<ThemePref, string> = { system: 'System', dark: 'Dark', light: 'Light', projector: 'Projector' };
@@ -81,7 +83,11 @@ export function Header() {
       <div id="header-actions" className={`actions chrome${menuOpen ? ' open' : ''}`}>
         <button
           type="button"
-          onClick={() => (tourStep === null ? session.goToStep(0) : session.endTour())}
+          onClick={() => (tourStep === null ? void session.goToStep(0) : session.endTour())}
+          // The tour's chunk starts loading as the pointer or focus comes near (a failure here is
+          // said by the click, which tries again).
+          onPointerEnter={() => session.loadTour().catch(() => {})}
+          onFocus={() => session.loadTour().catch(() => {})}
           title="The story for talks, step by step; each step waits for the next key (PageDown / PageUp)"
           aria-pressed={tourStep !== null}
         >

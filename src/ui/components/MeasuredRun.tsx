@@ -3,7 +3,7 @@
  * it (MeasuredNotice, under the header), and its totals against the simulation's (MeasuredTotals,
  * in each panel's stats).
  */
-import { FORMAT_LABEL, type MeasuredRun } from '../../import';
+import { FORMAT_LABEL, type MeasuredRun } from '../../import/measured-run';
 import { formatBytes, formatMs } from '../format';
 import { compareTotals, type MeasuredComparison } from '../measured';
 import { modeLabel } from '../modes';

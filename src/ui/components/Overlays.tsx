@@ -1,7 +1,5 @@
-/** Things laid over the page: the bad-link and bad-file notices, the tour caption, the ? overlay, the announcer. */
+/** Things laid over the page: the bad-link, bad-file, export and load notices, the ? overlay, the announcer. */
 import { type ReactNode, useEffect, useRef } from 'react';
-import { stepHeading, TOUR } from '../tour/tour';
-import { ResultsPanel } from './CompareView';
 import { SHORTCUTS } from '../hooks/use-shortcuts';
 import { useAppState, useSession } from '../state/context';
 
@@ -72,37 +70,12 @@ export function ExportNotice() {
   );
 }
 
-export function TourCaption() {
+/** A part of the page could not be loaded (its chunk did not arrive); the rest works. */
+export function LoadNotice() {
   const session = useSession();
-  const i = useAppState((s) => s.tourStep);
-  const held = useAppState((s) => s.tourHeld);
-  const panels = useAppState((s) => s.panels);
-  if (i === null) return null;
-  const step = TOUR[i];
-  return (
-    <section className={`tour-caption${step.summary ? ' tour-summary' : ''}`} aria-label="Tour" data-testid="tour-caption">
-      <div className="tour-text">
-        <h2>{stepHeading(i)}</h2>
-        <p>{step.caption}</p>
-        {step.summary && panels.length === 2 && <ResultsPanel a={panels[0]} b={panels[1]} />}
-      </div>
-      <div className="tour-nav chrome">
-        <span className="muted" data-testid="tour-progress">
-          {i + 1} / {TOUR.length}
-          {held ? '' : ' · playing to the moment…'}
-        </span>
-        <button type="button" onClick={() => session.prevStep()} disabled={i === 0} title="PageUp">
-          Previous
-        </button>
-        <button type="button" onClick={() => session.nextStep()} disabled={i === TOUR.length - 1} title="PageDown or .">
-          Next
-        </button>
-        <button type="button" onClick={() => session.endTour()} aria-label="End tour" title="Escape">
-          ×
-        </button>
-      </div>
-    </section>
-  );
+  const error = useAppState((s) => s.loadError);
+  if (error === null) return null;
+  return <Notice title="Part of the page did not load:" items={[error]} testId="load-notice" what="load" onDismiss={() => session.dismissLoadError()} />;
 }
 
 export function ShortcutsOverlay() {

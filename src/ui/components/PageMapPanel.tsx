@@ -14,7 +14,7 @@ import { PageMapView } from '../render/page-map-view';
 import { usePageMapZoom } from '../hooks/use-page-map-zoom';
 import { useApp, useAppState, useExportRegistry, usePanel, usePanelState } from '../state/context';
 import { guestStatesOf, Legend } from './Legend';
-import { PageMapAnnotations } from './TourAnnotations';
+import { PageMapAnnotations } from './TourParts';
 import { AddressAxis, AXIS_WIDTH_PX, axisWidthFor, OverviewStrip } from './PageMapNavigation';
 import { PinnedDetails } from './PinnedDetails';
 

@@ -26,9 +26,11 @@ import {
   MAX_SEEDS,
   BASE_METRICS,
 } from '../../sweep/index';
+import { createSweepPool } from '../../client/sweep-workers';
 import { modeColor, modeLabel, parseModeId, UI_MODES } from '../modes';
 import { SWEEP_CHART_SIZE, sweepChartModel } from '../render/sweep-chart';
 import { useAppState, useExportRegistry, useSession, useStoreOf } from '../state/context';
+import { SweepController } from '../state/sweep-controller';
 import type { SweepSettings } from '../view';
 
 export interface SweepViewProps {
@@ -40,7 +42,8 @@ export function SweepView({ settings }: SweepViewProps) {
   const imported = useAppState((s) => s.measured);
   const lead = useAppState((s) => s.panels[0]);
   const base = useStoreOf(lead, (s) => s.scenario);
-  const sweep = session.sweep;
+  // This module is the sweep's chunk (App loads it lazily): the controller is made here.
+  const sweep = session.sweepOf((createPool) => new SweepController(createPool ?? (() => createSweepPool())));
   const st = useStore(sweep.store);
 
   useEffect(() => sweep.run(settings, base), [sweep, settings, base]);

@@ -95,10 +95,10 @@ export function handleShortcut(e: KeyboardEvent, s: Session): boolean {
       return true;
     case 'PageDown':
     case '.':
-      s.nextStep();
+      void s.nextStep();
       return true;
     case 'PageUp':
-      s.prevStep();
+      void s.prevStep();
       return true;
     case '?':
       s.toggleOverlay('shortcuts');

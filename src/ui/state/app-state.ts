@@ -44,6 +44,8 @@ export interface AppState {
   measured: MeasuredImport | null;
   /** Why the last export failed (dismissible), or null: shown on screen, not only announced. */
   exportError: string | null;
+  /** A part of the page whose chunk did not arrive (the tour), as a sentence, or null. */
+  loadError: string | null;
   /**
    * The pages every page map shows, zoomed in (the same window in both panels of a compare: the
    * same guest), or null for the whole guest.

@@ -15,7 +15,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { EngineClient } from '../../client/engine-client';
-import { FORMAT_LABEL, matchScenario, readImportFile } from '../../import';
+import { FORMAT_LABEL } from '../../import/measured-run';
 import {
   presetOn,
   resolveScenario,
@@ -30,14 +30,14 @@ import type { RafScheduler } from '../render/raf-scheduler';
 import { loadThemePref, nextThemePref, resolveTheme, saveThemePref } from '../theme';
 import { DEFAULT_VIEW_STATE, scenarioOf, type ViewState } from '../url/url-state';
 import { type CompareView, DEFAULT_COMPARE, DEFAULT_SWEEP, type SweepSettings, sameView, single, type View, viewLabel, viewModes } from '../view';
-import { createSweepPool } from '../../client/sweep-workers';
 import type { SweepPool, SweepRun } from '../../sweep/index';
-import { SweepController } from './sweep-controller';
+import type { SweepController } from './sweep-controller';
+import { loadOnce } from '../load-once';
 import type { AppState, AppStore, MeasuredImport, Overlay } from './app-state';
 import { PanelController } from './panel-controller';
 import { PlaybackSync } from './playback-sync';
 import { Presentation } from './presentation';
-import { TourRunner } from './tour-runner';
+import type { TourRunner } from './tour-runner';
 import type { PresetId, ScenarioInputs } from './scenario-inputs';
 import { UrlSync, viewStateOf } from './url-sync';
 
@@ -78,9 +78,19 @@ export class Session {
   private readonly playback: PlaybackSync;
   private readonly url: UrlSync;
   private readonly presentation: Presentation;
-  private readonly tour: TourRunner;
-  /** The sweep view's runs and results (kept while other views show, so going back is instant). */
-  readonly sweep: SweepController;
+  /**
+   * The tour, made when first asked for (a tour key, the Tour button; loadTour): the runner, the
+   * steps, the caption and the annotations are the tour's own chunk (tour/tour-chunk.ts).
+   */
+  private tour: TourRunner | null = null;
+  /** Loads the tour's chunk and makes the runner (once); Tour's button calls it on hover to be early. */
+  readonly loadTour: () => Promise<TourRunner>;
+  /**
+   * The sweep view's runs and results (kept while other views show, so going back is instant).
+   * Made by the sweep view at its first showing (sweepOf): the controller, the planner and the
+   * pool are in the sweep's own chunk, which the default view does not load.
+   */
+  private sweepCtl: SweepController | null = null;
 
   constructor(private readonly opts: SessionOptions) {
     const initial = opts.initial ?? DEFAULT_VIEW_STATE;
@@ -95,7 +105,6 @@ export class Session {
       scenario = { ...SCENARIO_PRESETS[initial.presetId], mode };
     }
     this.initial = initial;
-    this.sweep = new SweepController(opts.createSweepPool ?? (() => createSweepPool()));
     if (initial.view.kind === 'compare') this.lastPair = initial.view;
     if (initial.view.kind === 'sweep') this.lastSweep = initial.view.sweep;
     this.primary = this.newPanel(scenario, initial.speed);
@@ -118,6 +127,7 @@ export class Session {
       fileError: null,
       measured: null,
       exportError: null,
+      loadError: null,
       announcement: { text: '', seq: 0 },
       zoom: initial.zoom,
       // A pin past the end of this guest finds no page: the panel says the engine had no history.
@@ -132,20 +142,24 @@ export class Session {
       changed: () => this.scheduleUrlSync(),
       chromeHideMs: opts.chromeHideMs,
     });
-    this.tour = new TourRunner({
-      store: this.store,
-      scheduler: opts.scheduler,
-      playback: this.playback,
-      panels: () => this.panels,
-      timeMs: () => this.timeMs(),
-      show: (step) => {
-        // The plain preset (kept if it is on screen already), then the step's view.
-        const lead = this.primary.store.getState();
-        const preset = SCENARIO_PRESETS[step.presetId];
-        if (!sameScenario(lead.scenario, { ...preset, mode: lead.mode })) this.setScenario(preset);
-        this.setView(step.view);
-      },
-      announce,
+    this.loadTour = loadOnce('the tour', async () => {
+      const { TourRunner } = await import('../tour/tour-chunk');
+      this.tour ??= new TourRunner({
+        store: this.store,
+        scheduler: opts.scheduler,
+        playback: this.playback,
+        panels: () => this.panels,
+        timeMs: () => this.timeMs(),
+        show: (step) => {
+          // The plain preset (kept if it is on screen already), then the step's view.
+          const lead = this.primary.store.getState();
+          const preset = SCENARIO_PRESETS[step.presetId];
+          if (!sameScenario(lead.scenario, { ...preset, mode: lead.mode })) this.setScenario(preset);
+          this.setView(step.view);
+        },
+        announce,
+      });
+      return this.tour;
     });
   }
 
@@ -164,8 +178,8 @@ export class Session {
   }
 
   dispose(): void {
-    this.tour.stop();
-    this.sweep.dispose();
+    this.tour?.stop();
+    this.sweepCtl?.dispose();
     for (const p of this.panels) p.dispose();
     for (const u of this.unsubs.values()) u();
     this.unsubs.clear();
@@ -256,37 +270,37 @@ export class Session {
   // The user taking the controls ends a tour step's wait for its moment.
 
   togglePlay(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.togglePlay();
   }
 
   play(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.play();
   }
 
   pause(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.pause();
   }
 
   step(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.step();
   }
 
   stepBack(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.stepBack();
   }
 
   seek(simMs: number): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.seek(simMs);
   }
 
   reset(): void {
-    this.tour.cancelHold();
+    this.tour?.cancelHold();
     this.playback.reset();
   }
 
@@ -328,12 +342,14 @@ export class Session {
    * measured run (a guestperf report or a query-migrate log: every panel loads the matching
    * scenario, src/import/match.ts, and the charts draw the run beside the simulation). What the
    * file is comes from its content (src/import/detect.ts). A bad file changes nothing and says
-   * what is wrong.
+   * what is wrong. The parsers are in their own chunk, loaded at the first file (a file given
+   * before it arrived waits for it; files open in the order given).
    */
-  openFile(text: string, fileName: string, bytes = text.length): void {
+  async openFile(text: string, fileName: string, bytes = text.length): Promise<void> {
     let scenario: Scenario;
     let measured: MeasuredImport | null = null;
     try {
+      const { readImportFile, matchScenario } = await loadImporters();
       const file = readImportFile(text, fileName, bytes);
       switch (file.kind) {
         case 'scenario':
@@ -443,6 +459,20 @@ export class Session {
     this.scheduleUrlSync();
   }
 
+  /**
+   * The sweep view's controller, made by `make` (the sweep's chunk has the class and the
+   * Web Worker pool; `createPool` is the tests' pool, if they gave one) the first time and kept.
+   */
+  sweepOf(make: (createPool: (() => SweepPool) | undefined) => SweepController): SweepController {
+    this.sweepCtl ??= make(this.opts.createSweepPool);
+    return this.sweepCtl;
+  }
+
+  /** The sweep view's controller, or null before the sweep view first showed. */
+  get sweep(): SweepController | null {
+    return this.sweepCtl;
+  }
+
   /** The sweep view with these settings (kept in the link). */
   setSweep(settings: SweepSettings): void {
     this.setView({ kind: 'sweep', sweep: settings });
@@ -481,20 +511,47 @@ export class Session {
 
   // ---- tour: tour-runner.ts --------------------------------------------------------------
 
-  nextStep(): void {
-    this.tour.next();
+  // A tour key before the chunk is in acts once it is (keys in the order pressed); after that,
+  // at once. A chunk that does not arrive is a notice; the page goes on without the tour.
+
+  nextStep(): Promise<void> {
+    return this.withTour((t) => t.next());
   }
 
-  prevStep(): void {
-    this.tour.prev();
+  prevStep(): Promise<void> {
+    return this.withTour((t) => t.prev());
   }
 
-  goToStep(i: number): void {
-    this.tour.goTo(i);
+  goToStep(i: number): Promise<void> {
+    return this.withTour((t) => t.goTo(i));
   }
 
   endTour(): void {
-    this.tour.end();
+    this.tour?.end();
+  }
+
+  private async withTour(act: (t: TourRunner) => void): Promise<void> {
+    if (this.tour) {
+      act(this.tour);
+      return;
+    }
+    try {
+      const t = await this.loadTour();
+      // The page may have gone (unmounted) while the chunk loaded.
+      if (this.started) act(t);
+    } catch (e) {
+      this.loadFailed(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** A part of the page could not be loaded (its chunk did not arrive): say so; nothing else changes. */
+  loadFailed(message: string): void {
+    this.store.setState({ loadError: message });
+    this.announce(message);
+  }
+
+  dismissLoadError(): void {
+    this.store.setState({ loadError: null });
   }
 
   // ---- the page map's zoom and the pinned page ------------------------------------------------
@@ -601,6 +658,9 @@ export class Session {
     this.url.schedule();
   }
 }
+
+/** The file importers (src/import: detection, the parsers, scenario matching), loaded at the first file. */
+const loadImporters = loadOnce('the file importers', () => import('../../import'));
 
 function sameScenario(a: Scenario, b: Scenario): boolean {
   return (Object.keys(b) as (keyof Scenario)[]).every((k) => a[k] === b[k]);
