@@ -84,6 +84,25 @@ describe('setup costs', () => {
     expect(pre.now - before).toBeCloseTo(0.005_095, 12); // 1636 x 3 + 65 + 122 ns
   });
 
+  it('a dirty-log start longer than 10 ms is spent in 10 ms slices, the last one the rest', () => {
+    // 1 ms a page (a cost no profile has): 64 pages take 64 ms, six slices of 10 and one of 4.
+    const mem = new GuestMemory(64);
+    const { pre } = thread(mem, { ...costFree, logStartNsPerPage: 1e6 });
+    until(pre, () => mem.logging);
+    const clock: number[] = [];
+    until(
+      pre,
+      () => {
+        clock.push(pre.now);
+        return pre.status === 'active';
+      },
+      20,
+    );
+    // The clock after each unit: the slices, then setup-sync's two units (no cost here).
+    expect(clock).toEqual([10, 20, 30, 40, 50, 60, 64, 64, 64]);
+    expect(pre.setupTime).toBe(64);
+  });
+
   it('a sync costs pages x per-page + logged pages x per-dirty-page (the dirty ones counted in the log)', () => {
     const mem = new GuestMemory(256);
     const profile = { ...costFree, syncNsPerPage: 0.5, syncNsPerDirtyPage: 50 };
