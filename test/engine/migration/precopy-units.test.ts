@@ -396,3 +396,17 @@ describe('sendNextWord: wrapping at the end of RAM', () => {
     expect(pre.cursor).toBe(64);
   });
 });
+
+describe('a dirty count the bitmap does not hold', () => {
+  // The same invariant as test/engine/invariant.test.ts, on the bare thread one unit at a time and
+  // bounded: with the check gone the thread would scan past the end of RAM for ever, and this
+  // test fails in milliseconds instead of hanging.
+  it('throws when the wrapped scan finds no dirty page, naming the count', () => {
+    const mem = new GuestMemory(256);
+    const { pre } = thread(mem, costFree);
+    toLoop(pre);
+    pre.dirtyPages += 64;
+    expect(() => until(pre, () => pre.done)).toThrow(/^engine invariant broken: migration_dirty_pages is 64 but the bitmap holds no dirty page$/);
+    expect(pre.duplicate).toBe(256);
+  });
+});
