@@ -6,7 +6,7 @@ import { GuestMemory } from '../../../src/engine/guest/memory';
 import { Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
 import { type HostProfile, RFC_2016, WANG_2018 } from '../../../src/engine/migration/profiles';
 import * as wire from '../../../src/engine/migration/wire';
-import { advanceUntil } from './bounded-advance';
+import { until } from './precopy-harness';
 
 const PAGES = 128;
 
@@ -31,9 +31,9 @@ function start(dataPages: number, params: Partial<PrecopyParams>, profile: HostP
  */
 function atStopCopyWithThreeWords(): Precopy {
   const { pre, mem } = start(64, {});
-  advanceUntil(pre, () => pre.phase === 'iterate', 'the end of the bulk stage');
+  until(pre, () => pre.phase === 'iterate', undefined, 'the end of the bulk stage');
   mem.writeRange(0, 96);
-  advanceUntil(pre, () => pre.phase === 'stop-copy', 'stop-and-copy');
+  until(pre, () => pre.phase === 'stop-copy', undefined, 'stop-and-copy');
   expect(pre.dirtyPages).toBe(96);
   expect(pre.vmRunning).toBe(false);
   return pre;
@@ -78,7 +78,7 @@ describe('stop-and-copy ignores max-bandwidth', () => {
     // max-bandwidth is 1000 bytes/ms, 100 000 bytes per 100 ms window: under one word of data
     // pages (32 x 4104 bytes), so a rate-limited send would split every word.
     const { pre } = start(PAGES, { maxBandwidthBytesPerMs: 1000 });
-    advanceUntil(pre, () => pre.phase === 'stop-copy', 'stop-and-copy');
+    until(pre, () => pre.phase === 'stop-copy', undefined, 'stop-and-copy');
     // The bulk stage stopped at page 25: pages 25-31 of word 0, then words 1-3.
     const left = [pre.dirtyPages];
     for (let unit = 0; unit < 10 && !pre.done; unit++) {
@@ -96,7 +96,7 @@ describe('the completion section', () => {
     // bytes / link. No page is dirty at the stop (a 1 ms downtime limit lets the run stop only with
     // nothing pending): the unit writes only the completion section.
     const { pre } = start(64, { downtimeLimitMs: 1 }, WANG_2018);
-    advanceUntil(pre, () => pre.phase === 'stop-copy', 'stop-and-copy');
+    until(pre, () => pre.phase === 'stop-copy', undefined, 'stop-and-copy');
     expect(pre.dirtyPages).toBe(0);
     const before = pre.now;
     pre.advance();

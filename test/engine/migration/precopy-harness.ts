@@ -7,6 +7,7 @@
  * a whole-engine test can spin on it.
  */
 import type { GuestMemory } from '../../../src/engine/guest/memory';
+import type { EngineFaults, Participant } from '../../../src/engine/migration/modes/mode';
 import { Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
 import { type HostProfile, RFC_2016 } from '../../../src/engine/migration/profiles';
 import type { SimEvent } from '../../../src/engine/types';
@@ -31,15 +32,26 @@ export const costFree: HostProfile = {
 /** 1 GB/ms: a link so fast that the socket never fills on these guests (the CPU sets the pace). */
 export const FAST_LINK = 1e9;
 
-export function thread(mem: GuestMemory, profile: HostProfile, params: Partial<PrecopyParams> = {}) {
+/** 10 Gbit/s of goodput on the RFC's testbed (Ethernet, MTU 1500), bytes per ms. */
+export const LINK_10G = (10e9 * RFC_2016.linkEfficiency) / 8 / 1000;
+
+/** A thread on `mem`, its participants attached, the events it emits collected. */
+export function thread(
+  mem: GuestMemory,
+  profile: HostProfile,
+  params: Partial<PrecopyParams> = {},
+  participants: readonly Participant[] = [],
+  faults: EngineFaults = {},
+) {
   const events: SimEvent[] = [];
   const pre = new Precopy(
     mem,
     profile,
     { linkBytesPerMs: FAST_LINK, maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs: 600_000, ...params },
     (e) => events.push(e),
+    faults,
   );
-  pre.attach([]);
+  pre.attach(participants);
   return { pre, events };
 }
 
@@ -48,9 +60,9 @@ export function thread(mem: GuestMemory, profile: HostProfile, params: Partial<P
  * and a thread that stops making progress must fail the test, not hang it (vitest cannot time
  * out synchronous code).
  */
-export function until(pre: Precopy, done: () => boolean, maxUnits = 10_000): void {
+export function until(pre: Precopy, done: () => boolean, maxUnits = 10_000, what = 'the awaited state'): void {
   for (let i = 0; !done(); i++) {
-    if (i === maxUnits) throw new Error(`not reached in ${maxUnits} units (clock ${pre.now} ms, phase ${pre.phase})`);
+    if (i === maxUnits) throw new Error(`${what} not reached in ${maxUnits} units (clock ${pre.now} ms, phase ${pre.phase})`);
     pre.advance();
   }
 }

@@ -7,30 +7,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GuestMemory, PAGE_SIZE } from '../../../src/engine/guest/memory';
-import { Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
+import type { Precopy, PrecopyParams } from '../../../src/engine/migration/precopy';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
 import * as wire from '../../../src/engine/migration/wire';
-import type { SimEvent } from '../../../src/engine/types';
-
-/** 10 Gbit/s of goodput on the RFC's testbed (Ethernet, MTU 1500), bytes per ms. */
-const LINK_10G = (10e9 * RFC_2016.linkEfficiency) / 8 / 1000;
+import { LINK_10G, thread, until } from './precopy-harness';
 
 /** A guest of `pages` pages, all in use and never written (zero pages) unless the test writes them. */
 function precopyOn(pages: number, params: Partial<PrecopyParams>) {
   const mem = new GuestMemory(pages);
-  const events: SimEvent[] = [];
-  const pre = new Precopy(
-    mem,
-    RFC_2016,
-    { linkBytesPerMs: LINK_10G, maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs: 600_000, ...params },
-    (e) => events.push(e),
-  );
-  pre.attach([]);
-  return { mem, pre, events };
+  return { mem, ...thread(mem, RFC_2016, { linkBytesPerMs: LINK_10G, ...params }) };
 }
 
+/** Until `cond` holds or the run ends (bounded: see until). */
 function runUntil(pre: Precopy, cond: () => boolean): void {
-  while (!pre.done && !cond()) pre.advance();
+  until(pre, () => pre.done || cond());
 }
 
 describe('the rate limit within one bitmap word', () => {
@@ -118,13 +108,7 @@ describe("expected-downtime waits for a dirty rate and a window of more than 10 
     // 200 bytes/ms: 20 000 bytes a window, data pages: the first window carries four of them.
     const mem = new GuestMemory(64);
     mem.writeRange(0, 64);
-    const pre = new Precopy(
-      mem,
-      RFC_2016,
-      { linkBytesPerMs: LINK_10G, maxBandwidthBytesPerMs: 200, downtimeLimitMs: 300, capMs: 600_000 },
-      () => {},
-    );
-    pre.attach([]);
+    const { pre } = thread(mem, RFC_2016, { linkBytesPerMs: LINK_10G, maxBandwidthBytesPerMs: 200 });
     runUntil(pre, () => pre.thresholdBytes > 0);
     expect(pre.now).toBe(100);
     expect(pre.wireBytes).toBeGreaterThan(10_000);

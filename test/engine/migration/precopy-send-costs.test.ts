@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GuestMemory } from '../../../src/engine/guest/memory';
-import { hostMappings, Precopy } from '../../../src/engine/migration/precopy';
+import { hostMappings } from '../../../src/engine/migration/precopy';
 import { type HostProfile, RFC_2016, WANG_2018 } from '../../../src/engine/migration/profiles';
 import * as wire from '../../../src/engine/migration/wire';
+import { costFree, LINK_10G, thread, toLoop, until } from './precopy-harness';
 
 /** Link goodput of `gbps` on a profile's link, bytes per ms. */
 const goodput = (profile: HostProfile, gbps: number) => (gbps * 1e9 * profile.linkEfficiency) / 8 / 1000;
@@ -21,14 +22,8 @@ const goodput = (profile: HostProfile, gbps: number) => (gbps * 1e9 * profile.li
 function wordThreeAfterThreeClean(profile: HostProfile, linkBytesPerMs: number) {
   const mem = new GuestMemory(128);
   mem.writeRange(96, 112);
-  const pre = new Precopy(
-    mem,
-    profile,
-    { linkBytesPerMs, maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs: 600_000 },
-    () => {},
-  );
-  pre.attach([]);
-  while (pre.status !== 'active') pre.advance();
+  const { pre } = thread(mem, profile, { linkBytesPerMs });
+  toLoop(pre);
   expect(pre.dropRange(0, 96)).toBe(96);
   pre.advance(); // the loop turn: iterate
   expect(pre.dirtyPages).toBe(32);
@@ -75,14 +70,8 @@ describe("the whole migration's mbps (2.5: qemu_ftell bytes over total-time)", (
   it('a completed run reports its stream bytes over its total time', () => {
     const mem = new GuestMemory(100);
     mem.writeRange(0, 40);
-    const pre = new Precopy(
-      mem,
-      RFC_2016,
-      { linkBytesPerMs: goodput(RFC_2016, 10), maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs: 600_000 },
-      () => {},
-    );
-    pre.attach([]);
-    while (!pre.done) pre.advance();
+    const { pre } = thread(mem, RFC_2016, { linkBytesPerMs: LINK_10G });
+    until(pre, () => pre.done);
     expect(pre.status).toBe('completed');
     // Setup section 31, one PART section (5 + pages 164 707 + EOS 8 + 5), END (5 + EOS 8 + device state + 5).
     expect(pre.wireBytes).toBe(31 + 5 + (60 * 9 + 40 * 4104 + 7) + 8 + 5 + 5 + 8 + RFC_2016.deviceStateBytes + 5);
@@ -97,30 +86,10 @@ describe("the whole migration's mbps (2.5: qemu_ftell bytes over total-time)", (
   it('a run that took no simulated time reports 0 mbps, not a division by zero', () => {
     // A boundary, not a testbed: a profile whose every cost is zero, so the clock never moves
     // (the 164 kB stay within the socket buffer, so the link never blocks the thread either).
-    const free: HostProfile = {
-      ...RFC_2016,
-      setupFixedMs: 0,
-      bitmapInitNsPerPage: 0,
-      logStartNsPerPage: 0,
-      logStartNsPer4kSpte: 0,
-      logStartNsPerHugeSpte: 0,
-      syncNsPerPage: 0,
-      syncNsPerDirtyPage: 0,
-      zeroPageNs: 0,
-      dataPageNs: 0,
-      scanNsPerWord: 0,
-      vmStopMs: 0,
-    };
     const mem = new GuestMemory(100);
     mem.writeRange(0, 40);
-    const pre = new Precopy(
-      mem,
-      free,
-      { linkBytesPerMs: goodput(RFC_2016, 10), maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs: 600_000 },
-      () => {},
-    );
-    pre.attach([]);
-    while (!pre.done) pre.advance();
+    const { pre } = thread(mem, costFree, { linkBytesPerMs: LINK_10G });
+    until(pre, () => pre.done);
     expect(pre.status).toBe('completed');
     expect(pre.totalTime).toBe(0);
     expect(pre.wireBytes).toBeGreaterThan(0);

@@ -7,10 +7,7 @@ import type { Participant, SetupStep } from '../../../src/engine/migration/modes
 import { Precopy } from '../../../src/engine/migration/precopy';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
 import type { SimEvent } from '../../../src/engine/types';
-import { advanceUntil } from './bounded-advance';
-
-/** 10 Gbit/s of goodput on rfc-2016's link, bytes per ms. */
-const LINK = (10e9 * RFC_2016.linkEfficiency) / 8 / 1000;
+import { LINK_10G, until } from './precopy-harness';
 
 function thread(pages = 64, capMs = 600_000) {
   const events: SimEvent[] = [];
@@ -18,7 +15,7 @@ function thread(pages = 64, capMs = 600_000) {
   const pre = new Precopy(
     mem,
     RFC_2016,
-    { linkBytesPerMs: LINK, maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs },
+    { linkBytesPerMs: LINK_10G, maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs },
     (e) => events.push(e),
   );
   return { pre, mem, events };
@@ -36,7 +33,7 @@ describe('the migration thread before it starts', () => {
   it('a completed run keeps an empty failure reason', () => {
     const { pre } = thread();
     pre.attach([]);
-    advanceUntil(pre, () => pre.done, 'the end of the run');
+    until(pre, () => pre.done, undefined, 'the end of the run');
     expect(pre.outcome).toBe('completed');
     expect(pre.failureReason).toBe('');
   });
@@ -87,7 +84,7 @@ describe('ram_save_setup: participant steps around QEMU’s own', () => {
       ['start dirty logging', 'before-dirty-log'],
       ['late', 'after-dirty-log'],
     ]);
-    advanceUntil(pre, () => pre.status === 'active', 'status active');
+    until(pre, () => pre.status === 'active', undefined, 'status active');
     // The early step runs before KVM logs writes, the late one after; neither runs twice.
     expect(log).toEqual(['early logging=false', 'late logging=true']);
   });
@@ -99,7 +96,7 @@ describe('the sim-time cap is checked in migration_thread’s loop only', () => 
     expect(RFC_2016.setupFixedMs).toBeGreaterThan(1);
     const { pre } = thread(64, 1);
     pre.attach([]);
-    advanceUntil(pre, () => pre.done, 'the end of the run');
+    until(pre, () => pre.done, undefined, 'the end of the run');
     expect(pre.outcome).toBe('sim-time-cap');
     expect(pre.syncCount).toBe(1);
     expect(pre.setupTime).toBeGreaterThan(RFC_2016.setupFixedMs);

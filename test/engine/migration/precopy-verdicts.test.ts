@@ -6,36 +6,19 @@
 import { describe, expect, it } from 'vitest';
 import { GuestMemory } from '../../../src/engine/guest/memory';
 import type { EngineFaults, Participant } from '../../../src/engine/migration/modes/mode';
-import { Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
+import type { PrecopyParams } from '../../../src/engine/migration/precopy';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
-import type { SimEvent } from '../../../src/engine/types';
+import { LINK_10G, thread, until } from './precopy-harness';
 
-/** 10 Gbit/s of goodput on the RFC's testbed (Ethernet, MTU 1500), bytes per ms. */
-const LINK_10G = (10e9 * RFC_2016.linkEfficiency) / 8 / 1000;
-
-function precopyOn(
-  mem: GuestMemory,
-  params: Partial<PrecopyParams>,
-  participants: readonly Participant[] = [],
-  faults: EngineFaults = {},
-) {
-  const events: SimEvent[] = [];
-  const pre = new Precopy(
-    mem,
-    RFC_2016,
-    { linkBytesPerMs: LINK_10G, maxBandwidthBytesPerMs: 1e9, downtimeLimitMs: 300, capMs: 600_000, ...params },
-    (e) => events.push(e),
-    faults,
-  );
-  pre.attach(participants);
-  return { pre, events };
+function precopyOn(mem: GuestMemory, params: Partial<PrecopyParams>, participants: readonly Participant[] = [], faults: EngineFaults = {}) {
+  return thread(mem, RFC_2016, { linkBytesPerMs: LINK_10G, ...params }, participants, faults);
 }
 
 describe('the simulation time cap', () => {
   it("fails the run with the link's speed and what is left, and says so in a 'failed' phase", () => {
     // Setup takes 83 ms: a 50 ms cap is reached in the unit that ends it, all 64 pages unsent.
     const { pre, events } = precopyOn(new GuestMemory(64), { capMs: 50 });
-    while (!pre.done) pre.advance();
+    until(pre, () => pre.done);
     expect(pre.status).toBe('failed');
     expect(pre.outcome).toBe('sim-time-cap');
     // 64 x 4096 = 262 144 bytes; 10 Gbit/s x 1448/1538 = 1.18 GB/s of goodput; 50 ms, shown to one decimal.
@@ -96,10 +79,10 @@ describe('verification names the lowest page that is wrong', () => {
     const mem = new GuestMemory(100);
     mem.writeRange(0, 40);
     const { pre } = precopyOn(mem, {}, [], { noDirtyLog: true });
-    while (!pre.done && pre.round === 1) pre.advance();
+    until(pre, () => pre.done || pre.round !== 1);
     expect(pre.duplicate + pre.normal).toBe(100);
     for (const p of [0, 5, 40]) mem.write(p);
-    while (!pre.done) pre.advance();
+    until(pre, () => pre.done);
     expect(pre.status).toBe('completed');
     expect(pre.verification).toEqual({ ok: false, 'pages-checked': 100, mismatches: 3, 'first-mismatch': 0 });
   });
