@@ -9,6 +9,7 @@ import { Precopy } from '../../src/engine/migration/precopy';
 import { RFC_2016 } from '../../src/engine/migration/profiles';
 import { resolveScenario } from '../../src/engine/scenario';
 import { MIN_SIM_CAP_MS, SERIES_CAPACITY, Simulation, simCapMs } from '../../src/engine/simulation';
+import { until } from './bounded';
 
 // 400 MiB/s written over a 512 MiB working set; a 1 Gbit/s link sends ~112 MiB/s.
 const HEAVY = { guestGiB: 1, workload: 'stress', workingSetGiB: 0.5, dirtyMiBs: 400, linkGbps: 1 } as const;
@@ -98,7 +99,7 @@ describe('the simulation time cap', () => {
     };
     const pre = new Precopy(mem, RFC_2016, params, () => {});
     pre.attach([]);
-    while (!pre.done) pre.advance();
+    until(pre, () => pre.done, 1_000_000, 'the end of the run');
     expect(pre.status).toBe('failed');
     expect(pre.outcome).toBe('sim-time-cap');
     // 16.8 MB less 5 s at 1.05 MB/s: 11.5 MB left, 11 s at that rate.
@@ -110,7 +111,7 @@ describe('the simulation time cap', () => {
     // clock is before the end (a seek to the end) has failed too.
     const again = new Precopy(mem, RFC_2016, params, () => {});
     again.attach([]);
-    while (!again.done && again.now < pre.now) again.advance();
+    until(again, () => again.done || again.now >= pre.now, 1_000_000, "the first run's end time");
     expect(again.now).toBe(pre.now);
     expect(again.status).toBe('failed');
     expect(again.failureReason).toBe(pre.failureReason);

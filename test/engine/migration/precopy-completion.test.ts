@@ -6,7 +6,7 @@ import { GuestMemory } from '../../../src/engine/guest/memory';
 import { Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
 import { type HostProfile, RFC_2016, WANG_2018 } from '../../../src/engine/migration/profiles';
 import * as wire from '../../../src/engine/migration/wire';
-import { until } from './precopy-harness';
+import { until } from '../bounded';
 
 const PAGES = 128;
 

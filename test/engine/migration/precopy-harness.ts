@@ -11,6 +11,7 @@ import type { EngineFaults, Participant } from '../../../src/engine/migration/mo
 import { Precopy, type PrecopyParams } from '../../../src/engine/migration/precopy';
 import { type HostProfile, RFC_2016 } from '../../../src/engine/migration/profiles';
 import type { SimEvent } from '../../../src/engine/types';
+import { until } from '../bounded';
 
 /** RFC_2016 with every time cost of the thread at 0: the clock moves only where a test says. */
 export const costFree: HostProfile = {
@@ -53,18 +54,6 @@ export function thread(
   );
   pre.attach(participants);
   return { pre, events };
-}
-
-/**
- * Advances one unit at a time until `done` holds. Bounded: these guests need a few dozen units,
- * and a thread that stops making progress must fail the test, not hang it (vitest cannot time
- * out synchronous code).
- */
-export function until(pre: Precopy, done: () => boolean, maxUnits = 10_000, what = 'the awaited state'): void {
-  for (let i = 0; !done(); i++) {
-    if (i === maxUnits) throw new Error(`${what} not reached in ${maxUnits} units (clock ${pre.now} ms, phase ${pre.phase})`);
-    pre.advance();
-  }
 }
 
 /** Advances until setup-sync has run: the next unit is the first turn of the loop. */

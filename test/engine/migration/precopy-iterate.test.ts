@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { GuestMemory } from '../../../src/engine/guest/memory';
 import * as wire from '../../../src/engine/migration/wire';
-import { costFree, thread, toLoop, until } from './precopy-harness';
+import { until } from '../bounded';
+import { costFree, thread, toLoop } from './precopy-harness';
 
 describe('ram_save_iterate: MAX_WAIT, the horizon, the fruitless circle', () => {
   it('a call yields only after more than 50 ms: at exactly 50 ms it sends on', () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { GuestMemory, PAGE_SIZE } from '../../../src/engine/guest/memory';
 import { CONVERGENCE_WINDOW_SYNCS } from '../../../src/engine/migration/outcome';
 import * as wire from '../../../src/engine/migration/wire';
-import { costFree, thread, toLoop, until } from './precopy-harness';
+import { until } from '../bounded';
+import { costFree, thread, toLoop } from './precopy-harness';
 
 describe('the time cap is checked first in every turn of the loop', () => {
   it('a loop turn that starts exactly at the cap fails the run with sim-time-cap', () => {

@@ -10,7 +10,8 @@ import { GuestMemory, PAGE_SIZE } from '../../../src/engine/guest/memory';
 import type { Precopy, PrecopyParams } from '../../../src/engine/migration/precopy';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
 import * as wire from '../../../src/engine/migration/wire';
-import { LINK_10G, thread, until } from './precopy-harness';
+import { until } from '../bounded';
+import { LINK_10G, thread } from './precopy-harness';
 
 /** A guest of `pages` pages, all in use and never written (zero pages) unless the test writes them. */
 function precopyOn(pages: number, params: Partial<PrecopyParams>) {

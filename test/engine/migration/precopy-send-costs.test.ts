@@ -9,7 +9,8 @@ import { GuestMemory } from '../../../src/engine/guest/memory';
 import { hostMappings } from '../../../src/engine/migration/precopy';
 import { type HostProfile, RFC_2016, WANG_2018 } from '../../../src/engine/migration/profiles';
 import * as wire from '../../../src/engine/migration/wire';
-import { costFree, LINK_10G, thread, toLoop, until } from './precopy-harness';
+import { until } from '../bounded';
+import { costFree, LINK_10G, thread, toLoop } from './precopy-harness';
 
 /** Link goodput of `gbps` on a profile's link, bytes per ms. */
 const goodput = (profile: HostProfile, gbps: number) => (gbps * 1e9 * profile.linkEfficiency) / 8 / 1000;

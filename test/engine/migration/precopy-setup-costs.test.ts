@@ -1,7 +1,8 @@
 /** The dirty-log start and the bitmap sync: what each costs the migration thread. (The harness: precopy-harness.ts.) */
 import { describe, expect, it } from 'vitest';
 import { GuestMemory } from '../../../src/engine/guest/memory';
-import { costFree, thread, toLoop, until } from './precopy-harness';
+import { until } from '../bounded';
+import { costFree, thread, toLoop } from './precopy-harness';
 
 describe('setup costs', () => {
   it('the dirty-log start costs pages x per-page + 4 KiB sptes x per-spte + 2 MiB sptes x per-huge-spte', () => {

@@ -7,7 +7,8 @@ import type { Participant, SetupStep } from '../../../src/engine/migration/modes
 import { Precopy } from '../../../src/engine/migration/precopy';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
 import type { SimEvent } from '../../../src/engine/types';
-import { LINK_10G, until } from './precopy-harness';
+import { until } from '../bounded';
+import { LINK_10G } from './precopy-harness';
 
 function thread(pages = 64, capMs = 600_000) {
   const events: SimEvent[] = [];

@@ -8,7 +8,8 @@ import { GuestMemory } from '../../../src/engine/guest/memory';
 import type { EngineFaults, Participant } from '../../../src/engine/migration/modes/mode';
 import type { PrecopyParams } from '../../../src/engine/migration/precopy';
 import { RFC_2016 } from '../../../src/engine/migration/profiles';
-import { LINK_10G, thread, until } from './precopy-harness';
+import { until } from '../bounded';
+import { LINK_10G, thread } from './precopy-harness';
 
 function precopyOn(mem: GuestMemory, params: Partial<PrecopyParams>, participants: readonly Participant[] = [], faults: EngineFaults = {}) {
   return thread(mem, RFC_2016, { linkBytesPerMs: LINK_10G, ...params }, participants, faults);
@@ -44,10 +45,16 @@ describe('the not-converging verdict and the convergence aids of all participant
     const mem = new GuestMemory(64);
     mem.writeRange(0, 64);
     const { pre } = precopyOn(mem, { maxBandwidthBytesPerMs: 100, downtimeLimitMs: 1 }, participants);
-    while (!pre.done && pre.syncCount < 8) {
-      pre.advance();
-      mem.writeRange(0, 64);
-    }
+    // Written again after every unit (the first call, before any unit, finds it written already).
+    until(
+      pre,
+      () => {
+        mem.writeRange(0, 64);
+        return pre.done || pre.syncCount >= 8;
+      },
+      10_000,
+      'the end of the run or the eighth sync',
+    );
     return pre;
   }
 

@@ -1,7 +1,8 @@
 /** sendNextWord at the end of RAM: the wrap, its scan cost, and a dirty count with no dirty bit. (The harness: precopy-harness.ts.) */
 import { describe, expect, it } from 'vitest';
 import { GuestMemory } from '../../../src/engine/guest/memory';
-import { costFree, thread, toLoop, until } from './precopy-harness';
+import { until } from '../bounded';
+import { costFree, thread, toLoop } from './precopy-harness';
 
 describe('sendNextWord: wrapping at the end of RAM', () => {
   // 128 pages (4 words); the scan costs 1 us a word and nothing else takes time, so the clock

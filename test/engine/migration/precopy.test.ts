@@ -9,6 +9,7 @@ import { resolveScenario } from '../../../src/engine/scenario';
 import { PageWatch } from '../../../src/engine/page-probe';
 import { Simulation } from '../../../src/engine/simulation';
 import type { SimEvent } from '../../../src/engine/types';
+import { until } from '../bounded';
 
 const GBPS = (g: number) => (g * 1e9 * RFC_2016.linkEfficiency) / 8 / 1000;
 
@@ -43,7 +44,7 @@ function precopyFor(mem: GuestMemory, params: Partial<PrecopyParams> = {}, fault
 }
 
 function runUntil(pre: Precopy, cond: () => boolean): void {
-  while (!pre.done && !cond()) pre.advance();
+  until(pre, () => pre.done || cond(), 1_000_000, 'the awaited state or the end of the run');
 }
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
@@ -167,15 +168,23 @@ describe('threshold and bitmap sync', () => {
     const { pre, events } = precopyFor(mem, { linkBytesPerMs: GBPS(0.1) });
     const syncs: { count: number; pendingBefore: number; threshold: number; phase: string }[] = [];
     let lastCount = 0;
-    while (!pre.done) {
-      const pendingBefore = pre.remaining;
-      const threshold = ((pre.mbps * 1000) / 8) * 300; // bandwidth (bytes/ms) from the last window
-      pre.advance();
-      if (pre.syncCount !== lastCount) {
-        lastCount = pre.syncCount;
-        syncs.push({ count: pre.syncCount, pendingBefore, threshold, phase: pre.phase });
-      }
-    }
+    let pendingBefore = 0;
+    let threshold = 0;
+    // Looks after each unit at what it changed, and before the next at what it starts from.
+    until(
+      pre,
+      () => {
+        if (pre.syncCount !== lastCount) {
+          lastCount = pre.syncCount;
+          syncs.push({ count: pre.syncCount, pendingBefore, threshold, phase: pre.phase });
+        }
+        pendingBefore = pre.remaining;
+        threshold = ((pre.mbps * 1000) / 8) * 300; // bandwidth (bytes/ms) from the last window
+        return pre.done;
+      },
+      1_000_000,
+      'the end of the run',
+    );
     expect(syncs.map((s) => s.count)).toEqual([1, 2, 3]);
     // Setup sync: threshold still 0.
     expect(syncs[0].threshold).toBe(0);

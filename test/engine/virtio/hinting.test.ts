@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GUEST_HELD, guestOf } from '../../../src/engine/model/page-state';
 import { resolveScenario } from '../../../src/engine/scenario';
 import { Simulation } from '../../../src/engine/simulation';
+import { stepUntil } from '../bounded';
 
 const hintRun = (id: 'rfc-case-1' | 'rfc-case-2', guestGiB = 8) =>
   new Simulation(resolveScenario(id, { mode: 'hint', guestGiB }));
@@ -58,13 +59,13 @@ describe('upstream free page hinting (hint mode)', () => {
     const sim = new Simulation(resolveScenario('rfc-case-1', { mode: 'hint', guestGiB: 1, workload: 'running', downtimeMs: 30 }));
     const syncs = () => sim.events.filter((e) => e.kind === 'sync');
     // Into the bulk stage: the first round (after the setup sync) has hinted blocks.
-    while (syncs().length < 1 || sim.clockMs < syncs()[0].t + 20) sim.step(sim.clockMs + 1);
+    stepUntil(sim, () => syncs().length >= 1 && sim.clockMs >= syncs()[0].t + 20, '20 ms into the first round');
     const cells = new Uint8Array(sim.pageCount);
     sim.renderPageMap(cells, 0);
     const first = cells.findIndex((c) => guestOf(c) === GUEST_HELD);
     expect(first).toBeGreaterThanOrEqual(0);
     // Past the second sync, with the guest still running: QEMU raised a new cmd_id (round 2)...
-    while (syncs().length < 2) sim.step(sim.clockMs + 1);
+    stepUntil(sim, () => syncs().length >= 2, 'the second sync');
     sim.step(sim.clockMs + 1);
     expect(sim.phase).not.toBe('stop-copy');
     expect(sim.stats().migviz['hint-rounds']).toBe(2);
