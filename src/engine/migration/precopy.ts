@@ -40,6 +40,11 @@ const LOG_START_SLICE_MS = 10;
 export const MAX_WAIT_MS = 50;
 /** dirty-pages-rate is computed at a sync at most once per second. */
 const RATE_PERIOD_MS = 1000;
+/**
+ * A unit without time passing is a setup step or a loop turn that changes state; a few in a row
+ * are normal, a hundred thousand are a loop (the largest legitimate run is a setup plan's length).
+ */
+const MAX_STALLED_UNITS = 100_000;
 
 export interface PrecopyParams {
   /** Link goodput, bytes per ms. */
@@ -128,6 +133,11 @@ export class Precopy implements MigrationThread {
   private participants: readonly Participant[] = [];
   /** The steps of ram_save_setup in order (see attach). */
   private setupSteps: readonly SetupStep[] = [];
+  private attached = false;
+  /** Units in a row that left the clock where it was (see checkClock). */
+  private stalledUnits = 0;
+  /** syncCount at the last full circle that found nothing (-1: none yet; see iterateOnce). */
+  private emptyCircleAtSync = -1;
   private setupIndex = 0;
   /** Time the dirty-log start still has to spend, ms (-1: not started). */
   private logStartLeftMs = -1;
@@ -160,6 +170,7 @@ export class Precopy implements MigrationThread {
   attach(participants: readonly Participant[]): void {
     if (this.step !== 'start') throw new Error('participants join before the migration starts');
     this.participants = participants;
+    this.attached = true;
     const theirs = participants.flatMap((p) => p.setupSteps ?? []);
     this.setupSteps = [
       ...theirs.filter((st) => st.at === 'before-dirty-log'),
@@ -258,19 +269,41 @@ export class Precopy implements MigrationThread {
    * unit of many words gives the state of as many one-word units. The default, one word.
    */
   advance(horizon = Number.NEGATIVE_INFINITY): void {
+    const before = this.now;
     this.horizon = horizon;
     this.advanceUnit();
     // The cap is checked first thing in the loop (loopOnce); checked here too, the run fails in
     // the unit whose clock reached the cap, not in a unit of its own at the same time, so that
     // step(t) to the end of a failed run shows it failed (the same state, one unit sooner).
     if (this.step === 'loop' && this.now >= this.params.capMs) this.fail('sim-time-cap', this.capReason());
-    if (!Number.isFinite(this.now)) broken(`the migration thread's clock became ${this.now} ms (step ${this.step})`);
+    this.checkClock(before);
+  }
+
+  /**
+   * The clock after a unit that started at `before`. Each check is a bug that would otherwise
+   * hang the run, or replay the guest, instead of failing: here, in the thread, they hold for
+   * every caller, the simulation and the tests that drive the thread by hand. (How far past its
+   * cap a clock may go depends on how the cap was sized: Simulation.advance checks that.)
+   */
+  private checkClock(before: number): void {
+    const now = this.now;
+    if (!Number.isFinite(now)) broken(`the migration thread's clock became ${now} ms (step ${this.step})`);
+    // Time only moves forward: a cost that subtracts (or a clock reset) would replay the guest.
+    if (now < before) broken(`the migration thread's clock went back from ${before} ms to ${now} ms (phase ${this.phase})`);
+    // Every unit of work moves the clock or the state; a long run of units that leaves the clock
+    // where it was is a loop that would never end.
+    this.stalledUnits = now === before ? this.stalledUnits + 1 : 0;
+    if (this.stalledUnits > MAX_STALLED_UNITS) {
+      broken(`the migration thread did ${MAX_STALLED_UNITS} units of work at ${before} ms without its clock moving`);
+    }
   }
 
   private advanceUnit(): void {
     const p = this.profile;
     switch (this.step) {
       case 'start':
+        // Without attach the setup plan is empty: a run with no dirty-log start, silently wrong.
+        if (!this.attached) throw new Error('Precopy.attach(participants) must come before the first advance');
         this.status = 'setup';
         this.setPhase('setup');
         this.wireBytes += wire.SETUP_SECTION_BYTES;
@@ -445,6 +478,9 @@ export class Precopy implements MigrationThread {
       // g_usleep until the window ends.
       this.now = Math.max(this.now, this.windowStart + BUFFER_DELAY_MS);
       this.windowCheck();
+      // The window ended, so its check reset the budget: a turn that sleeps and still finds the
+      // limit exceeded would sleep again at the same time, forever.
+      if (this.rateExceeded()) broken(`the rate limit is still exceeded after sleeping to the end of its window at ${this.now} ms`);
     }
   }
 
@@ -452,7 +488,13 @@ export class Precopy implements MigrationThread {
   private iterateOnce(): void {
     let end = false;
     if (this.dirtyPages === 0) {
-      // A full circle that finds nothing: ram_find_and_save_block returns 0.
+      // A full circle that finds nothing: ram_find_and_save_block returns 0. The loop then syncs
+      // or completes (loopOnce); a second empty circle with no sync between is a loop that would
+      // scan an empty bitmap until the cap.
+      if (this.emptyCircleAtSync === this.syncCount) {
+        broken(`a second full circle found no dirty page with no bitmap sync since the first (sync ${this.syncCount})`);
+      }
+      this.emptyCircleAtSync = this.syncCount;
       this.now += (this.mem.data.length * this.profile.scanNsPerWord) / 1e6;
       this.wrap(false);
       end = true;
@@ -525,6 +567,8 @@ export class Precopy implements MigrationThread {
     }
     const dataBits = bits & this.mem.data[w];
     const nAll = popcount(bits);
+    // The word holds the bit findNextSet found, and the budget trim keeps at least that page.
+    if (nAll === 0) broken(`the scan found dirty page ${pfn} but its word sends no page`);
     const nData = popcount(dataBits);
     const nZero = nAll - nData;
 
@@ -533,6 +577,7 @@ export class Precopy implements MigrationThread {
     this.sentEver[w] |= bits;
     this.bitmap[w] &= ~bits;
     this.dirtyPages -= nAll;
+    if (this.dirtyPages < 0) broken(`the bitmap held ${-this.dirtyPages} more dirty pages than migration_dirty_pages counted`);
     this.cursor = Math.min(pages, nextCursor);
 
     let bytes = nZero * ZERO_PAGE_BYTES + nData * NORMAL_PAGE_BYTES;
