@@ -19,10 +19,15 @@ import { installCanvasFake } from './canvas-fake';
 
 export function manualScheduler() {
   const queue: FrameRequestCallback[] = [];
-  const scheduler = new RafScheduler((cb) => {
-    queue.push(cb);
-    return queue.length;
-  });
+  // No frame budget: one flush paints everything, however slow jsdom is.
+  const scheduler = new RafScheduler(
+    (cb) => {
+      queue.push(cb);
+      return queue.length;
+    },
+    undefined,
+    Number.POSITIVE_INFINITY,
+  );
   const flush = () =>
     act(() => {
       for (const cb of queue.splice(0)) cb(performance.now());

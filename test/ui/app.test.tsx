@@ -20,10 +20,15 @@ import { words } from './canvas-fake';
 /** A scheduler whose frames run when the test says so. */
 function manualScheduler() {
   const queue: FrameRequestCallback[] = [];
-  const scheduler = new RafScheduler((cb) => {
-    queue.push(cb);
-    return queue.length;
-  });
+  // No frame budget: one flush paints everything, however slow jsdom is.
+  const scheduler = new RafScheduler(
+    (cb) => {
+      queue.push(cb);
+      return queue.length;
+    },
+    undefined,
+    Number.POSITIVE_INFINITY,
+  );
   const flush = () => act(() => {
     for (const cb of queue.splice(0)) cb(performance.now());
   });

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { FRAME_BUDGET_MS, RafScheduler } from '../../src/ui/render/raf-scheduler';
+
+/** A scheduler on a hand-driven rAF queue and clock; each painter advances the clock by its cost. */
+function harness(budgetMs?: number) {
+  const queue: FrameRequestCallback[] = [];
+  let clock = 0;
+  const scheduler = new RafScheduler(
+    (cb) => {
+      queue.push(cb);
+      return queue.length;
+    },
+    () => clock,
+    budgetMs,
+  );
+  const painted: string[] = [];
+  /** A painter named `name` that takes `costMs`. */
+  const painter = (name: string, costMs: number) => () => {
+    painted.push(name);
+    clock += costMs;
+  };
+  /** Runs the frames queued so far (one each); returns how many ran. */
+  const frame = () => {
+    const cbs = queue.splice(0);
+    for (const cb of cbs) cb(clock);
+    return cbs.length;
+  };
+  return { scheduler, painter, painted, frame, pending: () => queue.length };
+}
+
+describe('RafScheduler', () => {
+  it('runs every painter once per frame and asks for no frame while nothing changed', () => {
+    const h = harness();
+    h.scheduler.add(h.painter('a', 1));
+    h.scheduler.add(h.painter('b', 1));
+    expect(h.pending()).toBe(1); // two adds, one frame
+    h.frame();
+    expect(h.painted).toEqual(['a', 'b']);
+    expect(h.pending()).toBe(0);
+  });
+
+  it('leaves the painters after the budget for the next frame, and starts there with them', () => {
+    const h = harness();
+    h.scheduler.add(h.painter('map', FRAME_BUDGET_MS - 1));
+    h.scheduler.add(h.painter('charts', 6)); // starts at 9 ms: within the budget, ends at 15
+    h.scheduler.add(h.painter('ring', 2)); // would start at 15 ms: waits
+    h.scheduler.add(h.painter('hud', 1));
+    h.frame();
+    expect(h.painted).toEqual(['map', 'charts']);
+    expect(h.pending()).toBe(1); // the rest asked for the next frame itself
+    h.painted.length = 0;
+    h.frame();
+    // The waiting ones first, then the rest in order while the budget lasts (2 + 1 + 9 ms).
+    expect(h.painted).toEqual(['ring', 'hud', 'map']);
+    expect(h.pending()).toBe(1);
+  });
+
+  it('never cuts a frame before its first painter, however slow', () => {
+    const h = harness();
+    h.scheduler.add(h.painter('slow', 5 * FRAME_BUDGET_MS));
+    h.scheduler.add(h.painter('next', 1));
+    h.frame();
+    expect(h.painted).toEqual(['slow']);
+    h.frame();
+    expect(h.painted).toEqual(['slow', 'next', 'slow']);
+  });
+
+  it('starts from the first painter when the one it stopped before was removed', () => {
+    const h = harness();
+    h.scheduler.add(h.painter('a', FRAME_BUDGET_MS));
+    const removeB = h.scheduler.add(h.painter('b', 1));
+    h.scheduler.add(h.painter('c', 1));
+    h.frame();
+    removeB();
+    h.painted.length = 0;
+    h.frame();
+    expect(h.painted).toEqual(['a']);
+    h.frame();
+    expect(h.painted).toEqual(['a', 'c', 'a']); // c waited, so it goes first
+  });
+
+  it('with an unbounded budget paints everything in one frame (the tests\' schedulers)', () => {
+    const h = harness(Number.POSITIVE_INFINITY);
+    for (const n of ['a', 'b', 'c']) h.scheduler.add(h.painter(n, 100));
+    h.frame();
+    expect(h.painted).toEqual(['a', 'b', 'c']);
+    expect(h.pending()).toBe(0);
+  });
+
+  it('keeps painting the others when one painter throws', () => {
+    const h = harness();
+    const errors: unknown[] = [];
+    const orig = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      h.scheduler.add(() => {
+        throw new Error('broken view');
+      });
+      h.scheduler.add(h.painter('ok', 1));
+      h.frame();
+    } finally {
+      console.error = orig;
+    }
+    expect(h.painted).toEqual(['ok']);
+    expect(errors).toHaveLength(1);
+  });
+});
