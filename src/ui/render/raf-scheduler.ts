@@ -27,9 +27,13 @@ export class RafScheduler {
   private pending = false;
   private readonly durations: number[] = [];
 
+  /** The painter the last frame's budget stopped before: the next frame starts with it. */
+  private resumeAt: PaintCallback | null = null;
+
   constructor(
     private readonly raf: (cb: FrameRequestCallback) => number = (cb) => requestAnimationFrame(cb),
     private readonly clock: () => number = () => performance.now(),
+    private readonly budgetMs: number = FRAME_BUDGET_MS,
   ) {}
 
   add(paint: PaintCallback): () => void {
