@@ -44,7 +44,7 @@ const RATE_PERIOD_MS = 1000;
  * A unit without time passing is a setup step or a loop turn that changes state; a few in a row
  * are normal, a hundred thousand are a loop (the largest legitimate run is a setup plan's length).
  */
-const MAX_STALLED_UNITS = 100_000;
+export const MAX_STALLED_UNITS = 100_000;
 
 export interface PrecopyParams {
   /** Link goodput, bytes per ms. */
@@ -127,7 +127,6 @@ export class Precopy implements MigrationThread {
 
   // Iterate state.
   private iterStart = 0;
-  private iterPages = 0;
 
   /** Everything else that takes part in the run (the mode's strategy, options), in call order. */
   private participants: readonly Participant[] = [];
@@ -464,7 +463,6 @@ export class Precopy implements MigrationThread {
       }
       if (pending > 0 && pending >= this.threshold) {
         this.iterStart = this.now;
-        this.iterPages = 0;
         this.wireBytes += wire.SECTION_HEADER_BYTES;
         this.bytesXfer += wire.SECTION_HEADER_BYTES;
         this.step = 'iterate';
@@ -500,7 +498,7 @@ export class Precopy implements MigrationThread {
       end = true;
     } else {
       do {
-        this.iterPages += this.sendNextWord(true);
+        this.sendNextWord(true);
         if (this.rateExceeded()) end = true;
         else if (this.now - this.iterStart > MAX_WAIT_MS) end = true;
       } while (!end && this.dirtyPages > 0 && this.now < this.horizon);
