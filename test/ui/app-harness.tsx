@@ -17,6 +17,7 @@ import type { CreateOptions } from '../../src/worker/sim-host';
 import { FakeSimulation } from '../worker/fake-simulation';
 import { installCanvasFake } from './canvas-fake';
 
+/** A scheduler whose frames run when the test says so (`flush`). */
 export function manualScheduler() {
   const queue: FrameRequestCallback[] = [];
   // No frame budget: one flush paints everything, however slow jsdom is.

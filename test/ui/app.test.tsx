@@ -10,30 +10,11 @@ import type { Scenario } from '../../src/engine/types';
 import type { ToWorker } from '../../src/protocol';
 import { App } from '../../src/ui/App';
 import { buildPageMapLut } from '../../src/ui/render/page-map-painter';
-import { RafScheduler } from '../../src/ui/render/raf-scheduler';
 import type { PanelController } from '../../src/ui/state/panel-controller';
 import { darkTheme } from '../../src/ui/theme';
 import { FakeSimulation, fakeScenario } from '../worker/fake-simulation';
-import { appTestEnvironment } from './app-harness';
+import { appTestEnvironment, manualScheduler } from './app-harness';
 import { words } from './canvas-fake';
-
-/** A scheduler whose frames run when the test says so. */
-function manualScheduler() {
-  const queue: FrameRequestCallback[] = [];
-  // No frame budget: one flush paints everything, however slow jsdom is.
-  const scheduler = new RafScheduler(
-    (cb) => {
-      queue.push(cb);
-      return queue.length;
-    },
-    undefined,
-    Number.POSITIVE_INFINITY,
-  );
-  const flush = () => act(() => {
-    for (const cb of queue.splice(0)) cb(performance.now());
-  });
-  return { scheduler, flush };
-}
 
 /** Renders the app on an in-process engine and records what it sends. */
 function setup(createSimulation: (s: Scenario) => FakeSimulation | Simulation = (s) => new FakeSimulation(s)) {
