@@ -22,7 +22,7 @@
  *   `--sweep-only` measures only this case.
  * - load (issue 13): no main-thread task over 50 ms from the navigation until the default page
  *   has drawn its first frames (1.5 s after the load event), over `--loads` loads (default 12):
- *   a rare long load task is the miss to catch, so it counts the loads that have one.
+ *   it counts the loads that have one, and the longest task of each.
  *   `--load-only` measures only this case.
  * Each figure is the median over the runs. Run `npm run build` first (the npm script does).
  */
