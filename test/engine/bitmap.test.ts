@@ -88,6 +88,15 @@ describe('word layout and masks', () => {
 });
 
 describe('setRange / clearRange / countRange at word boundaries', () => {
+  it('an empty range at a word boundary clears nothing and counts 0 (the words on either side stay)', () => {
+    for (const at of [0, 32, 64]) {
+      const map = new Uint32Array([0xffffffff, 0xffffffff, 0xffffffff]);
+      clearRange(map, at, at);
+      expect(Array.from(map)).toEqual([0xffffffff, 0xffffffff, 0xffffffff]);
+      expect(countRange(map, at, at)).toBe(0);
+    }
+  });
+
   it('sets exactly the requested bits', () => {
     const cases: [number, number, number[]][] = [
       [0, 1, [1, 0, 0, 0]],

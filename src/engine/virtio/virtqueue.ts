@@ -9,6 +9,7 @@
  *
  * Every step is recorded with its simulated time for the UI's animation, and counted.
  */
+import { broken } from '../invariant';
 import type { VirtqueueEvent, VirtqueueSnapshot } from '../types';
 
 /** VIRTQ_DESC_F_NEXT: the buffer continues in the descriptor named by `next`. */
@@ -159,6 +160,9 @@ export class SplitVirtqueue<P> {
     let d = head;
     let outBytes = 0;
     for (;;) {
+      // A chain longer than the queue loops (QEMU 2.x's vring_pop: `++found > num`, "Loop
+      // detected"): fail instead of walking it for ever.
+      if (elements.length === this.size) this.looped(head);
       const write = (this.descFlags[d] & VIRTQ_DESC_F_WRITE) !== 0;
       elements.push({ len: this.descLen[d], write });
       if (!write) outBytes += this.descLen[d];
@@ -189,11 +193,16 @@ export class SplitVirtqueue<P> {
     let n = 1;
     this.descState[d] = state;
     while (this.descFlags[d] & VIRTQ_DESC_F_NEXT) {
+      if (n === this.size) this.looped(head);
       d = this.descNext[d];
       this.descState[d] = state;
       n++;
     }
     return { last: d, n };
+  }
+
+  private looped(head: number): never {
+    broken(`loop detected in the descriptor chain at head ${head} of ${this.name} (more than its ${this.size} descriptors)`);
   }
 
   /** The device's used-buffer notification (an interrupt in the guest). */

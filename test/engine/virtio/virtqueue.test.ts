@@ -269,3 +269,38 @@ describe('SplitVirtqueue: edges the mutation run found untested (issue 9)', () =
     expect(Array.from(vq.snapshot().descState)).toEqual([DESC_AVAIL, DESC_AVAIL, DESC_FREE, DESC_FREE]);
   });
 });
+
+describe('SplitVirtqueue: a looped descriptor chain (a corrupted ring)', () => {
+  /** A 4-entry queue holding one 2-descriptor chain whose last descriptor points back to its head. */
+  function loopedChain() {
+    const vq = new SplitVirtqueue<number>('vq', 4);
+    const head = vq.add(0, chain(2), 0, 'req');
+    const last = vq.descNext[head];
+    vq.descFlags[last] |= VIRTQ_DESC_F_NEXT;
+    vq.descNext[last] = head;
+    return { vq, head };
+  }
+
+  it('pop throws after walking as many descriptors as the queue has, instead of walking for ever', () => {
+    const { vq, head } = loopedChain();
+    expect(() => vq.pop(1)).toThrow(`loop detected in the descriptor chain at head ${head} of vq (more than its 4 descriptors)`);
+  });
+
+  it('pushing it used throws the same way', () => {
+    const vq = new SplitVirtqueue<number>('vq', 4);
+    const head = vq.add(0, chain(2), 0, 'req');
+    vq.pop(1);
+    const last = vq.descNext[head];
+    vq.descFlags[last] |= VIRTQ_DESC_F_NEXT;
+    vq.descNext[last] = head;
+    expect(() => vq.pushUsed(2, head, 0)).toThrow(/loop detected in the descriptor chain at head \d of vq/);
+  });
+
+  it('a chain of exactly the queue size is no loop', () => {
+    const vq = new SplitVirtqueue<number>('vq', 4);
+    const head = vq.add(0, chain(4), 0, 'req');
+    expect(vq.pop(1)?.elements).toHaveLength(4);
+    vq.pushUsed(2, head, 0);
+    expect(vq.reclaim(3)?.head).toBe(head);
+  });
+});
