@@ -271,18 +271,17 @@ describe('SplitVirtqueue: edges the mutation run found untested (issue 9)', () =
 });
 
 describe('SplitVirtqueue: a looped descriptor chain (a corrupted ring)', () => {
-  /** A 4-entry queue holding one 2-descriptor chain whose last descriptor points back to its head. */
-  function loopedChain() {
-    const vq = new SplitVirtqueue<number>('vq', 4);
-    const head = vq.add(0, chain(2), 0, 'req');
+  /** Points the last descriptor of the 2-descriptor chain at `head` back to its head. */
+  function loopBack(vq: SplitVirtqueue<number>, head: number) {
     const last = vq.descNext[head];
     vq.descFlags[last] |= VIRTQ_DESC_F_NEXT;
     vq.descNext[last] = head;
-    return { vq, head };
   }
 
   it('pop throws after walking as many descriptors as the queue has, instead of walking for ever', () => {
-    const { vq, head } = loopedChain();
+    const vq = new SplitVirtqueue<number>('vq', 4);
+    const head = vq.add(0, chain(2), 0, 'req');
+    loopBack(vq, head);
     expect(() => vq.pop(1)).toThrow(`loop detected in the descriptor chain at head ${head} of vq (more than its 4 descriptors)`);
   });
 
@@ -290,9 +289,7 @@ describe('SplitVirtqueue: a looped descriptor chain (a corrupted ring)', () => {
     const vq = new SplitVirtqueue<number>('vq', 4);
     const head = vq.add(0, chain(2), 0, 'req');
     vq.pop(1);
-    const last = vq.descNext[head];
-    vq.descFlags[last] |= VIRTQ_DESC_F_NEXT;
-    vq.descNext[last] = head;
+    loopBack(vq, head);
     expect(() => vq.pushUsed(2, head, 0)).toThrow(/loop detected in the descriptor chain at head \d of vq/);
   });
 
