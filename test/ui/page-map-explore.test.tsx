@@ -211,3 +211,47 @@ describe('a pinned page in the link', () => {
     await waitFor(() => expect(screen.getByTestId('pinned-title').textContent).toBe('pfn 42 (0x2a) · at 168 KiB'));
   });
 });
+
+describe('measuring the map area', () => {
+  it('waits for the ResizeObserver (after the browser\'s layout) instead of reading sizes during the mount', async () => {
+    // A read of clientWidth during React's commit forces a layout inside it: one long task at load.
+    const observers: { cb: ResizeObserverCallback; targets: Element[] }[] = [];
+    const saved = globalThis.ResizeObserver;
+    globalThis.ResizeObserver = class {
+      private readonly entry: { cb: ResizeObserverCallback; targets: Element[] };
+      constructor(cb: ResizeObserverCallback) {
+        this.entry = { cb, targets: [] };
+        observers.push(this.entry);
+      }
+      observe(el: Element) {
+        this.entry.targets.push(el);
+      }
+      unobserve() {}
+      disconnect() {}
+    } as unknown as typeof ResizeObserver;
+    restore.push(() => {
+      globalThis.ResizeObserver = saved;
+    });
+    // The timeline measures its marker rows the same way (offsetWidth).
+    const layoutReads: string[] = [];
+    const offsetWidth = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetWidth');
+    Object.defineProperty(HTMLElement.prototype, 'offsetWidth', {
+      configurable: true,
+      get(this: HTMLElement) {
+        layoutReads.push(this.className);
+        return 640;
+      },
+    });
+    restore.push(() => offsetWidth && Object.defineProperty(HTMLElement.prototype, 'offsetWidth', offsetWidth));
+    const { viewports } = setup(`?${SMALL}`);
+    const observerOf = (selector: string) => observers.find((o) => o.targets.includes(document.querySelector(selector) as Element));
+    expect(observerOf('.page-map-area')).toBeDefined();
+    expect(observerOf('.timeline-rows')).toBeDefined();
+    expect(viewports()).toEqual([]);
+    expect(layoutReads).toEqual([]);
+    act(() => observerOf('.page-map-area')?.cb([], {} as ResizeObserver));
+    await waitFor(() => expect(viewports().at(-1)).toMatchObject(MAP));
+    act(() => observerOf('.timeline-rows')?.cb([], {} as ResizeObserver));
+    expect(layoutReads).toContain('timeline-rows');
+  });
+});

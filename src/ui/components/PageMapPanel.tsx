@@ -93,8 +93,9 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
         c.setViewport(w, h, zoomRef.current);
       }
     };
-    report();
-    if (typeof ResizeObserver === 'undefined') return;
+    // Measured in the observer's first call, after the browser's own layout, not here during the
+    // mount, where it would force a layout inside React's commit (one long task at load).
+    if (typeof ResizeObserver === 'undefined') return report();
     const ro = new ResizeObserver(report);
     ro.observe(el);
     if (legendRef.current) ro.observe(legendRef.current);

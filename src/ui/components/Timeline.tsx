@@ -31,8 +31,9 @@ export function Timeline() {
     const el = rowsRef.current;
     if (!el) return;
     const measure = () => setRowsWidth(el.offsetWidth);
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
+    // The observer's first call comes after the browser's own layout: reading offsetWidth here,
+    // during the mount, would force that layout inside React's commit (one long task at load).
+    if (typeof ResizeObserver === 'undefined') return measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
