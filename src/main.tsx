@@ -23,7 +23,7 @@ async function boot(root: HTMLElement) {
   startTransition(() =>
     reactRoot.render(
       <StrictMode>
-        <App createClient={createClient} />
+        <App createClient={createClient} mountInTurns />
       </StrictMode>,
     ),
   );

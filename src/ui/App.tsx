@@ -18,6 +18,7 @@ import { StageHud } from './components/StageHud';
 import { LazyPart, lazyComponent } from './components/LazyPart';
 import { useReducedMotion } from './hooks/use-reduced-motion';
 import { useShortcuts } from './hooks/use-shortcuts';
+import { MountTurns } from './render/mount-turns';
 import { RafScheduler } from './render/raf-scheduler';
 import { AppProvider, type AppServices, PanelProvider, useAppState, useSession } from './state/context';
 import type { PanelController } from './state/panel-controller';
@@ -29,6 +30,11 @@ export interface AppProps {
   createClient: () => EngineClient;
   /** For tests: inject a scheduler driven by hand. */
   scheduler?: RafScheduler;
+  /**
+   * The heavy parts mount one per frame (src/ui/render/mount-turns.ts): the browser entry turns
+   * this on; component tests leave it off and see the whole page at once.
+   */
+  mountInTurns?: boolean;
   /** The link's query string; default: this page's. */
   search?: string;
   /** Receives the primary panel's controller once created (tests, devtools). */
@@ -62,12 +68,12 @@ function ClipDialog() {
   );
 }
 
-export function App({ createClient, scheduler, search, onController, onSession, onServices, session: knobs }: AppProps) {
+export function App({ createClient, scheduler, mountInTurns = false, search, onController, onSession, onServices, session: knobs }: AppProps) {
   const [services] = useState<AppServices>(() => {
     const sched = scheduler ?? new RafScheduler();
     const { state, errors } = parseUrlState(search ?? (typeof window === 'undefined' ? '' : window.location.search));
     const session = new Session({ createClient, scheduler: sched, initial: state, urlErrors: errors, ...knobs });
-    return { store: session.store, scheduler: sched, session, exports: new ExportRegistry() };
+    return { store: session.store, scheduler: sched, turns: new MountTurns(mountInTurns), session, exports: new ExportRegistry() };
   });
   const { session } = services;
   const callbacks = useRef({ onController, onSession, onServices });

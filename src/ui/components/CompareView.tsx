@@ -19,6 +19,7 @@ import { MeasuredTotals } from './MeasuredRun';
 import { ChartsPanel } from './ChartsPanel';
 import { ConvergencePanel } from './ConvergencePanel';
 import { ErrorBanner } from './ErrorBanner';
+import { InTurn } from './InTurn';
 import { guestStatesOf, Legend } from './Legend';
 import { PageMapPanel } from './PageMapPanel';
 import { VirtqueuePanel } from './VirtqueuePanel';
@@ -45,8 +46,12 @@ export function CompareView({ a, b }: { a: PanelController; b: PanelController }
           </PanelProvider>
         ))}
         <div className="compare-side">
-          <ChartsPanel panels={panels} overlay />
-          <ConvergencePanel panels={panels} overlay />
+          <InTurn>
+            <ChartsPanel panels={panels} overlay />
+          </InTurn>
+          <InTurn>
+            <ConvergencePanel panels={panels} overlay />
+          </InTurn>
           <ResultsPanel a={a} b={b} ended={ended} />
           <MeasuredTotals panels={panels} ended={ended} />
           <section className="panel compare-legend" aria-label="Page map legend">
@@ -67,9 +72,14 @@ function CompareColumn({ side }: { side: CompareSide }) {
   return (
     <div className={`compare-col col-${mode}`} data-testid={`compare-col-${side}`} data-mode={mode} style={style}>
       <ErrorBanner />
-      <PageMapPanel title={modeLabel(mode)} showLegend={false} minIntervalMs={COMPARE_MAP_INTERVAL_MS} />
+      {/* The heavy parts mount one per frame (MountTurns), in page order. */}
+      <InTurn>
+        <PageMapPanel title={modeLabel(mode)} showLegend={false} minIntervalMs={COMPARE_MAP_INTERVAL_MS} />
+      </InTurn>
       <RunStatus c={c} />
-      <VirtqueuePanel />
+      <InTurn>
+        <VirtqueuePanel />
+      </InTurn>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { useAppState, usePanel } from '../state/context';
 import { ChartsPanel } from './ChartsPanel';
 import { ConvergencePanel } from './ConvergencePanel';
 import { ErrorBanner } from './ErrorBanner';
+import { InTurn } from './InTurn';
 import { PageMapPanel } from './PageMapPanel';
 import { StatsPanel } from './StatsPanel';
 import { VirtqueuePanel } from './VirtqueuePanel';
@@ -20,14 +21,29 @@ export function SimulationPanel() {
     <div className="sim-panel">
       <ErrorBanner />
       <div className="sim-grid">
+        {/* Each part mounts on its own turn, in this order, one per frame (MountTurns). */}
         <div className="sim-main">
-          <PageMapPanel />
+          <InTurn>
+            <PageMapPanel />
+          </InTurn>
         </div>
         <div className="sim-side">
-          <VirtqueuePanel />
-          <ChartsPanel panels={panels} />
-          {!embed && <ConvergencePanel panels={panels} />}
-          {!embed && <StatsPanel />}
+          <InTurn>
+            <VirtqueuePanel />
+          </InTurn>
+          <InTurn>
+            <ChartsPanel panels={panels} />
+          </InTurn>
+          {!embed && (
+            <InTurn>
+              <ConvergencePanel panels={panels} />
+            </InTurn>
+          )}
+          {!embed && (
+            <InTurn>
+              <StatsPanel />
+            </InTurn>
+          )}
         </div>
       </div>
     </div>

@@ -6,6 +6,7 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
+import type { MountTurns } from '../render/mount-turns';
 import type { RafScheduler } from '../render/raf-scheduler';
 import type { PanelController } from './panel-controller';
 import type { PanelState } from './panel-store';
@@ -18,6 +19,8 @@ export type { AppState } from './app-state';
 export interface AppServices {
   store: StoreApi<AppState>;
   scheduler: RafScheduler;
+  /** The heavy parts' mount order, one per frame (src/ui/render/mount-turns.ts). */
+  turns: MountTurns;
   session: Session;
   /** What the views on screen offer to the Export menu (canvases, the charts' SVG). */
   exports: ExportRegistry;
