@@ -41,6 +41,17 @@ export interface PanelOptions {
   /** A full scenario to start with (e.g. a preset with a link's overrides); wins over presetId. */
   scenario?: Scenario;
   speed?: number;
+  /** Runs a callback when the page is next idle (default whenPageIdle; tests drive it by hand). */
+  whenIdle?: (cb: () => void) => void;
+}
+
+/**
+ * Runs `cb` when the browser is next idle (requestIdleCallback, at most 1 s later), or at once
+ * where there is no such callback (Safari, jsdom).
+ */
+export function whenPageIdle(cb: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => cb(), { timeout: 1000 });
+  else cb();
 }
 
 export class PanelController {
@@ -75,6 +86,16 @@ export class PanelController {
   /** The latest seek asked for while one was in flight; only this one runs next. */
   private queuedSeek: number | null = null;
   private readonly settledWaiters: (() => void)[] = [];
+  /**
+   * The timeline's pre-run (a second simulation to the end, in the worker) is asked for once a
+   * frame of the loaded run has come and the page is next idle, not with the load: on a 2-core
+   * machine the two used to run together, and the pre-run took the CPU the page's first frames
+   * needed (issue 13: no main-thread task over 50 ms at load). This is the load's message count
+   * while the request waits for that frame, else null; `timelineRequests` tells a request still
+   * wanted from one a later load replaced.
+   */
+  private timelineAfterAck: number | null = null;
+  private timelineRequests = 0;
 
   constructor(private readonly opts: PanelOptions) {
     const presetId = opts.scenario && isPresetId(opts.scenario.id) ? opts.scenario.id : (opts.presetId ?? 'rfc-case-2');
@@ -205,8 +226,7 @@ export class PanelController {
     if (s.mode === mode) return;
     this.store.setState({ mode, scenario: { ...s.scenario, mode }, timeline: null });
     this.send({ type: 'setMode', mode });
-    this.send({ type: 'timeline' });
-    this.setBusy('timeline');
+    this.requestTimeline();
   }
 
   setSpeed(speed: number): void {
@@ -229,7 +249,13 @@ export class PanelController {
   private load(scenario: Scenario): void {
     this.store.setState({ timeline: null });
     this.send({ type: 'load', scenario });
-    this.send({ type: 'timeline' });
+    this.requestTimeline();
+  }
+
+  /** After a load or mode switch just sent: the timeline, on the terms `timelineAfterAck` says. */
+  private requestTimeline(): void {
+    this.timelineAfterAck = this.sentCount;
+    this.timelineRequests++;
     this.setBusy('timeline');
   }
 
@@ -456,6 +482,13 @@ export class PanelController {
       else if (this.state.busy?.what === 'seek') this.setBusy(null);
     }
     if (f.ack >= this.lastCommand) for (const resolve of this.settledWaiters.splice(0)) resolve();
+    if (this.timelineAfterAck !== null && f.ack >= this.timelineAfterAck) {
+      this.timelineAfterAck = null;
+      const request = this.timelineRequests;
+      (this.opts.whenIdle ?? whenPageIdle)(() => {
+        if (request === this.timelineRequests) this.send({ type: 'timeline' });
+      });
+    }
   }
 
   /** Copy the live run into the store, at most every SNAPSHOT_INTERVAL_MS unless `urgent`. */
