@@ -117,6 +117,30 @@ describe('ChartsView', () => {
     expect(anchors[0]).toBe('middle');
   });
 
+  it('redraws an axis only when its domain changed, and then to the new domain', () => {
+    const view = new ChartsView(svg, darkTheme);
+    const xTicks = () => [...svg.querySelectorAll('.chart-throughput .chart-x .tick text')].map((t) => t.textContent);
+    const yTicks = () => [...svg.querySelectorAll('.chart-transferred .chart-y .tick text')].map((t) => t.textContent);
+    view.update({ series: series(40), markers: [], simTimeMs: 390 });
+    expect(xTicks().at(-1)).toBe('500 ms');
+    // Mark one drawn tick of each axis: a redraw would write its label again.
+    const xLabel = svg.querySelector('.chart-throughput .chart-x .tick text') as Element;
+    const yLabel = svg.querySelector('.chart-transferred .chart-y .tick text') as Element;
+    xLabel.textContent = 'untouched';
+    yLabel.textContent = 'untouched';
+    // 390 -> 395 ms: the same x ceiling (500 ms) and the same nice y maximum.
+    const before = svg.querySelector('.chart-throughput path.chart-line')?.getAttribute('d');
+    view.update({ series: series(40), markers: [], simTimeMs: 395 });
+    expect(xLabel.textContent).toBe('untouched');
+    expect(yLabel.textContent).toBe('untouched');
+    expect(svg.querySelector('.chart-throughput path.chart-line')?.getAttribute('d')).toBe(before);
+    // 600 ms of samples: both domains grow, both axes are drawn anew.
+    view.update({ series: series(60), markers: [], simTimeMs: 590 });
+    expect(xTicks().at(-1)).toBe('1 s');
+    expect(xTicks()).not.toContain('untouched');
+    expect(yTicks()).not.toContain('untouched');
+  });
+
   it('the crosshair reads every run of every pane at a time, and a click seeks there', () => {
     const view = new ChartsView(svg, darkTheme);
     const slow = series(50); // 0..490 ms

@@ -180,6 +180,13 @@ interface Pane {
   title: Selection<SVGTextElement, unknown, null, undefined>;
   /** The lines last drawn (the crosshair reads them). */
   drawn: { r: ChartRun; idx: number[]; ys: number[] }[];
+  /**
+   * The domains the axes were last drawn for: an axis is redrawn only when its domain changed.
+   * d3-axis rebuilds every tick (nodes, formats) on each call: about 40 % of a draw while playing,
+   * for axes that change only at 1-2-5 steps (x) or when the nice maximum moves (y).
+   */
+  xDrawn: string;
+  yDrawn: string;
 }
 
 /** One simulation's data to plot. Several runs share the panes (compare: original vs PV). */
@@ -281,7 +288,7 @@ export class ChartsView {
         .attr('y', -3)
         .text(`${spec.title} (${spec.unit})`);
       const readout = g.append('text').attr('class', 'chart-readout').attr('x', width - right).attr('y', -3);
-      return { spec, g, y, yAxis, xAxis, lines, markers, now, readout, title: titleText, drawn: [] };
+      return { spec, g, y, yAxis, xAxis, lines, markers, now, readout, title: titleText, drawn: [], xDrawn: '', yDrawn: '' };
     });
     this.cross = root.append('g').attr('class', 'chart-cross').attr('display', 'none');
     this.crossLine = this.cross.append('line').attr('y1', top + title).attr('y2', height - bottom);
@@ -389,6 +396,7 @@ export class ChartsView {
     this.x.domain([0, u.endMs !== undefined && u.endMs > 0 ? u.endMs : niceCeil(tEnd)]);
     const x = this.x;
     const domainMax = x.domain()[1];
+    const xDomain = `${u.scale ?? 'linear'} ${domainMax}`;
     const xAxis = axisBottom(x)
       .ticks(5)
       .tickFormat((d) => formatAxisMs(Number(d), domainMax))
@@ -411,19 +419,26 @@ export class ChartsView {
       for (const l of lines) for (const v of l.ys) max = Math.max(max, v);
       for (const l of guides) for (const v of l.ys) max = Math.max(max, v);
       p.y.domain([0, max > 0 ? max * 1.08 : 1]).nice(4);
-      p.xAxis.call(xAxis);
-      // The last tick's label ends at its tick instead of centring on it: never clipped.
-      const right = x.range()[1];
-      p.xAxis
-        .selectAll<SVGTextElement, number>('.tick text')
-        .attr('text-anchor', (d) => (x(d) > right - 14 ? 'end' : 'middle'));
-      const yFormat = yTickFormat(p.spec, p.y);
-      p.yAxis.call(
-        axisLeft(p.y)
-          .ticks(Y_TICKS)
-          .tickFormat((d) => yFormat(Number(d)))
-          .tickSizeOuter(0),
-      );
+      if (p.xDrawn !== xDomain) {
+        p.xDrawn = xDomain;
+        p.xAxis.call(xAxis);
+        // The last tick's label ends at its tick instead of centring on it: never clipped.
+        const right = x.range()[1];
+        p.xAxis
+          .selectAll<SVGTextElement, number>('.tick text')
+          .attr('text-anchor', (d) => (x(d) > right - 14 ? 'end' : 'middle'));
+      }
+      const yDomain = p.y.domain().join(' ');
+      if (p.yDrawn !== yDomain) {
+        p.yDrawn = yDomain;
+        const yFormat = yTickFormat(p.spec, p.y);
+        p.yAxis.call(
+          axisLeft(p.y)
+            .ticks(Y_TICKS)
+            .tickFormat((d) => yFormat(Number(d)))
+            .tickSizeOuter(0),
+        );
+      }
       // One path per run: the series as a line, the pane's guide (the stop threshold) dashed.
       const pathOf = (l: (typeof lines)[number]) => {
         if (l.idx.length < 2) return null;
