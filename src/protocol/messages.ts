@@ -38,6 +38,12 @@ export type ToWorker =
   | { type: 'seek'; simMs: number }
   /** Simulated ms per wall ms; `Infinity` = as fast as the engine runs. */
   | { type: 'setSpeed'; simMsPerWallMs: number }
+  /**
+   * The page shows at most one frame per `ms` of this run (compare paints each map at most every
+   * 33 ms): while playing, the worker renders and posts frames no more often than that. 0: every
+   * tick. Not above MAX_FRAME_INTERVAL_MS.
+   */
+  | { type: 'setFrameInterval'; ms: number }
   /** Back to time 0, paused. */
   | { type: 'reset' }
   | { type: 'runToEnd' }
@@ -131,6 +137,9 @@ export interface FrameMessage {
    */
   overview?: { cells: Uint8Array; bucketShift: number };
 }
+
+/** The longest frame interval a page may ask for (setFrameInterval): 10 frames a second. */
+export const MAX_FRAME_INTERVAL_MS = 100;
 
 /** Cells of the overview strip: one per ~1.4 CSS px of a 1440 px wide page. */
 export const OVERVIEW_CELLS = 1024;

@@ -6,7 +6,7 @@
  * library of its own; the scenario inside `load` is the engine's to validate (validateScenario).
  */
 import { MODE_IDS } from '../engine/migration/modes';
-import type { ToWorker } from './messages';
+import { MAX_FRAME_INTERVAL_MS, type ToWorker } from './messages';
 
 /**
  * Largest page-map area accepted, CSS px a side: Chrome and Firefox cap a canvas side at
@@ -54,6 +54,10 @@ export function checkToWorker(data: unknown): CheckedMessage {
       return typeof m.simMsPerWallMs === 'number' && m.simMsPerWallMs > 0
         ? good(m)
         : bad(`speed must be positive, got ${String(m.simMsPerWallMs)}`);
+    case 'setFrameInterval':
+      return typeof m.ms === 'number' && m.ms >= 0 && m.ms <= MAX_FRAME_INTERVAL_MS
+        ? good(m)
+        : bad(`setFrameInterval: ms must be from 0 to ${MAX_FRAME_INTERVAL_MS}, got ${String(m.ms)}`);
     case 'setViewport': {
       const ok = (v: unknown) => typeof v === 'number' && v >= 1 && v <= MAX_VIEWPORT_PX;
       if (!(ok(m.width) && ok(m.height))) {

@@ -169,6 +169,14 @@ export class SimHost {
   private seriesGeneration = -1;
   /** Something changed since the last frame went out. */
   private dirty = false;
+  /**
+   * While playing, a frame at most this often (setFrameInterval): compare paints each map at most
+   * every 33 ms, and frames it never shows cost this worker a page-map render each and the page
+   * their handling, on the cores the page needs. 0: every tick.
+   */
+  private frameIntervalMs = 0;
+  /** When the last frame went out (deps.now()). */
+  private lastFrameAt = Number.NEGATIVE_INFINITY;
   private doneSent = false;
   private timer: unknown = null;
   /** Messages handled so far (echoed in frames as `ack`). */
@@ -277,6 +285,9 @@ export class SimHost {
         this.requireSim().runToEnd();
         this.playing = false;
         this.dirty = true;
+        break;
+      case 'setFrameInterval':
+        this.frameIntervalMs = msg.ms;
         break;
       case 'setViewport':
         this.viewport = { width: msg.width, height: msg.height, window: msg.window };
@@ -653,6 +664,10 @@ export class SimHost {
     const sim = this.sim;
     const layout = this.layout;
     if (!this.dirty || !sim || !layout || this.job) return;
+    // Playing, frames keep to the page's interval (due at half a tick short of it, so 33 ms is
+    // every other 16 ms tick); paused or finished, a frame goes out at once.
+    const now = this.deps.now();
+    if (this.playing && !sim.done && now - this.lastFrameAt < this.frameIntervalMs - TICK_MS / 2) return;
     const buffer = this.pool.acquire(layout.cells);
     if (!buffer) return;
     const cells = new Uint8Array(buffer, 0, layout.cells);
@@ -666,6 +681,7 @@ export class SimHost {
     const virtqueue = sim.virtqueue();
     const done = sim.done;
     const stats = sim.stats();
+    this.lastFrameAt = now;
     this.deps.post(
       {
         type: 'frame',

@@ -15,6 +15,7 @@ const SAMPLES: { [K in ToWorker['type']]: Extract<ToWorker, { type: K }> } = {
   reset: { type: 'reset' },
   runToEnd: { type: 'runToEnd' },
   setViewport: { type: 'setViewport', width: 1, height: 32767 },
+  setFrameInterval: { type: 'setFrameInterval', ms: 100 },
   returnBuffer: { type: 'returnBuffer', buffer: new ArrayBuffer(8) },
   pageInfo: { type: 'pageInfo', requestId: 0, pfn: 0 },
   cellSummary: { type: 'cellSummary', requestId: 1, firstPfn: 0, pages: 1 },
@@ -33,6 +34,9 @@ describe('checkToWorker', () => {
     expect(checkToWorker({ type: 'setSpeed', simMsPerWallMs: 0 })).toMatchObject({ ok: false, error: 'speed must be positive, got 0' });
     expect(checkToWorker({ type: 'setSpeed', simMsPerWallMs: Number.NaN })).toMatchObject({ ok: false });
     expect(checkToWorker({ type: 'setViewport', width: 32768, height: 10 })).toMatchObject({ ok: false });
+    expect(checkToWorker({ type: 'setFrameInterval', ms: 101 })).toMatchObject({ ok: false, error: 'setFrameInterval: ms must be from 0 to 100, got 101' });
+    expect(checkToWorker({ type: 'setFrameInterval', ms: -1 })).toMatchObject({ ok: false });
+    expect(checkToWorker({ type: 'setFrameInterval', ms: Number.NaN })).toMatchObject({ ok: false });
     expect(checkToWorker({ type: 'returnBuffer', buffer: new Uint8Array(4) })).toMatchObject({ ok: false });
     expect(checkToWorker({ type: 'pageInfo', requestId: 5, pfn: 0.5 })).toEqual({
       ok: false,

@@ -42,6 +42,16 @@ describe('compare clocks', () => {
   });
 });
 
+describe('frames in compare', () => {
+  it('each worker renders a frame at most every 33 ms, as often as its map is painted; back in one view, every frame', async () => {
+    const { s, sentTo } = setup('?view=compare&gib=0.0625');
+    await waitFor(() => expect(sentTo(1, 'setFrameInterval')).toEqual([{ type: 'setFrameInterval', ms: 33 }]));
+    expect(sentTo(0, 'setFrameInterval')).toEqual([{ type: 'setFrameInterval', ms: 33 }]);
+    act(() => s().setView({ kind: 'single', mode: 'original' }));
+    await waitFor(() => expect(sentTo(0, 'setFrameInterval').at(-1)).toEqual({ type: 'setFrameInterval', ms: 0 }));
+  });
+});
+
 describe('the race', () => {
   it('names no winner until both runs have reached their end, then keeps the headline', async () => {
     const { s } = setup('?view=compare&gib=0.0625', (sc) => new Simulation(sc));

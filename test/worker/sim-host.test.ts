@@ -119,6 +119,40 @@ describe('SimHost', () => {
     expect(h.timers).toHaveLength(0);
   });
 
+  it('while playing, posts frames no more often than the page asked (setFrameInterval); paused, at once', () => {
+    const h = harness();
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
+    h.host.handle({ type: 'setSpeed', simMsPerWallMs: 1 });
+    h.host.handle({ type: 'setFrameInterval', ms: 33 });
+    h.host.handle({ type: 'play' });
+    for (const f of h.frames()) h.giveBack(f);
+    const before = h.frames().length;
+    const times: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      h.tick();
+      const f = h.lastFrame();
+      if (h.frames().length > before + times.length) times.push(f.simTimeMs);
+      h.giveBack(f);
+    }
+    // 8 ticks of 16 ms: a frame every other tick, each with the whole run up to its tick.
+    expect(times).toEqual([2, 4, 6, 8].map((k) => k * TICK_MS));
+    // A returned buffer does not bring the next frame forward either.
+    h.tick();
+    expect(h.frames().length).toBe(before + 4);
+    h.host.handle({ type: 'pause' });
+    expect(h.frames().length).toBe(before + 5);
+    expect(h.lastFrame()).toMatchObject({ playing: false, simTimeMs: 9 * TICK_MS });
+    // 0 again: Play's frame, then one every tick.
+    h.host.handle({ type: 'setFrameInterval', ms: 0 });
+    h.host.handle({ type: 'play' });
+    expect(h.frames().length).toBe(before + 6);
+    h.giveBack(h.lastFrame());
+    h.tick();
+    h.giveBack(h.lastFrame());
+    h.tick();
+    expect(h.frames().length).toBe(before + 8);
+  });
+
   it('runs to the end at speed Infinity within a few ticks, then posts done with verification', () => {
     const h = harness();
     h.host.handle({ type: 'load', scenario: fakeScenario() });

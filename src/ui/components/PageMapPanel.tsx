@@ -65,7 +65,9 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
   useEffect(() => viewRef.current?.setPinned(pinnedPfn), [pinnedPfn]);
   useEffect(() => {
     if (viewRef.current) viewRef.current.minIntervalMs = minIntervalMs;
-  }, [minIntervalMs]);
+    // Frames the map would not show are not worth rendering in the worker either.
+    c.setFrameInterval(minIntervalMs);
+  }, [c, minIntervalMs]);
 
   // The worker picks the bucketing from the space we have, and renders the zoom window: tell it
   // whenever either changes.

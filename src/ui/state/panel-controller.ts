@@ -15,6 +15,7 @@ import type { ProgressWhat } from '../../protocol';
 import type { EngineClient } from '../../client/engine-client';
 import {
   DEFAULT_SPEED,
+  MAX_FRAME_INTERVAL_MS,
   assertNever,
   stepSizeMs,
   type FrameMessage,
@@ -95,6 +96,8 @@ export class PanelController {
    * wanted from one a later load replaced.
    */
   private timelineAfterAck: number | null = null;
+  /** What setFrameInterval asked for; a new worker is told too. */
+  private frameIntervalMs = 0;
   private timelineRequests = 0;
 
   constructor(private readonly opts: PanelOptions) {
@@ -229,6 +232,17 @@ export class PanelController {
     this.requestTimeline();
   }
 
+  /**
+   * The page shows this run's frames at most every `ms` (compare paints each map at most every
+   * 33 ms): the worker then renders and posts no more than that while playing. 0: every frame.
+   */
+  setFrameInterval(ms: number): void {
+    const clamped = Math.min(MAX_FRAME_INTERVAL_MS, Math.max(0, ms));
+    if (clamped === this.frameIntervalMs) return;
+    this.frameIntervalMs = clamped;
+    this.send({ type: 'setFrameInterval', ms: clamped });
+  }
+
   setSpeed(speed: number): void {
     if (!(speed > 0)) return;
     this.store.setState({ speed });
@@ -359,6 +373,7 @@ export class PanelController {
     this.unsubscribe = client.subscribe((msg) => this.receive(msg));
     const s = this.state;
     this.send({ type: 'setSpeed', simMsPerWallMs: s.speed });
+    if (this.frameIntervalMs > 0) this.send({ type: 'setFrameInterval', ms: this.frameIntervalMs });
     if (this.viewport) this.send({ type: 'setViewport', ...this.viewport });
     this.load(s.scenario);
     if (s.playing) this.send({ type: 'play' });
@@ -386,6 +401,7 @@ export class PanelController {
       msg.type !== 'cellSummary' &&
       msg.type !== 'pageHistory' &&
       msg.type !== 'timeline' &&
+      msg.type !== 'setFrameInterval' &&
       msg.type !== 'cancel';
     // A seek still waiting behind another goes out before any later command (e.g. the Play of
     // a tour step), so the engine sees them in the order they were asked for.
