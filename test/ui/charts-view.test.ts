@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { line } from 'd3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ChartsView,
@@ -7,6 +8,7 @@ import {
   niceCeil,
   placeLabels,
   plottedIndices,
+  polylinePath,
   throughputAt,
   yTickLabels,
 } from '../../src/ui/render/charts-view';
@@ -232,5 +234,19 @@ describe('ChartsView', () => {
     const view = new ChartsView(svg, darkTheme);
     view.update({ series: new SeriesBuffer(), markers: [], simTimeMs: 0 });
     expect(svg.querySelector('path.chart-line')?.getAttribute('d')).toBeNull();
+  });
+});
+
+describe('polylinePath', () => {
+  it('is the path d3.line draws through the same points, to a tenth of a unit', () => {
+    const xs = [40, 41.337, 42.674, 44.0111];
+    const ys = [60.04, 12.96, 100, 0.05];
+    expect(polylinePath(4, (k) => xs[k], (k) => ys[k])).toBe('M40,60L41.3,13L42.7,100L44,0.1');
+    const d3Path = line<number>()
+      .x((k) => xs[k])
+      .y((k) => ys[k])([0, 1, 2, 3]);
+    // The same points: d3's path at full precision, rounded, is this path.
+    const rounded = d3Path?.replace(/-?\d+(\.\d+)?/g, (v) => String(Math.round(Number(v) * 10) / 10));
+    expect(rounded).toBe(polylinePath(4, (k) => xs[k], (k) => ys[k]));
   });
 });
