@@ -426,11 +426,23 @@ export class Simulation {
         mg[MIG_PENDING] = m;
       }
       const cellBits = (1 << size) - 1;
+      // A word whose pages all share one guest and one migration state (most of a map: the
+      // untouched and the sent parts) gives that code to every cell in it, without the per-cell
+      // loops over the states.
+      let gw = 0;
+      let mw = 0;
+      for (let k = 0; k < g.length; k++) if (g[k] !== 0) gw |= 1 << k;
+      for (let k = 0; k < mg.length; k++) if (mg[k] !== 0) mw |= 1 << k;
+      const uniform = (gw & (gw - 1)) === 0 && (mw & (mw - 1)) === 0 ? pageCode(TOP_MIG[mw], TOP_GUEST[gw]) : -1;
       // The window starts inside the first word (at a multiple of the cell size).
       for (let shift = w === firstWord ? firstPfn & 31 : 0; shift < 32 && c < cells; shift += size) {
         const cm = (cellBits << shift) & m;
         if (cm === 0) {
           out[c++] = CELL_OUTSIDE;
+          continue;
+        }
+        if (uniform >= 0) {
+          out[c++] = uniform;
           continue;
         }
         let gs = 0;

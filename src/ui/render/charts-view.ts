@@ -1,6 +1,6 @@
 /**
- * ChartsView: live line charts over elapsed simulated time, in one SVG, drawn with d3 scales and
- * axes, lines as path strings (polylinePath) (framework-free; a React effect owns it). Three stacked panes share
+ * ChartsView: live line charts over elapsed simulated time, in one SVG: d3 scales and axes, the
+ * lines as path strings (polylinePath); framework-free, a React effect owns it. Stacked panes share
  * the x axis: throughput (MB/s), transferred (bytes), remaining to send (pages, with the stop
  * threshold as a dashed guide). Vertical markers show dirty-bitmap syncs, new rounds of the scan
  * cursor and stop-and-copy; too many of one kind collapse into a density strip (marker-density.ts).

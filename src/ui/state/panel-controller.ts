@@ -96,9 +96,9 @@ export class PanelController {
    * wanted from one a later load replaced.
    */
   private timelineAfterAck: number | null = null;
+  private timelineRequests = 0;
   /** What setFrameInterval asked for; a new worker is told too. */
   private frameIntervalMs = 0;
-  private timelineRequests = 0;
 
   constructor(private readonly opts: PanelOptions) {
     const presetId = opts.scenario && isPresetId(opts.scenario.id) ? opts.scenario.id : (opts.presetId ?? 'rfc-case-2');
