@@ -3,7 +3,7 @@
  * next idle, not with the load (issue 13: on 2 cores the pre-run took the CPU the page's first
  * frames needed). A load that replaced another asks once, for itself.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InProcessEngineClient } from '../../src/client/in-process-client';
 import { SCENARIO_PRESETS } from '../../src/engine/scenario';
 import type { ToWorker } from '../../src/protocol';
@@ -13,6 +13,7 @@ import { FakeSimulation } from '../worker/fake-simulation';
 
 const SMALL = { ...SCENARIO_PRESETS['rfc-case-2'], guestGiB: 0.0625 };
 
+/** The in-process engine answers asynchronously, as a worker: vi.waitFor awaits its frames. */
 function setup() {
   const sent: ToWorker['type'][] = [];
   const idle: (() => void)[] = [];
@@ -30,15 +31,10 @@ function setup() {
     scenario: SMALL,
     whenIdle: (cb) => idle.push(cb),
   });
-  /** Resolves once `ok()` holds (the in-process engine answers asynchronously, as a worker). */
-  const until = async (ok: () => boolean) => {
-    for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 1));
-    expect(ok()).toBe(true);
-  };
   const runIdle = () => {
     for (const cb of idle.splice(0)) cb();
   };
-  return { c, sent, idle, until, runIdle };
+  return { c, sent, idle, runIdle };
 }
 
 describe('the timeline request', () => {
@@ -47,12 +43,12 @@ describe('the timeline request', () => {
     h.c.start();
     expect(h.sent).toEqual(['setSpeed', 'load']);
     expect(h.c.store.getState().busy?.what).toBe('timeline'); // the indicator shows from the load
-    await h.until(() => h.c.live.seq > 0);
+    await vi.waitFor(() => expect(h.c.live.seq).toBeGreaterThan(0));
     expect(h.sent).not.toContain('timeline');
     expect(h.idle).toHaveLength(1);
     h.runIdle();
     expect(h.sent).toEqual(['setSpeed', 'load', 'timeline']);
-    await h.until(() => h.c.store.getState().timeline !== null);
+    await vi.waitFor(() => expect(h.c.store.getState().timeline).not.toBeNull());
     expect(h.c.store.getState().timeline?.endMs).toBeGreaterThan(0);
     h.c.dispose();
   });
@@ -60,11 +56,11 @@ describe('the timeline request', () => {
   it('a load that replaces another before the idle moment asks once, for itself', async () => {
     const h = setup();
     h.c.start();
-    await h.until(() => h.idle.length === 1);
+    await vi.waitFor(() => expect(h.idle).toHaveLength(1));
     h.c.setMode('pv'); // the engine reloads in the other mode
     h.runIdle(); // the first load's moment: its timeline is no longer wanted
     expect(h.sent).not.toContain('timeline');
-    await h.until(() => h.idle.length === 1); // a frame that has seen the switch
+    await vi.waitFor(() => expect(h.idle).toHaveLength(1)); // a frame that has seen the switch
     h.runIdle();
     expect(h.sent.filter((t) => t === 'timeline')).toHaveLength(1);
     expect(h.sent.at(-1)).toBe('timeline');
