@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { FRAME_BUDGET_MS, RafScheduler } from '../../src/ui/render/raf-scheduler';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FRAME_BUDGET_MS, RafScheduler, throttledPainter } from '../../src/ui/render/raf-scheduler';
 
 /** A scheduler on a hand-driven rAF queue and clock; each painter advances the clock by its cost. */
 function harness(budgetMs?: number) {
@@ -25,7 +25,11 @@ function harness(budgetMs?: number) {
     for (const cb of cbs) cb(clock);
     return cbs.length;
   };
-  return { scheduler, painter, painted, frame, pending: () => queue.length };
+  /** Moves the clock on as if `ms` passed between frames. */
+  const advance = (ms: number) => {
+    clock += ms;
+  };
+  return { scheduler, painter, painted, frame, advance, pending: () => queue.length };
 }
 
 describe('RafScheduler', () => {
@@ -103,5 +107,77 @@ describe('RafScheduler', () => {
     }
     expect(h.painted).toEqual(['ok']);
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('throttledPainter', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Two watched runs (as in a compare), a painter throttled to 100 ms, and the draws it made. */
+  function setup() {
+    vi.useFakeTimers();
+    const h = harness();
+    // As a LiveRun: `seq` moves on every frame, `runSeq` on every restart (the painter needs only seq).
+    const runs = [{ live: { seq: 0, runSeq: 0, done: false } }, { live: { seq: 0, runSeq: 0, done: false } }];
+    let time = 0;
+    const drawn: number[] = [];
+    const painter = throttledPainter({
+      scheduler: h.scheduler,
+      runs,
+      timeMs: () => time,
+      minIntervalMs: 100,
+      draw: (t) => drawn.push(t),
+    });
+    h.scheduler.add(painter.paint);
+    return { h, runs, drawn, setTime: (t: number) => (time = t), painter };
+  }
+
+  it('draws the first change at once and nothing more while nothing changes', () => {
+    const s = setup();
+    s.h.frame();
+    expect(s.drawn).toEqual([0]);
+    s.h.scheduler.requestFrame();
+    s.h.frame();
+    expect(s.drawn).toEqual([0]);
+  });
+
+  it('holds a change (a restart too) within the interval and draws the last one from the trailing timer', () => {
+    const s = setup();
+    s.h.frame(); // drawn at clock 0
+    // A drag over the timeline: both runs restart (their seq moves) and the time moves, every frame.
+    for (let step = 1; step <= 3; step++) {
+      s.runs[0].live = { seq: step, runSeq: step, done: false };
+      s.runs[1].live = { seq: step, runSeq: step, done: false };
+      s.setTime(step * 10);
+      s.h.scheduler.requestFrame();
+      s.h.frame();
+    }
+    expect(s.drawn).toEqual([0]); // every step within 100 ms of the last draw: held back
+    expect(s.h.pending()).toBe(0);
+    s.h.advance(100);
+    vi.advanceTimersByTime(100); // the trailing timer asks for a frame...
+    expect(s.h.pending()).toBe(1);
+    s.h.frame(); // ...which draws the last change
+    expect(s.drawn).toEqual([0, 30]);
+    s.painter.dispose();
+  });
+
+  it('draws the final frame at once, inside the interval', () => {
+    const s = setup();
+    s.h.frame();
+    s.runs[0].live = { seq: 5, runSeq: 0, done: true };
+    s.runs[1].live = { seq: 5, runSeq: 0, done: false };
+    s.setTime(50);
+    s.h.scheduler.requestFrame();
+    s.h.frame();
+    expect(s.drawn).toEqual([0]); // one run still going: held
+    s.runs[1].live = { seq: 6, runSeq: 0, done: true };
+    s.setTime(60);
+    s.h.scheduler.requestFrame();
+    s.h.frame();
+    expect(s.drawn).toEqual([0, 60]); // both done: the end is drawn now
+    s.painter.dispose();
   });
 });

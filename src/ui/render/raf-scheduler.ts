@@ -77,15 +77,17 @@ export class RafScheduler {
   };
 }
 
-/** What a throttled painter watches: each run's live data (its change and restart counters). */
+/** What a throttled painter watches: each run's live data (its change counter). */
 export interface WatchedRun {
-  readonly live: { readonly seq: number; readonly runSeq: number; readonly done: boolean };
+  readonly live: { readonly seq: number; readonly done: boolean };
 }
 
 /**
  * A paint callback for views that cost more than a canvas blit (SVG charts): it draws when a
  * watched run's data or the shared time changed, at most once per `minIntervalMs` (a trailing
- * timer draws the last change), but never holds back a restart or the final frame.
+ * timer draws the last change), but never holds back the final frame. A restart (a seek, a reset,
+ * a mode switch) is throttled like any change: a drag over the timeline restarts both runs of a
+ * compare on every step, and drawing each restart at once drew the charts on every frame.
  */
 export function throttledPainter(opts: {
   scheduler: RafScheduler;
@@ -96,16 +98,14 @@ export function throttledPainter(opts: {
 }): { paint: PaintCallback; dispose: () => void } {
   const { scheduler, runs, timeMs, minIntervalMs, draw } = opts;
   const seqs = runs.map(() => -1);
-  const runSeqs = runs.map(() => -1);
   let last = Number.NEGATIVE_INFINITY;
   let shownT = -1;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const paint = (now: number) => {
     const t = timeMs();
     if (!runs.some((r, i) => r.live.seq !== seqs[i]) && t === shownT) return;
-    const restarted = runs.some((r, i) => r.live.runSeq !== runSeqs[i]);
     const final = runs.every((r) => r.live.done);
-    if (now - last < minIntervalMs && !restarted && !final) {
+    if (now - last < minIntervalMs && !final) {
       timer ??= setTimeout(() => {
         timer = null;
         scheduler.requestFrame();
@@ -114,7 +114,6 @@ export function throttledPainter(opts: {
     }
     runs.forEach((r, i) => {
       seqs[i] = r.live.seq;
-      runSeqs[i] = r.live.runSeq;
     });
     last = now;
     shownT = t;
