@@ -40,8 +40,10 @@ export type ToWorker =
   | { type: 'setSpeed'; simMsPerWallMs: number }
   /**
    * The page shows at most one frame per `ms` of this run (compare paints each map at most every
-   * 33 ms): while playing, the worker renders and posts frames no more often than that. 0: every
-   * tick. Not above MAX_FRAME_INTERVAL_MS.
+   * 33 ms): while playing, the worker renders and posts frames no more often than that, and
+   * renders the page map in fewer of them when rendering would take more than a share of its
+   * time (big guests: sim-host RENDER_SHARE; the others have no cells). 0: every tick. Not above
+   * MAX_FRAME_INTERVAL_MS.
    */
   | { type: 'setFrameInterval'; ms: number }
   /** Back to time 0, paused. */
@@ -123,8 +125,13 @@ export interface FrameMessage {
   done: boolean;
   pageCount: number;
   stats: QueryMigrate;
-  /** Cell codes (src/engine/model/page-state.ts); `cells.buffer` is transferred, hand it back. */
-  cells: Uint8Array;
+  /**
+   * Cell codes (src/engine/model/page-state.ts); `cells.buffer` is transferred, hand it back.
+   * Absent while playing when the worker renders its map less often than it posts frames (a big
+   * guest in compare: sim-host RENDER_SHARE): the page keeps the map (and overview) it has. A new
+   * run (epoch) or layout always comes with cells.
+   */
+  cells?: Uint8Array;
   layout: PageMapLayout;
   /** Events since the previous frame of this epoch (all kinds, virtqueue traffic as kind 'vq'). */
   events: SimEvent[];
@@ -132,8 +139,8 @@ export interface FrameMessage {
   series: SeriesChunk;
   /**
    * While zoomed in: the whole guest at a coarse bucketing (at most OVERVIEW_CELLS cells, cell i
-   * = pages [i << bucketShift, (i + 1) << bucketShift)), for the overview strip. Absent when the
-   * map shows the whole guest.
+   * = pages [i << bucketShift, (i + 1) << bucketShift)), for the overview strip. Comes with the
+   * cells; absent with cells when the map shows the whole guest.
    */
   overview?: { cells: Uint8Array; bucketShift: number };
 }

@@ -28,6 +28,7 @@ import {
   OVERVIEW_CELLS,
   pageMapLayout,
   stepSizeMs,
+  type FrameMessage,
   type FromWorker,
   type PageMapLayout,
   type PageWindow,
@@ -116,6 +117,19 @@ export interface HostDeps {
 
 /** One tick per display frame at 60 Hz. */
 export const TICK_MS = 16;
+/**
+ * While playing at a cadence the page capped (setFrameInterval: compare), the share of this
+ * worker's time its page-map renders may take: the map is rendered again only once the last
+ * render's duration over this share has passed; the frames between carry no cells. A render
+ * walks every bitmap word of the map's window, so its cost grows with the guest (in node ~1 ms at
+ * 8 GiB, which this leaves alone, 5-9 ms at 128 GiB, ~90 ms at 1 TiB). Compare runs two workers
+ * beside the page, and the budgets' machine has 2 cores. Measured there (headless Chromium,
+ * idle 128 GiB compare playing, 6 runs of 8 s each way, interleaved): rendering both maps every
+ * 33 ms, 1.7-10.4 % of the page's frames took over 17 ms (mean 4.1 %); at this share, 0.6-3.2 %
+ * (mean 2.1 %), the maps refreshed every ~53 ms and the frames still came every 33 ms. A share
+ * of 1/8 did no better for the page (mean 2.1 % over 3 runs) and refreshed the maps every ~100 ms.
+ */
+export const RENDER_SHARE = 1 / 4;
 /** Longest wall gap one tick may account for: a throttled or backgrounded worker does not jump. */
 const MAX_TICK_GAP_MS = 100;
 /** At speed Infinity the engine runs in slices for at most this long per tick, then posts a frame. */
@@ -175,6 +189,12 @@ export class SimHost {
    * their handling, on the cores the page needs. 0: every tick.
    */
   private frameIntervalMs = 0;
+  /** How long the last page-map render took (deps.now() ms); see RENDER_SHARE. */
+  private renderMs = 0;
+  /** When, for which layout and in which epoch the page map was last rendered. */
+  private lastCellsAt = Number.NEGATIVE_INFINITY;
+  private cellsLayout: PageMapLayout | null = null;
+  private cellsEpoch = -1;
   /** When the last frame went out (deps.now()). */
   private lastFrameAt = Number.NEGATIVE_INFINITY;
   private doneSent = false;
@@ -667,12 +687,27 @@ export class SimHost {
     // Playing, frames keep to the page's interval (due at half a tick short of it, so 33 ms is
     // every other 16 ms tick); paused or finished, a frame goes out at once.
     const now = this.deps.now();
-    if (this.playing && !sim.done && now - this.lastFrameAt < this.frameIntervalMs - TICK_MS / 2) return;
-    const buffer = this.pool.acquire(layout.cells);
-    if (!buffer) return;
-    const cells = new Uint8Array(buffer, 0, layout.cells);
-    sim.renderPageMap(cells, layout.bucketShift, layout.firstPfn, layout.cells * 2 ** layout.bucketShift);
-    const overview = this.overview(sim);
+    const capped = this.playing && !sim.done;
+    if (capped && now - this.lastFrameAt < this.frameIntervalMs - TICK_MS / 2) return;
+    // The page map is rendered again only as often as RENDER_SHARE affords; frames in between
+    // carry the clock, counters, series and cursor without cells (the page keeps its map). A new
+    // run or layout always gets its cells.
+    const fresh = this.cellsLayout !== layout || this.cellsEpoch !== this.epoch;
+    const renderDue =
+      !capped || this.frameIntervalMs === 0 || fresh || now - this.lastCellsAt >= this.renderMs / RENDER_SHARE - TICK_MS / 2;
+    let cells: Uint8Array | undefined;
+    let overview: FrameMessage['overview'];
+    if (renderDue) {
+      const buffer = this.pool.acquire(layout.cells);
+      if (!buffer) return;
+      cells = new Uint8Array(buffer, 0, layout.cells);
+      sim.renderPageMap(cells, layout.bucketShift, layout.firstPfn, layout.cells * 2 ** layout.bucketShift);
+      overview = this.overview(sim);
+      this.renderMs = this.deps.now() - now;
+      this.lastCellsAt = now;
+      this.cellsLayout = layout;
+      this.cellsEpoch = this.epoch;
+    }
 
     const all = sim.events;
     const events = all.slice(this.eventCursor);
@@ -695,7 +730,7 @@ export class SimHost {
         done,
         pageCount: sim.pageCount,
         stats,
-        cells,
+        ...(cells ? { cells } : {}),
         layout,
         events,
         virtqueue,
@@ -703,7 +738,7 @@ export class SimHost {
         ...(overview ? { overview } : {}),
       },
       [
-        buffer,
+        ...(cells ? [cells.buffer] : []),
         series.t.buffer,
         series.transferred.buffer,
         series.remaining.buffer,

@@ -3,6 +3,7 @@ import { InProcessEngineClient } from '../../src/client/in-process-client';
 import { SCENARIO_PRESETS } from '../../src/engine/scenario';
 import { Simulation } from '../../src/engine/simulation';
 import type { FrameMessage, FromWorker } from '../../src/protocol';
+import { cellsOf } from '../protocol/frames';
 
 /** Collects messages and lets a test wait for one that matches. */
 function connect() {
@@ -33,9 +34,9 @@ describe('InProcessEngineClient with the real engine', () => {
     expect(first).toMatchObject({ epoch: 1, simTimeMs: 0, phase: 'idle', pageCount: 262144, done: false });
     expect(first.layout).toMatchObject({ bucketShift: 0, cells: 262144 });
     expect(first.cells).toBeInstanceOf(Uint8Array);
-    expect(first.cells.length).toBe(262144);
+    expect(cellsOf(first).length).toBe(262144);
     expect(first.virtqueue.size).toBe(128);
-    client.send({ type: 'returnBuffer', buffer: first.cells.buffer as ArrayBuffer });
+    client.send({ type: 'returnBuffer', buffer: cellsOf(first).buffer as ArrayBuffer });
     client.send({ type: 'runToEnd' });
     const done = await next((m): m is Extract<FromWorker, { type: 'done' }> => m.type === 'done');
     expect(done.stats.status).toBe('completed');

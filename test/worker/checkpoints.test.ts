@@ -6,6 +6,7 @@ import type { ModeId, Scenario } from '../../src/engine/types';
 import type { FrameMessage, FromWorker, TimelineMessage } from '../../src/protocol';
 import { manualTimers } from './manual-timers';
 import { SimHost } from '../../src/worker/sim-host';
+import { cellsOf } from '../protocol/frames';
 
 const small = (o: Partial<Scenario>): Scenario => resolveScenario('rfc-case-1', { guestGiB: 0.0625, ...o });
 
@@ -34,7 +35,7 @@ function realHost(workMs = 40) {
   const settle = () => {
     for (let guard = 0; guard < 100_000; guard++) {
       const f = frames();
-      while (returned < f.length) host.handle({ type: 'returnBuffer', buffer: f[returned++].cells.buffer as ArrayBuffer });
+      while (returned < f.length) host.handle({ type: 'returnBuffer', buffer: cellsOf(f[returned++]).buffer as ArrayBuffer });
       if (!clock.next()) return;
     }
     throw new Error('timers never settled');

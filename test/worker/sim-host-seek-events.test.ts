@@ -12,6 +12,7 @@ import type { ModeId, Scenario, SimEvent } from '../../src/engine/types';
 import type { FrameMessage, FromWorker } from '../../src/protocol';
 import { manualTimers } from './manual-timers';
 import { SimHost } from '../../src/worker/sim-host';
+import { cellsOf } from '../protocol/frames';
 
 // RFC case 2 at 1/4 GiB in pv mode: 226 ms of simulated time, 24 events (phase, free-page
 // request and bitmap, syncs, virtqueue traffic), spread from 0 to the end; ~15 ms to run.
@@ -33,7 +34,7 @@ function realHost() {
   const send = (msg: unknown) => {
     const before = frames().length;
     host.handle(msg);
-    for (const f of frames().slice(before)) host.handle({ type: 'returnBuffer', buffer: f.cells.buffer as ArrayBuffer });
+    for (const f of frames().slice(before)) host.handle({ type: 'returnBuffer', buffer: cellsOf(f).buffer as ArrayBuffer });
   };
   return { send, frames, last, posted };
 }
@@ -57,7 +58,7 @@ function expectFrameIsFresh(f: FrameMessage, s: Scenario, ms: number): void {
   expect(f.stats).toEqual(fresh.stats());
   const cells = new Uint8Array(f.layout.cells);
   fresh.renderPageMap(cells, f.layout.bucketShift, f.layout.firstPfn, f.layout.cells * 2 ** f.layout.bucketShift);
-  expect(Array.from(f.cells)).toEqual(Array.from(cells));
+  expect(Array.from(cellsOf(f))).toEqual(Array.from(cells));
 }
 
 describe('SimHost: seek and mode switch after frames that carried events (real engine)', () => {
@@ -145,7 +146,7 @@ describe('SimHost: seek and mode switch after frames that carried events (real e
     });
     const frames = () => posted.filter((m): m is FrameMessage => m.type === 'frame');
     const giveBackAll = () => {
-      for (const f of frames()) host.handle({ type: 'returnBuffer', buffer: f.cells.buffer as ArrayBuffer });
+      for (const f of frames()) host.handle({ type: 'returnBuffer', buffer: cellsOf(f).buffer as ArrayBuffer });
     };
     host.handle({ type: 'load', scenario: scenario() });
     host.handle({ type: 'setSpeed', simMsPerWallMs: 1 });

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { MIG_SKIPPED, migrationOf } from '../../src/engine/model/page-state';
 import type { FrameMessage, FromWorker, ProgressMessage } from '../../src/protocol';
 import { manualTimers } from './manual-timers';
-import { SimHost, TICK_MS } from '../../src/worker/sim-host';
+import { RENDER_SHARE, SimHost, TICK_MS } from '../../src/worker/sim-host';
 import { FAKE_SETUP_MS, FakeSimulation, fakeScenario } from './fake-simulation';
+import { cellsOf } from '../protocol/frames';
 
 /**
  * A host with a hand-driven clock and timer queue. `autoAdvanceMs`: every now() call moves the
@@ -34,8 +35,15 @@ function harness(
     now += ms;
     clock.next();
   };
-  const giveBack = (f: FrameMessage) => host.handle({ type: 'returnBuffer', buffer: f.cells.buffer as ArrayBuffer });
-  return { host, posted, frames, lastFrame, tick, giveBack, timers };
+  /** Hands a frame's cells back, as the page does once it painted them (frames without cells hold none). */
+  const giveBack = (f: FrameMessage) => {
+    if (f.cells) host.handle({ type: 'returnBuffer', buffer: f.cells.buffer as ArrayBuffer });
+  };
+  /** Moves the wall clock on without running a timer (work that takes time, e.g. a render). */
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  return { host, posted, frames, lastFrame, tick, giveBack, advance, wallMs: () => now, timers };
 }
 
 describe('SimHost', () => {
@@ -51,9 +59,9 @@ describe('SimHost', () => {
     expect(f.pageCount).toBe(4096);
     // 4096 pages into 64x64 px: one page per pixel, scale 1
     expect(f.layout).toMatchObject({ bucketShift: 0, cells: 4096, cols: 64, rows: 64, scale: 1 });
-    expect(f.cells.length).toBe(4096);
+    expect(cellsOf(f).length).toBe(4096);
     const transfer = h.posted.at(-1)?.transfer ?? [];
-    expect(transfer).toContain(f.cells.buffer);
+    expect(transfer).toContain(cellsOf(f).buffer);
   });
 
   it('buckets pages when the map is smaller than the guest', () => {
@@ -73,7 +81,7 @@ describe('SimHost', () => {
     const f = h.lastFrame();
     // 512 pages fit 1024 px at one page per cell; the window starts at pfn 1000
     expect(f.layout).toMatchObject({ bucketShift: 0, cells: 512, firstPfn: 1000 });
-    expect(f.cells.length).toBe(512);
+    expect(cellsOf(f).length).toBe(512);
     // 4096 pages at <= 1024 cells: 4 pages per overview cell
     expect(f.overview?.bucketShift).toBe(2);
     expect(f.overview?.cells.length).toBe(1024);
@@ -153,6 +161,65 @@ describe('SimHost', () => {
     expect(h.frames().length).toBe(before + 8);
   });
 
+  it('at a capped cadence, renders the page map only as often as RENDER_SHARE affords; the frames between carry no cells', () => {
+    /** A fake whose page-map render takes `renderMs` of wall time: long enough for two frames between renders. */
+    const slowMs = 3 * 33 * RENDER_SHARE;
+    let renderMs = slowMs;
+    let h: ReturnType<typeof harness>;
+    class SlowRender extends FakeSimulation {
+      override renderPageMap(...args: Parameters<FakeSimulation['renderPageMap']>): void {
+        h.advance(renderMs);
+        super.renderPageMap(...args);
+      }
+    }
+    h = harness((s) => new SlowRender(fakeScenario(s)));
+    h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 }) }); // 2.6 s of simulated run
+    h.host.handle({ type: 'setSpeed', simMsPerWallMs: 1 });
+    h.host.handle({ type: 'setFrameInterval', ms: 33 });
+    h.host.handle({ type: 'play' });
+    for (const f of h.frames()) h.giveBack(f);
+    /** Over `n` ticks: the wall time each frame went out at (before its render), and whether it had cells. */
+    const run = (n: number) => {
+      const out: { at: number; cells: boolean; simMs: number }[] = [];
+      for (let i = 0; i < n; i++) {
+        const before = h.frames().length;
+        const at = h.wallMs() + TICK_MS;
+        h.tick();
+        if (h.frames().length === before) continue;
+        const f = h.lastFrame();
+        out.push({ at, cells: f.cells !== undefined, simMs: f.simTimeMs });
+        h.giveBack(f);
+      }
+      return out;
+    };
+    const gaps = (xs: number[]) => xs.slice(1).map((x, i) => x - xs[i]);
+    // Cells at most every slowMs / RENDER_SHARE = 99 ms (due half a tick early); frames still
+    // at the page's 33 ms (due from 25), each with the clock moving on.
+    const every = slowMs / RENDER_SHARE;
+    const slow = run(30).slice(1);
+    expect(Math.min(...gaps(slow.map((f) => f.at)))).toBeGreaterThanOrEqual(33 - TICK_MS / 2);
+    const withCells = slow.filter((f) => f.cells).map((f) => f.at);
+    expect(Math.min(...gaps(withCells))).toBeGreaterThanOrEqual(every - TICK_MS / 2);
+    expect(Math.max(...gaps(withCells))).toBeLessThanOrEqual(every + 2 * TICK_MS);
+    expect(slow.filter((f) => !f.cells).length).toBeGreaterThan(withCells.length);
+    expect(gaps(slow.map((f) => f.simMs)).every((d) => d > 0)).toBe(true);
+    // Cheap renders: cells in every frame (from the first render that took 1 ms).
+    renderMs = 1;
+    run(6);
+    expect(run(8).every((f) => f.cells)).toBe(true);
+    // Without a cap (single view), cells every tick however slow the render.
+    renderMs = slowMs;
+    h.host.handle({ type: 'setFrameInterval', ms: 0 });
+    expect(run(4).map((f) => f.cells)).toEqual([true, true, true, true]);
+    // Paused, the frame goes out at once, with cells.
+    h.host.handle({ type: 'setFrameInterval', ms: 33 });
+    run(3);
+    const before = h.frames().length;
+    h.host.handle({ type: 'pause' });
+    expect(h.frames().length).toBe(before + 1);
+    expect(h.lastFrame().cells).toBeDefined();
+  });
+
   it('runs to the end at speed Infinity within a few ticks, then posts done with verification', () => {
     const h = harness();
     h.host.handle({ type: 'load', scenario: fakeScenario() });
@@ -225,14 +292,14 @@ describe('SimHost', () => {
     h.giveBack(h.lastFrame());
     h.host.handle({ type: 'seek', simMs: 8 });
     const original = h.lastFrame();
-    const skippedOriginal = original.cells.filter((c) => migrationOf(c) === MIG_SKIPPED).length;
+    const skippedOriginal = cellsOf(original).filter((c) => migrationOf(c) === MIG_SKIPPED).length;
     h.giveBack(original);
     h.host.handle({ type: 'setMode', mode: 'pv' });
     const pv = h.lastFrame();
     expect(pv.simTimeMs).toBe(8);
     expect(pv.stats.migviz.mode).toBe('pv');
     expect(skippedOriginal).toBe(0);
-    expect(pv.cells.filter((c) => migrationOf(c) === MIG_SKIPPED).length).toBe(3072); // 3 of 4 pages free
+    expect(cellsOf(pv).filter((c) => migrationOf(c) === MIG_SKIPPED).length).toBe(3072); // 3 of 4 pages free
   });
 
   it('turns exceptions into error messages and recovers on the next load', () => {
@@ -430,7 +497,7 @@ describe('SimHost: every message checked at the boundary (issue 9, defect 8)', (
     h.host.handle({ type: 'load', scenario: fakeScenario({ guestGiB: 1 / 4 }) });
     h.host.handle({ type: 'setSpeed', simMsPerWallMs: 0.2 });
     expect(h.frames()).toHaveLength(2); // both buffers out with the UI
-    const size = h.frames()[0].cells.buffer.byteLength;
+    const size = cellsOf(h.frames()[0]).buffer.byteLength;
     // Buffers the pool never handed out, of another size or the same size beyond what is owed.
     h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(size * 2) });
     h.host.handle({ type: 'returnBuffer', buffer: new ArrayBuffer(7) });

@@ -109,10 +109,13 @@ export class LiveRun {
     this.stats = f.stats;
     this.layout = f.layout;
     this.virtqueue = f.virtqueue;
-    this.overview = f.overview ?? null;
-    // A newer frame makes the unpainted one worthless: give its buffer back right away.
-    if (this.pending) this.returnBuffer(this.pending.buffer as ArrayBuffer);
-    this.pending = f.cells;
+    // A frame without cells leaves the map (and its overview) as the last cells drew it.
+    if (f.cells) {
+      this.overview = f.overview ?? null;
+      // A newer map makes the unpainted one worthless: give its buffer back right away.
+      if (this.pending) this.returnBuffer(this.pending.buffer as ArrayBuffer);
+      this.pending = f.cells;
+    }
     this.seq++;
   }
 
