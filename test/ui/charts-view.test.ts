@@ -119,6 +119,23 @@ describe('ChartsView', () => {
     expect(anchors[0]).toBe('middle');
   });
 
+  it('with a budget spent, draws one pane per call, from where the last call stopped', () => {
+    const view = new ChartsView(svg, darkTheme);
+    const u = { runs: [{ id: 'run', label: '', series: series(50), markers: [] }], simTimeMs: 490 };
+    const lined = () => PANES.map((p) => svg.querySelector(`.chart-${p.id} path.chart-line`) !== null);
+    const spent = { t0: performance.now() - 1, ms: 0 };
+    expect(view.updateRuns(u, spent)).toBe(false);
+    expect(lined()).toEqual([true, false, false]);
+    expect(view.updateRuns(u, spent)).toBe(false);
+    expect(lined()).toEqual([true, true, false]);
+    // The last pane done: the readouts follow, and the next draw starts from the first pane again.
+    expect(svg.querySelector('.chart-throughput .chart-readout')?.textContent).toBe('');
+    expect(view.updateRuns(u, spent)).toBe(true);
+    expect(lined()).toEqual([true, true, true]);
+    expect(svg.querySelector('.chart-throughput .chart-readout')?.textContent).toBe('1000 MB/s');
+    expect(view.updateRuns(u, { t0: performance.now(), ms: 1000 })).toBe(true);
+  });
+
   it('redraws an axis only when its domain changed, and then to the new domain', () => {
     const view = new ChartsView(svg, darkTheme);
     const xTicks = () => [...svg.querySelectorAll('.chart-throughput .chart-x .tick text')].map((t) => t.textContent);

@@ -11,7 +11,14 @@ import {
   pageCode,
 } from '../../src/engine/model/page-state';
 import { pageMapLayout } from '../../src/protocol';
-import { buildPageMapLut, cursorMarker, paintPageMap, rgbaWord } from '../../src/ui/render/page-map-painter';
+import {
+  buildPageMapLut,
+  cursorMarker,
+  paintPageMap,
+  paintPageMapRows,
+  paintPageMapSubdivided,
+  rgbaWord,
+} from '../../src/ui/render/page-map-painter';
 import { darkTheme } from '../../src/ui/theme';
 
 const lut = buildPageMapLut(darkTheme);
@@ -88,6 +95,32 @@ describe('paintPageMap', () => {
     expect(out[0]).toBe(rgbaWord(fam['free-stale'].sent));
     expect(out[l.cells - 1]).toBe(rgbaWord(fam['free-stale'].sent));
     expect(out[l.cells]).toBe(bg); // first pixel past guest RAM
+  });
+});
+
+describe('paintPageMapRows', () => {
+  it('painted in bands of rows, any cut, gives the same pixels as one pass (1 and 4 px per cell)', () => {
+    // Every code, a last row partly past the cells, and a pattern that depends on the row.
+    const codes = Array.from({ length: 47 }, (_, i) => (i * 5) % CELL_OUTSIDE);
+    const cells = Uint8Array.from(codes);
+    const cols = 7;
+    const rows = Math.ceil(cells.length / cols); // 7 rows, the last one 5 cells short
+    for (const k of [1, 4]) {
+      const whole = new Uint32Array(cols * k * rows * k);
+      paintPageMapSubdivided(cells, cols, k, lut, whole);
+      for (const cuts of [[0, rows], [0, 1, rows], [0, 3, 4, rows], [0, 1, 2, 3, 4, 5, 6, rows]]) {
+        const banded = new Uint32Array(whole.length).fill(0xdeadbeef);
+        for (let b = 0; b + 1 < cuts.length; b++) paintPageMapRows(cells, cols, k, lut, banded, cuts[b], cuts[b + 1]);
+        expect(Array.from(banded)).toEqual(Array.from(whole));
+      }
+    }
+  });
+
+  it('leaves the rows outside the band untouched', () => {
+    const cells = new Uint8Array(12).fill(pageCode(MIG_SENT, GUEST_USED));
+    const out = new Uint32Array(12).fill(7);
+    paintPageMapRows(cells, 4, 1, lut, out, 1, 2); // the middle row of 3
+    expect(Array.from(out)).toEqual([7, 7, 7, 7, ...new Array(4).fill(rgbaWord(fam.used.sent)), 7, 7, 7, 7]);
   });
 });
 

@@ -115,6 +115,9 @@ describe('throttledPainter', () => {
     vi.useRealTimers();
   });
 
+  /** A draw at this time stops short (returns false), as a chart whose frame's time ran out. */
+  const UNFINISHED_AT = 999;
+
   /** Two watched runs (as in a compare), a painter throttled to 100 ms, and the draws it made. */
   function setup() {
     vi.useFakeTimers();
@@ -128,7 +131,10 @@ describe('throttledPainter', () => {
       runs,
       timeMs: () => time,
       minIntervalMs: 100,
-      draw: (t) => drawn.push(t),
+      draw: (t) => {
+        drawn.push(t);
+        return t !== UNFINISHED_AT;
+      },
     });
     h.scheduler.add(painter.paint);
     return { h, runs, drawn, setTime: (t: number) => (time = t), painter };
@@ -161,6 +167,23 @@ describe('throttledPainter', () => {
     expect(s.h.pending()).toBe(1);
     s.h.frame(); // ...which draws the last change
     expect(s.drawn).toEqual([0, 30]);
+    s.painter.dispose();
+  });
+
+  it('a draw that stopped short draws again in the next frame, inside the interval', () => {
+    const s = setup();
+    s.h.frame(); // drawn at 0
+    s.h.advance(100);
+    s.runs[0].live = { seq: 1, runSeq: 0, done: false };
+    s.setTime(UNFINISHED_AT);
+    s.h.scheduler.requestFrame();
+    s.h.frame();
+    expect(s.drawn).toEqual([0, UNFINISHED_AT]);
+    expect(s.h.pending()).toBe(1); // it asked for the next frame itself
+    s.setTime(UNFINISHED_AT + 1); // nothing else to wait for: no throttle, no new data needed
+    s.h.frame();
+    expect(s.drawn).toEqual([0, UNFINISHED_AT, UNFINISHED_AT + 1]);
+    expect(s.h.pending()).toBe(0);
     s.painter.dispose();
   });
 

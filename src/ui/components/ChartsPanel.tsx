@@ -83,13 +83,18 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
         const measuredEnd = measuredRun ? measuredRun.series.t[measuredRun.series.length - 1] : 0;
         const endMs = fixed ? Math.max(measuredEnd, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
         if (measuredRun) runs.push(measuredRun);
-        view.updateRuns({
-          runs,
-          simTimeMs: t,
-          endMs: endMs && endMs > 0 ? endMs : undefined,
-          scale: overlay && axis === 'log' ? 'log' : 'linear',
-          showNow: overlay,
-        });
+        // Half the frame's painting budget (the page map paints in the same frame); the panes
+        // left wait for the next frame.
+        return view.updateRuns(
+          {
+            runs,
+            simTimeMs: t,
+            endMs: endMs && endMs > 0 ? endMs : undefined,
+            scale: overlay && axis === 'log' ? 'log' : 'linear',
+            showNow: overlay,
+          },
+          { t0: performance.now(), ms: scheduler.budgetMs / 2 },
+        );
       },
     });
     const remove = scheduler.add(painter.paint);

@@ -59,6 +59,7 @@ export function ConvergencePanel({ panels, overlay = false }: { panels: readonly
         });
         const endMs = overlay ? Math.max(0, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : 0;
         view.update({ runs, simTimeMs: t, endMs: endMs > 0 ? endMs : undefined });
+        return true;
       },
     });
     const remove = scheduler.add((now) => {

@@ -50,7 +50,9 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     const canvas = canvasRef.current;
     if (!canvas) return;
     const view = new PageMapView(canvas, c.live, themeRef.current);
-    view.onThrottled = () => scheduler.requestFrame();
+    view.onDeferred = () => scheduler.requestFrame();
+    // Half the frame's painting budget: the charts and the virtqueue paint in the same frame.
+    view.bandBudgetMs = scheduler.budgetMs / 2;
     viewRef.current = view;
     const unregister = exports.addPageMap(c, canvas);
     const remove = scheduler.add(view.paint);

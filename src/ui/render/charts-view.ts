@@ -268,6 +268,8 @@ export class ChartsView {
   private readonly crossLine: Selection<SVGLineElement, unknown, null, undefined>;
   private hoverT: number | null = null;
   private lastRuns: readonly ChartRun[] = [];
+  /** The pane a budgeted draw stopped before (updateRuns); the next draw starts with it. */
+  private resumePane = 0;
   /** A click on the plot asks to seek here (simulated ms). */
   onSeek: ((t: number) => void) | null = null;
 
@@ -400,7 +402,13 @@ export class ChartsView {
     this.updateRuns({ runs: [{ id: 'run', label: '', series: u.series, markers: u.markers }], simTimeMs: u.simTimeMs });
   }
 
-  updateRuns(u: RunsUpdate): void {
+  /**
+   * Draws `u` on every pane. With a `budget`, it stops once `budget.ms` have passed since
+   * `budget.t0` (after at least one pane) and returns false: the caller draws again in the next
+   * frame, which draws the panes left. A warm draw of all three panes takes a few ms; the
+   * first one at load creates the axes and runs d3's cold code, 35-55 ms in one frame.
+   */
+  updateRuns(u: RunsUpdate, budget?: { t0: number; ms: number }): boolean {
     let tEnd = u.simTimeMs;
     for (const r of u.runs) if (r.series.length > 0) tEnd = Math.max(tEnd, r.series.t[r.series.length - 1]);
     const log = u.scale === 'log';
@@ -418,7 +426,14 @@ export class ChartsView {
     this.lastRuns = u.runs;
     const overlay = u.runs.length > 1;
     const plotted = u.runs.map((r) => ({ r, idx: plottedIndices(r.series.length) }));
-    for (const p of this.panes) {
+    const start = this.resumePane;
+    this.resumePane = 0;
+    for (let k = start; k < this.panes.length; k++) {
+      const p = this.panes[k];
+      if (k > start && budget && performance.now() - budget.t0 >= budget.ms) {
+        this.resumePane = k;
+        return false;
+      }
       const lines = plotted.map(({ r, idx }) => ({
         r,
         idx,
@@ -501,6 +516,7 @@ export class ChartsView {
     // Under a resting pointer the crosshair keeps reading the moving lines.
     if (this.hoverT === null) this.restoreReadouts();
     else this.hoverAt(this.hoverT);
+    return true;
   }
 
   /**

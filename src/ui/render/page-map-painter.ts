@@ -73,17 +73,7 @@ export function buildPageMapLut(theme: Theme): Uint32Array {
  * cell get the CELL_OUTSIDE colour. Patterned states alternate colours on (x + y) parity.
  */
 export function paintPageMap(cells: Uint8Array, cols: number, lut: Uint32Array, out32: Uint32Array): void {
-  const n = cells.length;
-  const total = out32.length;
-  const outside0 = lut[CELL_OUTSIDE * 2];
-  const outside1 = lut[CELL_OUTSIDE * 2 + 1];
-  for (let y = 0, i = 0; i < total; y++) {
-    const rowEnd = Math.min(total, i + cols);
-    let parity = y & 1;
-    for (; i < rowEnd; i++, parity ^= 1) {
-      out32[i] = i < n ? lut[(cells[i] << 1) | parity] : parity ? outside1 : outside0;
-    }
-  }
+  paintPageMapRows(cells, cols, 1, lut, out32, 0, Math.ceil(out32.length / cols));
 }
 
 /**
@@ -101,14 +91,40 @@ export function subPixelsFor(scale: number): number {
  * pattern alternating inside the cell. k = 1 is paintPageMap.
  */
 export function paintPageMapSubdivided(cells: Uint8Array, cols: number, k: number, lut: Uint32Array, out32: Uint32Array): void {
+  paintPageMapRows(cells, cols, k, lut, out32, 0, Math.ceil(out32.length / (cols * k * k)));
+}
+
+/**
+ * paintPageMapSubdivided for the cell rows [fromRow, toRow) only; the rest of `out32` is left as
+ * it was. A paint that would take too long for one frame is done in bands of rows (PageMapView).
+ */
+export function paintPageMapRows(
+  cells: Uint8Array,
+  cols: number,
+  k: number,
+  lut: Uint32Array,
+  out32: Uint32Array,
+  fromRow: number,
+  toRow: number,
+): void {
+  const n = cells.length;
   if (k === 1) {
-    paintPageMap(cells, cols, lut, out32);
+    const total = out32.length;
+    const outside0 = lut[CELL_OUTSIDE * 2];
+    const outside1 = lut[CELL_OUTSIDE * 2 + 1];
+    const end = Math.min(total, toRow * cols);
+    for (let y = fromRow, i = fromRow * cols; i < end; y++) {
+      const rowEnd = Math.min(end, i + cols);
+      let parity = y & 1;
+      for (; i < rowEnd; i++, parity ^= 1) {
+        out32[i] = i < n ? lut[(cells[i] << 1) | parity] : parity ? outside1 : outside0;
+      }
+    }
     return;
   }
-  const n = cells.length;
   const w = cols * k;
-  const rows = Math.floor(out32.length / (w * k));
-  for (let cy = 0; cy < rows; cy++) {
+  const rows = Math.min(toRow, Math.floor(out32.length / (w * k)));
+  for (let cy = fromRow; cy < rows; cy++) {
     for (let cx = 0; cx < cols; cx++) {
       const i = cy * cols + cx;
       const code = i < n ? cells[i] : CELL_OUTSIDE;

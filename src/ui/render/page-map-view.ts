@@ -7,7 +7,10 @@
 import type { PageMapLayout } from '../../protocol';
 import type { LiveRun } from '../state/live-run';
 import type { Theme } from '../theme';
-import { buildPageMapLut, cursorMarker, paintPageMapSubdivided, subPixelsFor } from './page-map-painter';
+import { buildPageMapLut, cursorMarker, paintPageMapRows, paintPageMapSubdivided, subPixelsFor } from './page-map-painter';
+
+/** Rows painted between two looks at the clock while a paint may be cut into bands. */
+const BAND_ROWS = 16;
 
 /** Phases in which the scan cursor is meaningful. */
 const CURSOR_PHASES = new Set(['bulk', 'iterate', 'stop-copy']);
@@ -36,8 +39,19 @@ export class PageMapView {
   lastPaintMs = 0;
   /** The pinned page or cell (its first pfn), outlined on the map; null for none. */
   private pinnedPfn: number | null = null;
-  /** Called when a paint was deferred by the throttle (the owner schedules another frame). */
-  onThrottled: (() => void) | null = null;
+  /**
+   * Called when a paint was put off to a later frame (the throttle, or rows left of a paint cut
+   * into bands): the owner schedules another frame.
+   */
+  onDeferred: (() => void) | null = null;
+  /**
+   * Longest a paint may take in one frame before the rest of its rows wait for the next. A warm
+   * paint of a 1440x900 page's map takes 1-2 ms; the first one at load runs V8's unoptimised
+   * code, ~17 ms for the default 8 GiB map, in the same task as the frame's other first paints.
+   */
+  bandBudgetMs = Number.POSITIVE_INFINITY;
+  /** The next cell row of `lastCells` to paint while a paint is cut into bands; -1: none. */
+  private bandRow = -1;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -60,6 +74,7 @@ export class PageMapView {
     this.cursorOutline = theme.pageMap.cursorOutline;
     const g = this.grid;
     if (g && this.lastCellCount > 0) {
+      this.bandRow = -1; // repainted whole, now
       paintPageMapSubdivided(this.lastCells.subarray(0, this.lastCellCount), g.layout.cols, g.k, this.lut, g.out32);
       if (g.image && this.gridCtx) this.gridCtx.putImageData(g.image, 0, 0);
       this.compose();
@@ -89,26 +104,63 @@ export class PageMapView {
 
   /** Called by the rAF scheduler. Cheap when nothing new arrived. */
   paint = (now: number = performance.now()): void => {
+    const t0 = performance.now();
+    if (this.bandRow >= 0) {
+      // The rest of a paint cut into bands; newer cells wait until this one is on screen.
+      this.paintBands(t0);
+      this.lastPaintMs = performance.now() - t0;
+      return;
+    }
     if (this.live.seq === this.paintedSeq) return;
     // Throttled: leave the newest cells pending (LiveRun hands older ones back) and come back.
     if (now - this.lastPaintAt < this.minIntervalMs && !this.live.done) {
-      this.onThrottled?.();
+      this.onDeferred?.();
       return;
     }
     this.lastPaintAt = now;
-    const t0 = performance.now();
     this.paintedSeq = this.live.seq;
-    this.live.consumeCells((cells, layout) => {
-      const grid = this.ensureGrid(layout);
+    const fresh = this.live.consumeCells((cells, layout) => {
+      this.ensureGrid(layout);
       if (this.lastCells.length < cells.length) this.lastCells = new Uint8Array(cells.length);
       this.lastCells.set(cells);
       this.lastCellCount = cells.length;
-      paintPageMapSubdivided(cells, layout.cols, grid.k, this.lut, grid.out32);
-      if (grid.image && this.gridCtx) this.gridCtx.putImageData(grid.image, 0, 0);
+      this.bandRow = 0;
     });
-    this.compose();
+    // New cells are painted (in bands if need be); a frame without them moves the cursor only.
+    if (fresh) this.paintBands(t0);
+    else this.compose();
     this.lastPaintMs = performance.now() - t0;
   };
+
+  /**
+   * Paints the rows of `lastCells` from `bandRow` on until `bandBudgetMs` has passed since `t0`,
+   * and shows the image once every row is painted: a half-painted grid never reaches the screen.
+   */
+  private paintBands(t0: number): void {
+    const g = this.grid;
+    if (!g) {
+      this.bandRow = -1;
+      return;
+    }
+    const cells = this.lastCells.subarray(0, this.lastCellCount);
+    const { cols, rows } = g.layout;
+    let row = this.bandRow;
+    while (row < rows) {
+      const next = Math.min(rows, row + BAND_ROWS);
+      paintPageMapRows(cells, cols, g.k, this.lut, g.out32, row, next);
+      row = next;
+      if (row < rows && performance.now() - t0 >= this.bandBudgetMs) {
+        this.bandRow = row;
+        this.onDeferred?.();
+        return;
+      }
+    }
+    this.bandRow = -1;
+    if (g.image && this.gridCtx) this.gridCtx.putImageData(g.image, 0, 0);
+    this.compose();
+    // Frames that came while the bands were painted: their cells are next.
+    if (this.live.seq !== this.paintedSeq) this.onDeferred?.();
+  }
 
   private ensureGrid(layout: PageMapLayout) {
     const g = this.grid;

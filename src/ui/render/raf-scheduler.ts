@@ -33,7 +33,8 @@ export class RafScheduler {
   constructor(
     private readonly raf: (cb: FrameRequestCallback) => number = (cb) => requestAnimationFrame(cb),
     private readonly clock: () => number = () => performance.now(),
-    private readonly budgetMs: number = FRAME_BUDGET_MS,
+    /** Painting time per frame (FRAME_BUDGET_MS; tests: Infinity, every painter in one frame). */
+    readonly budgetMs: number = FRAME_BUDGET_MS,
   ) {}
 
   add(paint: PaintCallback): () => void {
@@ -88,36 +89,42 @@ export interface WatchedRun {
  * timer draws the last change), but never holds back the final frame. A restart (a seek, a reset,
  * a mode switch) is throttled like any change: a drag over the timeline restarts both runs of a
  * compare on every step, and drawing each restart at once drew the charts on every frame.
+ * `draw` returns whether it drew everything; false (its frame's time was up): it is called again in
+ * the next frame, throttle or not.
  */
 export function throttledPainter(opts: {
   scheduler: RafScheduler;
   runs: readonly WatchedRun[];
   timeMs: () => number;
   minIntervalMs: number;
-  draw: (t: number) => void;
+  draw: (t: number) => boolean;
 }): { paint: PaintCallback; dispose: () => void } {
   const { scheduler, runs, timeMs, minIntervalMs, draw } = opts;
   const seqs = runs.map(() => -1);
   let last = Number.NEGATIVE_INFINITY;
   let shownT = -1;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let unfinished = false;
   const paint = (now: number) => {
     const t = timeMs();
-    if (!runs.some((r, i) => r.live.seq !== seqs[i]) && t === shownT) return;
-    const final = runs.every((r) => r.live.done);
-    if (now - last < minIntervalMs && !final) {
-      timer ??= setTimeout(() => {
-        timer = null;
-        scheduler.requestFrame();
-      }, minIntervalMs);
-      return;
+    if (!unfinished) {
+      if (!runs.some((r, i) => r.live.seq !== seqs[i]) && t === shownT) return;
+      const final = runs.every((r) => r.live.done);
+      if (now - last < minIntervalMs && !final) {
+        timer ??= setTimeout(() => {
+          timer = null;
+          scheduler.requestFrame();
+        }, minIntervalMs);
+        return;
+      }
     }
     runs.forEach((r, i) => {
       seqs[i] = r.live.seq;
     });
     last = now;
     shownT = t;
-    draw(t);
+    unfinished = draw(t) === false;
+    if (unfinished) scheduler.requestFrame();
   };
   return {
     paint,
