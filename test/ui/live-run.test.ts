@@ -1,37 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FrameMessage } from '../../src/protocol';
 import { LiveRun } from '../../src/ui/state/live-run';
-import { cellsOf } from '../protocol/frames';
+import { cellsOf, frameMessage } from '../protocol/frames';
 
 function frame(epoch: number, over: Partial<FrameMessage> = {}): FrameMessage {
-  return {
-    type: 'frame',
-    epoch,
-    ack: 0,
-    simTimeMs: 0,
-    phase: 'setup',
-    round: 0,
-    cursor: 0,
-    playing: false,
-    done: false,
-    pageCount: 4,
-    stats: null as unknown as FrameMessage['stats'],
-    cells: new Uint8Array(4),
-    layout: { bucketShift: 0, cells: 4, cols: 2, rows: 2, scale: 1, firstPfn: 0 },
-    events: [],
-    virtqueue: null as unknown as FrameMessage['virtqueue'],
-    series: {
-      replace: false,
-      t: new Float64Array(),
-      transferred: new Float64Array(),
-      remaining: new Float64Array(),
-      threshold: new Float64Array(),
-      dirtyRate: new Float64Array(),
-      sendRate: new Float64Array(),
-      throttle: new Float64Array(),
-    },
-    ...over,
-  };
+  return frameMessage({ epoch, ...over });
 }
 
 describe('LiveRun', () => {

@@ -7,39 +7,21 @@ import { buildPageMapLut, paintPageMapSubdivided } from '../../src/ui/render/pag
 import { PageMapView } from '../../src/ui/render/page-map-view';
 import { LiveRun } from '../../src/ui/state/live-run';
 import { darkTheme } from '../../src/ui/theme';
+import { frameMessage } from '../protocol/frames';
 import { installCanvasFake, words } from './canvas-fake';
 
 const COLS = 10;
 const ROWS = 40; // 2.5 bands of 16 rows
 
-function frame(seq: number, code: number): FrameMessage {
-  return {
-    type: 'frame',
-    epoch: 1,
-    ack: 0,
-    simTimeMs: seq,
+/** A frame at `t` ms whose map is `code` everywhere. */
+function frame(t: number, code: number): FrameMessage {
+  return frameMessage({
+    simTimeMs: t,
     phase: 'bulk',
-    round: 1,
-    cursor: 0,
-    playing: false,
-    done: false,
     pageCount: COLS * ROWS,
-    stats: null as unknown as FrameMessage['stats'],
     cells: new Uint8Array(COLS * ROWS).fill(code),
     layout: { bucketShift: 0, cells: COLS * ROWS, cols: COLS, rows: ROWS, scale: 1, firstPfn: 0 },
-    events: [],
-    virtqueue: null as unknown as FrameMessage['virtqueue'],
-    series: {
-      replace: false,
-      t: new Float64Array(),
-      transferred: new Float64Array(),
-      remaining: new Float64Array(),
-      threshold: new Float64Array(),
-      dirtyRate: new Float64Array(),
-      sendRate: new Float64Array(),
-      throttle: new Float64Array(),
-    },
-  };
+  });
 }
 
 /** What one pass paints for a map of `code` everywhere. */
