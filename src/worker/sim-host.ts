@@ -126,8 +126,10 @@ export const TICK_MS = 16;
  * beside the page, and the budgets' machine has 2 cores. Measured there (headless Chromium,
  * idle 128 GiB compare playing, 6 runs of 8 s each way, interleaved): rendering both maps every
  * 33 ms, 1.7-10.4 % of the page's frames took over 17 ms (mean 4.1 %); at this share, 0.6-3.2 %
- * (mean 2.1 %), the maps refreshed every ~53 ms and the frames still came every 33 ms. A share
- * of 1/8 did no better for the page (mean 2.1 % over 3 runs) and refreshed the maps every ~100 ms.
+ * (mean 2.1 %), the frames still came every 33 ms and the maps every 35-54 ms (median gaps in
+ * three measurements: the share follows each render's wall time, which varies with the machine's
+ * load). A share of 1/8 did no better for the page (mean 2.1 % over 3 runs) and refreshed the
+ * maps every ~100 ms. At 8 GiB 96 % of frames keep their cells.
  */
 export const RENDER_SHARE = 1 / 4;
 /** Longest wall gap one tick may account for: a throttled or backgrounded worker does not jump. */
