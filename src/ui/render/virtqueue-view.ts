@@ -80,6 +80,8 @@ export class VirtqueueView {
   private readonly tokens = new Map<number, Token>();
   private theme: Theme;
   private ringSize = 0;
+  /** The idle reason the diagram shows (null: the queue is in use); undefined before the first update. */
+  private shownIdleReason: string | null | undefined = undefined;
   private ringTheme: Theme | null = null;
   private descPaths: SVGPathElement[] = [];
   /** State drawn per descriptor (255 = not drawn yet). */
@@ -142,11 +144,17 @@ export class VirtqueueView {
 
   update(u: VirtqueueUpdate): void {
     const reason = MODE_UI[u.mode].vqIdle;
-    const idle = reason !== null;
-    if (reason !== null) this.root.select('.vq-idle:not(.vq-idle-sub)').text(reason);
-    this.root.classed('is-idle', idle);
-    this.root.select('.vq-diagram').attr('opacity', idle ? 0.35 : 1);
-    this.root.selectAll('.vq-idle').attr('display', idle ? null : 'none');
+    // Only when the mode's idle reason changes: this runs on every frame, and rewriting the same
+    // attributes each time was half of update's time (profiled, 128 GiB compare playing for 6 s:
+    // 74 and 116 ms in update before, 29 and 57 ms after).
+    if (reason !== this.shownIdleReason) {
+      this.shownIdleReason = reason;
+      const idle = reason !== null;
+      if (reason !== null) this.root.select('.vq-idle:not(.vq-idle-sub)').text(reason);
+      this.root.classed('is-idle', idle);
+      this.root.select('.vq-diagram').attr('opacity', idle ? 0.35 : 1);
+      this.root.selectAll('.vq-idle').attr('display', idle ? null : 'none');
+    }
     if (u.snapshot) this.drawRing(u.snapshot);
     if (u.events.length > 0) this.applyEvents(u.events, u.reducedMotion);
   }
