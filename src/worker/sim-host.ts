@@ -193,10 +193,8 @@ export class SimHost {
   private frameIntervalMs = 0;
   /** How long the last page-map render took (deps.now() ms); see RENDER_SHARE. */
   private renderMs = 0;
-  /** When, for which layout and in which epoch the page map was last rendered. */
+  /** When the page map was last rendered; -Infinity after a new run or layout (relayout). */
   private lastCellsAt = Number.NEGATIVE_INFINITY;
-  private cellsLayout: PageMapLayout | null = null;
-  private cellsEpoch = -1;
   /** When the last frame went out (deps.now()). */
   private lastFrameAt = Number.NEGATIVE_INFINITY;
   private doneSent = false;
@@ -313,7 +311,7 @@ export class SimHost {
         break;
       case 'setViewport':
         this.viewport = { width: msg.width, height: msg.height, window: msg.window };
-        if (this.sim) this.layout = this.layoutFor(this.sim);
+        if (this.sim) this.relayout(this.sim);
         this.dirty = true;
         break;
       case 'returnBuffer':
@@ -527,7 +525,7 @@ export class SimHost {
     this.epoch++;
     this.targetMs = sim.clockMs;
     this.lastWallMs = this.deps.now();
-    this.layout = this.layoutFor(sim);
+    this.relayout(sim);
     this.eventCursor = 0;
     this.seriesSent = 0;
     this.seriesGeneration = -1;
@@ -535,9 +533,14 @@ export class SimHost {
     this.dirty = true;
   }
 
-  private layoutFor(sim: SimulationLike): PageMapLayout {
+  /**
+   * The map's layout for `sim` in the current viewport. Its next frame carries cells, whatever
+   * RENDER_SHARE says.
+   */
+  private relayout(sim: SimulationLike): void {
     const v = this.viewport;
-    return pageMapLayout(sim.pageCount, v.width, v.height, v.window);
+    this.layout = pageMapLayout(sim.pageCount, v.width, v.height, v.window);
+    this.lastCellsAt = Number.NEGATIVE_INFINITY;
   }
 
   /** The whole guest at <= OVERVIEW_CELLS cells, while the map is zoomed in (else undefined). */
@@ -693,10 +696,9 @@ export class SimHost {
     if (capped && now - this.lastFrameAt < this.frameIntervalMs - TICK_MS / 2) return;
     // The page map is rendered again only as often as RENDER_SHARE affords; frames in between
     // carry the clock, counters, series and cursor without cells (the page keeps its map). A new
-    // run or layout always gets its cells.
-    const fresh = this.cellsLayout !== layout || this.cellsEpoch !== this.epoch;
+    // run or layout always gets its cells (relayout).
     const renderDue =
-      !capped || this.frameIntervalMs === 0 || fresh || now - this.lastCellsAt >= this.renderMs / RENDER_SHARE - TICK_MS / 2;
+      !capped || this.frameIntervalMs === 0 || now - this.lastCellsAt >= this.renderMs / RENDER_SHARE - TICK_MS / 2;
     let cells: Uint8Array | undefined;
     let overview: FrameMessage['overview'];
     if (renderDue) {
@@ -707,8 +709,6 @@ export class SimHost {
       overview = this.overview(sim);
       this.renderMs = this.deps.now() - now;
       this.lastCellsAt = now;
-      this.cellsLayout = layout;
-      this.cellsEpoch = this.epoch;
     }
 
     const all = sim.events;
