@@ -83,8 +83,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
         const measuredEnd = measuredRun ? measuredRun.series.t[measuredRun.series.length - 1] : 0;
         const endMs = fixed ? Math.max(measuredEnd, ...panels.map((p) => p.store.getState().timeline?.endMs ?? 0)) : undefined;
         if (measuredRun) runs.push(measuredRun);
-        // Half the frame's painting budget (the page map paints in the same frame); the panes
-        // left wait for the next frame.
+        // The panes left when the view's share of the frame is spent wait for the next frame.
         return view.updateRuns(
           {
             runs,
@@ -93,7 +92,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
             scale: overlay && axis === 'log' ? 'log' : 'linear',
             showNow: overlay,
           },
-          { t0: performance.now(), ms: scheduler.budgetMs / 2 },
+          { t0: performance.now(), ms: scheduler.viewBudgetMs },
         );
       },
     });

@@ -113,11 +113,12 @@ export function OverviewStrip() {
     const canvas = canvasRef.current;
     if (!canvas) return;
     const lut = buildPageMapLut(theme);
-    let painted = -1;
+    let painted: typeof c.live.overview = null;
     return scheduler.add(() => {
+      // A new overview comes only with new cells (frames without cells keep it).
       const o = c.live.overview;
-      if (!o || c.live.seq === painted) return;
-      painted = c.live.seq;
+      if (!o || o === painted) return;
+      painted = o;
       if (canvas.width !== o.cells.length) {
         canvas.width = o.cells.length;
         canvas.height = 1;

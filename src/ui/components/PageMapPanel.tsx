@@ -51,8 +51,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     if (!canvas) return;
     const view = new PageMapView(canvas, c.live, themeRef.current);
     view.onDeferred = () => scheduler.requestFrame();
-    // Half the frame's painting budget: the charts and the virtqueue paint in the same frame.
-    view.bandBudgetMs = scheduler.budgetMs / 2;
+    view.bandBudgetMs = scheduler.viewBudgetMs;
     viewRef.current = view;
     const unregister = exports.addPageMap(c, canvas);
     const remove = scheduler.add(view.paint);

@@ -34,8 +34,16 @@ export class RafScheduler {
     private readonly raf: (cb: FrameRequestCallback) => number = (cb) => requestAnimationFrame(cb),
     private readonly clock: () => number = () => performance.now(),
     /** Painting time per frame (FRAME_BUDGET_MS; tests: Infinity, every painter in one frame). */
-    readonly budgetMs: number = FRAME_BUDGET_MS,
+    private readonly budgetMs: number = FRAME_BUDGET_MS,
   ) {}
+
+  /**
+   * What one costly view may spend of a frame before it stops and goes on in the next: half the
+   * budget, as the page map and the charts paint in the same frame.
+   */
+  get viewBudgetMs(): number {
+    return this.budgetMs / 2;
+  }
 
   add(paint: PaintCallback): () => void {
     this.painters.add(paint);
@@ -123,7 +131,7 @@ export function throttledPainter(opts: {
     });
     last = now;
     shownT = t;
-    unfinished = draw(t) === false;
+    unfinished = !draw(t);
     if (unfinished) scheduler.requestFrame();
   };
   return {
