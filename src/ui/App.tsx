@@ -24,6 +24,7 @@ import { AppProvider, type AppServices, PanelProvider, useAppState, useSession }
 import type { PanelController } from './state/panel-controller';
 import { Session, type SessionOptions } from './state/session';
 import type { Theme } from './theme';
+import { FONT_VARS } from './fonts';
 import { parseUrlState } from './url/url-state';
 
 export interface AppProps {
@@ -114,7 +115,7 @@ function useSystemTheme(session: Session): void {
 }
 
 function cssVars(t: Theme): CSSProperties {
-  const v: Record<string, string> = {};
+  const v: Record<string, string> = { ...FONT_VARS };
   for (const [k, value] of Object.entries(t.css)) v[`--${k}`] = value;
   return v as CSSProperties;
 }

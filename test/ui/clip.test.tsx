@@ -15,6 +15,7 @@ import {
 } from '../../src/ui/export/clip';
 import { SMALL, setup } from './app-harness';
 import { installCanvasFake } from './canvas-fake';
+import { FONT_MONO } from '../../src/ui/fonts';
 
 /** A 2D context that records what is drawn. */
 function recordingContext() {
@@ -83,7 +84,7 @@ describe('clip frames', () => {
       'completed',
     ]);
     // The clock is large, monospaced and right-aligned at the frame's right padding.
-    expect(texts[1].font).toMatch(/^600 40px ui-monospace/);
+    expect(texts[1].font).toBe(`600 40px ${FONT_MONO}`);
     expect(texts[1].args.slice(1)).toEqual([1262, 58]);
     expect(texts[1].align).toBe('right');
     // Mode labels in their mode's colour.

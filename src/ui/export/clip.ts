@@ -8,6 +8,7 @@
  * - `recordCanvas`: a thin wrapper around MediaRecorder on a canvas' captureStream. Browsers
  *   without them (jsdom, older Safari) are detected by `clipSupport`, and the dialog says so.
  */
+import { FONT_MONO, FONT_SANS } from '../fonts';
 
 /** The 2D-context calls a frame uses (a CanvasRenderingContext2D has them all). */
 export type ClipContext = Pick<
@@ -109,8 +110,6 @@ export function clipLayout(width: number, height: number, mapCount: number, mapA
   return { pad, titleSize, clockSize, labelSize, headY, labels, maps, charts };
 }
 
-const SANS = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
-const MONO = 'ui-monospace, "DejaVu Sans Mono", monospace';
 
 /** Draws one frame of a clip. */
 export function drawClipFrame(ctx: ClipContext, f: ClipFrame, width: number, height: number): void {
@@ -122,19 +121,19 @@ export function drawClipFrame(ctx: ClipContext, f: ClipFrame, width: number, hei
   ctx.textBaseline = 'alphabetic';
   ctx.fillStyle = f.colors.text;
   ctx.textAlign = 'left';
-  ctx.font = `600 ${L.titleSize}px ${SANS}`;
+  ctx.font = `600 ${L.titleSize}px ${FONT_SANS}`;
   ctx.fillText(f.title, L.pad, L.headY);
   ctx.textAlign = 'right';
-  ctx.font = `600 ${L.clockSize}px ${MONO}`;
+  ctx.font = `600 ${L.clockSize}px ${FONT_MONO}`;
   ctx.fillText(f.clock, width - L.pad, L.headY);
   f.maps.forEach((m, i) => {
     const at = L.labels[i];
     const box = L.maps[i];
     ctx.textAlign = 'left';
-    ctx.font = `700 ${L.labelSize}px ${SANS}`;
+    ctx.font = `600 ${L.labelSize}px ${FONT_SANS}`;
     ctx.fillStyle = m.color;
     ctx.fillText(m.label, at.x, at.y);
-    ctx.font = `${L.labelSize}px ${SANS}`;
+    ctx.font = `${L.labelSize}px ${FONT_SANS}`;
     ctx.fillStyle = f.colors.muted;
     ctx.textAlign = 'right';
     ctx.fillText(m.phase, box.x + box.w, at.y);

@@ -31,6 +31,7 @@ import {
 } from './exports';
 import type { View } from '../view';
 import { scenarioFileOf } from '../../engine/scenario';
+import { FONT_SANS } from '../fonts';
 
 export type ExportKind =
   | 'pagemap-png'
@@ -264,7 +265,7 @@ export function composePageMaps(src: ExportSource): HTMLCanvasElement {
   ctx.fillStyle = theme.css.bg;
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.fillStyle = theme.css.text;
-  ctx.font = '600 16px system-ui, sans-serif';
+  ctx.font = `600 16px ${FONT_SANS}`;
   let x = pad;
   for (const m of maps) {
     ctx.fillText(pageMapCaption(m.mode, s.timeMs()), x, pad + 16);

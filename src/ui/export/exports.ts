@@ -5,6 +5,7 @@
  */
 import type { LabelledPoint, SweepSeries } from '../../sweep/index';
 import type { QueryMigrate } from '../../engine/types';
+import { FONT_SANS } from '../fonts';
 
 /** The series fields exports need (a Simulation's Series or a worker frame's copy). */
 export interface SeriesLike {
@@ -155,7 +156,7 @@ function xmlText(s: string): string {
  */
 export function chartStyleSheet(c: { text: string; muted: string; border: string }): string {
   return [
-    `text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }`,
+    `text { font-family: ${FONT_SANS}; }`,
     `.chart-axis text { fill: ${c.muted}; font-size: 10px; }`,
     `.chart-axis path, .chart-axis line { stroke: ${c.border}; }`,
     `.chart-title { fill: ${c.text}; font-size: 11px; }`,
