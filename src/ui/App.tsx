@@ -79,12 +79,16 @@ export function App({ createClient, scheduler, mountInTurns = false, search, onC
   const { session } = services;
   const callbacks = useRef({ onController, onSession, onServices });
   useEffect(() => {
-    // The session lives as long as the App: started once, disposed on unmount.
-    session.start();
+    // The session lives as long as the App: disposed on unmount, started once the page's parts
+    // are on screen (mount-turns.ts says why; at once in the component tests).
+    const cancelStart = services.turns.whenDone(() => session.start());
     callbacks.current.onController?.(session.lead);
     callbacks.current.onSession?.(session);
     callbacks.current.onServices?.(services);
-    return () => session.dispose();
+    return () => {
+      cancelStart();
+      session.dispose();
+    };
   }, [session, services]);
   const reduced = useReducedMotion();
   useEffect(() => session.setReducedMotion(reduced), [reduced, session]);

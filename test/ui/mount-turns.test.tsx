@@ -44,6 +44,38 @@ describe('MountTurns', () => {
     expect(h.pending()).toBe(0);
   });
 
+  it('whenDone runs after the last part and one more frame; at once when turned off', () => {
+    const h = handDriven();
+    const log: string[] = [];
+    h.turns.wait(() => log.push('map'));
+    h.turns.whenDone(() => log.push('engines'));
+    h.turns.wait(() => log.push('charts')); // asked after whenDone: still shown first
+    h.frame();
+    h.frame();
+    expect(log).toEqual(['map', 'charts']);
+    h.frame(); // the frame that drew the charts has passed
+    expect(log).toEqual(['map', 'charts', 'engines']);
+    expect(h.pending()).toBe(0);
+
+    const off = new MountTurns(false, () => {
+      throw new Error('no frame is asked for');
+    });
+    off.whenDone(() => log.push('at once'));
+    expect(log.at(-1)).toBe('at once');
+  });
+
+  it('a cancelled whenDone does not run', () => {
+    const h = handDriven();
+    const log: string[] = [];
+    h.turns.wait(() => log.push('map'));
+    const cancel = h.turns.whenDone(() => log.push('engines'));
+    h.frame();
+    cancel();
+    h.frame();
+    expect(log).toEqual(['map']);
+    expect(h.pending()).toBe(0);
+  });
+
   it('a part that goes away before its turn gives the turn to the next', () => {
     const h = handDriven();
     const shown: string[] = [];
