@@ -21,7 +21,8 @@
  *   page responsive meanwhile (p95 frame <= 17 ms, no main-thread task over 50 ms).
  *   `--sweep-only` measures only this case.
  * - load (issue 13): no main-thread task over 50 ms from the navigation until the default page
- *   has drawn its first frames (1.5 s after the load event), over `--loads` loads (default 12):
+ *   has drawn its first frames and its timeline's pre-run is done (LOAD_WINDOW_MS after the load
+ *   event; the first frames come about 1 s after navigation), over `--loads` loads (default 12):
  *   it counts the loads that have one, and the longest task of each.
  *   `--load-only` measures only this case.
  * Each figure is the median over the runs. Run `npm run build` first (the npm script does).
@@ -184,8 +185,14 @@ async function measureScrub(browser: Browser, url: string, seconds: number): Pro
   return { ...r, moves, errors };
 }
 
+/**
+ * How long after the load event the load case watches. It was 1.5 s, which ended before some
+ * first frames were painted and before the timeline's pre-run; tasks over 50 ms came later too.
+ */
+const LOAD_WINDOW_MS = 5000;
+
 interface LoadRun {
-  /** Every main-thread task over 50 ms from the navigation to 1.5 s after the load event, ms. */
+  /** Every main-thread task over 50 ms from the navigation to LOAD_WINDOW_MS after load, ms. */
   tasks: number[];
   /** The JS and CSS files it fetched, as paths under dist ("assets/App-x.js"). */
   files: string[];
@@ -194,7 +201,7 @@ interface LoadRun {
 
 /** Loads the default page and returns its long tasks (the page's first render included). */
 async function measureLoad(browser: Browser, url: string): Promise<LoadRun> {
-  const { page, errors } = await openPage(browser, url, 1500);
+  const { page, errors } = await openPage(browser, url, LOAD_WINDOW_MS);
   const tasks = (await page.evaluate('[...window.__bench.loadTasks]')) as number[];
   const urls = (await page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")) as string[];
   const files = urls.map((u) => new URL(u).pathname.slice(1)).filter((f) => /^assets\/.+\.(js|css)$/.test(f));
