@@ -13,7 +13,7 @@ import {
   yTickLabels,
 } from '../../src/ui/render/charts-view';
 import { type MarkerEvent, SeriesBuffer } from '../../src/ui/state/live-run';
-import { darkTheme } from '../../src/ui/theme';
+import { darkTheme, lightTheme } from '../../src/ui/theme';
 
 /** A 1 GB/s transfer sampled every 10 ms for `n` samples; 2 pages less remaining per sample. */
 function series(n: number): SeriesBuffer {
@@ -158,6 +158,34 @@ describe('ChartsView', () => {
     expect(xTicks().at(-1)).toBe('1 s');
     expect(xTicks()).not.toContain('untouched');
     expect(yTicks()).not.toContain('untouched');
+  });
+
+  it('rebuilds the markers only when what they are drawn from changed', () => {
+    const view = new ChartsView(svg, darkTheme);
+    const title = () => svg.querySelector('.chart-remaining .marker-stop title') as Element;
+    view.update({ series: series(100), markers, simTimeMs: 990 });
+    title().textContent = 'untouched'; // a rebuild writes it again
+    // The same markers (another array, as after a restart that reached the same point).
+    view.update({ series: series(100), markers: markers.map((e) => ({ ...e })), simTimeMs: 995 });
+    expect(title().textContent).toBe('untouched');
+    // Another stop time: rebuilt.
+    const moved = markers.map((e) => (e.kind === 'phase' && e.phase === 'stop-copy' ? { ...e, t: 710 } : e));
+    view.update({ series: series(100), markers: moved, simTimeMs: 995 });
+    expect(title().textContent).toBe('stop-and-copy at 0.710 s');
+    // One marker more, then a new x domain, then another theme: each rebuilds them.
+    for (const change of [
+      () => view.update({ series: series(100), markers: [...moved, { t: 950, kind: 'sync', count: 3, newDirty: 0, remaining: 0 }], simTimeMs: 995 }),
+      () => view.update({ series: series(120), markers: [...moved, { t: 950, kind: 'sync', count: 3, newDirty: 0, remaining: 0 }], simTimeMs: 1190 }),
+      () => {
+        view.setTheme(lightTheme);
+        view.update({ series: series(120), markers: [...moved, { t: 950, kind: 'sync', count: 3, newDirty: 0, remaining: 0 }], simTimeMs: 1190 });
+      },
+    ]) {
+      title().textContent = 'untouched';
+      change();
+      expect(title().textContent).toBe('stop-and-copy at 0.710 s');
+    }
+    expect(svg.querySelectorAll('.chart-remaining .marker-sync')).toHaveLength(3);
   });
 
   it('the crosshair reads every run of every pane at a time, and a click seeks there', () => {
