@@ -1,11 +1,11 @@
 /**
  * Turning what the user typed into a Scenario. Parsing (is it a number?) happens here; range
- * checks are the engine's (its ScenarioSchema, field by field, and crossFieldIssues), so every
+ * checks are the engine's (its scenarioSchema(), field by field, and crossFieldIssues), so every
  * message is the one the CLI and links give. Each rejection belongs to one input, so a form marks
  * only that field; a bad input leaves the running scenario alone.
  */
 import { hasOwn, parseDecimal } from '../../engine/input';
-import { crossFieldIssues, LIMITS, resolveScenario, SCENARIO_PRESETS, ScenarioSchema } from '../../engine/scenario';
+import { crossFieldIssues, LIMITS, resolveScenario, SCENARIO_PRESETS, scenarioSchema } from '../../engine/scenario';
 import type { ModeId, Scenario, StressPattern, WorkloadId } from '../../engine/types';
 import { CHECKPOINT_BUDGET_BYTES } from '../../protocol';
 
@@ -87,7 +87,7 @@ export type InputErrors = Partial<Record<keyof ScenarioInputs, string>>;
 interface NumberInput {
   label: string;
   /** Scenario field it sets, and the factor from what is typed to the field's unit. */
-  field: keyof Scenario & keyof typeof ScenarioSchema.shape;
+  field: keyof Scenario & keyof ReturnType<typeof scenarioSchema>['shape'];
   scale: number;
   /** Whether the field means anything for this scenario (hidden fields are not checked). */
   applies: (s: Pick<ScenarioInputs, 'workload' | 'autoConverge'>) => boolean;
@@ -150,7 +150,7 @@ export function resolveInputs(presetId: string, mode: ModeId, inputs: ScenarioIn
       continue;
     }
     const value = spec.scale === 1 ? typed : Math.round(typed * spec.scale * 1000) / 1000;
-    const r = ScenarioSchema.shape[spec.field].safeParse(value);
+    const r = scenarioSchema().shape[spec.field].safeParse(value);
     if (!r.success) {
       errors[key] = sentence(r.error.issues[0]?.message ?? `${spec.label} is out of range`);
       continue;

@@ -123,55 +123,58 @@ const flag = (label: string) =>
 const modeField = (label: string) =>
   z.string().check(z.refine((v) => parseModeId(v) !== null, { message: `${label} must be one of ${UI_MODES.join(', ')}` }));
 
-/** Query key → validator and where the value goes. */
+/**
+ * Query key → validator, each built on first use (`fieldSchema`): zod builds a schema when it is
+ * declared, and a link names a few of these (why: scenarioSchema in src/engine/scenario.ts).
+ */
 const FIELDS = {
-  scenario: z.string().check(z.refine(isPresetId, { message: `scenario must be one of ${PRESET_IDS.join(', ')}` })),
-  view: z.string().check(
+  scenario: () => z.string().check(z.refine(isPresetId, { message: `scenario must be one of ${PRESET_IDS.join(', ')}` })),
+  view: () => z.string().check(
     z.refine((v) => v === 'compare' || v === 'sweep' || parseModeId(v) !== null, { message: `view must be one of ${VIEW_WORDS.join(', ')}` }),
   ),
-  x: z.enum(SWEEP_PARAM_IDS as [string, ...string[]], { error: `x (the sweep's parameter) must be one of ${SWEEP_PARAM_IDS.join(', ')}` }),
+  x: () => z.enum(SWEEP_PARAM_IDS as [string, ...string[]], { error: `x (the sweep's parameter) must be one of ${SWEEP_PARAM_IDS.join(', ')}` }),
   // Checked against x once both are read (readSweep): the range depends on the parameter.
-  values: z.string(),
-  modes: z.string().check(
+  values: () => z.string(),
+  modes: () => z.string().check(
     z.refine((v) => v.split(',').every((m) => parseModeId(m) !== null), {
       message: `modes (the sweep's lines) must be a comma list of ${UI_MODES.join(', ')}`,
     }),
     z.refine((v) => new Set(v.split(',')).size === v.split(',').length, { message: 'modes (the sweep\'s lines) name a mode twice' }),
   ),
-  y: z.enum(METRIC_IDS as [string, ...string[]], { error: `y (the sweep's metric) must be one of ${METRIC_IDS.join(', ')}` }),
-  over: modeField('over (the mode a speed-up is measured against)'),
-  seeds: num('seeds (per sweep point)', { min: 1, max: MAX_SEEDS }, true),
-  a: modeField('a (left mode of view=compare)'),
-  b: modeField('b (right mode of view=compare)'),
-  gib: num('gib (guest size, GiB)', LIMITS.guestGiB),
-  workload: z.enum(WORKLOAD_IDS as [string, ...string[]], { error: `workload must be one of ${WORKLOAD_IDS.join(', ')}` }),
-  link: num('link (Gbit/s)', LIMITS.linkGbps),
-  maxbw: num('maxbw (MiB/s)', LIMITS.maxBandwidthMiBs),
-  downtime: num('downtime (ms)', LIMITS.downtimeMs),
-  profile: z.string().check(
+  y: () => z.enum(METRIC_IDS as [string, ...string[]], { error: `y (the sweep's metric) must be one of ${METRIC_IDS.join(', ')}` }),
+  over: () => modeField('over (the mode a speed-up is measured against)'),
+  seeds: () => num('seeds (per sweep point)', { min: 1, max: MAX_SEEDS }, true),
+  a: () => modeField('a (left mode of view=compare)'),
+  b: () => modeField('b (right mode of view=compare)'),
+  gib: () => num('gib (guest size, GiB)', LIMITS.guestGiB),
+  workload: () => z.enum(WORKLOAD_IDS as [string, ...string[]], { error: `workload must be one of ${WORKLOAD_IDS.join(', ')}` }),
+  link: () => num('link (Gbit/s)', LIMITS.linkGbps),
+  maxbw: () => num('maxbw (MiB/s)', LIMITS.maxBandwidthMiBs),
+  downtime: () => num('downtime (ms)', LIMITS.downtimeMs),
+  profile: () => z.string().check(
     z.refine((v) => hasOwn(PROFILES, v), { message: `profile must be one of ${Object.keys(PROFILES).join(', ')}` }),
   ),
-  seed: num('seed', LIMITS.seed, true),
-  settle: num('settle (ms before the migration)', LIMITS.settleMs),
-  ws: num('ws (stress working set, GiB)', LIMITS.workingSetGiB),
-  dirty: num('dirty (stress dirty rate, MiB/s)', LIMITS.dirtyMiBs),
-  pattern: z.enum(STRESS_PATTERNS as [string, ...string[]], { error: `pattern must be one of ${STRESS_PATTERNS.join(', ')}` }),
-  hog: num('hog (% of RAM the after-hog memory hog touched)', LIMITS.hogPercent),
-  ac: flag('ac (auto-converge)'),
-  'ac-initial': num('ac-initial (cpu-throttle-initial, %)', LIMITS.cpuThrottle, true),
-  'ac-increment': num('ac-increment (cpu-throttle-increment, %)', LIMITS.cpuThrottle, true),
-  'ac-max': num('ac-max (max-cpu-throttle, %)', LIMITS.cpuThrottle, true),
-  speed: z.union([z.literal('max'), num('speed (sim ms per wall ms)', { min: 0.001, max: 10_000 })], {
+  seed: () => num('seed', LIMITS.seed, true),
+  settle: () => num('settle (ms before the migration)', LIMITS.settleMs),
+  ws: () => num('ws (stress working set, GiB)', LIMITS.workingSetGiB),
+  dirty: () => num('dirty (stress dirty rate, MiB/s)', LIMITS.dirtyMiBs),
+  pattern: () => z.enum(STRESS_PATTERNS as [string, ...string[]], { error: `pattern must be one of ${STRESS_PATTERNS.join(', ')}` }),
+  hog: () => num('hog (% of RAM the after-hog memory hog touched)', LIMITS.hogPercent),
+  ac: () => flag('ac (auto-converge)'),
+  'ac-initial': () => num('ac-initial (cpu-throttle-initial, %)', LIMITS.cpuThrottle, true),
+  'ac-increment': () => num('ac-increment (cpu-throttle-increment, %)', LIMITS.cpuThrottle, true),
+  'ac-max': () => num('ac-max (max-cpu-throttle, %)', LIMITS.cpuThrottle, true),
+  speed: () => z.union([z.literal('max'), num('speed (sim ms per wall ms)', { min: 0.001, max: 10_000 })], {
     error: 'speed must be a number from 0.001 to 10000, or max',
   }),
   // The upper bound is the run's cap, checked once the scenario is known (parseUrlState).
-  t: num('t (simulated ms)', { min: 0, max: Number.MAX_SAFE_INTEGER }),
-  play: flag('play'),
-  present: flag('present'),
-  embed: flag('embed'),
-  from: num('from (first page of the zoomed map)', { min: 0, max: MAX_PAGES - 1 }, true),
-  pages: num('pages (pages the zoomed map shows)', { min: MIN_WINDOW_PAGES, max: MAX_PAGES }, true),
-  pin: num('pin (pinned page)', { min: 0, max: MAX_PAGES - 1 }, true),
+  t: () => num('t (simulated ms)', { min: 0, max: Number.MAX_SAFE_INTEGER }),
+  play: () => flag('play'),
+  present: () => flag('present'),
+  embed: () => flag('embed'),
+  from: () => num('from (first page of the zoomed map)', { min: 0, max: MAX_PAGES - 1 }, true),
+  pages: () => num('pages (pages the zoomed map shows)', { min: MIN_WINDOW_PAGES, max: MAX_PAGES }, true),
+  pin: () => num('pin (pinned page)', { min: 0, max: MAX_PAGES - 1 }, true),
 } as const;
 
 /**
@@ -208,6 +211,18 @@ export function capNotices(errors: readonly string[]): string[] {
 }
 
 type FieldKey = keyof typeof FIELDS;
+type FieldSchema<K extends FieldKey> = ReturnType<(typeof FIELDS)[K]>;
+
+const builtFields = new Map<FieldKey, unknown>();
+
+function fieldSchema<K extends FieldKey>(key: K): FieldSchema<K> {
+  let built = builtFields.get(key) as FieldSchema<K> | undefined;
+  if (built === undefined) {
+    built = FIELDS[key]() as FieldSchema<K>;
+    builtFields.set(key, built);
+  }
+  return built;
+}
 
 export interface ParsedUrlState {
   state: ViewState;
@@ -234,11 +249,11 @@ export function parseUrlState(search: string): ParsedUrlState {
     const count = params.getAll(key).length;
     if (count > 1 && (key === 'v' || hasOwn(FIELDS, key))) errors.push(`link field "${key}" given ${count} times; using the first`);
   }
-  const read = <K extends FieldKey>(key: K, fallback = 'using the default'): z.output<(typeof FIELDS)[K]> | undefined => {
+  const read = <K extends FieldKey>(key: K, fallback = 'using the default'): z.output<FieldSchema<K>> | undefined => {
     const raw = params.get(key);
     if (raw === null) return undefined;
-    const r = FIELDS[key].safeParse(raw);
-    if (r.success) return r.data as z.output<(typeof FIELDS)[K]>;
+    const r = fieldSchema(key).safeParse(raw);
+    if (r.success) return r.data as z.output<FieldSchema<K>>;
     errors.push(`${r.error.issues[0]?.message ?? `${key} is malformed`} (got "${quoteText(raw)}"); ${fallback}`);
     return undefined;
   };
@@ -350,7 +365,7 @@ export function capOf(state: ViewState): number {
   return simCapMs(scenarioOf(state, 'original'));
 }
 
-type Reader = <K extends FieldKey>(key: K, fallback?: string) => z.output<(typeof FIELDS)[K]> | undefined;
+type Reader = <K extends FieldKey>(key: K, fallback?: string) => z.output<FieldSchema<K>> | undefined;
 
 /**
  * `view`, `a` and `b` together. A missing side of a compare takes the default pair's side (or
