@@ -86,7 +86,7 @@ const buildScenarioSchema = () => z.object({
   cpuThrottleInitial: throttlePct('cpu-throttle-initial (%)'),
   cpuThrottleIncrement: throttlePct('cpu-throttle-increment (%)'),
   maxCpuThrottle: throttlePct('max-cpu-throttle (%)'),
-  });
+});
 
 let schema: ReturnType<typeof buildScenarioSchema> | null = null;
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FRAME_BUDGET_MS, RafScheduler, throttledPainter } from '../../src/ui/render/raf-scheduler';
+import { FRAME_BUDGET_MS, QUIET_MAX_WAIT_MS, QUIET_MS, RafScheduler, throttledPainter } from '../../src/ui/render/raf-scheduler';
 
 /** A scheduler on a hand-driven rAF queue and clock; each painter advances the clock by its cost. */
 function harness(budgetMs?: number) {
@@ -107,6 +107,55 @@ describe('RafScheduler', () => {
     }
     expect(h.painted).toEqual(['ok']);
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('RafScheduler.whenQuiet', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** The harness with fake timers; `pass(ms)` moves its clock and the timers together. */
+  function quietHarness() {
+    vi.useFakeTimers();
+    const h = harness();
+    const pass = (ms: number) => {
+      h.advance(ms);
+      vi.advanceTimersByTime(ms);
+    };
+    return { ...h, pass };
+  }
+
+  it('waits until no frame has run for QUIET_MS', () => {
+    const h = quietHarness();
+    const calls: number[] = [];
+    let n = 0;
+    h.scheduler.add(h.painter('map', 1));
+    h.scheduler.whenQuiet(() => calls.push(++n));
+    // Frames every 16 ms for 400 ms (a first paint spread over frames): not quiet.
+    for (let t = 0; t < 400; t += 16) {
+      h.scheduler.requestFrame();
+      h.frame();
+      h.pass(16);
+    }
+    expect(calls).toEqual([]);
+    h.pass(QUIET_MS - 20);
+    expect(calls).toEqual([]);
+    h.pass(30);
+    expect(calls).toEqual([1]);
+  });
+
+  it('gives up waiting after maxWaitMs (a playing run paints every frame), and can be cancelled', () => {
+    const h = quietHarness();
+    const calls: string[] = [];
+    h.scheduler.add(h.painter('map', 1));
+    h.scheduler.whenQuiet(() => calls.push('capped'));
+    const cancel = h.scheduler.whenQuiet(() => calls.push('cancelled'));
+    cancel();
+    for (let t = 0; t < QUIET_MAX_WAIT_MS + 50; t += 16) {
+      h.scheduler.requestFrame();
+      h.frame();
+      h.pass(16);
+    }
+    expect(calls).toEqual(['capped']);
   });
 });
 

@@ -17,6 +17,14 @@ export type PaintCallback = (now: number) => void;
  */
 export const FRAME_BUDGET_MS = 10;
 
+/**
+ * No frame for this long and the page is quiet (`whenQuiet`): longer than a frame and than the
+ * charts' 50 ms throttle, whose trailing draw comes within it.
+ */
+export const QUIET_MS = 100;
+/** `whenQuiet` waits at most this long: a playing run paints every frame and never quiets. */
+export const QUIET_MAX_WAIT_MS = 1500;
+
 export interface FrameStats {
   /** Last few paint durations (ms), newest last. */
   readonly recent: readonly number[];
@@ -29,6 +37,8 @@ export class RafScheduler {
 
   /** The painter the last frame's budget stopped before: the next frame starts with it. */
   private resumeAt: PaintCallback | null = null;
+  /** When the last frame's painters ended (clock time). */
+  private lastFrameAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly raf: (cb: FrameRequestCallback) => number = (cb) => requestAnimationFrame(cb),
@@ -57,6 +67,32 @@ export class RafScheduler {
     this.raf(this.run);
   }
 
+  /**
+   * Calls `cb` once no frame has run for QUIET_MS, or after `maxWaitMs` whatever happens; returns
+   * a cancel. Background work that shares the cores with the page waits for it: the first frames
+   * after a load paint the map in bands and the charts pane by pane over several frames, and on
+   * two cores the timeline's pre-run running meanwhile made those frames' tasks long (issue 13).
+   */
+  whenQuiet(cb: () => void, maxWaitMs = QUIET_MAX_WAIT_MS): () => void {
+    const start = this.clock();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const check = () => {
+      const now = this.clock();
+      const quietFor = now - this.lastFrameAt;
+      const waited = now - start;
+      if (quietFor >= QUIET_MS || waited >= maxWaitMs) {
+        timer = null;
+        cb();
+        return;
+      }
+      timer = setTimeout(check, Math.max(1, Math.min(QUIET_MS - quietFor, maxWaitMs - waited)));
+    };
+    timer = setTimeout(check, QUIET_MS);
+    return () => {
+      if (timer !== null) clearTimeout(timer);
+    };
+  }
+
   get stats(): FrameStats {
     return { recent: this.durations };
   }
@@ -81,7 +117,8 @@ export class RafScheduler {
         console.error('paint failed', e);
       }
     }
-    this.durations.push(this.clock() - t0);
+    this.lastFrameAt = this.clock();
+    this.durations.push(this.lastFrameAt - t0);
     if (this.durations.length > 120) this.durations.shift();
   };
 }

@@ -42,7 +42,10 @@ export interface PanelOptions {
   /** A full scenario to start with (e.g. a preset with a link's overrides); wins over presetId. */
   scenario?: Scenario;
   speed?: number;
-  /** Runs a callback when the page is next idle (default whenPageIdle; tests drive it by hand). */
+  /**
+   * Runs a callback when the page has painted what it was given and is idle (default: the
+   * scheduler's whenQuiet, then whenPageIdle; tests drive it by hand).
+   */
   whenIdle?: (cb: () => void) => void;
 }
 
@@ -89,9 +92,10 @@ export class PanelController {
   private readonly settledWaiters: (() => void)[] = [];
   /**
    * The timeline's pre-run (a second simulation to the end, in the worker) is asked for once a
-   * frame of the loaded run has come and the page is next idle, not with the load: on a 2-core
-   * machine the two used to run together, and the pre-run took the CPU the page's first frames
-   * needed (issue 13: no main-thread task over 50 ms at load). This is the load's message count
+   * frame of the loaded run has come, the page has painted it (no frame for QUIET_MS) and is
+   * next idle, not with the load: on a 2-core machine the two used to run together, and the
+   * pre-run took the CPU the page's first frames needed (issue 13: no main-thread task over
+   * 50 ms at load). This is the load's message count
    * while the request waits for that frame, else null; `timelineRequests` tells a request still
    * wanted from one a later load replaced.
    */
@@ -501,7 +505,7 @@ export class PanelController {
     if (this.timelineAfterAck !== null && f.ack >= this.timelineAfterAck) {
       this.timelineAfterAck = null;
       const request = this.timelineRequests;
-      (this.opts.whenIdle ?? whenPageIdle)(() => {
+      (this.opts.whenIdle ?? ((cb) => this.opts.scheduler.whenQuiet(() => whenPageIdle(cb))))(() => {
         if (request === this.timelineRequests) this.send({ type: 'timeline' });
       });
     }
