@@ -33,16 +33,7 @@ export class MountTurns {
 
   /** Calls `show` on this part's turn (at once when turns are off). Returns a cancel. */
   wait(show: () => void): () => void {
-    if (!this.enabled) {
-      show();
-      return () => {};
-    }
-    this.waiting.push(show);
-    this.schedule();
-    return () => {
-      const i = this.waiting.indexOf(show);
-      if (i >= 0) this.waiting.splice(i, 1);
-    };
+    return this.enqueue(this.waiting, show);
   }
 
   /**
@@ -50,15 +41,19 @@ export class MountTurns {
    * drawn after the last: at once when turns are off. Returns a cancel.
    */
   whenDone(then: () => void): () => void {
+    return this.enqueue(this.done, then);
+  }
+
+  private enqueue(queue: (() => void)[], cb: () => void): () => void {
     if (!this.enabled) {
-      then();
+      cb();
       return () => {};
     }
-    this.done.push(then);
+    queue.push(cb);
     this.schedule();
     return () => {
-      const i = this.done.indexOf(then);
-      if (i >= 0) this.done.splice(i, 1);
+      const i = queue.indexOf(cb);
+      if (i >= 0) queue.splice(i, 1);
     };
   }
 
