@@ -95,9 +95,8 @@ export class PanelController {
    * frame of the loaded run has come, the page has painted it (no frame for QUIET_MS) and is
    * next idle, not with the load: on a 2-core machine the two used to run together, and the
    * pre-run took the CPU the page's first frames needed (issue 13: no main-thread task over
-   * 50 ms at load). This is the load's message count
-   * while the request waits for that frame, else null; `timelineRequests` tells a request still
-   * wanted from one a later load replaced.
+   * 50 ms at load). This is the load's message count while the request waits for that frame,
+   * else null; `timelineRequests` tells a request still wanted from one a later load replaced.
    */
   private timelineAfterAck: number | null = null;
   private timelineRequests = 0;
