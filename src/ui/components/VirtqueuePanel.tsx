@@ -28,17 +28,11 @@ export function VirtqueuePanel() {
       if (l.seq === seq && drawnMode === opts.current.mode) return;
       seq = l.seq;
       drawnMode = opts.current.mode;
-      let events = l.takeVqEvents();
       if (l.runSeq !== runSeq) {
-        // A restarted run (seek, reset, mode switch) arrives with its history up to that moment:
-        // the ring shows where the queue stands; tokens move only as the run moves on. Flying
-        // the history's buffers would animate what did not just happen (and a drag over the
-        // timeline restarts on every step).
         runSeq = l.runSeq;
         view.clear();
-        events = [];
       }
-      view.update({ snapshot: l.virtqueue, events, ...opts.current });
+      view.update({ snapshot: l.virtqueue, events: l.takeVqEvents(), ...opts.current });
       // The queue differs by mode (free_pages, free_page_vq, reporting_vq): name the one drawn.
       const name = nameRef.current;
       if (name && l.virtqueue && name.textContent !== l.virtqueue.name) name.textContent = l.virtqueue.name;

@@ -74,7 +74,10 @@ export class LiveRun {
   overview: { cells: Uint8Array; bucketShift: number } | null = null;
   readonly series = new SeriesBuffer();
   readonly markers: MarkerEvent[] = [];
-  /** Virtqueue events not yet picked up by the virtqueue view (consumed by takeVqEvents). */
+  /**
+   * Virtqueue events not yet picked up by the virtqueue view (consumed by takeVqEvents), to
+   * animate; a restarted run's first frame adds none (ingest).
+   */
   private vqBacklog: VirtqueueEvent[] = [];
   /** Bumped on every frame; views compare it to what they last drew. */
   seq = 0;
@@ -85,7 +88,8 @@ export class LiveRun {
   constructor(private readonly returnBuffer: (buf: ArrayBuffer) => void) {}
 
   ingest(f: FrameMessage): void {
-    if (f.epoch !== this.epoch) {
+    const restarted = f.epoch !== this.epoch;
+    if (restarted) {
       this.epoch = f.epoch;
       this.series.clear();
       this.markers.length = 0;
@@ -95,8 +99,13 @@ export class LiveRun {
     if (f.series.replace) this.series.clear();
     this.series.append(f.series);
     for (const e of f.events) {
-      if (e.kind === 'vq') this.vqBacklog.push(e.vq);
-      else this.markers.push(e);
+      // A restarted run (seek, reset, mode switch) arrives with its history up to that moment:
+      // the ring shows where the queue stands, and tokens fly only as the run moves on. Flying
+      // the history's buffers would animate what did not just happen (and a drag over the
+      // timeline restarts on every step).
+      if (e.kind === 'vq') {
+        if (!restarted) this.vqBacklog.push(e.vq);
+      } else this.markers.push(e);
     }
     if (this.vqBacklog.length > VQ_BACKLOG) this.vqBacklog.splice(0, this.vqBacklog.length - VQ_BACKLOG);
     this.simTimeMs = f.simTimeMs;
