@@ -1,5 +1,6 @@
 /**
- * npm run -s bench:ui [-- --json] [-- --runs N] [-- --seconds S] [-- --loads N] [-- --sweep-only | --load-only]
+ * npm run -s bench:ui [-- --json] [-- --runs N] [-- --seconds S] [-- --loads N] [-- --first-visits N]
+ *                     [-- --sweep-only | --load-only]
  *
  * The page's budgets (ARCHITECTURE.md §7), measured in headless Chromium (Debian's /usr/bin/chromium,
  * or $CHROMIUM) against the production build served by `vite preview`, at 1440x900:
@@ -23,14 +24,16 @@
  * - load (issue 13): no main-thread task over 50 ms from the navigation until the default page
  *   has drawn its first frames and its timeline's pre-run is done (LOAD_WINDOW_MS after the load
  *   event; the first frames come about 1 s after navigation), over `--loads` loads (default 12):
- *   it counts the loads that have one, and the longest task of each.
+ *   it counts the loads that have one, and the longest task of each. The loads are repeat
+ *   visits (new tabs of one browser, its cache warm) and, counted apart, `--first-visits` (default
+ *   6) first visits (a new browser context each: nothing cached, no code cache).
  *   `--load-only` measures only this case.
  * Each figure is the median over the runs. Run `npm run build` first (the npm script does).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { preview } from 'vite';
 import { parseFlags, runCli } from './args';
 
@@ -50,7 +53,7 @@ const INSTRUMENT = `
   window.__bench = { longTasks: [], loadTasks: [], frames: [], recording: false };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      window.__bench.loadTasks.push(e.duration);
+      window.__bench.loadTasks.push({ startMs: e.startTime, ms: e.duration });
       if (window.__bench.recording) window.__bench.longTasks.push(e.duration);
     }
   }).observe({ type: 'longtask', buffered: true });
@@ -96,7 +99,7 @@ async function recorded(page: Page): Promise<Recorded> {
  * otherwise wrap functions in helpers the page does not have), loaded, and given `settleMs` to
  * start its workers; console errors and page errors are collected in `errors`.
  */
-async function openPage(browser: Browser, url: string, settleMs: number): Promise<{ page: Page; errors: string[] }> {
+async function openPage(browser: Browser | BrowserContext, url: string, settleMs: number): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   await page.setViewport({ ...VIEWPORT, deviceScaleFactor: 1 });
   const errors: string[] = [];
@@ -199,42 +202,67 @@ async function measureScrub(browser: Browser, url: string, seconds: number): Pro
  */
 const LOAD_WINDOW_MS = 5000;
 
+/** A main-thread task as the long-task observer saw it: start after navigation and length, ms. */
+interface LoadTask {
+  startMs: number;
+  ms: number;
+}
+
 interface LoadRun {
-  /** Every main-thread task over 50 ms from the navigation to LOAD_WINDOW_MS after load, ms. */
-  tasks: number[];
+  /** Every main-thread task over 50 ms from the navigation to LOAD_WINDOW_MS after load. */
+  tasks: LoadTask[];
   /** The JS and CSS files it fetched, as paths under dist ("assets/App-x.js"). */
   files: string[];
   errors: string[];
 }
 
+/**
+ * How a load finds the browser. `repeat`: a new tab of the one browser, whose HTTP cache (and so
+ * V8's code cache for the scripts) earlier loads have filled, as when a speaker reloads the page.
+ * `first-visit`: a new browser context each time, with nothing cached, as a first visit.
+ */
+type LoadKind = 'repeat' | 'first-visit';
+
 /** Loads the default page and returns its long tasks (the page's first render included). */
-async function measureLoad(browser: Browser, url: string): Promise<LoadRun> {
-  const { page, errors } = await openPage(browser, url, LOAD_WINDOW_MS);
-  const tasks = (await page.evaluate('[...window.__bench.loadTasks]')) as number[];
+async function measureLoad(browser: Browser, url: string, kind: LoadKind): Promise<LoadRun> {
+  const context = kind === 'first-visit' ? await browser.createBrowserContext() : null;
+  const { page, errors } = await openPage(context ?? browser, url, LOAD_WINDOW_MS);
+  const tasks = (await page.evaluate('[...window.__bench.loadTasks]')) as LoadTask[];
   const urls = (await page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")) as string[];
   const files = urls.map((u) => new URL(u).pathname.slice(1)).filter((f) => /^assets\/.+\.(js|css)$/.test(f));
   await page.close();
+  await context?.close();
   return { tasks, files, errors };
 }
 
 /** The load case's summary over `n` loads: how many had a task over 50 ms, and the longest tasks. */
-async function loadCase(browser: Browser, url: string, n: number) {
+async function loadCase(browser: Browser, url: string, n: number, kind: LoadKind) {
   const loads: LoadRun[] = [];
-  for (let i = 0; i < n; i++) loads.push(await measureLoad(browser, url));
-  const longest = loads.map((l) => Math.max(0, ...l.tasks));
+  for (let i = 0; i < n; i++) loads.push(await measureLoad(browser, url, kind));
+  const longest = loads.map((l) => Math.max(0, ...l.tasks.map((t) => t.ms)));
   return {
+    kind,
     loads: n,
     loadsWithTaskOver50Ms: longest.filter((t) => t > 50).length,
     longestTaskMedianMs: round(median(longest)),
     longestTaskMaxMs: round(Math.max(...longest)),
+    /** Where they were: each task over 50 ms of each load, in load order (load 1 is the first). */
+    tasksOver50Ms: loads.flatMap((l, i) =>
+      l.tasks.filter((t) => t.ms > 50).map((t) => ({ load: i + 1, startMs: round(t.startMs), ms: round(t.ms) })),
+    ),
     files: [...new Set(loads.flatMap((l) => l.files))].sort(),
     consoleErrors: loads.flatMap((l) => l.errors),
   };
 }
 
 const loadLine = (l: Awaited<ReturnType<typeof loadCase>>) =>
-  `load of the default page: ${l.loadsWithTaskOver50Ms} of ${l.loads} loads with a main-thread task over 50 ms (budget 0); ` +
-  `longest task per load: median ${l.longestTaskMedianMs} ms, max ${l.longestTaskMaxMs} ms; errors: ${l.consoleErrors.length}\n`;
+  `load of the default page, ${l.kind === 'repeat' ? 'repeat visits (new tabs, warm cache)' : 'first visits (new context each, empty cache)'}: ` +
+  `${l.loadsWithTaskOver50Ms} of ${l.loads} loads with a main-thread task over 50 ms (budget 0); ` +
+  `longest task per load: median ${l.longestTaskMedianMs} ms, max ${l.longestTaskMaxMs} ms; errors: ${l.consoleErrors.length}` +
+  (l.tasksOver50Ms.length
+    ? `; tasks over 50 ms (load: ms after navigation, length): ${l.tasksOver50Ms.map((t) => `${t.load}: ${t.startMs}, ${t.ms} ms`).join('; ')}`
+    : '') +
+  '\n';
 
 interface SweepRun extends Recorded {
   /** From the S key to the last point on the chart, ms (wall clock, the benchmark's). */
@@ -293,10 +321,12 @@ runCli(() => {
     '--sweep-only': { kind: 'switch' },
     '--load-only': { kind: 'switch' },
     '--loads': { kind: 'integer', min: 1, max: 100 },
+    '--first-visits': { kind: 'integer', min: 1, max: 100 },
   });
   const runs = Number(flags['--runs'] ?? 3);
   const seconds = Number(flags['--seconds'] ?? 8);
   const loads = Number(flags['--loads'] ?? 12);
+  const firstVisits = Number(flags['--first-visits'] ?? 6);
   void (async () => {
     const server = await preview({ preview: { port: 4179, strictPort: false, host: '127.0.0.1' }, logLevel: 'silent' });
     const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4179/';
@@ -307,10 +337,13 @@ runCli(() => {
     });
     try {
       if (flags['--load-only']) {
-        const load = await loadCase(browser, base, loads);
+        const load = await loadCase(browser, base, loads, 'repeat');
+        const firstVisit = await loadCase(browser, base, firstVisits, 'first-visit');
         const bundle = bundleGzipKB('dist', load.files);
         process.stdout.write(
-          flags['--json'] ? `${JSON.stringify({ viewport: VIEWPORT, bundle, load }, null, 2)}\n` : loadLine(load) + bundleLine(bundle),
+          flags['--json']
+            ? `${JSON.stringify({ viewport: VIEWPORT, bundle, load, firstVisit }, null, 2)}\n`
+            : loadLine(load) + loadLine(firstVisit) + bundleLine(bundle),
         );
         return;
       }
@@ -334,7 +367,8 @@ runCli(() => {
         process.stdout.write(flags['--json'] ? `${JSON.stringify({ viewport: VIEWPORT, sweep }, null, 2)}\n` : sweepLine);
         return;
       }
-      const load = await loadCase(browser, base, loads);
+      const load = await loadCase(browser, base, loads, 'repeat');
+      const firstVisit = await loadCase(browser, base, firstVisits, 'first-visit');
       const views = [
         { name: 'rfc-case-2 original (single view)', url: base },
         { name: 'rfc-case-2 compare (two workers)', url: `${base}?view=compare` },
@@ -390,7 +424,7 @@ runCli(() => {
       };
       const bundle = bundleGzipKB('dist', load.files);
       if (flags['--json']) {
-        process.stdout.write(`${JSON.stringify({ viewport: VIEWPORT, bundle, load, results, zoom, scrub, sweep }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ viewport: VIEWPORT, bundle, load, firstVisit, results, zoom, scrub, sweep }, null, 2)}\n`);
       } else {
         for (const r of results) {
           process.stdout.write(
@@ -410,6 +444,7 @@ runCli(() => {
         );
         process.stdout.write(sweepLine);
         process.stdout.write(loadLine(load));
+        process.stdout.write(loadLine(firstVisit));
         process.stdout.write(bundleLine(bundle));
       }
     } finally {
