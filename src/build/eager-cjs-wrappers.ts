@@ -8,10 +8,10 @@
  * (https://v8.dev/blog/preparser: a function in parentheses is compiled eagerly), but the
  * heuristic is for `(function`; V8 only pre-parses the parenthesized arrow when it compiles the
  * chunk in the background, and parses its whole body again on the main thread when the chunk is
- * evaluated. For React DOM's client (about 200 KB minified) that made the evaluation task 35-67 ms
- * of main-thread CPU in Chromium 156; with `(function(exports, module) { ... })` it was 18-24 ms
- * (traced loads of the same build with only the wrappers rewritten). It was the one task over
- * the 50 ms budget left at load (issue 13, `npm run bench:ui -- --load-only`).
+ * evaluated. For React DOM's client (about 200 KB minified) that made the evaluation task 34-64 ms
+ * of main-thread CPU in Chromium 156; with `(function(exports, module) { ... })` it was 18-25 ms
+ * (traced, 5 loads of each build). It was the one task over the 50 ms budget left in repeat
+ * loads (issue 13, `npm run bench:ui -- --load-only`).
  *
  * The rewrite keeps the wrapper's meaning. The runtime calls the wrapper as a plain function, so
  * only `this` and `arguments` would differ between an arrow and a function, and a wrapper whose
@@ -90,6 +90,8 @@ export function eagerCjsWrappersPlugin(): Plugin {
     renderChunk(code, chunk) {
       const r = eagerCjsWrappers(code);
       if (r.kept > 0) this.warn(`${chunk.fileName}: ${r.kept} CommonJS wrapper(s) use this/arguments and stay arrows (compiled lazily)`);
+      // No source map: the build makes none (build.sourcemap is off). With one, this would have
+      // to return the rewrite's map (magic-string) to keep the chain right.
       return r.rewritten > 0 ? { code: r.code, map: null } : null;
     },
   };
