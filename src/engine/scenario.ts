@@ -88,18 +88,22 @@ const buildScenarioSchema = () => z.object({
   maxCpuThrottle: throttlePct('max-cpu-throttle (%)'),
 });
 
-let schema: ReturnType<typeof buildScenarioSchema> | null = null;
-
 /**
- * The scenario's schema, built on first use: zod builds a schema when it is declared, and the
- * page evaluates this module in a load task of its own, long before it checks a scenario. With
- * the URL's field schemas (url-state.ts), building them there took that task from 12-17 to
- * 6-8 ms of CPU on the bench machine (traced, 6 loads each; issue 13).
+ * `build`, called on first use and kept: zod builds a schema when it is declared, and the page
+ * evaluates this module in a load task of its own, long before it checks a scenario. Building
+ * the schemas on first use (this one and the URL's field schemas, url-state.ts) took that task
+ * from 12-17 to 6-8 ms of CPU on the bench machine (traced, 6 loads each; issue 13).
  */
-export function scenarioSchema(): ReturnType<typeof buildScenarioSchema> {
-  schema ??= buildScenarioSchema();
-  return schema;
+export function lazySchema<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
 }
+
+/** The scenario's schema (built on first use). */
+export const scenarioSchema = lazySchema(buildScenarioSchema);
 
 /** A rule between fields that a scenario breaks, and the field the message is about. */
 export interface CrossFieldIssue {
@@ -225,6 +229,8 @@ export const SCENARIO_FILE_KEYS = [
   'maxCpuThrottle',
 ] as const;
 
+/** What a scenario file may set: every field but the id, each optional. */
+const scenarioFileFields = lazySchema(() => z.partial(z.omit(scenarioSchema(), { id: true })));
 
 /**
  * Largest scenario file the CLI and Open… read. A scenario file is a dozen short fields (about
@@ -271,7 +277,7 @@ export function parseScenarioFile(text: string, source = 'scenario file'): { pre
   if (typeof scenario !== 'string' || !isPresetId(scenario)) {
     throw new ScenarioError(`${source}: scenario must be one of ${PRESET_IDS.join(', ')}`);
   }
-  const r = z.partial(z.omit(scenarioSchema(), { id: true })).safeParse(fields);
+  const r = scenarioFileFields().safeParse(fields);
   if (!r.success) throw new ScenarioError(`${source}: ${r.error.issues.map((i) => i.message).join('; ')}`);
   return { presetId: scenario, overrides: r.data as Partial<Scenario> };
 }

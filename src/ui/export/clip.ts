@@ -110,7 +110,6 @@ export function clipLayout(width: number, height: number, mapCount: number, mapA
   return { pad, titleSize, clockSize, labelSize, headY, labels, maps, charts };
 }
 
-
 /** Draws one frame of a clip. */
 export function drawClipFrame(ctx: ClipContext, f: ClipFrame, width: number, height: number): void {
   const first = f.maps.find((m) => m.image)?.image;

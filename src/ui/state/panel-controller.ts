@@ -504,10 +504,16 @@ export class PanelController {
     if (this.timelineAfterAck !== null && f.ack >= this.timelineAfterAck) {
       this.timelineAfterAck = null;
       const request = this.timelineRequests;
-      (this.opts.whenIdle ?? ((cb) => this.opts.scheduler.whenQuiet(() => whenPageIdle(cb))))(() => {
+      this.whenIdle(() => {
         if (request === this.timelineRequests) this.send({ type: 'timeline' });
       });
     }
+  }
+
+  /** Runs `cb` once the page has painted what it was given and is idle (PanelOptions.whenIdle). */
+  private whenIdle(cb: () => void): void {
+    if (this.opts.whenIdle) this.opts.whenIdle(cb);
+    else this.opts.scheduler.whenQuiet(() => whenPageIdle(cb));
   }
 
   /** Copy the live run into the store, at most every SNAPSHOT_INTERVAL_MS unless `urgent`. */

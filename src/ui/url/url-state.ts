@@ -23,7 +23,7 @@
 import * as z from 'zod/mini';
 import { hasOwn, parseDecimal } from '../../engine/input';
 import { PROFILES } from '../../engine/migration/profiles';
-import { DEFAULT_PRESET, isPresetId, LIMITS, PRESET_IDS, type PresetId, presetOn, SCENARIO_PRESETS } from '../../engine/scenario';
+import { DEFAULT_PRESET, isPresetId, LIMITS, lazySchema, PRESET_IDS, type PresetId, presetOn, SCENARIO_PRESETS } from '../../engine/scenario';
 import { simCapMs } from '../../engine/sim-cap';
 import { type ModeId, type Scenario, STRESS_PATTERNS, WORKLOAD_IDS } from '../../engine/types';
 import { assertNever, DEFAULT_SPEED } from '../../protocol/messages';
@@ -125,7 +125,7 @@ const modeField = (label: string) =>
 
 /**
  * Query key → validator, each built on first use (`fieldSchema`): zod builds a schema when it is
- * declared, and a link names a few of these (why: scenarioSchema in src/engine/scenario.ts).
+ * declared, and a link names a few of these (why: lazySchema in src/engine/scenario.ts).
  */
 const FIELDS = {
   scenario: () => z.string().check(z.refine(isPresetId, { message: `scenario must be one of ${PRESET_IDS.join(', ')}` })),
@@ -213,16 +213,12 @@ export function capNotices(errors: readonly string[]): string[] {
 type FieldKey = keyof typeof FIELDS;
 type FieldSchema<K extends FieldKey> = ReturnType<(typeof FIELDS)[K]>;
 
-const builtFields = new Map<FieldKey, unknown>();
+/** FIELDS, each built on first use and kept. */
+const FIELD_SCHEMAS = Object.fromEntries(
+  Object.entries(FIELDS as Record<string, () => unknown>).map(([key, build]) => [key, lazySchema(build)]),
+) as unknown as typeof FIELDS;
 
-function fieldSchema<K extends FieldKey>(key: K): FieldSchema<K> {
-  let built = builtFields.get(key) as FieldSchema<K> | undefined;
-  if (built === undefined) {
-    built = FIELDS[key]() as FieldSchema<K>;
-    builtFields.set(key, built);
-  }
-  return built;
-}
+const fieldSchema = <K extends FieldKey>(key: K): FieldSchema<K> => FIELD_SCHEMAS[key]() as FieldSchema<K>;
 
 export interface ParsedUrlState {
   state: ViewState;
