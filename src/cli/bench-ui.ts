@@ -95,12 +95,13 @@ async function recorded(page: Page): Promise<Recorded> {
 }
 
 /**
- * A new page at the bench's viewport, instrumented (INSTRUMENT, passed as source text: tsx would
- * otherwise wrap functions in helpers the page does not have), loaded, and given `settleMs` to
- * start its workers; console errors and page errors are collected in `errors`.
+ * A new page of the browser or of a context, at the bench's viewport, instrumented (INSTRUMENT,
+ * passed as source text: tsx would otherwise wrap functions in helpers the page does not have),
+ * loaded, and given `settleMs` to start its workers; console errors and page errors are
+ * collected in `errors`.
  */
-async function openPage(browser: Browser | BrowserContext, url: string, settleMs: number): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage();
+async function openPage(target: Browser | BrowserContext, url: string, settleMs: number): Promise<{ page: Page; errors: string[] }> {
+  const page = await target.newPage();
   await page.setViewport({ ...VIEWPORT, deviceScaleFactor: 1 });
   const errors: string[] = [];
   page.on('console', (m) => {
