@@ -10,14 +10,16 @@ export interface FakeImageData {
   data: Uint8ClampedArray;
 }
 
-export function installCanvasFake(): { puts: FakeImageData[]; texts: string[]; restore: () => void } {
+export function installCanvasFake(): { puts: FakeImageData[]; texts: string[]; draws: unknown[][]; restore: () => void } {
   const puts: FakeImageData[] = [];
+  /** Every drawImage's arguments after the image, in order. */
+  const draws: unknown[][] = [];
   /** Every fillText, in order (export captions). */
   const texts: string[] = [];
   const ctx = () => ({
     createImageData: (w: number, h: number): FakeImageData => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) }),
     putImageData: (img: FakeImageData) => puts.push(img),
-    drawImage: () => {},
+    drawImage: (_image: unknown, ...args: unknown[]) => draws.push(args),
     setTransform: () => {},
     beginPath: () => {},
     arc: () => {},
@@ -36,7 +38,7 @@ export function installCanvasFake(): { puts: FakeImageData[]; texts: string[]; r
   const spy = vi
     .spyOn(HTMLCanvasElement.prototype, 'getContext')
     .mockImplementation(((kind: string) => (kind === '2d' ? ctx() : null)) as unknown as HTMLCanvasElement['getContext']);
-  return { puts, texts, restore: () => spy.mockRestore() };
+  return { puts, texts, draws, restore: () => spy.mockRestore() };
 }
 
 /** Pixels of an ImageData as 32-bit words (same byte order as the painter's LUT). */

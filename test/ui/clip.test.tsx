@@ -97,7 +97,8 @@ describe('clip frames', () => {
     // Wide maps stacked: each fitted into a 758 x 274 box, centred.
     const h = 274;
     const w = 977 * (h / 537);
-    expect(images[0].args).toEqual([18 + (758 - w) / 2, 106, w, h]);
+    // The map's pixels are the source's top-left corner (its canvas is allocated for the whole area).
+    expect(images[0].args).toEqual([0, 0, 977, 537, 18 + (758 - w) / 2, 106, w, h]);
     // Background first, the whole frame.
     expect(calls.find((c) => c.op === 'fillRect')?.args).toEqual([0, 0, 1280, 720]);
   });

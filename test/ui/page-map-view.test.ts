@@ -13,14 +13,14 @@ import { installCanvasFake, words } from './canvas-fake';
 const COLS = 10;
 const ROWS = 40; // 2.5 bands of 16 rows
 
-/** A frame at `t` ms whose map is `code` everywhere. */
-function frame(t: number, code: number): FrameMessage {
+/** A frame at `t` ms whose map is `code` everywhere, `cols` x `rows` cells of `scale` CSS px. */
+function frame(t: number, code: number, cols = COLS, rows = ROWS, scale = 1): FrameMessage {
   return frameMessage({
     simTimeMs: t,
     phase: 'bulk',
-    pageCount: COLS * ROWS,
-    cells: new Uint8Array(COLS * ROWS).fill(code),
-    layout: { bucketShift: 0, cells: COLS * ROWS, cols: COLS, rows: ROWS, scale: 1, firstPfn: 0 },
+    pageCount: cols * rows,
+    cells: new Uint8Array(cols * rows).fill(code),
+    layout: { bucketShift: 0, cells: cols * rows, cols, rows, scale, firstPfn: 0 },
   });
 }
 
@@ -73,5 +73,45 @@ describe('PageMapView', () => {
     view.paint();
     expect(canvas.puts).toHaveLength(1);
     expect(deferred).toBe(0);
+  });
+
+  it('behind a frame, keeps the canvas at the area size while the grid changes size (zoom)', () => {
+    const live = new LiveRun(() => {});
+    const el = document.createElement('canvas');
+    const frameEl = document.createElement('div');
+    const view = new PageMapView(el, live, darkTheme, () => 2, frameEl);
+    view.setArea(300, 200);
+    const code = pageCode(MIG_SENT, GUEST_USED);
+    const steps = [
+      [100, 50, 2.5], // 250 x 125 CSS px
+      [97, 51, 3], // 291 x 153
+      [40, 20, 7], // 280 x 140: a scale of 4 or more paints 4 x 4 grid pixels per cell
+    ] as const;
+    steps.forEach(([cols, rows, scale], i) => {
+      live.ingest(frame(i + 1, code, cols, rows, scale));
+      view.paint();
+      // The backing store never changes: the area at 2 device px per CSS px.
+      expect([el.width, el.height, el.style.width, el.style.height]).toEqual([600, 400, '300px', '200px']);
+      // The frame clips it to the grid, and exports take the grid's corner.
+      const w = Math.round(cols * scale * 2);
+      const h = Math.round(rows * scale * 2);
+      expect([frameEl.style.width, frameEl.style.height]).toEqual([`${w / 2}px`, `${h / 2}px`]);
+      expect(view.visibleImage()).toEqual({ source: el, width: w, height: h });
+      const k = scale >= 4 ? 4 : 1;
+      expect(canvas.draws.at(-1)).toEqual([0, 0, cols * k, rows * k, 0, 0, w, h]);
+    });
+    // A larger window grows the canvas to the new area once.
+    view.setArea(320, 200);
+    expect([el.width, el.height]).toEqual([640, 400]);
+  });
+
+  it('without a frame, sizes the canvas to the grid', () => {
+    const live = new LiveRun(() => {});
+    const el = document.createElement('canvas');
+    const view = new PageMapView(el, live, darkTheme, () => 1);
+    view.setArea(300, 200);
+    live.ingest(frame(1, pageCode(MIG_SENT, GUEST_USED)));
+    view.paint();
+    expect([el.width, el.height, el.style.width]).toEqual([COLS, ROWS, `${COLS}px`]);
   });
 });

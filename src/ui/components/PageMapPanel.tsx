@@ -35,6 +35,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
   const areaRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const frameRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<PageMapView | null>(null);
   const layout = usePanelState((s) => s.snapshot.layout);
   const pageCount = usePanelState((s) => s.snapshot.pageCount);
@@ -48,12 +49,14 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
   themeRef.current = theme;
   useEffect(() => {
     const canvas = canvasRef.current;
-    if (!canvas) return;
-    const view = new PageMapView(canvas, c.live, themeRef.current);
+    const frame = frameRef.current;
+    if (!canvas || !frame) return;
+    const view = new PageMapView(canvas, c.live, themeRef.current, undefined, frame);
     view.onDeferred = () => scheduler.requestFrame();
     view.bandBudgetMs = scheduler.viewBudgetMs;
+    if (sizeRef.current) view.setArea(sizeRef.current.width, sizeRef.current.height);
     viewRef.current = view;
-    const unregister = exports.addPageMap(c, canvas);
+    const unregister = exports.addPageMap(c, () => view.visibleImage());
     const remove = scheduler.add(view.paint);
     return () => {
       remove();
@@ -93,6 +96,7 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
       const w = el.clientWidth - axis;
       if (w > 0 && h > 0) {
         sizeRef.current = { width: w, height: h };
+        viewRef.current?.setArea(w, h);
         c.setViewport(w, h, zoomRef.current);
       }
     };
@@ -129,9 +133,11 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
     const { x: px, y: py } = toLocal(e, e.currentTarget);
     const pfn = pfnAtPoint(px, py, l);
     c.setHover(pfn);
-    // Near the right edge the tooltip opens to the left of the pointer (the area clips it).
-    const flip = px > e.currentTarget.offsetWidth - 320;
-    setPointer(pfn === null ? null : { x: px, y: py, flip, width: e.currentTarget.offsetWidth });
+    // Near the right edge of the map the tooltip opens to the left of the pointer (the area
+    // clips it). The map is as wide as its frame; the canvas is as wide as the area.
+    const width = frameRef.current?.offsetWidth ?? e.currentTarget.offsetWidth;
+    const flip = px > width - 320;
+    setPointer(pfn === null ? null : { x: px, y: py, flip, width });
   };
   const onLeave = () => {
     c.setHover(null);
@@ -153,14 +159,16 @@ export function PageMapPanel({ title = 'Guest RAM, page by page', showLegend = t
           <div className="page-map-row">
             <AddressAxis layout={layout} pageCount={pageCount} width={axisWidth} />
             <div className="page-map-canvas-box">
-              <canvas
-                ref={canvasRef}
-                className="page-map"
-                tabIndex={0}
-                aria-label="page map: every 4 KiB page of guest RAM, coloured by guest state and migration state. Plus and minus zoom, arrows pan, 0 shows the whole guest, a click pins a page."
-                onPointerMove={onMove}
-                onPointerLeave={onLeave}
-              />
+              <div className="page-map-frame" ref={frameRef}>
+                <canvas
+                  ref={canvasRef}
+                  className="page-map"
+                  tabIndex={0}
+                  aria-label="page map: every 4 KiB page of guest RAM, coloured by guest state and migration state. Plus and minus zoom, arrows pan, 0 shows the whole guest, a click pins a page."
+                  onPointerMove={onMove}
+                  onPointerLeave={onLeave}
+                />
+              </div>
               <PageMapAnnotations />
               {pointer && <PageTooltip at={pointer} />}
             </div>
@@ -183,7 +191,6 @@ function toLocal(e: { clientX: number; clientY: number }, canvas: HTMLCanvasElem
   const k = r.width > 0 ? canvas.offsetWidth / r.width : 1;
   return { x: (e.clientX - r.left) * k, y: (e.clientY - r.top) * k };
 }
-
 
 interface Pointer {
   x: number;

@@ -20,12 +20,11 @@ export function clipFrameOf(src: ExportSource, charts: ClipImage | null): ClipFr
     clock: formatClock(s.timeMs()),
     maps: s.panels.map((p) => {
       const mode = p.store.getState().mode;
-      const c = src.exports.pageMapOf(p);
       return {
         label: modeLabel(mode),
         phase: PHASE_TEXT[p.live.phase],
         color: modeColor(theme, mode),
-        image: c && c.width > 0 && c.height > 0 ? { source: c, width: c.width, height: c.height } : null,
+        image: src.exports.pageMapOf(p),
       };
     }),
     charts,

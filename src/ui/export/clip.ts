@@ -31,13 +31,23 @@ export interface ClipImage {
   height: number;
 }
 
+/**
+ * A page map as on screen: the top-left `width` x `height` pixels of `source`. The map's canvas
+ * is allocated for the whole area it may use and the grid fills only a corner (PageMapView).
+ */
+export interface MapImage {
+  source: CanvasImageSource;
+  width: number;
+  height: number;
+}
+
 export interface ClipFrame {
   /** "migviz · Original vs PV · rfc-case-2, seed 1". */
   title: string;
   /** The simulated clock, "0.544 s". */
   clock: string;
   /** One per panel, left to right. */
-  maps: readonly { label: string; phase: string; color: string; image: ClipImage | null }[];
+  maps: readonly { label: string; phase: string; color: string; image: MapImage | null }[];
   charts: ClipImage | null;
   colors: { bg: string; text: string; muted: string; border: string };
 }
@@ -140,7 +150,7 @@ export function drawClipFrame(ctx: ClipContext, f: ClipFrame, width: number, hei
       const r = fitRect(m.image.width, m.image.height, box);
       // Cells stay crisp (nearest neighbour), as on screen.
       ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(m.image.source, r.x, r.y, r.w, r.h);
+      ctx.drawImage(m.image.source, 0, 0, m.image.width, m.image.height, r.x, r.y, r.w, r.h);
       ctx.strokeStyle = f.colors.border;
       ctx.lineWidth = 1;
       ctx.strokeRect(r.x, r.y, r.w, r.h);

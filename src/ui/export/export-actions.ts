@@ -251,15 +251,15 @@ export function composePageMaps(src: ExportSource): HTMLCanvasElement {
   const s = src.session;
   const theme = s.store.getState().theme;
   const maps = s.panels.flatMap((p) => {
-    const c = src.exports.pageMapOf(p);
-    return c ? [{ mode: p.store.getState().mode, c }] : [];
+    const image = src.exports.pageMapOf(p);
+    return image ? [{ mode: p.store.getState().mode, image }] : [];
   });
   if (maps.length === 0) throw new Error('no page map on screen');
   const pad = 16;
   const title = 28;
   const out = document.createElement('canvas');
-  out.width = maps.reduce((w, m) => w + m.c.width, 0) + pad * (maps.length + 1);
-  out.height = Math.max(...maps.map((m) => m.c.height)) + title + pad * 2;
+  out.width = maps.reduce((w, m) => w + m.image.width, 0) + pad * (maps.length + 1);
+  out.height = Math.max(...maps.map((m) => m.image.height)) + title + pad * 2;
   const ctx = out.getContext('2d');
   if (!ctx) throw new Error('no 2D canvas to draw the export into');
   ctx.fillStyle = theme.css.bg;
@@ -269,8 +269,9 @@ export function composePageMaps(src: ExportSource): HTMLCanvasElement {
   let x = pad;
   for (const m of maps) {
     ctx.fillText(pageMapCaption(m.mode, s.timeMs()), x, pad + 16);
-    ctx.drawImage(m.c, x, pad + title);
-    x += m.c.width + pad;
+    const { source, width, height } = m.image;
+    ctx.drawImage(source, 0, 0, width, height, x, pad + title, width, height);
+    x += width + pad;
   }
   return out;
 }

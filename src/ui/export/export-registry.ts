@@ -6,6 +6,7 @@
 import type { ModeId } from '../../engine/types';
 import type { LabelledPoint, SweepSeries } from '../../sweep/index';
 import type { PanelController } from '../state/panel-controller';
+import type { MapImage } from './clip';
 
 /** What the sweep view offers its exports: the chart and the points it draws. */
 export interface SweepExportSource {
@@ -20,15 +21,15 @@ export interface SweepExportSource {
 }
 
 export class ExportRegistry {
-  private readonly pageMaps = new Map<PanelController, HTMLCanvasElement>();
+  private readonly pageMaps = new Map<PanelController, () => MapImage | null>();
   private charts: SVGSVGElement | null = null;
   private sweep: SweepExportSource | null = null;
 
-  /** `panel`'s page map is on screen in `canvas`. */
-  addPageMap(panel: PanelController, canvas: HTMLCanvasElement): () => void {
-    this.pageMaps.set(panel, canvas);
+  /** `panel`'s page map is on screen; `image` gives it as drawn at the time of asking. */
+  addPageMap(panel: PanelController, image: () => MapImage | null): () => void {
+    this.pageMaps.set(panel, image);
     return () => {
-      if (this.pageMaps.get(panel) === canvas) this.pageMaps.delete(panel);
+      if (this.pageMaps.get(panel) === image) this.pageMaps.delete(panel);
     };
   }
 
@@ -52,8 +53,9 @@ export class ExportRegistry {
     return this.sweep;
   }
 
-  pageMapOf(panel: PanelController): HTMLCanvasElement | null {
-    return this.pageMaps.get(panel) ?? null;
+  /** `panel`'s page map as on screen, or null (none on screen, or not painted yet). */
+  pageMapOf(panel: PanelController): MapImage | null {
+    return this.pageMaps.get(panel)?.() ?? null;
   }
 
   chartsSvg(): SVGSVGElement | null {

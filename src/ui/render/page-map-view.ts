@@ -3,8 +3,15 @@
  * arrived. Cells are painted at grid resolution into an ImageData (through a Uint32Array view and
  * the palette LUT), then drawn scaled up onto the visible canvas with smoothing off, and the scan
  * cursor is drawn on top in CSS-pixel space. Framework-free: a React effect creates and destroys it.
+ *
+ * The canvases keep their size while the map is zoomed. Each zoom step changes the grid's size by
+ * a few pixels (cols x scale is rounded per level), and resizing a canvas reallocates its backing
+ * store: measured, the first draw after each resize took 3.4-8.5 ms, ~50 ms per zoom to one page.
+ * So the visible canvas is as large as the area the map may use (`setArea`), the grid is drawn
+ * into its top-left corner, and the frame element around it, which clips, takes the grid's size.
  */
 import type { PageMapLayout } from '../../protocol';
+import type { MapImage } from '../export/clip';
 import type { LiveRun } from '../state/live-run';
 import type { Theme } from '../theme';
 import { buildPageMapLut, cursorMarker, paintPageMapRows, paintPageMapSubdivided, subPixelsFor } from './page-map-painter';
@@ -52,12 +59,21 @@ export class PageMapView {
   bandBudgetMs = Number.POSITIVE_INFINITY;
   /** The next cell row of `lastCells` to paint while a paint is cut into bands; -1: none. */
   private bandRow = -1;
+  /** The space the map may use, CSS px (setArea); the visible canvas is allocated this large. */
+  private area = { width: 0, height: 0 };
+  /** The grid as last drawn on the visible canvas, device px from its top-left corner. */
+  private drawn = { width: 0, height: 0 };
 
+  /**
+   * `frame` wraps the canvas and clips it to the grid drawn (the view sets its size). Without
+   * one, the canvas is sized to the grid, as tests that read its pixels want.
+   */
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly live: LiveRun,
     theme: Theme,
     private readonly dpr: () => number = () => window.devicePixelRatio || 1,
+    private readonly frame: HTMLElement = canvas,
   ) {
     this.lut = buildPageMapLut(theme);
     this.cursorColor = theme.pageMap.cursor;
@@ -88,9 +104,17 @@ export class PageMapView {
     this.compose();
   }
 
-  /** The visible canvas (exports rasterise it). */
-  get element(): HTMLCanvasElement {
-    return this.canvas;
+  /** The space the map may use, CSS px: the visible canvas is allocated for it once. */
+  setArea(width: number, height: number): void {
+    if (width === this.area.width && height === this.area.height) return;
+    this.area = { width, height };
+    this.compose();
+  }
+
+  /** The map as on screen, for exports: the visible canvas' top-left corner; null before a paint. */
+  visibleImage(): MapImage | null {
+    const { width, height } = this.drawn;
+    return width > 0 && height > 0 ? { source: this.canvas, width, height } : null;
   }
 
   /** Pixels of the last painted grid (ImageData byte order), or null before the first frame. */
@@ -171,8 +195,11 @@ export class PageMapView {
     }
     const w = layout.cols * k;
     const h = layout.rows * k;
-    this.gridCanvas.width = w;
-    this.gridCanvas.height = h;
+    // Grown, never shrunk (see the header): compose draws its top-left w x h.
+    if (this.gridCanvas.width < w || this.gridCanvas.height < h) {
+      this.gridCanvas.width = Math.max(w, this.gridCanvas.width);
+      this.gridCanvas.height = Math.max(h, this.gridCanvas.height);
+    }
     const image = this.gridCtx ? this.gridCtx.createImageData(w, h) : null;
     const out32 = image ? new Uint32Array(image.data.buffer) : new Uint32Array(w * h);
     this.grid = { layout, k, image, out32 };
@@ -187,20 +214,32 @@ export class PageMapView {
     const dpr = this.dpr();
     const cssW = cols * scale;
     const cssH = rows * scale;
+    // Whole device pixels (a fractional scale gives a fractional CSS size): crisp, not resampled.
     const w = Math.round(cssW * dpr);
     const h = Math.round(cssH * dpr);
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-      // Whole device pixels (a fractional scale gives a fractional CSS size): crisp, not resampled.
-      this.canvas.style.width = `${w / dpr}px`;
-      this.canvas.style.height = `${h / dpr}px`;
+    // The visible canvas: as large as the area (it holds every grid the area fits) behind a
+    // frame, else as large as the grid.
+    const clipped = this.frame !== this.canvas;
+    const cw = clipped ? Math.max(w, Math.round(this.area.width * dpr)) : w;
+    const ch = clipped ? Math.max(h, Math.round(this.area.height * dpr)) : h;
+    if (this.canvas.width !== cw || this.canvas.height !== ch) {
+      this.canvas.width = cw;
+      this.canvas.height = ch;
+      this.canvas.style.width = `${cw / dpr}px`;
+      this.canvas.style.height = `${ch / dpr}px`;
+    }
+    if (this.drawn.width !== w || this.drawn.height !== h) {
+      this.drawn = { width: w, height: h };
+      if (clipped) {
+        this.frame.style.width = `${w / dpr}px`;
+        this.frame.style.height = `${h / dpr}px`;
+      }
     }
     const ctx = this.ctx;
     if (!ctx) return;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.gridCanvas, 0, 0, w, h);
+    ctx.drawImage(this.gridCanvas, 0, 0, cols * g.k, rows * g.k, 0, 0, w, h);
     const pin = this.pinnedPfn === null ? null : cursorMarker(this.pinnedPfn, g.layout);
     if (pin) {
       // A square around the pinned cell, at least 9 px so a 1 px cell is still found.
