@@ -188,6 +188,35 @@ describe('ChartsView', () => {
     expect(svg.querySelectorAll('.chart-remaining .marker-sync')).toHaveLength(3);
   });
 
+  it("a pane's title gives way to a long readout: cut with an ellipsis, never under it", () => {
+    const view = new ChartsView(svg, darkTheme);
+    // jsdom has no measureText: the view measures 0.6 em (11 px) per character.
+    const width = (el: Element | null) => (el?.textContent ?? '').length * 11 * 0.6;
+    const runs = (a: string, b: string) => [
+      { id: 'a', label: a, series: series(50), markers: [], linkMBps: 1180 },
+      { id: 'b', label: b, series: series(50), markers: [], linkMBps: 1180 },
+    ];
+    view.updateRuns({ runs: runs('A', 'B'), simTimeMs: 490, endMs: 500 });
+    const title = () => svg.querySelector('.chart-throughput .chart-title');
+    const readout = () => svg.querySelector('.chart-throughput .chart-readout');
+    const whole = title()?.textContent ?? '';
+    expect(whole).toMatch(/^Throughput \(MB\/s, mean over [\d.]+ ms\)$/);
+    view.updateRuns({ runs: runs('Reporting', 'Original'), simTimeMs: 490, endMs: 500 });
+    expect(title()?.textContent).toMatch(/^Throughput.*…$/);
+    // Title from x = 46, readout right-aligned at 448, 8 apart at least.
+    const room = 460 - 12 - 46;
+    expect(width(title()) + 8 + width(readout())).toBeLessThanOrEqual(room);
+    // The crosshair's longer readout cuts it further; leaving the chart gives the room back.
+    const resting = title()?.textContent ?? '';
+    view.hoverAt(150);
+    expect(width(title()) + 8 + width(readout())).toBeLessThanOrEqual(room);
+    expect((title()?.textContent ?? '').length).toBeLessThan(resting.length);
+    view.hoverAt(null);
+    expect(title()?.textContent).toBe(resting);
+    view.updateRuns({ runs: runs('A', 'B'), simTimeMs: 490, endMs: 500 });
+    expect(title()?.textContent).toBe(whole);
+  });
+
   it('the crosshair reads every run of every pane at a time, and a click seeks there', () => {
     const view = new ChartsView(svg, darkTheme);
     const slow = series(50); // 0..490 ms

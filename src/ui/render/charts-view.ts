@@ -22,6 +22,7 @@ import {
 } from 'd3';
 import type { MarkerEvent, SeriesBuffer } from '../state/live-run';
 import type { Theme } from '../theme';
+import { fitTitle, type MeasureText, TITLE_READOUT_GAP, textMeasurer } from './fit-title';
 import { densityBins, tooManyMarkers } from './marker-density';
 
 /** `top` leaves a band above the first pane's title for the marker labels (R2, stop). */
@@ -177,6 +178,8 @@ interface Pane {
   now: Selection<SVGLineElement, unknown, null, undefined>;
   readout: Selection<SVGTextElement, unknown, null, undefined>;
   title: Selection<SVGTextElement, unknown, null, undefined>;
+  /** The title in full; `title` shows as much of it as the readout leaves room for (fit-title.ts). */
+  fullTitle: string;
   /** The lines last drawn (the crosshair reads them). */
   drawn: { r: ChartRun; idx: number[]; ys: number[] }[];
   /**
@@ -319,14 +322,26 @@ export class ChartsView {
       const lines = g.append('g').attr('class', 'chart-lines');
       const now = g.append('line').attr('class', 'chart-now').attr('y1', 0).attr('y2', paneHeight).attr('display', 'none');
       // Title and readout in the band above the plot (y < 0 of the pane): never over the data.
-      const titleText = g
-        .append('text')
-        .attr('class', 'chart-title')
-        .attr('x', left)
-        .attr('y', -3)
-        .text(`${spec.title} (${spec.unit})`);
+      const fullTitle = `${spec.title} (${spec.unit})`;
+      const titleText = g.append('text').attr('class', 'chart-title').attr('x', left).attr('y', -3).text(fullTitle);
       const readout = g.append('text').attr('class', 'chart-readout').attr('x', width - right).attr('y', -3);
-      return { spec, g, y, yAxis, xAxis, lines, markers, now, readout, title: titleText, drawn: [], xDrawn: '', yDrawn: '', markersDrawn: '' };
+      return {
+        spec,
+        g,
+        y,
+        yAxis,
+        xAxis,
+        lines,
+        markers,
+        now,
+        readout,
+        title: titleText,
+        fullTitle,
+        drawn: [],
+        xDrawn: '',
+        yDrawn: '',
+        markersDrawn: '',
+      };
     });
     this.cross = root.append('g').attr('class', 'chart-cross').attr('display', 'none');
     this.crossLine = this.cross.append('line').attr('y1', top + title).attr('y2', height - bottom);
@@ -376,7 +391,7 @@ export class ChartsView {
     const domainMax = this.x.domain()[1];
     for (const p of this.panes) {
       const v = values.panes.find((q) => q.id === p.spec.id);
-      p.readout.text(`at ${formatAxisMs(t, domainMax)}: ${v?.text ?? '–'}`);
+      this.setReadout(p, `at ${formatAxisMs(t, domainMax)}: ${v?.text ?? '–'}`);
     }
     return values;
   }
@@ -407,7 +422,8 @@ export class ChartsView {
     const overlay = this.lastRuns.length > 1;
     for (const p of this.panes) {
       const lines = p.drawn;
-      p.readout.text(
+      this.setReadout(
+        p,
         lines
           .filter((l) => l.ys.length > 0)
           .map((l) => `${overlay ? `${l.r.label} ` : ''}${p.spec.format(l.ys[l.ys.length - 1])}`)
@@ -418,6 +434,27 @@ export class ChartsView {
 
   setTheme(theme: Theme): void {
     this.theme = theme;
+    this.measure = null; // the projector theme has larger text
+  }
+
+  /** Measures the panes' title and readout text in the titles' font, read once (fit-title.ts). */
+  private measure: MeasureText | null = null;
+
+  private setReadout(p: Pane, text: string): void {
+    if (p.readout.text() !== text) p.readout.text(text);
+    this.fitPaneTitle(p);
+  }
+
+  /** The title cut to the room the readout leaves on their line: the two never run into each other. */
+  private fitPaneTitle(p: Pane): void {
+    if (!this.measure) {
+      const style = getComputedStyle(p.title.node() as Element);
+      this.measure = textMeasurer(style.fontSize && style.fontFamily ? `${style.fontSize} ${style.fontFamily}` : '', Number.parseFloat(style.fontSize) || 11);
+    }
+    const readout = p.readout.text();
+    const room = CHART_SIZE.width - CHART_SIZE.right - CHART_SIZE.left - (readout ? this.measure(readout) + TITLE_READOUT_GAP : 0);
+    const shown = fitTitle(p.fullTitle, room, this.measure);
+    if (p.title.text() !== shown) p.title.text(shown);
   }
 
   /** One run, the x axis growing with the clock in 1-2-5 steps. */
@@ -554,7 +591,8 @@ export class ChartsView {
     let windowMs = 0;
     for (const l of lines) windowMs = Math.max(windowMs, throughputWindowMs(l.r.series, l.idx));
     const per = windowMs > 0 ? `, mean over ${windowMs >= 10 ? Math.round(windowMs) : Number(windowMs.toFixed(1))} ms` : '';
-    p.title.text(`${p.spec.title} (${p.spec.unit}${per})`);
+    p.fullTitle = `${p.spec.title} (${p.spec.unit}${per})`;
+    this.fitPaneTitle(p);
     const links = [...new Set(lines.flatMap((l) => (l.r.linkMBps !== undefined ? [l.r.linkMBps] : [])))];
     const [x0, x1] = this.x.range();
     p.g
