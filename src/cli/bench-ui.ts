@@ -33,17 +33,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
-import { preview } from 'vite';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { parseFlags, runCli } from './args';
+import { launchChromium, startPreview, VIEWPORT } from './headless';
 
 interface PlayRun extends Recorded {
   fcpMs: number;
   played: boolean;
   errors: string[];
 }
-
-const VIEWPORT = { width: 1440, height: 900 };
 
 /**
  * Records frame intervals and long tasks once `__bench.recording` is set (after load), and every
@@ -329,13 +327,9 @@ runCli(() => {
   const loads = Number(flags['--loads'] ?? 12);
   const firstVisits = Number(flags['--first-visits'] ?? 6);
   void (async () => {
-    const server = await preview({ preview: { port: 4179, strictPort: false, host: '127.0.0.1' }, logLevel: 'silent' });
-    const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4179/';
-    const browser = await puppeteer.launch({
-      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    const server = await startPreview(4179);
+    const base = server.base;
+    const browser = await launchChromium();
     try {
       if (flags['--load-only']) {
         const load = await loadCase(browser, base, loads, 'repeat');
@@ -450,7 +444,7 @@ runCli(() => {
       }
     } finally {
       await browser.close();
-      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      await server.close();
     }
   })().catch((e: unknown) => {
     process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
