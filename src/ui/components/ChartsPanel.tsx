@@ -38,9 +38,11 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
   const exports = useExportRegistry();
   const theme = useAppState((s) => s.theme);
   const measured = useAppState((s) => s.measured);
+  const presenting = useAppState((s) => s.presenting);
   const svgRef = useRef<SVGSVGElement>(null);
   const [axis, setAxis] = useState<RaceAxis>('follow');
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: presenting enlarges the charts' text (CSS), and a view measures the titles' font once (fit-title.ts): a new view measures it again
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
@@ -102,7 +104,7 @@ export function ChartsPanel({ panels, overlay = false }: { panels: readonly Pane
       painter.dispose();
       unregister();
     };
-  }, [panels, overlay, scheduler, session, exports, theme, axis, measured]);
+  }, [panels, overlay, scheduler, session, exports, theme, axis, measured, presenting]);
 
   return (
     <section className="panel charts-panel" aria-label="Charts over simulated time">

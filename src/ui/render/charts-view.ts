@@ -434,7 +434,7 @@ export class ChartsView {
 
   setTheme(theme: Theme): void {
     this.theme = theme;
-    this.measure = null; // the projector theme has larger text
+    this.measure = null; // measured again in the new theme's font
   }
 
   /** Measures the panes' title and readout text in the titles' font, read once (fit-title.ts). */
