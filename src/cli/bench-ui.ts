@@ -35,7 +35,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { parseFlags, runCli } from './args';
-import { launchChromium, startPreview, VIEWPORT } from './headless';
+import { VIEWPORT, withBuiltPage } from './headless';
 
 interface PlayRun extends Recorded {
   fcpMs: number;
@@ -326,128 +326,117 @@ runCli(() => {
   const seconds = Number(flags['--seconds'] ?? 8);
   const loads = Number(flags['--loads'] ?? 12);
   const firstVisits = Number(flags['--first-visits'] ?? 6);
-  void (async () => {
-    const server = await startPreview(4179);
-    const base = server.base;
-    const browser = await launchChromium();
-    try {
-      if (flags['--load-only']) {
-        const load = await loadCase(browser, base, loads, 'repeat');
-        const firstVisit = await loadCase(browser, base, firstVisits, 'first-visit');
-        const bundle = bundleGzipKB('dist', load.files);
-        process.stdout.write(
-          flags['--json']
-            ? `${JSON.stringify({ viewport: VIEWPORT, bundle, load, firstVisit }, null, 2)}\n`
-            : loadLine(load) + loadLine(firstVisit) + bundleLine(bundle),
-        );
-        return;
-      }
-      const sweeps: SweepRun[] = [];
-      for (let i = 0; i < runs; i++) sweeps.push(await measureSweep(browser, `${base}?scenario=rfc-case-1`));
-      const sweep = {
-        runs,
-        sweepMs: median(sweeps.map((z) => z.sweepMs)),
-        pageSays: sweeps.map((z) => z.pageSays),
-        frameP95Ms: round(median(sweeps.map((z) => z.p95))),
-        frameMaxMs: round(median(sweeps.map((z) => z.maxFrame))),
-        longTasksOver50Ms: median(sweeps.map((z) => z.longTasks)),
-        longestTaskMs: round(median(sweeps.map((z) => z.longestTaskMs))),
-        consoleErrors: sweeps.flatMap((z) => z.errors),
-      };
-      const sweepLine =
-        `sweep rfc-case-1, 3 modes x 8 sizes (1-128 GiB) x 1 seed: ${sweep.sweepMs} ms from S to the last point (budget 10000); ` +
-        `frames p95 ${sweep.frameP95Ms} ms (budget 17), max ${sweep.frameMaxMs} ms; tasks > 50 ms: ${sweep.longTasksOver50Ms} ` +
-        `(longest ${sweep.longestTaskMs} ms); errors: ${sweep.consoleErrors.length}  [median of ${sweep.runs}; the page said ${sweep.pageSays.join(', ')}]\n`;
-      if (flags['--sweep-only']) {
-        process.stdout.write(flags['--json'] ? `${JSON.stringify({ viewport: VIEWPORT, sweep }, null, 2)}\n` : sweepLine);
-        return;
-      }
+  withBuiltPage(4179, async (browser, base) => {
+    if (flags['--load-only']) {
       const load = await loadCase(browser, base, loads, 'repeat');
       const firstVisit = await loadCase(browser, base, firstVisits, 'first-visit');
-      const views = [
-        { name: 'rfc-case-2 original (single view)', url: base },
-        { name: 'rfc-case-2 compare (two workers)', url: `${base}?view=compare` },
-        {
-          name: 'stress 8 GiB, auto-converge, 50x (single view)',
-          url: `${base}?scenario=rfc-case-1&workload=stress&ws=4&dirty=400&link=1&ac=1&speed=50`,
-        },
-        // Issue 12: big guests (the engine's bench has them idle: idle 128 GiB, idle 1 TiB).
-        { name: 'idle 128 GiB original (single view)', url: `${base}?scenario=rfc-case-1&gib=128` },
-        { name: 'idle 128 GiB compare (two workers)', url: `${base}?scenario=rfc-case-1&gib=128&view=compare` },
-        { name: 'idle 1 TiB original (single view)', url: `${base}?scenario=rfc-case-1&gib=1024` },
-      ];
-      const results = [];
-      for (const v of views) {
-        const all: PlayRun[] = [];
-        for (let i = 0; i < runs; i++) all.push(await measurePlay(browser, v.url, seconds));
-        results.push({
-          view: v.name,
-          runs,
-          seconds,
-          fcpMs: round(median(all.map((a) => a.fcpMs))),
-          frameP50Ms: round(median(all.map((a) => a.p50))),
-          frameP95Ms: round(median(all.map((a) => a.p95))),
-          frameMaxMs: round(median(all.map((a) => a.maxFrame))),
-          longTasksOver50Ms: median(all.map((a) => a.longTasks)),
-          longestTaskMs: round(median(all.map((a) => a.longestTaskMs))),
-          played: all.every((a) => a.played),
-          consoleErrors: all.flatMap((a) => a.errors),
-        });
-      }
-      const zooms: ZoomRun[] = [];
-      for (let i = 0; i < runs; i++) zooms.push(await measureZoom(browser, base));
-      const zoom = {
-        runs,
-        toOnePageMs: median(zooms.map((z) => z.toOnePageMs)),
-        afterLastPressMs: median(zooms.map((z) => z.afterLastPressMs)),
-        frameP95Ms: round(median(zooms.map((z) => z.p95))),
-        frameMaxMs: round(median(zooms.map((z) => z.maxFrame))),
-        longTasksOver50Ms: median(zooms.map((z) => z.longTasks)),
-        consoleErrors: zooms.flatMap((z) => z.errors),
-      };
-      const scrubs: ScrubRun[] = [];
-      for (let i = 0; i < runs; i++) scrubs.push(await measureScrub(browser, `${base}?view=compare`, seconds));
-      const scrub = {
+      const bundle = bundleGzipKB('dist', load.files);
+      process.stdout.write(
+        flags['--json']
+          ? `${JSON.stringify({ viewport: VIEWPORT, bundle, load, firstVisit }, null, 2)}\n`
+          : loadLine(load) + loadLine(firstVisit) + bundleLine(bundle),
+      );
+      return;
+    }
+    const sweeps: SweepRun[] = [];
+    for (let i = 0; i < runs; i++) sweeps.push(await measureSweep(browser, `${base}?scenario=rfc-case-1`));
+    const sweep = {
+      runs,
+      sweepMs: median(sweeps.map((z) => z.sweepMs)),
+      pageSays: sweeps.map((z) => z.pageSays),
+      frameP95Ms: round(median(sweeps.map((z) => z.p95))),
+      frameMaxMs: round(median(sweeps.map((z) => z.maxFrame))),
+      longTasksOver50Ms: median(sweeps.map((z) => z.longTasks)),
+      longestTaskMs: round(median(sweeps.map((z) => z.longestTaskMs))),
+      consoleErrors: sweeps.flatMap((z) => z.errors),
+    };
+    const sweepLine =
+      `sweep rfc-case-1, 3 modes x 8 sizes (1-128 GiB) x 1 seed: ${sweep.sweepMs} ms from S to the last point (budget 10000); ` +
+      `frames p95 ${sweep.frameP95Ms} ms (budget 17), max ${sweep.frameMaxMs} ms; tasks > 50 ms: ${sweep.longTasksOver50Ms} ` +
+      `(longest ${sweep.longestTaskMs} ms); errors: ${sweep.consoleErrors.length}  [median of ${sweep.runs}; the page said ${sweep.pageSays.join(', ')}]\n`;
+    if (flags['--sweep-only']) {
+      process.stdout.write(flags['--json'] ? `${JSON.stringify({ viewport: VIEWPORT, sweep }, null, 2)}\n` : sweepLine);
+      return;
+    }
+    const load = await loadCase(browser, base, loads, 'repeat');
+    const firstVisit = await loadCase(browser, base, firstVisits, 'first-visit');
+    const views = [
+      { name: 'rfc-case-2 original (single view)', url: base },
+      { name: 'rfc-case-2 compare (two workers)', url: `${base}?view=compare` },
+      {
+        name: 'stress 8 GiB, auto-converge, 50x (single view)',
+        url: `${base}?scenario=rfc-case-1&workload=stress&ws=4&dirty=400&link=1&ac=1&speed=50`,
+      },
+      // Issue 12: big guests (the engine's bench has them idle: idle 128 GiB, idle 1 TiB).
+      { name: 'idle 128 GiB original (single view)', url: `${base}?scenario=rfc-case-1&gib=128` },
+      { name: 'idle 128 GiB compare (two workers)', url: `${base}?scenario=rfc-case-1&gib=128&view=compare` },
+      { name: 'idle 1 TiB original (single view)', url: `${base}?scenario=rfc-case-1&gib=1024` },
+    ];
+    const results = [];
+    for (const v of views) {
+      const all: PlayRun[] = [];
+      for (let i = 0; i < runs; i++) all.push(await measurePlay(browser, v.url, seconds));
+      results.push({
+        view: v.name,
         runs,
         seconds,
-        frameP95Ms: round(median(scrubs.map((z) => z.p95))),
-        frameMaxMs: round(median(scrubs.map((z) => z.maxFrame))),
-        longTasksOver50Ms: median(scrubs.map((z) => z.longTasks)),
-        longestTaskMs: round(median(scrubs.map((z) => z.longestTaskMs))),
-        moves: median(scrubs.map((z) => z.moves)),
-        consoleErrors: scrubs.flatMap((z) => z.errors),
-      };
-      const bundle = bundleGzipKB('dist', load.files);
-      if (flags['--json']) {
-        process.stdout.write(`${JSON.stringify({ viewport: VIEWPORT, bundle, load, firstVisit, results, zoom, scrub, sweep }, null, 2)}\n`);
-      } else {
-        for (const r of results) {
-          process.stdout.write(
-            `${r.view}: first paint ${r.fcpMs} ms; frames p50 ${r.frameP50Ms} ms, p95 ${r.frameP95Ms} ms (budget 17), max ${r.frameMaxMs} ms; ` +
-              `tasks > 50 ms: ${r.longTasksOver50Ms} (longest ${r.longestTaskMs} ms); console errors: ${r.consoleErrors.length}; ` +
-              `${r.played ? 'played' : 'DID NOT PLAY'}  [median of ${r.runs} x ${r.seconds} s]\n`,
-          );
-        }
-        process.stdout.write(
-          `zoom 8 GiB -> one page (13 x +): ${zoom.toOnePageMs} ms (budget 1000; ${zoom.afterLastPressMs} ms after the last +); frames p95 ${zoom.frameP95Ms} ms, max ${zoom.frameMaxMs} ms (budget 33); ` +
-            `tasks > 50 ms: ${zoom.longTasksOver50Ms}; errors: ${zoom.consoleErrors.length}  [median of ${zoom.runs}]\n`,
-        );
-        process.stdout.write(
-          `scrubbing compare 8 GiB (${scrub.moves} drag steps in ${scrub.seconds} s): frames p95 ${scrub.frameP95Ms} ms (budget 17), ` +
-            `max ${scrub.frameMaxMs} ms; tasks > 50 ms: ${scrub.longTasksOver50Ms} (longest ${scrub.longestTaskMs} ms); ` +
-            `errors: ${scrub.consoleErrors.length}  [median of ${scrub.runs}]\n`,
-        );
-        process.stdout.write(sweepLine);
-        process.stdout.write(loadLine(load));
-        process.stdout.write(loadLine(firstVisit));
-        process.stdout.write(bundleLine(bundle));
-      }
-    } finally {
-      await browser.close();
-      await server.close();
+        fcpMs: round(median(all.map((a) => a.fcpMs))),
+        frameP50Ms: round(median(all.map((a) => a.p50))),
+        frameP95Ms: round(median(all.map((a) => a.p95))),
+        frameMaxMs: round(median(all.map((a) => a.maxFrame))),
+        longTasksOver50Ms: median(all.map((a) => a.longTasks)),
+        longestTaskMs: round(median(all.map((a) => a.longestTaskMs))),
+        played: all.every((a) => a.played),
+        consoleErrors: all.flatMap((a) => a.errors),
+      });
     }
-  })().catch((e: unknown) => {
-    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
+    const zooms: ZoomRun[] = [];
+    for (let i = 0; i < runs; i++) zooms.push(await measureZoom(browser, base));
+    const zoom = {
+      runs,
+      toOnePageMs: median(zooms.map((z) => z.toOnePageMs)),
+      afterLastPressMs: median(zooms.map((z) => z.afterLastPressMs)),
+      frameP95Ms: round(median(zooms.map((z) => z.p95))),
+      frameMaxMs: round(median(zooms.map((z) => z.maxFrame))),
+      longTasksOver50Ms: median(zooms.map((z) => z.longTasks)),
+      consoleErrors: zooms.flatMap((z) => z.errors),
+    };
+    const scrubs: ScrubRun[] = [];
+    for (let i = 0; i < runs; i++) scrubs.push(await measureScrub(browser, `${base}?view=compare`, seconds));
+    const scrub = {
+      runs,
+      seconds,
+      frameP95Ms: round(median(scrubs.map((z) => z.p95))),
+      frameMaxMs: round(median(scrubs.map((z) => z.maxFrame))),
+      longTasksOver50Ms: median(scrubs.map((z) => z.longTasks)),
+      longestTaskMs: round(median(scrubs.map((z) => z.longestTaskMs))),
+      moves: median(scrubs.map((z) => z.moves)),
+      consoleErrors: scrubs.flatMap((z) => z.errors),
+    };
+    const bundle = bundleGzipKB('dist', load.files);
+    if (flags['--json']) {
+      process.stdout.write(`${JSON.stringify({ viewport: VIEWPORT, bundle, load, firstVisit, results, zoom, scrub, sweep }, null, 2)}\n`);
+    } else {
+      for (const r of results) {
+        process.stdout.write(
+          `${r.view}: first paint ${r.fcpMs} ms; frames p50 ${r.frameP50Ms} ms, p95 ${r.frameP95Ms} ms (budget 17), max ${r.frameMaxMs} ms; ` +
+            `tasks > 50 ms: ${r.longTasksOver50Ms} (longest ${r.longestTaskMs} ms); console errors: ${r.consoleErrors.length}; ` +
+            `${r.played ? 'played' : 'DID NOT PLAY'}  [median of ${r.runs} x ${r.seconds} s]\n`,
+        );
+      }
+      process.stdout.write(
+        `zoom 8 GiB -> one page (13 x +): ${zoom.toOnePageMs} ms (budget 1000; ${zoom.afterLastPressMs} ms after the last +); frames p95 ${zoom.frameP95Ms} ms, max ${zoom.frameMaxMs} ms (budget 33); ` +
+          `tasks > 50 ms: ${zoom.longTasksOver50Ms}; errors: ${zoom.consoleErrors.length}  [median of ${zoom.runs}]\n`,
+      );
+      process.stdout.write(
+        `scrubbing compare 8 GiB (${scrub.moves} drag steps in ${scrub.seconds} s): frames p95 ${scrub.frameP95Ms} ms (budget 17), ` +
+          `max ${scrub.frameMaxMs} ms; tasks > 50 ms: ${scrub.longTasksOver50Ms} (longest ${scrub.longestTaskMs} ms); ` +
+          `errors: ${scrub.consoleErrors.length}  [median of ${scrub.runs}]\n`,
+      );
+      process.stdout.write(sweepLine);
+      process.stdout.write(loadLine(load));
+      process.stdout.write(loadLine(firstVisit));
+      process.stdout.write(bundleLine(bundle));
+    }
   });
 });

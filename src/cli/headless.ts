@@ -31,3 +31,23 @@ export function launchChromium(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
   });
 }
+
+/**
+ * Serves dist on `port`, starts Chromium, runs `body` with them and stops both, however it ends.
+ * A failure is one line on stderr ("error: ...") and exit code 1.
+ */
+export function withBuiltPage(port: number, body: (browser: Browser, base: string) => Promise<void>): void {
+  void (async () => {
+    const server = await startPreview(port);
+    const browser = await launchChromium();
+    try {
+      await body(browser, server.base);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  })().catch((e: unknown) => {
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

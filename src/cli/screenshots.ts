@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { EXAMPLE_FILE_NAMES } from '../import';
 import { parseFlags, runCli } from './args';
-import { launchChromium, startPreview, VIEWPORT } from './headless';
+import { VIEWPORT, withBuiltPage } from './headless';
 
 interface Shot {
   /** The picture's name: docs/NAME.png, as the README names it. */
@@ -136,23 +136,13 @@ runCli(() => {
   const flags = parseFlags(process.argv.slice(2), { '--only': { kind: 'choice', choices: SHOTS.map((s) => s.name) } });
   const only = flags['--only'];
   const shots = only === undefined ? SHOTS : SHOTS.filter((s) => s.name === only);
-  void (async () => {
-    const server = await startPreview(4178);
-    const browser = await launchChromium();
-    try {
-      for (const shot of shots) {
-        // A new context each: no zoom, pin or theme left over from the last picture.
-        const context = await browser.createBrowserContext();
-        const path = await take(await context.newPage(), server.base, shot, 'docs');
-        await context.close();
-        process.stdout.write(`${path}\n`);
-      }
-    } finally {
-      await browser.close();
-      await server.close();
+  withBuiltPage(4178, async (browser, base) => {
+    for (const shot of shots) {
+      // A new context each: no zoom, pin or theme left over from the last picture.
+      const context = await browser.createBrowserContext();
+      const path = await take(await context.newPage(), base, shot, 'docs');
+      await context.close();
+      process.stdout.write(`${path}\n`);
     }
-  })().catch((e: unknown) => {
-    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
   });
 });
