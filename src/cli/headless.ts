@@ -11,7 +11,7 @@ import { preview } from 'vite';
 export const VIEWPORT = { width: 1440, height: 900 };
 
 /** `vite preview` of dist on `port` (or the next free one): its base URL and how to stop it. */
-export async function startPreview(port: number): Promise<{ base: string; close: () => Promise<void> }> {
+async function startPreview(port: number): Promise<{ base: string; close: () => Promise<void> }> {
   const server = await preview({ preview: { port, strictPort: false, host: '127.0.0.1' }, logLevel: 'silent' });
   return {
     base: server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`,
@@ -24,7 +24,7 @@ export async function startPreview(port: number): Promise<{ base: string; close:
  * GPU (the development machines have none), and no first-run, sync or background network work
  * of the browser's own competing with the page for the two cores.
  */
-export function launchChromium(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
   return puppeteer.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
