@@ -293,6 +293,8 @@ export class ChartsView {
   private readonly cross: Selection<SVGGElement, unknown, null, undefined>;
   private readonly crossLine: Selection<SVGLineElement, unknown, null, undefined>;
   private hoverT: number | null = null;
+  /** Measures the panes' title and readout text in the titles' font, read once (fit-title.ts). */
+  private measure: MeasureText | null = null;
   private lastRuns: readonly ChartRun[] = [];
   /** The pane a budgeted draw stopped before (updateRuns); the next draw starts with it. */
   private resumePane = 0;
@@ -437,11 +439,10 @@ export class ChartsView {
     this.measure = null; // measured again in the new theme's font
   }
 
-  /** Measures the panes' title and readout text in the titles' font, read once (fit-title.ts). */
-  private measure: MeasureText | null = null;
-
+  /** The readout changes with every frame's values; the title is fitted again only when it does. */
   private setReadout(p: Pane, text: string): void {
-    if (p.readout.text() !== text) p.readout.text(text);
+    if (p.readout.text() === text) return;
+    p.readout.text(text);
     this.fitPaneTitle(p);
   }
 
@@ -591,8 +592,11 @@ export class ChartsView {
     let windowMs = 0;
     for (const l of lines) windowMs = Math.max(windowMs, throughputWindowMs(l.r.series, l.idx));
     const per = windowMs > 0 ? `, mean over ${windowMs >= 10 ? Math.round(windowMs) : Number(windowMs.toFixed(1))} ms` : '';
-    p.fullTitle = `${p.spec.title} (${p.spec.unit}${per})`;
-    this.fitPaneTitle(p);
+    const fullTitle = `${p.spec.title} (${p.spec.unit}${per})`;
+    if (fullTitle !== p.fullTitle) {
+      p.fullTitle = fullTitle;
+      this.fitPaneTitle(p);
+    }
     const links = [...new Set(lines.flatMap((l) => (l.r.linkMBps !== undefined ? [l.r.linkMBps] : [])))];
     const [x0, x1] = this.x.range();
     p.g
