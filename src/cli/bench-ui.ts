@@ -35,7 +35,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { parseFlags, runCli } from './args';
-import { VIEWPORT, withBuiltPage } from './headless';
+import { collectErrors, VIEWPORT, withBuiltPage } from './headless';
 
 interface PlayRun extends Recorded {
   fcpMs: number;
@@ -101,11 +101,7 @@ async function recorded(page: Page): Promise<Recorded> {
 async function openPage(target: Browser | BrowserContext, url: string, settleMs: number): Promise<{ page: Page; errors: string[] }> {
   const page = await target.newPage();
   await page.setViewport({ ...VIEWPORT, deviceScaleFactor: 1 });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const errors = collectErrors(page);
   await page.evaluateOnNewDocument(INSTRUMENT);
   await page.goto(url, { waitUntil: 'load' });
   await new Promise((r) => setTimeout(r, settleMs));

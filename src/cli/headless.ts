@@ -4,11 +4,21 @@
  * `dist` (run `vite build` first; their npm scripts do) with `vite preview` and drive Debian's
  * /usr/bin/chromium, or $CHROMIUM, with puppeteer-core.
  */
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { preview } from 'vite';
 
 /** The viewport both measure and picture the page at (the issue's 1440x900). */
 export const VIEWPORT = { width: 1440, height: 900 };
+
+/** The console errors and uncaught exceptions of `page` from now on, filled as they come. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
 
 /** `vite preview` of dist on `port` (or the next free one): its base URL and how to stop it. */
 async function startPreview(port: number): Promise<{ base: string; close: () => Promise<void> }> {

@@ -11,8 +11,9 @@
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { EXAMPLE_FILE_NAMES } from '../import';
+import { pointOfPfn } from '../protocol';
 import { parseFlags, runCli } from './args';
-import { VIEWPORT, withBuiltPage } from './headless';
+import { collectErrors, VIEWPORT, withBuiltPage } from './headless';
 
 interface Shot {
   /** The picture's name: docs/NAME.png, as the README names it. */
@@ -23,6 +24,8 @@ interface Shot {
   height?: number;
   /** What the user does once the page has loaded. */
   act?: (page: Page) => Promise<void>;
+  /** A page to hold the mouse over once the page is ready, for its tooltip. */
+  hover?: number;
   /** Regular expressions the page's text must all match before the picture is taken. */
   ready: string[];
   /** A CSS selector: the picture is of that element alone. */
@@ -35,7 +38,7 @@ const SHOTS: Shot[] = [
     name: 'zoomed-pinned',
     query: 'v=1&scenario=rfc-case-1&view=hint&t=200&pages=8192&pin=4118',
     ready: ['pfn 4,118 \\(0x1016\\)', 'sent, version 1'],
-    act: (page) => hoverPfn(page, 4118),
+    hover: 4118,
   },
   {
     // The race before it ends: no winner named, both clocks said, the charts following the clock.
@@ -60,7 +63,7 @@ const SHOTS: Shot[] = [
       await page.keyboard.press('End');
       await page.evaluate('document.activeElement.blur()'); // no focus ring in the picture
     },
-    ready: [`Imported ${EXAMPLE_FILE_NAMES.guestperf.replace('.', '\\.')}`, '\\d\\.\\d{3} s\\s*completed'],
+    ready: ['\\d\\.\\d{3} s\\s*completed'],
   },
   {
     // README "Sweeps": the default sweep of rfc-case-1, opened with S.
@@ -73,35 +76,38 @@ const SHOTS: Shot[] = [
 ];
 
 /**
- * Moves the mouse over `pfn` on the page map, for its tooltip. The map shows its window from its
- * first page row by row; the cell size is the one the map's header states ("6.94×6.94 px").
+ * Moves the mouse over `pfn` on the page map, for its tooltip: `pointOfPfn`, the page's own
+ * mapping, on the layout as the map shows it. The map must be at one page per cell; its header
+ * states the cell size ("6.94×6.94 px = 1 page"), the frame the grid's size.
  */
 async function hoverPfn(page: Page, pfn: number): Promise<void> {
-  const where = (await page.evaluate(`(() => {
+  const shown = (await page.evaluate(`(() => {
     const frame = document.querySelector('.page-map-frame').getBoundingClientRect();
-    const scale = Number(/([\\d.]+)×/.exec(document.querySelector('[data-testid=bucketing]').textContent)[1]);
-    return { left: frame.left, top: frame.top, width: frame.width, scale };
-  })()`)) as { left: number; top: number; width: number; scale: number };
-  const cols = Math.round(where.width / where.scale);
-  const col = pfn % cols;
-  const row = Math.floor(pfn / cols);
-  await page.mouse.move(where.left + (col + 0.5) * where.scale, where.top + (row + 0.5) * where.scale);
+    const header = document.querySelector('[data-testid=bucketing]').textContent;
+    return { left: frame.left, top: frame.top, width: frame.width, height: frame.height, header };
+  })()`)) as { left: number; top: number; width: number; height: number; header: string };
+  const scale = /([\d.]+)×[\d.]+ px = 1 page\b/.exec(shown.header)?.[1];
+  if (!scale) throw new Error(`hover pfn ${pfn}: the map is not at one page per cell (${shown.header})`);
+  const s = Number(scale);
+  const cols = Math.round(shown.width / s);
+  const rows = Math.round(shown.height / s);
+  const at = pointOfPfn(pfn, { bucketShift: 0, firstPfn: 0, cells: cols * rows, cols, rows, scale: s });
+  if (!at) throw new Error(`hover pfn ${pfn}: not in the window shown`);
+  await page.mouse.move(shown.left + at.x, shown.top + at.y);
 }
 
 /** After the text is there: the map, virtqueue and charts paint over the next frames. */
 const SETTLE_MS = 1000;
 
 async function take(page: Page, base: string, shot: Shot, outDir: string): Promise<string> {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
+  const errors = collectErrors(page);
   await page.setViewport({ width: VIEWPORT.width, height: shot.height ?? VIEWPORT.height, deviceScaleFactor: 1 });
   await page.goto(`${base}?${shot.query}`, { waitUntil: 'load' });
-  // The parts mount in turns and the engines start after them (ARCHITECTURE.md §6).
-  await page.waitForSelector('canvas.page-map', { timeout: 10_000 });
-  await new Promise((r) => setTimeout(r, 500));
+  // The parts mount in turns and the engines start after them (ARCHITECTURE.md §6): wait for the
+  // map's first frame, when its header states the bucketing ("… px = 8 pages") instead of "loading…".
+  await page.waitForFunction("/ px = /.test(document.querySelector('[data-testid=bucketing]')?.textContent ?? '')", {
+    timeout: 10_000,
+  });
   await shot.act?.(page);
   try {
     // And nothing simulating any more: the seek to `t=`, the timeline's pre-run and the pinned
@@ -119,6 +125,7 @@ async function take(page: Page, base: string, shot: Shot, outDir: string): Promi
     const wanted = [...shot.ready.map((re) => `/${re}/`), 'no "simulating"'].join(' and ');
     throw new Error(`${shot.name}: the page never showed ${wanted} (errors: ${errors.join('; ') || 'none'})`);
   }
+  if (shot.hover !== undefined) await hoverPfn(page, shot.hover);
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   if (errors.length) throw new Error(`${shot.name}: the page logged errors: ${errors.join('; ')}`);
   const path = join(outDir, `${shot.name}.png`) as `${string}.png`;
